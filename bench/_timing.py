@@ -1,0 +1,45 @@
+"""Shared timing helpers for the benchmarks: medians of whole-process wall times."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def sla_command() -> list[str]:
+    """The installed `sla` next to this interpreter, else ``python -m sla_cli``."""
+    beside = Path(sys.executable).with_name("sla")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("sla")
+    return [found] if found else [sys.executable, "-m", "sla_cli"]
+
+
+def median_wall(cmd: Sequence[str], runs: int, env: dict[str, str] | None = None) -> float:
+    """Median wall time of ``cmd`` in seconds over ``runs`` runs (after one warm-up run)."""
+    full_env = {**os.environ, **(env or {})}
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, env=full_env, check=True)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, env=full_env, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def side_by_side(
+    ours: Sequence[str], baseline: Sequence[str], runs: int, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """Interleave the two commands so that machine noise hits both alike."""
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(runs):
+        a.append(median_wall(ours, 1, env))
+        b.append(median_wall(baseline, 1, env))
+    return statistics.median(a), statistics.median(b)

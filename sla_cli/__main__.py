@@ -1,0 +1,3 @@
+from sla_cli.cli.app import main
+
+main()

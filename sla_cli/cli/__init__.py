@@ -1,0 +1,1 @@
+"""Typer commands. Each module imports only Typer at load time; the work is imported lazily."""

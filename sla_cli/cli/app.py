@@ -1,0 +1,110 @@
+"""The `sla` command: global options, command groups, and the one place errors are mapped."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from sla_cli import __version__
+from sla_cli.cli import sales
+from sla_cli.cli.options import State
+from sla_cli.errors import SlaError
+
+
+class SlaGroup(TyperGroup):
+    """Maps ``SlaError`` and usage errors to one line on stderr (tracebacks: SLA_DEBUG=1)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        debug = os.environ.get("SLA_DEBUG") == "1"
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except SlaError as e:
+            if debug:
+                raise
+            _fail(e.message, e.exit_code)
+        except typer.TyperException as e:  # usage errors and the like
+            if debug:
+                raise
+            _fail(e.format_message(), e.exit_code)
+        except (typer.Abort, KeyboardInterrupt):
+            _fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.exit(1)
+        except Exception as e:  # a bug: say so in one line unless debugging
+            if debug:
+                raise
+            _fail(f"unexpected {type(e).__name__}: {e} (SLA_DEBUG=1 shows the traceback)", 1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    from sla_cli.render import error
+
+    error(message)
+    sys.exit(code)
+
+
+app = typer.Typer(
+    cls=SlaGroup,
+    name="sla",
+    help="Support contracts under an SLA: log hours, watch SLA clocks, close months, quote.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sla {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Ledger: an SQLAlchemy URL or a SQLite file path. Also SLA_DATABASE_URL.",
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option("--config", help="Config file (TOML). Also SLA_CONFIG.", show_default=False),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Support contracts under an SLA: log hours, watch SLA clocks, close months, quote.
+
+    SLA_USER names the engineer (default: the OS user).
+    """
+    ctx.obj = State(config_option=config, db_option=db)
+
+
+sales.register(app)
+
+
+def main() -> None:
+    app()

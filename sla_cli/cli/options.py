@@ -1,0 +1,80 @@
+"""Shared option types and the per-run state every command reads."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from sla_cli.config import Settings
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    html = "html"
+
+
+@dataclass
+class State:
+    """What the global options said; the config is read on first use."""
+
+    config_option: str | None = None
+    db_option: str | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from sla_cli.config import config_path, load_settings
+
+            explicit = bool(self.config_option or os.environ.get("SLA_CONFIG"))
+            self._settings = load_settings(config_path(self.config_option), required=explicit)
+        return self._settings
+
+    def db_url(self) -> str:
+        """``--db``, else ``SLA_DATABASE_URL``, else SQLite in the user data folder."""
+        url = self.db_option or os.environ.get("SLA_DATABASE_URL")
+        if url:
+            return url if "://" in url else f"sqlite:///{os.path.abspath(os.path.expanduser(url))}"
+        from sla_cli.config import default_data_dir
+
+        return f"sqlite:///{default_data_dir() / 'ledger.db'}"
+
+    def now(self) -> datetime:
+        """The current moment; ``SLA_NOW`` (ISO 8601) pins it for demos and reproducible runs."""
+        from sla_cli.timeparse import now_from_env
+
+        return now_from_env(self.settings().timezone)
+
+
+def current_user() -> str:
+    """``SLA_USER``, else the operating-system user."""
+    name = os.environ.get("SLA_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):
+        obj = State()
+        ctx.find_root().obj = obj
+    return obj

@@ -1,0 +1,45 @@
+"""Money is ``Decimal``, never float; it is rounded to kopecks once, at the end."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+KOPECK = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def to_decimal(value: object) -> Decimal:
+    """The one way to make a money or percent value (floats go through their text)."""
+    if isinstance(value, bool):
+        raise ValueError("a number is expected, not a boolean")
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        result = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+    if not result.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    return result
+
+
+def round_money(amount: Decimal) -> Decimal:
+    """Round to kopecks, half up, as accountants do."""
+    return amount.quantize(KOPECK, rounding=ROUND_HALF_UP)
+
+
+def money_str(amount: Decimal) -> str:
+    """The JSON form of money: a decimal string with two places."""
+    return str(round_money(amount))
+
+
+def percent_number(value: Decimal) -> int | float:
+    """A percentage for JSON: an integer when whole (``5``), else a float (``7.5``)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def minutes_price(
+    minutes: int, hour_rate: Decimal, discount_percent: Decimal = Decimal(0)
+) -> Decimal:
+    """The unrounded price of ``minutes`` at ``hour_rate`` less ``discount_percent``."""
+    return Decimal(minutes) * hour_rate / 60 * (HUNDRED - discount_percent) / HUNDRED

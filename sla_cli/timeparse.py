@@ -1,0 +1,80 @@
+"""Reading dates, months and moments from the command line (pendulum), in the company zone."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime
+
+from sla_cli.errors import InputError
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def now_from_env(tz: str) -> datetime:
+    """Now in ``tz``; ``SLA_NOW`` pins it (ISO 8601; without an offset it is in ``tz``)."""
+    import pendulum
+
+    pinned = os.environ.get("SLA_NOW")
+    if pinned:
+        return parse_moment(pinned, tz)
+    return pendulum.now(tz)
+
+
+def parse_moment(text: str, tz: str, now: datetime | None = None) -> datetime:
+    """``2025-12-30 18:30``, ``2025-12-30T18:30+03:00``, ``18:30`` (today), or ``now``."""
+    import pendulum
+
+    raw = text.strip()
+    if raw.lower() == "now" and now is not None:
+        return now
+    if re.fullmatch(r"\d{1,2}:\d{2}", raw) and now is not None:
+        raw = f"{pendulum.instance(now).in_timezone(tz).date().isoformat()} {raw}"
+    try:
+        parsed = pendulum.parse(raw, tz=tz, strict=False)
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        parsed = None
+    if not isinstance(parsed, datetime) or not re.match(r"^\d{4}-\d{2}-\d{2}", raw):
+        raise InputError(
+            f"cannot read the time {text!r}; "
+            "write it like 2026-03-02 10:15 or 2026-03-02T10:15+03:00"
+        )
+    return parsed
+
+
+def parse_date(text: str, today: date) -> date:
+    """``2026-10-05``, ``today`` or ``yesterday``."""
+    raw = text.strip().lower()
+    if raw == "today":
+        return today
+    if raw == "yesterday":
+        return date.fromordinal(today.toordinal() - 1)
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(f"cannot read the date {text!r}; write it like 2026-10-05") from None
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``2026-10`` → ``(2026, 10)``."""
+    m = _MONTH.match(text.strip())
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise InputError(f"cannot read the month {text!r}; write it like 2026-10")
+    return int(m[1]), int(m[2])
+
+
+def parse_clock(text: str) -> tuple[int, int]:
+    """``09:30`` → ``(9, 30)``."""
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not m or int(m[1]) > 23 or int(m[2]) > 59:
+        raise InputError(f"cannot read the time of day {text!r}; write it like 09:30")
+    return int(m[1]), int(m[2])
+
+
+def month_label(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + n
+    return index // 12, index % 12 + 1

@@ -1,0 +1,85 @@
+"""Shared fixtures: an isolated config and ledger per test, and a CLI runner with fixed output."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from sla_cli.cli.app import app
+from sla_cli.config import default_document, write_config
+
+FIXED_ENV = {"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "SLA_USER": "tester"}
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        """stdout with non-breaking spaces (used inside figures) as plain ones."""
+        return self.stdout.replace("\u00a0", " ")
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+class Sla:
+    """Runs `sla` in-process through Typer's CliRunner against one ledger and config."""
+
+    def __init__(self, config: Path, db_url: str) -> None:
+        self.config = config
+        self.db_url = db_url
+        self.env: dict[str, str] = {
+            **FIXED_ENV,
+            "SLA_CONFIG": str(config),
+            "SLA_DATABASE_URL": db_url,
+        }
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        runner = CliRunner()
+        r = runner.invoke(app, list(args), env={**self.env, **(env or {})}, catch_exceptions=False)
+        return Result(r.exit_code, r.stdout, r.stderr)
+
+    def ok(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        r = self(*args, env=env)
+        assert r.exit_code == 0, f"sla {' '.join(args)} -> {r.exit_code}\n{r.stdout}\n{r.stderr}"
+        return r
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def sla(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sla]:
+    """A runner on a fresh SQLite ledger with the default config written out."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for key in ("SLA_NOW", "SLA_DEBUG"):
+        monkeypatch.delenv(key, raising=False)
+    config = tmp_path / "config.toml"
+    write_config(config, default_document())
+    yield Sla(config, sqlite_url(tmp_path / "ledger.db"))
+
+
+@pytest.fixture
+def custom_config(tmp_path: Path) -> Callable[[str], Path]:
+    def write(text: str) -> Path:
+        path = tmp_path / "custom.toml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def pg_url() -> str | None:
+    return os.environ.get("SLA_TEST_DATABASE_URL")

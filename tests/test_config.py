@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sla_cli.config import default_document, load_settings, parse_settings, write_config
+from sla_cli.errors import ConfigError
+
+
+def test_what_init_writes_reads_back_equal_to_the_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "config.toml"
+    write_config(path, default_document())
+    loaded = load_settings(path)
+    assert loaded.source == path
+    assert {**loaded.__dict__, "source": None} == parse_settings({}).__dict__
+
+
+def test_written_config_carries_every_number_of_the_offer(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    write_config(path, default_document())
+    text = path.read_text(encoding="utf-8")
+    assert "PRICES ARE EXAMPLES" in text
+    data = tomllib.loads(text)
+    v1, v2, v3 = (data["variants"][k] for k in ("1", "2", "3"))
+    assert [t["hours"] for t in v1["tiers"]] == [10, 15, 25, 40]
+    assert [t["hours"] for t in v3["tiers"]] == [10, 15, 30, 50]
+    assert "hours" not in v2["tiers"][0]  # unlimited
+    assert (v1["min_months"], v2["min_months"]) == (3, 1)
+    assert v1["prepay_discounts"] == [
+        {"min_months": 7, "percent": 5},
+        {"min_months": 13, "percent": 10},
+    ]
+    assert v2["prepay_discounts"] == [{"min_months": 3, "percent": 10}]
+    assert [(v["reaction_hours"], v["start_hours"]) for v in (v1, v2, v3)] == [
+        (2, 4),
+        (1, 3),
+        (3, 6),
+    ]
+    assert [v["max_hour_discount_percent"] for v in (v1, v2, v3)] == [15, 50, 15]
+    assert v1["dev_cap_hours"] == 40
+    assert data["billing"]["increment_minutes"] == 1
+    assert data["company"]["timezone"] == "Europe/Moscow"
+    assert (data["schedule"]["day_start"], data["schedule"]["day_end"]) == ("09:00", "19:00")
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("# mine\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="--force"):
+        write_config(path, default_document())
+    assert path.read_text(encoding="utf-8") == "# mine\n"
+    write_config(path, default_document(), force=True)
+    assert "variants" in path.read_text(encoding="utf-8")
+
+
+def test_missing_file_gives_the_built_in_defaults(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "none.toml") == parse_settings({})
+
+
+def test_a_partial_config_overrides_only_what_it_names(
+    custom_config: Callable[[str], Path],
+) -> None:
+    path = custom_config('[billing]\nincrement_minutes = 15\nhour_rate = "4500"\n')
+    s = load_settings(path)
+    assert s.increment_minutes == 15
+    assert str(s.catalog.hour_rate) == "4500"
+    assert s.catalog.variant(1).min_months == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[billing\n", "not valid TOML"),
+        (
+            '[billing]\nincrement_minutes = "fifteen"\n',
+            "billing.increment_minutes: expected a whole number",
+        ),
+        ("[billing]\nincrement_minutes = 0\n", "billing.increment_minutes: must be a positive"),
+        ('[company]\ntimezone = "Mars/Olympus"\n', "company.timezone: unknown time zone"),
+        ('[schedule]\nday_start = "9 am"\n', "schedule.day_start: expected a time like 09:00"),
+        ('[schedule]\nextra_holidays = ["soon"]\n', "schedule.extra_holidays: expected dates"),
+        (
+            '[[variants.1.tiers]]\nkey = "x"\nprice = "abc"\n',
+            "variants.1.tiers[0].price: expected a number",
+        ),
+        ("[variants.1]\nmax_hour_discount_percent = 150\n", "must be at most 100"),
+    ],
+)
+def test_a_broken_config_names_the_file_the_key_and_the_problem(
+    custom_config: Callable[[str], Path], text: str, message: str
+) -> None:
+    path = custom_config(text)
+    with pytest.raises(ConfigError) as e:
+        load_settings(path)
+    assert str(path) in e.value.message
+    assert message in e.value.message
+    assert "\n" not in e.value.message
