@@ -1,0 +1,85 @@
+"""SLA clocks (SPEC §3): due times and met / breached / at-risk / running status.
+
+Pure module: the current time is always passed in as ``now``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sla_cli.domain.calendar import BusinessCalendar
+
+__all__ = ["Clock", "ClockStatus", "evaluate"]
+
+
+class ClockStatus(StrEnum):
+    """State of one SLA clock."""
+
+    MET = "met"
+    BREACHED = "breached"
+    AT_RISK = "at_risk"
+    RUNNING = "running"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One evaluated SLA clock; all datetimes are in the calendar's time zone."""
+
+    name: str  # "reaction" | "start"
+    started: datetime  # the incident's opened_at (business time counts from the next opening)
+    due: datetime
+    stopped: datetime | None
+    status: ClockStatus
+    target_minutes: int
+    used_minutes: int  # business minutes from opened to stopped (or now), never negative
+    remaining_minutes: int  # target - used (negative when late)
+    overdue_minutes: int  # business minutes past due (0 when not late)
+
+
+def evaluate(
+    calendar: BusinessCalendar,
+    opened_at: datetime,
+    target_minutes: int,
+    stopped_at: datetime | None,
+    now: datetime,
+    at_risk_percent: int = 75,
+    name: str = "reaction",
+) -> Clock:
+    """Evaluate a clock that started at ``opened_at`` with a business-minute target.
+
+    ``met`` when stopped at or before due; ``breached`` when stopped after due or still
+    running with ``now`` past due; ``at_risk`` when running with at least
+    ``at_risk_percent`` % of the target used; otherwise ``running``.
+    """
+    if target_minutes < 0:
+        raise ValueError("target_minutes must not be negative")
+    if not 0 <= at_risk_percent <= 100:
+        raise ValueError("at_risk_percent must be between 0 and 100")
+    started = calendar.to_local(opened_at)
+    due = calendar.add(started, target_minutes)
+    stopped = calendar.to_local(stopped_at) if stopped_at is not None else None
+    end = stopped if stopped is not None else calendar.to_local(now)
+    used = max(0, calendar.between(started, end))
+    late = end > due
+    overdue = calendar.between(due, end) if late else 0
+    if stopped is not None:
+        status = ClockStatus.BREACHED if late else ClockStatus.MET
+    elif late:
+        status = ClockStatus.BREACHED
+    elif used * 100 >= at_risk_percent * target_minutes:
+        status = ClockStatus.AT_RISK
+    else:
+        status = ClockStatus.RUNNING
+    return Clock(
+        name=name,
+        started=started,
+        due=due,
+        stopped=stopped,
+        status=status,
+        target_minutes=target_minutes,
+        used_minutes=used,
+        remaining_minutes=target_minutes - used,
+        overdue_minutes=overdue,
+    )
