@@ -32,6 +32,7 @@ class Column:
     header: str
     justify: Justify = "left"
     no_wrap: bool = False
+    min_width: int | None = None
 
 
 def console(stderr: bool = False) -> Console:
@@ -53,7 +54,7 @@ def table(
 
     t = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
     for c in columns:
-        t.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap)
+        t.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, min_width=c.min_width)
     for row in rows:
         t.add_row(*(Text(c[0], style=c[1]) if isinstance(c, tuple) else Text(c) for c in row))
     console().print(t)

@@ -13,12 +13,12 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 def now_from_env(tz: str) -> datetime:
     """Now in ``tz``; ``SLA_NOW`` pins it (ISO 8601; without an offset it is in ``tz``)."""
-    import pendulum
-
     pinned = os.environ.get("SLA_NOW")
     if pinned:
         return parse_moment(pinned, tz)
-    return pendulum.now(tz)
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(tz)).replace(microsecond=0)
 
 
 def parse_moment(text: str, tz: str, now: datetime | None = None) -> datetime:

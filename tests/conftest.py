@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,3 +85,42 @@ def custom_config(tmp_path: Path) -> Callable[[str], Path]:
 
 def pg_url() -> str | None:
     return os.environ.get("SLA_TEST_DATABASE_URL")
+
+
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test; its URL puts it first on the search path."""
+    base = pg_url()
+    if not base:
+        pytest.skip("SLA_TEST_DATABASE_URL is not set")
+    import sqlalchemy as sa
+
+    name = f"sla_test_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{name}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh ledger URL on each backend; PostgreSQL only when SLA_TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path / "ledger.db")
+    else:
+        with pg_schema() as url:
+            yield url
+
+
+@pytest.fixture
+def ledger_sla(sla: Sla, backend_url: str) -> Sla:
+    """Like ``sla``, on SQLite and on PostgreSQL."""
+    sla.db_url = backend_url
+    sla.env["SLA_DATABASE_URL"] = backend_url
+    return sla

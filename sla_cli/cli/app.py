@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from sla_cli import __version__
-from sla_cli.cli import sales
+from sla_cli.cli import contract, ledger, sales
 from sla_cli.cli.options import State
 from sla_cli.errors import SlaError
 
@@ -104,6 +104,8 @@ def root(
 
 
 sales.register(app)
+contract.register(app)
+ledger.register(app)
 
 
 def main() -> None:

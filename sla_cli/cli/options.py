@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ import typer
 
 if TYPE_CHECKING:
     from sla_cli.config import Settings
+    from sla_cli.store.engine import Ledger
 
 
 class Format(StrEnum):
@@ -36,6 +37,8 @@ class State:
     config_option: str | None = None
     db_option: str | None = None
     _settings: Settings | None = field(default=None, repr=False)
+    _ledger: Ledger | None = field(default=None, repr=False)
+    _now: datetime | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -54,11 +57,27 @@ class State:
 
         return f"sqlite:///{default_data_dir() / 'ledger.db'}"
 
-    def now(self) -> datetime:
-        """The current moment; ``SLA_NOW`` (ISO 8601) pins it for demos and reproducible runs."""
-        from sla_cli.timeparse import now_from_env
+    def ledger(self) -> Ledger:
+        """The ledger, opened (and created or upgraded) on first use."""
+        if self._ledger is None:
+            from sla_cli.store.engine import open_ledger
 
-        return now_from_env(self.settings().timezone)
+            self._ledger = open_ledger(self.db_url())
+        return self._ledger
+
+    def now(self) -> datetime:
+        """The current moment, fixed for the run; ``SLA_NOW`` (ISO 8601) pins it."""
+        if self._now is None:
+            from sla_cli.timeparse import now_from_env
+
+            self._now = now_from_env(self.settings().timezone)
+        return self._now
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def user(self) -> str:
+        return current_user()
 
 
 def current_user() -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sla_cli.render import Column, csv_out, json_out, table
+from sla_cli.render import Column, csv_out, json_out, records_csv, table
 
 if TYPE_CHECKING:
     from sla_cli.config import Settings
     from sla_cli.domain.quote import Quote
+    from sla_cli.store.models import Client, Contract
 
 
 def money_text(amount: Decimal | None) -> str:
@@ -173,4 +175,122 @@ def tariffs_view(settings: Settings, fmt: str) -> None:
         title=f"Tariffs. Support hours 10/5: working days {start}–{end}.",
         caption=f"{names}. Specialist hour: {money_text(catalog.hour_rate)} {catalog.currency}. "
         "Prices are examples from the config.",
+    )
+
+
+def local_iso(moment: datetime | None, tz: str) -> str | None:
+    """ISO 8601 with the offset of ``tz``."""
+    if moment is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(tz)).isoformat()
+
+
+ENTRY_FIELDS = (
+    "id", "client", "ticket", "on", "minutes", "type", "kind", "by", "note", "reverses",
+    "created_at",
+)  # fmt: skip
+
+
+def entries_view(records: list[dict[str, Any]], fmt: str, tz: str) -> None:
+    from sla_cli.domain.durations import hours_text
+
+    for r in records:
+        r["created_at"] = local_iso(r["created_at"], tz)
+    if fmt == "json":
+        json_out(records)
+        return
+    if fmt == "csv":
+        records_csv(records, ENTRY_FIELDS)
+        return
+    table(
+        [
+            Column("ID", "right"),
+            Column("Date", no_wrap=True, min_width=10),
+            Column("Client"),
+            Column("Ticket", no_wrap=True),
+            Column("Hours", "right"),
+            Column("Type"),
+            Column("Kind"),
+            Column("By"),
+            Column("Note"),
+        ],
+        [
+            [
+                str(r["id"]),
+                r["on"],
+                r["client"],
+                r["ticket"] or "",
+                hours_text(r["minutes"]),
+                r["type"] + (f" of {r['reverses']}" if r["reverses"] else ""),
+                r["kind"] or "",
+                r["by"],
+                r["note"] or "",
+            ]
+            for r in records
+        ],
+        caption=f"{len(records)} entries" if records else "no entries",
+    )
+
+
+def contracts_view(rows: list[tuple[Contract, Client, int | None]], fmt: str) -> None:
+    from sla_cli.domain.durations import hours_text
+    from sla_cli.domain.money import money_str, percent_number
+    from sla_cli.store.ledger import from_bp, from_kopecks
+
+    records: list[dict[str, Any]] = [
+        {
+            "id": c.id,
+            "client": cl.key,
+            "client_name": cl.name,
+            "variant": c.variant,
+            "tier": c.tier_key,
+            "tier_name": c.tier_name,
+            "start": c.start.isoformat(),
+            "end": c.end.isoformat() if c.end else None,
+            "months": c.months,
+            "prepaid_months": c.prepaid_months,
+            "price": money_str(from_kopecks(c.price_kopecks)),
+            "prepay_discount_percent": percent_number(from_bp(c.prepay_discount_bp)),
+            "hour_discount_percent": percent_number(from_bp(c.hour_discount_bp)),
+            "included_minutes": c.included_minutes,
+            "balance_minutes": bal,
+            "timezone": c.timezone,
+        }
+        for c, cl, bal in rows
+    ]
+    if fmt == "json":
+        json_out(records)
+        return
+    if fmt == "csv":
+        records_csv(records, list(records[0]) if records else ["id"])
+        return
+    table(
+        [
+            Column("ID", "right"),
+            Column("Client"),
+            Column("Variant", no_wrap=True),
+            Column("From", no_wrap=True, min_width=10),
+            Column("Until", no_wrap=True, min_width=10),
+            Column("Price", "right", no_wrap=True),
+            Column("Prepaid", no_wrap=True),
+            Column("Hour disc.", "right", no_wrap=True),
+            Column("Balance", "right", no_wrap=True),
+        ],
+        [
+            [
+                str(r["id"]),
+                r["client"],
+                f"{r['variant']} {r['tier']}",
+                r["start"],
+                r["end"] or "open",
+                money_text(from_kopecks(c.price_kopecks)),
+                f"{r['prepaid_months']} mo",
+                f"{r['hour_discount_percent']} %",
+                "" if r["balance_minutes"] is None else hours_text(r["balance_minutes"]),
+            ]
+            for r, (c, _, _) in zip(records, rows, strict=True)
+        ],
+        caption=f"{len(records)} contracts" if records else "no contracts: `sla contract add`",
     )

@@ -1,0 +1,122 @@
+"""`sla contract add|list|topup`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sla_cli.cli.options import Format, state
+
+contract_app = typer.Typer(help="Contracts: sign, list, buy packages.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(contract_app, name="contract")
+
+
+@contract_app.command("add")
+def add(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="The client's name, as on statements.")],
+    key: Annotated[str, typer.Option("--key", help="Short key used in tickets (ACME-12).")],
+    variant: Annotated[int, typer.Option("--variant", help="1, 2 or 3.")],
+    tier: Annotated[str, typer.Option("--tier", help="Tier key, name or number.")],
+    start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
+    months: Annotated[
+        int | None,
+        typer.Option(
+            "--months",
+            help="Term in months (default: the variant's minimum; packages: open-ended).",
+        ),
+    ] = None,
+    prepaid_months: Annotated[
+        int | None,
+        typer.Option("--prepaid-months", help="Months paid ahead (sets the prepayment discount)."),
+    ] = None,
+    hour_discount: Annotated[
+        str,
+        typer.Option("--hour-discount", help="Percent off extra hours, up to the variant's max."),
+    ] = "0",
+    tz: Annotated[
+        str | None, typer.Option("--tz", help="The client's time zone, for display.")
+    ] = None,
+) -> None:
+    """Sign a contract. A variant 3 contract buys its first package."""
+    from sla_cli.cli.views import money_text
+    from sla_cli.domain.money import to_decimal
+    from sla_cli.errors import InputError
+    from sla_cli.render import lines
+    from sla_cli.store.ledger import NewContract, add_contract, from_bp, from_kopecks
+    from sla_cli.timeparse import parse_date
+
+    st = state(ctx)
+    try:
+        discount = to_decimal(hour_discount.rstrip("% "))
+    except ValueError:
+        raise InputError(f"--hour-discount is a percentage, not {hour_discount!r}") from None
+    new = NewContract(
+        client_name=client,
+        key=key,
+        variant=variant,
+        tier=tier,
+        start=parse_date(start, st.today()),
+        months=months,
+        prepaid_months=prepaid_months,
+        hour_discount=discount,
+        timezone=tz,
+    )
+    with st.ledger().session() as s:
+        c = add_contract(s, st.settings(), new, st.user(), st.now())
+    term = f"until {c.end.isoformat()}" if c.end else "open-ended"
+    lines(
+        f"contract {c.id}: {new.key.upper()} on variant {c.variant} «{c.tier_name}» "
+        f"from {c.start.isoformat()} {term}; "
+        f"fee {money_text(from_kopecks(c.price_kopecks))}, "
+        f"prepayment discount {from_bp(c.prepay_discount_bp)} %, "
+        f"hour discount {from_bp(c.hour_discount_bp)} %"
+    )
+
+
+@contract_app.command("list")
+def list_(
+    ctx: typer.Context,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """Every contract with its terms (and balance, for packages)."""
+    from sla_cli.cli.views import contracts_view
+    from sla_cli.store.ledger import balance, contracts
+
+    st = state(ctx)
+    with st.ledger().session() as s:
+        rows = [
+            (c, cl, balance(s, c) if c.billing == "package" else None) for c, cl in contracts(s)
+        ]
+    contracts_view(rows, format.value)
+
+
+@contract_app.command("topup")
+def topup(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Client key.")],
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="Package to buy (default: the contract's).")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default today).")
+    ] = None,
+) -> None:
+    """Buy another package for a variant 3 contract."""
+    from sla_cli.domain.durations import hours_text
+    from sla_cli.render import lines
+    from sla_cli.store.ledger import topup as buy
+    from sla_cli.timeparse import parse_date
+
+    st = state(ctx)
+    day = parse_date(on, st.today()) if on else st.today()
+    with st.ledger().session() as s:
+        entry, left = buy(s, st.settings(), key, tier, day, st.user(), st.now())
+    lines(
+        f"entry {entry.id}: {key.upper()} bought {hours_text(entry.minutes)} h "
+        f"({entry.note}); balance {hours_text(left)} h"
+    )

@@ -1,0 +1,122 @@
+"""`sla log`, `sla entries`, `sla void`: the hours ledger."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sla_cli.cli.options import Format, state
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log)
+    app.command("entries")(entries)
+    app.command("void")(void)
+
+
+def log(
+    ctx: typer.Context,
+    duration: Annotated[
+        str | None, typer.Argument(help="2h, 1h30m, 90m, 1.5h, 0:45, 2ч, 1ч30м, 45мин.")
+    ] = None,
+    ticket: Annotated[
+        str | None, typer.Argument(help="Ticket, KEY-NUMBER (ACME-12).", show_default=False)
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default today).")
+    ] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="When the work started, HH:MM.")
+    ] = None,
+    kind: Annotated[str, typer.Option("--kind", help="support or dev.")] = "support",
+    note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who did it (default SLA_USER or the OS user).")
+    ] = None,
+    client: Annotated[
+        str | None, typer.Option("--client", help="Client key, for tickets not named KEY-N.")
+    ] = None,
+    undo: Annotated[
+        bool, typer.Option("--undo", help="Reverse your last entry instead of logging.")
+    ] = False,
+) -> None:
+    """Log hours on a ticket (or `--undo` your last entry)."""
+    from datetime import time
+
+    from sla_cli.domain.durations import format_duration, parse_duration
+    from sla_cli.errors import InputError
+    from sla_cli.render import lines, warning
+    from sla_cli.timeparse import parse_clock, parse_date
+
+    st = state(ctx)
+    user = by or st.user()
+    if undo:
+        if duration or ticket:
+            raise InputError("`sla log --undo` takes no duration or ticket")
+        from sla_cli.store.ledger import undo_last
+
+        with st.ledger().session() as s:
+            rev = undo_last(s, user, st.now())
+        lines(f"entry {rev.id}: reversed entry {rev.reverses} ({format_duration(-rev.minutes)})")
+        return
+    if not duration or not ticket:
+        raise InputError("usage: sla log DURATION TICKET, e.g. sla log 2h ACME-12")
+    from sla_cli.store.ledger import WorkLog, log_work
+
+    minutes = parse_duration(duration)
+    start = time(*parse_clock(from_)) if from_ else None
+    work = WorkLog(
+        ticket=ticket,
+        minutes=minutes,
+        on=parse_date(on, st.today()) if on else st.today(),
+        start=start,
+        kind=kind,
+        note=note,
+        client_key=client,
+    )
+    with st.ledger().session() as s:
+        done = log_work(s, st.settings(), work, user, st.now())
+    e = done.entry
+    rounded = f" (rounded up from {format_duration(minutes)})" if e.minutes != minutes else ""
+    left = "" if done.balance is None else f"; balance {format_duration(done.balance)}"
+    lines(
+        f"entry {e.id}: {format_duration(e.minutes)}{rounded} on {e.ticket} for "
+        f"{done.client.key} ({e.kind}, {e.on.isoformat()}, by {e.by}){left}"
+    )
+    if done.warning:
+        warning(done.warning)
+
+
+def entries(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM.")] = None,
+    client: Annotated[str | None, typer.Option("--client", help="Client key.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """The ledger's entries, oldest first."""
+    from sla_cli.cli.views import entries_view
+    from sla_cli.store.ledger import entries as fetch
+    from sla_cli.timeparse import month_label, parse_month
+
+    st = state(ctx)
+    label = month_label(*parse_month(month)) if month else None
+    with st.ledger().session() as s:
+        records = fetch(s, label, client)
+    entries_view(records, format.value, st.settings().timezone)
+
+
+def void(
+    ctx: typer.Context,
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry to reverse.")],
+    note: Annotated[str | None, typer.Option("--note", help="Why.")] = None,
+) -> None:
+    """Reverse any entry once, with a reversing entry (nothing is ever deleted)."""
+    from sla_cli.domain.durations import format_duration
+    from sla_cli.render import lines
+    from sla_cli.store.ledger import void as reverse
+
+    st = state(ctx)
+    with st.ledger().session() as s:
+        rev = reverse(s, entry_id, st.user(), st.now(), note)
+    lines(f"entry {rev.id}: reversed entry {entry_id} ({format_duration(-rev.minutes)})")

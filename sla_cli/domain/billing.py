@@ -1,0 +1,124 @@
+"""Month close (SPEC §2, §4): what a contract's month costs, and what burns, overflows or carries.
+
+Pure: the store hands in the month's aggregates, this module does the arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sla_cli.domain.money import HUNDRED, minutes_price, round_money
+from sla_cli.domain.tariffs import Billing
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    """The terms a contract was signed on; a later config change never rewrites them."""
+
+    variant: int
+    billing: Billing
+    burns: bool
+    tier_key: str
+    tier_name: str
+    included_minutes: int | None  # per month (monthly billing) or per package; None: unlimited
+    price: Decimal  # monthly fee (monthly billing) or package price
+    prepay_discount: Decimal  # percent off the monthly fee for the prepaid term
+    hour_rate: Decimal  # base specialist rate
+    hour_discount: Decimal  # percent off hours billed beyond what the tariff covers
+    dev_cap_minutes: int | None  # custom development allowed a month; None: no cap
+    reaction_minutes: int
+    start_minutes: int
+
+    @property
+    def monthly_fee(self) -> Decimal:
+        """The fee a month costs after the prepayment discount (0 for packages)."""
+        if self.billing == "package":
+            return Decimal(0)
+        return round_money(self.price * (HUNDRED - self.prepay_discount) / HUNDRED)
+
+    def extra_hours_price(self, minutes: int) -> Decimal:
+        """Hours beyond the tariff at the contract's discounted rate, rounded to kopecks."""
+        return round_money(minutes_price(minutes, self.hour_rate, self.hour_discount))
+
+
+@dataclass(frozen=True)
+class MonthUsage:
+    """A contract's ledger totals for one month."""
+
+    support_minutes: int = 0
+    dev_minutes: int = 0
+    topup_minutes: int = 0  # packages bought this month (variant 3)
+    topup_amount: Decimal = Decimal(0)  # what they cost
+    opening_balance: int = 0  # variant 3 balance carried into the month
+
+    @property
+    def used_minutes(self) -> int:
+        return self.support_minutes + self.dev_minutes
+
+
+@dataclass(frozen=True)
+class MonthClose:
+    fee: Decimal  # monthly fee after prepayment discount, or packages bought (variant 3)
+    included_minutes: int | None  # None: unlimited
+    used_minutes: int
+    support_minutes: int
+    dev_minutes: int
+    burned_minutes: int  # unused hours that burn (variant 1)
+    overage_minutes: (
+        int  # billed beyond the tariff: v1 overage, v2 custom development, v3 overdraft
+    )
+    overage_amount: Decimal
+    opening_balance_minutes: int | None  # variant 3 only
+    closing_balance_minutes: int | None  # variant 3 only
+    carried_minutes: int  # balance carried into the next month (variant 3)
+    amount_due: Decimal
+    dev_cap_exceeded: bool
+
+
+def close_month(terms: ContractTerms, usage: MonthUsage) -> MonthClose:
+    """One contract's month: hours are never created or lost.
+
+    Variant 1 (monthly, burns): used + burned − overage = included.
+    Variant 2 (unlimited): nothing burns; custom development is billed at the discounted rate.
+    Variant 3 (packages): closing = opening + packages − used + overdraft billed, never negative.
+    """
+    used = usage.used_minutes
+    cap_exceeded = terms.dev_cap_minutes is not None and usage.dev_minutes > terms.dev_cap_minutes
+    opening: int | None = None
+    closing: int | None = None
+    burned = overage = carried = 0
+    if terms.billing == "package":
+        fee = usage.topup_amount
+        included: int | None = usage.topup_minutes
+        opening = usage.opening_balance
+        balance = opening + usage.topup_minutes - used
+        overage = max(0, -balance)
+        closing = balance + overage
+        carried = closing
+    elif terms.included_minutes is None:
+        fee = terms.monthly_fee
+        included = None
+        overage = usage.dev_minutes
+    else:
+        fee = terms.monthly_fee
+        included = terms.included_minutes
+        if terms.burns:
+            burned = max(0, included - used)
+        overage = max(0, used - included)
+    overage_amount = terms.extra_hours_price(overage)
+    return MonthClose(
+        fee=fee,
+        included_minutes=included,
+        used_minutes=used,
+        support_minutes=usage.support_minutes,
+        dev_minutes=usage.dev_minutes,
+        burned_minutes=burned,
+        overage_minutes=overage,
+        overage_amount=overage_amount,
+        opening_balance_minutes=opening,
+        closing_balance_minutes=closing,
+        carried_minutes=carried,
+        amount_due=fee + overage_amount,
+        dev_cap_exceeded=cap_exceeded,
+    )

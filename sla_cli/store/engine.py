@@ -1,0 +1,167 @@
+"""Opening a ledger: the engine, SQLite pragmas, and the schema brought to the latest migration.
+
+The check that the schema is current is one cheap query; Alembic is imported only when a ledger
+is created or upgraded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session
+
+from sla_cli.errors import SlaError
+
+# The newest migration in store/migrations/versions; a test keeps the two equal.
+SCHEMA_HEAD = "0001"
+MIGRATIONS = Path(__file__).with_name("migrations")
+_PG_MIGRATION_LOCK = 0x5_1A_1ED6  # pg_advisory_xact_lock key for schema changes
+
+
+class LedgerError(SlaError):
+    """The ledger cannot be opened or written."""
+
+
+@dataclass
+class Ledger:
+    engine: Engine
+    url: str
+
+    @property
+    def display_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        u = make_url(self.url)
+        if u.get_backend_name() != "sqlite" or u.database in (None, "", ":memory:"):
+            return None
+        return Path(u.database)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on an error."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here; a bare path means a SQLite file."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        if u.database not in (None, "", ":memory:"):
+            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(u, connect_args={"timeout": 60}, poolclass=NullPool)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    try:
+        return create_engine(u, pool_pre_ping=False)
+    except (ImportError, SQLAlchemyError) as e:
+        raise LedgerError(f"cannot use the database URL {u!r}: {e}") from None
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE: writers queue up on the busy
+    # timeout instead of failing when a read lock cannot be upgraded.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA busy_timeout = 60000")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def open_ledger(url: str) -> Ledger:
+    """The ledger at ``url``, created or upgraded to the current schema on first use."""
+    url = normalise_url(url)
+    engine = make_engine(url)
+    ledger = Ledger(engine, url)
+    try:
+        if schema_version(engine) != SCHEMA_HEAD:
+            upgrade(ledger)
+    except DBAPIError as e:
+        raise LedgerError(f"cannot open the ledger {ledger.display_url}: {_reason(e)}") from None
+    return ledger
+
+
+def _reason(e: DBAPIError) -> str:
+    return str(e.orig).strip().splitlines()[0] if e.orig else str(e)
+
+
+def schema_version(engine: Engine) -> str | None:
+    """The ledger's Alembic revision, or None for an empty database."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError as e:
+        if "alembic_version" in str(e.orig) or "no such table" in str(e.orig):
+            return None
+        raise
+
+
+def upgrade(ledger: Ledger) -> None:
+    """Run the migrations up to head in one transaction, one process at a time.
+
+    An existing SQLite ledger is first copied aside (with SQLite's backup API, WAL included).
+    """
+    from alembic import command
+    from alembic.config import Config
+    from alembic.util import CommandError
+
+    current = schema_version(ledger.engine)
+    path = ledger.sqlite_path
+    if current is not None and path is not None and path.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        backup_sqlite(path, path.with_name(f"{path.name}.{current}-{stamp}.bak"))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with ledger.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        cfg.attributes["connection"] = conn
+        try:
+            command.upgrade(cfg, "head")
+        except CommandError:
+            raise LedgerError(
+                f"the ledger {ledger.display_url} has schema version {current!r}, "
+                "which this version of sla does not know; upgrade sla"
+            ) from None
+
+
+def backup_sqlite(source: Path, target: Path) -> None:
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()

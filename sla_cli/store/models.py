@@ -1,0 +1,163 @@
+"""SQLModel tables. Money is stored as whole kopecks, percentages as basis points (1/100 %),
+durations as whole minutes, moments in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+__all__ = ["Client", "ClosedMonth", "Closing", "Contract", "Entry", "Incident", "SQLModel"]
+
+ENTRY_TYPES = ("work", "topup", "burn", "overage", "carry", "reversal")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite has no zones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; give a time zone")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        assert isinstance(moment, datetime)
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+
+
+def utc_column(nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Client(SQLModel, table=True):
+    __tablename__ = "clients"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=200)
+    created_at: datetime = utc_column()
+    created_by: str = Field(max_length=100)
+
+
+class Contract(SQLModel, table=True):
+    """A signed contract with a snapshot of its terms."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (Index("ix_contracts_client_start", "client_id", "start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id")
+    variant: int
+    billing: str = Field(max_length=16)
+    burns: bool
+    tier_key: str = Field(max_length=32)
+    tier_name: str = Field(max_length=100)
+    included_minutes: int | None = None
+    price_kopecks: int
+    prepay_discount_bp: int
+    hour_rate_kopecks: int
+    hour_discount_bp: int
+    dev_cap_minutes: int | None = None
+    reaction_minutes: int
+    start_minutes: int
+    start: date
+    end: date | None = None  # exclusive; None: open-ended (packages)
+    months: int | None = None
+    prepaid_months: int
+    timezone: str | None = Field(default=None, max_length=64)
+    created_at: datetime = utc_column()
+    created_by: str = Field(max_length=100)
+
+
+class Entry(SQLModel, table=True):
+    """One line of the append-only ledger."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        Index("ix_entries_on", "on"),
+        Index("ix_entries_contract_on", "contract_id", "on"),
+        Index("ix_entries_client_on", "client_id", "on"),
+        Index("ix_entries_ticket", "ticket"),
+        Index("ix_entries_by_id", "by", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contracts.id")
+    client_id: int = Field(foreign_key="clients.id")
+    ticket: str | None = Field(default=None, max_length=64)
+    on: date
+    minutes: int
+    type: str = Field(max_length=16)
+    category: str = Field(max_length=16)  # what it counts toward: the reversed type for reversals
+    kind: str | None = Field(default=None, max_length=16)
+    amount_kopecks: int | None = None  # a package's price, an overage's amount
+    started_at: datetime | None = utc_column(nullable=True)
+    by: str = Field(max_length=100)
+    note: str | None = Field(default=None, max_length=1000)
+    reverses: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("entries.id"), unique=True)
+    )
+    created_at: datetime = utc_column()
+
+
+class ClosedMonth(SQLModel, table=True):
+    __tablename__ = "closed_months"
+
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    closed_at: datetime = utc_column()
+    closed_by: str = Field(max_length=100)
+
+
+class Closing(SQLModel, table=True):
+    """One contract's figures for a closed month."""
+
+    __tablename__ = "closings"
+    __table_args__ = (
+        UniqueConstraint("month", "contract_id", name="uq_closings_month_contract"),
+        Index("ix_closings_contract_month", "contract_id", "month"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7, foreign_key="closed_months.month")
+    contract_id: int = Field(foreign_key="contracts.id")
+    burned_minutes: int
+    overage_minutes: int
+    overage_kopecks: int
+    carried_minutes: int
+    closing_balance_minutes: int | None = None
+    amount_due_kopecks: int
+
+
+class Incident(SQLModel, table=True):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_ticket", "ticket"),
+        Index("ix_incidents_client_opened", "client_id", "opened_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contracts.id")
+    client_id: int = Field(foreign_key="clients.id")
+    ticket: str = Field(max_length=64)
+    title: str | None = Field(default=None, max_length=500)
+    opened_at: datetime = utc_column(index=True)
+    reacted_at: datetime | None = utc_column(nullable=True)
+    started_at: datetime | None = utc_column(nullable=True)
+    resolved_at: datetime | None = utc_column(nullable=True)
+    created_at: datetime = utc_column()
+    created_by: str = Field(max_length=100)

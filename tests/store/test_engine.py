@@ -1,0 +1,141 @@
+"""The ledger file: schema migrations, append-only enforcement, concurrent writers."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from sla_cli.config import default_document, write_config
+from sla_cli.store.engine import (
+    MIGRATIONS,
+    SCHEMA_HEAD,
+    LedgerError,
+    open_ledger,
+    schema_version,
+)
+from sla_cli.store.models import Client, Contract, Entry
+from tests.conftest import sqlite_url
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def test_schema_head_constant_matches_the_migrations() -> None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_HEAD
+
+
+def test_a_new_sqlite_ledger_is_created_in_wal_mode(tmp_path: Path) -> None:
+    ledger = open_ledger(sqlite_url(tmp_path / "deep" / "ledger.db"))
+    assert schema_version(ledger.engine) == SCHEMA_HEAD
+    with sqlite3.connect(tmp_path / "deep" / "ledger.db") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_ledger_is_copied_aside_before_an_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    ledger = open_ledger(sqlite_url(path))
+    with ledger.engine.begin() as conn:  # a revision this version of sla does not know
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = 'future'"))
+    with pytest.raises(LedgerError, match="schema version 'future'"):
+        open_ledger(sqlite_url(path))
+    (backup,) = tmp_path.glob("ledger.db.future-*.bak")
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("future",)
+        assert conn.execute("SELECT count(*) FROM entries").fetchone() == (0,)
+
+
+def _seed(url: str) -> tuple[int, int]:
+    ledger = open_ledger(url)
+    with ledger.session() as s:
+        client = Client(key="ACME", name="ACME", created_at=NOW, created_by="t")
+        s.add(client)
+        s.flush()
+        assert client.id is not None
+        contract = Contract(
+            client_id=client.id, variant=1, billing="monthly", burns=True, tier_key="basic",
+            tier_name="Базовый", included_minutes=900, price_kopecks=4200000,
+            prepay_discount_bp=0, hour_rate_kopecks=300000, hour_discount_bp=0,
+            dev_cap_minutes=2400, reaction_minutes=120, start_minutes=240,
+            start=date(2026, 10, 1), end=date(2027, 1, 1), months=3, prepaid_months=1,
+            created_at=NOW, created_by="t",
+        )  # fmt: skip
+        s.add(contract)
+        s.flush()
+        assert contract.id is not None
+        entry = Entry(
+            contract_id=contract.id, client_id=client.id, ticket="ACME-1", on=date(2026, 11, 2),
+            minutes=60, type="work", category="work", kind="support", by="t", created_at=NOW,
+        )  # fmt: skip
+        s.add(entry)
+        s.flush()
+        assert entry.id is not None
+        return contract.id, entry.id
+
+
+def test_the_database_refuses_to_update_or_delete_entries(backend_url: str) -> None:
+    _, entry_id = _seed(backend_url)
+    ledger = open_ledger(backend_url)
+    for statement in (
+        "UPDATE entries SET minutes = 1 WHERE id = :id",
+        "DELETE FROM entries WHERE id = :id",
+    ):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), ledger.engine.begin() as c:
+            c.execute(sa.text(statement), {"id": entry_id})
+    with ledger.engine.connect() as c:
+        assert c.execute(sa.text("SELECT minutes FROM entries")).scalar_one() == 60
+
+
+WRITER = """
+import sys
+from sla_cli.cli.app import main
+sys.argv = ["sla", "log", sys.argv[1], "ACME-" + sys.argv[2]]
+main()
+"""
+
+
+def test_eight_processes_logging_at_once_lose_nothing(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    write_config(config, default_document())
+    url = sqlite_url(tmp_path / "ledger.db")
+    env = {
+        **os.environ,
+        "SLA_CONFIG": str(config),
+        "SLA_DATABASE_URL": url,
+        "SLA_NOW": "2026-11-24T12:00:00+03:00",
+    }
+    setup = [
+        "contract", "add", "ACME", "--key", "ACME", "--variant", "1", "--tier", "basic",
+        "--start", "2026-10-01",
+    ]  # fmt: skip
+    subprocess.run([sys.executable, "-m", "sla_cli", *setup], env=env, check=True)
+    per_process = 5
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                f"import subprocess, sys\nfor i in range({per_process}):\n"
+                f"    subprocess.run([sys.executable, '-c', {WRITER!r}, '{n + 1}m', str(i)],"
+                " check=True)",
+            ],
+            env=env,
+        )
+        for n in range(8)
+    ]
+    assert [p.wait(timeout=240) for p in procs] == [0] * 8
+    with sqlite3.connect(tmp_path / "ledger.db") as conn:
+        count, total = conn.execute(
+            "SELECT count(*), sum(minutes) FROM entries WHERE type = 'work'"
+        ).fetchone()
+    assert count == 8 * per_process
+    assert total == per_process * sum(range(1, 9))
