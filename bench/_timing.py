@@ -24,11 +24,15 @@ def sla_command() -> list[str]:
 def median_wall(cmd: Sequence[str], runs: int, env: dict[str, str] | None = None) -> float:
     """Median wall time of ``cmd`` in seconds over ``runs`` runs (after one warm-up run)."""
     full_env = {**os.environ, **(env or {})}
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, env=full_env, check=True)
+    subprocess.run(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=full_env, check=True
+    )
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, env=full_env, check=True)
+        subprocess.run(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=full_env, check=True
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -109,4 +110,10 @@ ledger.register(app)
 
 
 def main() -> None:
-    app()
+    """The console script. A short-lived process: collect garbage rarely, and skip the final
+    collection at exit (freezing what is left), which otherwise costs a ledger command ~25 %."""
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        app()
+    finally:
+        gc.freeze()

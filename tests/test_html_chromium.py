@@ -1,0 +1,84 @@
+"""The HTML statement in a real browser: headless Chromium renders it on an A4-sized window.
+
+Skipped where Chromium is not installed. ``SLA_SAVE_SCREENSHOT=1`` copies the screenshot to
+examples/statement.png (and the HTML beside it) for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sla_cli.documents import render_document
+from tests.report_fixture import sample_report
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+WINDOW = "1240,1754"  # A4 proportions (210 × 297 mm at 150 dpi)
+
+
+def chromium() -> str | None:
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def run_chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+    ]
+    return subprocess.run([binary, *flags, *args], capture_output=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def statement_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("html") / "statement.html"
+    path.write_text(render_document(sample_report(), "html"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> str:
+    binary = chromium()
+    if binary is None:
+        pytest.skip("Chromium is not installed")
+    return binary
+
+
+def test_screenshot_on_a4(browser: str, statement_html: Path, tmp_path: Path) -> None:
+    png = tmp_path / "statement.png"
+    result = run_chromium(
+        browser,
+        tmp_path / "profile",
+        f"--screenshot={png}",
+        f"--window-size={WINDOW}",
+        statement_html.as_uri(),
+    )
+    assert png.exists(), result.stderr.decode(errors="replace")[-2000:]
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(data) > 20_000  # a blank page compresses to a few KB; a statement does not
+    if os.environ.get("SLA_SAVE_SCREENSHOT") == "1":
+        EXAMPLES.mkdir(exist_ok=True)
+        shutil.copyfile(png, EXAMPLES / "statement.png")
+        shutil.copyfile(statement_html, EXAMPLES / "statement.html")
+
+
+def test_chart_survives_rendering(browser: str, statement_html: Path, tmp_path: Path) -> None:
+    result = run_chromium(browser, tmp_path / "profile", "--dump-dom", statement_html.as_uri())
+    dom = result.stdout.decode("utf-8", errors="replace")
+    assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert dom.count('<svg class="chart"') == 3
+    assert '<rect x="' in dom and "<polyline" in dom
+    assert "ACME-12" in dom and "46\u00a0650,00\u00a0₽" in dom.replace("&nbsp;", "\u00a0")
