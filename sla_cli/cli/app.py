@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from sla_cli import __version__
-from sla_cli.cli import contract, ledger, sales
+from sla_cli.cli import calendar, contract, incident, ledger, sales
 from sla_cli.cli.options import State
 from sla_cli.errors import SlaError
 
@@ -107,6 +107,8 @@ def root(
 sales.register(app)
 contract.register(app)
 ledger.register(app)
+incident.register(app)
+calendar.register(app)
 
 
 def main() -> None:

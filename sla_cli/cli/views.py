@@ -6,11 +6,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sla_cli.render import Column, csv_out, json_out, records_csv, table
+from sla_cli.render import Cell, Column, csv_out, json_out, records_csv, table
 
 if TYPE_CHECKING:
     from sla_cli.config import Settings
+    from sla_cli.domain.calendar import BusinessCalendar, PeriodSummary
+    from sla_cli.domain.clock import Clock
     from sla_cli.domain.quote import Quote
+    from sla_cli.store.incidents import IncidentRow
     from sla_cli.store.models import Client, Contract
 
 
@@ -293,4 +296,249 @@ def contracts_view(rows: list[tuple[Contract, Client, int | None]], fmt: str) ->
             for r, (c, _, _) in zip(records, rows, strict=True)
         ],
         caption=f"{len(records)} contracts" if records else "no contracts: `sla contract add`",
+    )
+
+
+def short_time(moment: datetime | None, tz: str) -> str:
+    """``2026-01-12 10:30+03:00``: a time a person reads, with its offset."""
+    if moment is None:
+        return "—"
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo(tz))
+    offset = local.strftime("%z")
+    return local.strftime("%Y-%m-%d %H:%M") + f"{offset[:3]}:{offset[3:]}"
+
+
+def clock_line(clock: Clock, tz: str) -> str:
+    """``reaction due 2026-01-12 10:30+03:00, met``."""
+    from sla_cli.domain.durations import hours_text
+
+    text = f"{clock.name} due {short_time(clock.due, tz)}, {clock.status}"
+    if clock.status == "breached" and clock.overdue_minutes:
+        text += f" by {hours_text(clock.overdue_minutes)}"
+    elif clock.stopped is None:
+        text += f", {hours_text(max(clock.remaining_minutes, 0))} left"
+    return text
+
+
+INCIDENT_FIELDS = (
+    "ticket", "client", "variant", "opened_at", "reacted_at", "started_at", "resolved_at",
+    "reaction_due", "start_due", "reaction_status", "start_status",
+)  # fmt: skip
+
+
+def incidents_view(rows: list[tuple[IncidentRow, Clock, Clock]], fmt: str, tz: str) -> None:
+
+    records = [
+        {
+            "ticket": r.incident.ticket,
+            "client": r.client.key,
+            "variant": r.contract.variant,
+            "opened_at": local_iso(r.incident.opened_at, tz),
+            "reacted_at": local_iso(r.incident.reacted_at, tz),
+            "started_at": local_iso(r.incident.started_at, tz),
+            "resolved_at": local_iso(r.incident.resolved_at, tz),
+            "reaction_due": local_iso(reaction.due, tz),
+            "start_due": local_iso(start.due, tz),
+            "reaction_status": str(reaction.status),
+            "start_status": str(start.status),
+        }
+        for r, reaction, start in rows
+    ]
+    if fmt == "json":
+        json_out(records)
+        return
+    if fmt == "csv":
+        records_csv(records, INCIDENT_FIELDS)
+        return
+
+    table(
+        [
+            Column("Ticket", no_wrap=True),
+            Column("Client", no_wrap=True),
+            Column("Opened", no_wrap=True),
+            Column("Reaction", no_wrap=True),
+            Column("Start of work", no_wrap=True),
+            Column("Resolved"),
+        ],
+        [
+            [
+                r.incident.ticket,
+                r.client.key,
+                time_cell(r.incident.opened_at, tz),
+                clock_cell(reaction, tz),
+                clock_cell(start, tz),
+                time_cell(r.incident.resolved_at, tz) if r.incident.resolved_at else "",
+            ]
+            for r, reaction, start in rows
+        ],
+        caption=(
+            f"{len(rows)} incidents; each clock: due time, then status" if rows else "no incidents"
+        ),
+    )
+
+
+def time_cell(moment: datetime | None, tz: str) -> str:
+    """Date over time-with-offset, to keep table columns narrow."""
+    return short_time(moment, tz).replace(" ", "\n", 1)
+
+
+def clock_cell(c: Clock, tz: str) -> Cell:
+    """Due time over the status (and time left or late), coloured by status."""
+    from sla_cli.domain.durations import hours_text
+    from sla_cli.render import STATUS_STYLES
+
+    status = str(c.status)
+    if c.status == "breached" and c.overdue_minutes:
+        status += f" +{hours_text(c.overdue_minutes)}"
+    elif c.stopped is None and c.status != "breached":
+        status += f", {hours_text(max(c.remaining_minutes, 0))} left"
+    return (f"{time_cell(c.due, tz)}\n{status}", STATUS_STYLES.get(str(c.status), ""))
+
+
+BREACH_FIELDS = ("ticket", "client", "clock", "due", "at", "overdue_minutes")
+
+
+def breaches_view(found: list[tuple[IncidentRow, Clock]], fmt: str, tz: str) -> None:
+    from sla_cli.domain.durations import hours_text
+    from sla_cli.render import status_cell
+
+    records = [
+        {
+            "ticket": r.incident.ticket,
+            "client": r.client.key,
+            "clock": c.name,
+            "due": local_iso(c.due, tz),
+            "at": local_iso(c.stopped, tz),
+            "overdue_minutes": c.overdue_minutes,
+        }
+        for r, c in found
+    ]
+    if fmt == "json":
+        json_out(records)
+        return
+    if fmt == "csv":
+        records_csv(records, BREACH_FIELDS)
+        return
+    table(
+        [
+            Column("Ticket", no_wrap=True),
+            Column("Client"),
+            Column("Clock", no_wrap=True),
+            Column("Due", no_wrap=True),
+            Column("Stopped", no_wrap=True),
+            Column("Status", no_wrap=True),
+            Column("Late by", "right", no_wrap=True),
+        ],
+        [
+            [
+                r.incident.ticket,
+                r.client.key,
+                c.name,
+                time_cell(c.due, tz),
+                time_cell(c.stopped, tz) if c.stopped else "running",
+                status_cell(str(c.status)),
+                hours_text(c.overdue_minutes) if c.status == "breached" else "",
+            ]
+            for r, c in found
+        ],
+        caption=f"{len(found)} clocks breached or at risk" if found else "no breaches",
+    )
+
+
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def calendar_view(cal: BusinessCalendar, year: int, month: int | None, fmt: str) -> None:
+    """A year as a table of months, or a month as a grid a person reads at a glance."""
+    summary = cal.summary(year, month)
+    if fmt == "json":
+        json_out(
+            {
+                ("month" if month else "year"): summary.label if month else year,
+                "working_days": summary.working_days,
+                "working_minutes": summary.working_minutes,
+                "holidays": [d.isoformat() for d in summary.holidays],
+                "working_weekend_days": [d.isoformat() for d in summary.working_weekend_days],
+            }
+        )
+        return
+    sched = cal.schedule
+    hours = f"{sched.day_start:%H:%M}–{sched.day_end:%H:%M} {sched.timezone}"
+    if month is None:
+        rows = []
+        for m in range(1, 13):
+            ms = cal.summary(year, m)
+            rows.append(
+                [
+                    MONTH_NAMES[m - 1],
+                    str(ms.working_days),
+                    f"{ms.working_minutes / 60:g}",
+                    ", ".join(str(d.day) for d in ms.holidays),
+                    ", ".join(str(d.day) for d in ms.working_weekend_days),
+                ]
+            )
+        rows.append(
+            [
+                "Year",
+                str(summary.working_days),
+                f"{summary.working_minutes / 60:g}",
+                str(len(summary.holidays)),
+                str(len(summary.working_weekend_days)),
+            ]
+        )
+        table(
+            [
+                Column("Month"),
+                Column("Working days", "right"),
+                Column("Hours", "right"),
+                Column("Holidays (days)"),
+                Column("Working weekend days"),
+            ],
+            rows,
+            title=f"{year}: production calendar {sched.country}, business hours {hours}",
+        )
+        return
+    _month_grid(cal, year, month, summary, hours)
+
+
+def _month_grid(
+    cal: BusinessCalendar, year: int, month: int, summary: PeriodSummary, hours: str
+) -> None:
+    from datetime import date, timedelta
+
+    holidays = set(summary.holidays)
+    weekend_work = set(summary.working_weekend_days)
+    first = date(year, month, 1)
+    start = first - timedelta(days=first.weekday())
+    weeks: list[list[Cell]] = []
+    d = start
+    while d.month == month or d < first:
+        week: list[Cell] = []
+        for _ in range(7):
+            if d.month != month:
+                week.append("")
+            elif d in weekend_work:
+                week.append((f"{d.day}*", "bold green"))
+            elif d in holidays:
+                week.append((f"{d.day}", "bold red"))
+            elif cal.is_working_day(d):
+                week.append(str(d.day))
+            else:
+                week.append((str(d.day), "dim"))
+            d += timedelta(days=1)
+        weeks.append(week)
+    table(
+        [Column(n, "right") for n in ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")],
+        weeks,
+        title=f"{MONTH_NAMES[month - 1]} {year}",
+        caption=(
+            f"{summary.working_days} working days, {summary.working_minutes / 60:g} hours "
+            f"({hours}). Holidays: {', '.join(str(x.day) for x in summary.holidays) or 'none'}. "
+            "Working weekend days are marked *."
+        ),
     )

@@ -1,0 +1,46 @@
+"""`sla calendar`: the business calendar SLA clocks run on. No ledger is touched."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from sla_cli.cli.options import state
+
+
+class CalendarFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("calendar")(calendar)
+
+
+def calendar(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="A whole year, e.g. 2026.")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="One month, YYYY-MM.")] = None,
+    format: Annotated[
+        CalendarFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CalendarFormat.table,
+) -> None:
+    """Working days and hours, holidays and working Saturdays (default: this month)."""
+    from sla_cli.cli.views import calendar_view
+    from sla_cli.domain.calendar import BusinessCalendar
+    from sla_cli.errors import InputError
+    from sla_cli.timeparse import parse_month
+
+    st = state(ctx)
+    if year is not None and month is not None:
+        raise InputError("give --year or --month, not both")
+    if year is not None and not 1900 < year < 2200:
+        raise InputError(f"--year {year} is out of range")
+    cal = BusinessCalendar(st.settings().schedule())
+    if year is not None:
+        calendar_view(cal, year, None, format.value)
+        return
+    y, m = parse_month(month) if month else (st.today().year, st.today().month)
+    calendar_view(cal, y, m, format.value)

@@ -1,0 +1,167 @@
+"""Incidents and the events that stop their SLA clocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from sla_cli.errors import InputError, NotFound
+from sla_cli.store.ledger import client_by_key, contract_on, pk, ticket_client_key
+from sla_cli.store.models import Client, Contract, Incident
+
+if TYPE_CHECKING:
+    from sla_cli.domain.calendar import BusinessCalendar
+    from sla_cli.domain.clock import Clock
+
+Event = Literal["ack", "start", "resolve"]
+FIELDS: dict[str, str] = {"ack": "reacted_at", "start": "started_at", "resolve": "resolved_at"}
+PAST: dict[str, str] = {"ack": "acknowledged", "start": "started", "resolve": "resolved"}
+
+
+def _as(moment: datetime, like: datetime) -> str:
+    """``moment`` in the zone of ``like`` (the user's), ISO 8601."""
+    return moment.astimezone(like.tzinfo).isoformat()
+
+
+def _check_moment(at: datetime, now: datetime) -> None:
+    if at > now:
+        raise InputError(f"{at.isoformat()} is in the future")
+
+
+def open_incident(
+    s: Session,
+    ticket: str,
+    at: datetime,
+    title: str | None,
+    client_key: str | None,
+    tz: str,
+    user: str,
+    now: datetime,
+) -> Incident:
+    """Open an incident on the contract active when it opened."""
+    _check_moment(at, now)
+    ticket = ticket.strip()
+    client = client_by_key(s, client_key or ticket_client_key(ticket))
+    contract = contract_on(s, client, at.astimezone(ZoneInfo(tz)).date())
+    running = s.exec(
+        select(Incident).where(Incident.ticket == ticket, col(Incident.resolved_at).is_(None))
+    ).first()
+    if running is not None:
+        raise InputError(
+            f"{ticket} already has an open incident (opened {_as(running.opened_at, at)}); "
+            "resolve it first"
+        )
+    incident = Incident(
+        contract_id=pk(contract),
+        client_id=pk(client),
+        ticket=ticket,
+        title=title,
+        opened_at=at,
+        created_at=now,
+        created_by=user,
+    )
+    s.add(incident)
+    s.flush()
+    return incident
+
+
+def record_event(s: Session, ticket: str, event: Event, at: datetime, now: datetime) -> Incident:
+    """Stop a clock (``ack``, ``start``) or resolve the ticket's latest incident."""
+    _check_moment(at, now)
+    incident = s.exec(
+        select(Incident)
+        .where(Incident.ticket == ticket.strip())
+        .order_by(col(Incident.opened_at).desc())
+        .limit(1)
+    ).first()
+    if incident is None:
+        raise NotFound(f"{ticket} has no incident; `sla incident open {ticket}` opens one")
+    if at < incident.opened_at:
+        raise InputError(
+            f"{at.isoformat()} is before the incident opened ({_as(incident.opened_at, at)})"
+        )
+    field = FIELDS[event]
+    done = getattr(incident, field)
+    if done is not None:
+        raise InputError(f"{ticket} was already {PAST[event]} at {_as(done, at)}")
+    if incident.resolved_at is not None:
+        raise InputError(f"{ticket} was resolved at {_as(incident.resolved_at, at)}")
+    setattr(incident, field, at)
+    s.add(incident)
+    s.flush()
+    return incident
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    incident: Incident
+    client: Client
+    contract: Contract
+
+
+def incidents(
+    s: Session,
+    *,
+    client_key: str | None = None,
+    open_only: bool = False,
+    opened_from: date | None = None,
+    opened_before: date | None = None,
+    also_unresolved: bool = False,
+    tz: str = "UTC",
+) -> list[IncidentRow]:
+    """Incidents, oldest first; dates are days in the zone ``tz``.
+
+    ``also_unresolved`` keeps unresolved incidents opened before ``opened_from``.
+    """
+    stmt = (
+        select(Incident, Client, Contract)
+        .join(Client, col(Client.id) == col(Incident.client_id))
+        .join(Contract, col(Contract.id) == col(Incident.contract_id))
+    )
+    zone = ZoneInfo(tz)
+    if client_key:
+        stmt = stmt.where(Incident.client_id == pk(client_by_key(s, client_key)))
+    if open_only:
+        stmt = stmt.where(col(Incident.resolved_at).is_(None))
+    if opened_from is not None:
+        start = datetime.combine(opened_from, datetime.min.time(), tzinfo=zone)
+        after = col(Incident.opened_at) >= start
+        stmt = stmt.where(
+            or_(after, col(Incident.resolved_at).is_(None)) if also_unresolved else after
+        )
+    if opened_before is not None:
+        end = datetime.combine(opened_before, datetime.min.time(), tzinfo=zone)
+        stmt = stmt.where(col(Incident.opened_at) < end)
+    stmt = stmt.order_by(col(Incident.opened_at), col(Incident.id))
+    return [IncidentRow(i, cl, c) for i, cl, c in s.exec(stmt).all()]
+
+
+def row_of(s: Session, incident: Incident) -> IncidentRow:
+    client = s.get(Client, incident.client_id)
+    contract = s.get(Contract, incident.contract_id)
+    assert client is not None and contract is not None
+    return IncidentRow(incident, client, contract)
+
+
+def clocks(
+    row: IncidentRow, calendar: BusinessCalendar, now: datetime, at_risk_percent: int
+) -> tuple[Clock, Clock]:
+    """The reaction and start-of-work clocks of an incident, evaluated at ``now``.
+
+    Resolving an incident stops a clock that nothing stopped before.
+    """
+    from sla_cli.domain.clock import evaluate
+
+    i, c = row.incident, row.contract
+    reacted = i.reacted_at or i.resolved_at
+    started = i.started_at or i.resolved_at
+    reaction = evaluate(
+        calendar, i.opened_at, c.reaction_minutes, reacted, now, at_risk_percent, "reaction"
+    )
+    start = evaluate(calendar, i.opened_at, c.start_minutes, started, now, at_risk_percent, "start")
+    return reaction, start
