@@ -429,9 +429,13 @@ def write_config(path: Path, document: Mapping[str, Any], *, force: bool = False
 
     if path.exists() and not force:
         raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
-    text = HEADER + "\n" + tomli_w.dumps(document)
+    atomic_write(path, HEADER + "\n" + tomli_w.dumps(document))
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)

@@ -61,8 +61,13 @@ def table(
 
 
 def lines(text: str) -> None:
-    """Print plain text (markup-free) to stdout."""
-    console().print(text, markup=False)
+    """Print plain text to stdout (no Rich: messages stay cheap and unwrapped)."""
+    sys.stdout.write(text + "\n")
+
+
+def text_out(document: str) -> None:
+    """A whole document to stdout, as it is."""
+    sys.stdout.write(document if document.endswith("\n") else document + "\n")
 
 
 def json_out(data: Any) -> None:

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from sla_cli import __version__
-from sla_cli.cli import calendar, contract, incident, ledger, sales
+from sla_cli.cli import calendar, contract, incident, ledger, periods, sales
 from sla_cli.cli.options import State
 from sla_cli.errors import SlaError
 
@@ -31,6 +31,7 @@ class SlaGroup(TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         debug = os.environ.get("SLA_DEBUG") == "1"
+        args = optional_month_value(list(sys.argv[1:] if args is None else args))
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except SlaError as e:
@@ -50,6 +51,20 @@ class SlaGroup(TyperGroup):
                 raise
             _fail(f"unexpected {type(e).__name__}: {e} (SLA_DEBUG=1 shows the traceback)", 1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def optional_month_value(args: list[str]) -> list[str]:
+    """`sla report --month` alone means the current month: give the bare option its value.
+
+    Click cannot tell an option's missing value from the next option, so it is filled in here.
+    """
+    if "report" not in args:
+        return args
+    out = list(args)
+    for i in range(len(out) - 1, out.index("report"), -1):
+        if out[i] == "--month" and (i + 1 == len(out) or out[i + 1].startswith("-")):
+            out.insert(i + 1, "current")
+    return out
 
 
 def _fail(message: str, code: int) -> None:
@@ -109,6 +124,7 @@ contract.register(app)
 ledger.register(app)
 incident.register(app)
 calendar.register(app)
+periods.register(app)
 
 
 def main() -> None:

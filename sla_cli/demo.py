@@ -1,0 +1,168 @@
+"""`sla demo`: a realistic ledger to try every command on, built through the store's own API."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from sla_cli.config import Settings, default_document, load_settings, write_config
+from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.store.engine import Ledger, open_ledger
+from sla_cli.store.incidents import open_incident, record_event
+from sla_cli.store.ledger import NewContract, WorkLog, add_contract, log_work, month_bounds, topup
+from sla_cli.store.periods import last_ended_month, previous_month, rollover
+
+ENGINEERS = ("anna", "boris", "vera")
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    name: str
+    key: str
+    variant: int
+    tier: str
+    hours_per_month: tuple[float, float]  # range of support hours a month
+    dev_share: float
+
+
+CLIENTS = (
+    DemoClient("ООО «Акме»", "ACME", 1, "basic", (11, 19), 0.2),
+    DemoClient("АО «Бета Логистик»", "BETA", 2, "standard", (30, 45), 0.3),
+    DemoClient("ИП Гаммов", "GAMMA", 3, "optimal", (7, 12), 0.1),
+)
+
+
+@dataclass(frozen=True)
+class Demo:
+    folder: Path
+    config: Path
+    db_url: str
+    months: tuple[str, ...]  # the closed months, oldest first
+    ledger: Ledger
+    settings: Settings
+
+
+def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
+    """Three clients (one per variant), three closed months of hours and incidents, and the
+    current month so far."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "config.toml"
+    write_config(config, default_document(), force=True)
+    settings = load_settings(config, required=True)
+    db = folder / "ledger.db"
+    for old in folder.glob("ledger.db*"):
+        old.unlink()
+    url = f"sqlite:///{db}"
+    ledger = open_ledger(url)
+    tz = ZoneInfo(settings.timezone)
+    today = now.astimezone(tz).date()
+    last = last_ended_month(today)
+    months = (previous_month(previous_month(last)), previous_month(last), last)
+    start = month_bounds(months[0])[0]
+    rng = random.Random(seed)
+    cal = BusinessCalendar(settings.schedule())
+    with ledger.session() as s:
+        for c in CLIENTS:
+            add_contract(
+                s,
+                settings,
+                NewContract(
+                    client_name=c.name,
+                    key=c.key,
+                    variant=c.variant,
+                    tier=c.tier,
+                    start=start,
+                    months=12 if c.variant != 3 else None,
+                    prepaid_months=12 if c.variant == 1 else 3 if c.variant == 2 else None,
+                    hour_discount=Decimal({1: 10, 2: 30, 3: 15}[c.variant]),
+                ),
+                "demo",
+                datetime.combine(start, time(9), tzinfo=tz),
+            )
+    for i, month in enumerate((*months, today.strftime("%Y-%m"))):
+        first, nxt = month_bounds(month)
+        days = [
+            first + timedelta(days=n)
+            for n in range((min(nxt, today + timedelta(days=1)) - first).days)
+            if cal.is_working_day(first + timedelta(days=n))
+        ]
+        if not days:
+            continue
+        with ledger.session() as s:
+            for c in CLIENTS:
+                if c.variant == 3 and i in (1, 2):
+                    topup(s, settings, c.key, None, first, "demo", _at(first, 9, tz))
+                _month_of_work(s, settings, c, days, rng, tz, cal, now)
+        if month in months:
+            close_at = _at(nxt, 0, tz) + timedelta(minutes=5)
+            rollover(ledger, settings, month, nxt, "cron", min(close_at, now))
+    return Demo(folder, config, url, months, ledger, settings)
+
+
+def _at(d: date, hour: int, tz: ZoneInfo, minute: int = 0) -> datetime:
+    return datetime.combine(d, time(hour, minute), tzinfo=tz)
+
+
+def _month_of_work(
+    s: Session,
+    settings: Settings,
+    c: DemoClient,
+    days: list[date],
+    rng: random.Random,
+    tz: ZoneInfo,
+    cal: BusinessCalendar,
+    now: datetime,
+) -> None:
+    share = len(days) / 21
+    total = int(rng.uniform(*c.hours_per_month) * 60 * share)
+    ticket_no = rng.randint(10, 40) + days[0].month * 100
+    logged = 0
+    while logged < total:
+        day = rng.choice(days)
+        minutes = rng.choice((15, 30, 45, 60, 90, 120, 180))
+        kind = "dev" if rng.random() < c.dev_share else "support"
+        ticket = f"{c.key}-{ticket_no + rng.randint(0, 6)}"
+        hour = rng.randint(9, 16)
+        moment = _at(day, hour, tz)
+        if moment > now:
+            break
+        log_work(
+            s,
+            settings,
+            WorkLog(ticket=ticket, minutes=minutes, on=day, kind=kind, start=time(hour)),
+            rng.choice(ENGINEERS),
+            moment + timedelta(minutes=minutes),
+        )
+        logged += minutes
+    for n in range(rng.randint(1, 3)):
+        day = rng.choice(days)
+        opened = _at(day, rng.randint(9, 18), tz, rng.choice((0, 15, 30, 45)))
+        if opened > now:
+            continue
+        ticket = f"{c.key}-{900 + day.month * 10 + n}"
+        open_incident(s, ticket, opened, _TITLES[rng.randrange(len(_TITLES))], None,
+                      settings.timezone, "demo", opened)  # fmt: skip
+        reaction = cal.add(opened, rng.choice((20, 45, 90, 150)))
+        start = cal.add(reaction, rng.choice((30, 60, 120, 200)))
+        if reaction <= now:
+            record_event(s, ticket, "ack", reaction, now)
+        if start <= now:
+            record_event(s, ticket, "start", start, now)
+            resolved = cal.add(start, rng.choice((60, 240, 600)))
+            if resolved <= now:
+                record_event(s, ticket, "resolve", resolved, now)
+
+
+_TITLES = (
+    "Не проходит оплата на сайте",
+    "Ошибка синхронизации с 1С",
+    "Не приходят письма с уведомлениями",
+    "Отчёт по продажам формируется с ошибкой",
+    "Медленно открывается карточка клиента",
+)
