@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -139,3 +140,47 @@ def test_eight_processes_logging_at_once_lose_nothing(tmp_path: Path) -> None:
         ).fetchone()
     assert count == 8 * per_process
     assert total == per_process * sum(range(1, 9))
+
+
+def test_two_rollovers_at_once_close_each_month_exactly_once(
+    backend_url: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    write_config(config, default_document())
+    env = {
+        **os.environ,
+        "SLA_CONFIG": str(config),
+        "SLA_DATABASE_URL": backend_url,
+        "SLA_NOW": "2027-03-05T12:00:00+03:00",
+    }
+
+    def sla(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "sla_cli", *args], env=env, capture_output=True, text=True
+        )
+
+    for key, variant in (("ACME", "1"), ("PKG", "3")):
+        setup = sla("contract", "add", key, "--key", key, "--variant", variant, "--tier",
+                    "basic", "--start", "2026-10-01", "--months", "12")  # fmt: skip
+        assert setup.returncode == 0, setup.stderr
+    assert sla("log", "3h", "ACME-1", "--on", "2026-10-05").returncode == 0
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sla_cli", "rollover", "--format", "json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [json.loads(p.communicate(timeout=120)[0]) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0]
+    closed = sorted((r["month"], r["client"]) for o in outputs for r in o["closed"])
+    expected = sorted(
+        (m, k) for m in ("2026-10", "2026-11", "2026-12", "2027-01", "2027-02")
+        for k in ("ACME", "PKG")
+    )  # fmt: skip
+    assert closed == expected  # every month and contract closed once, by one of the two
+    entries = json.loads(sla("entries", "--format", "json").stdout)
+    burns = [e for e in entries if e["type"] == "burn"]
+    assert len(burns) == 5  # ACME: one burn a month, never two

@@ -1,0 +1,181 @@
+"""Month close and statements through the CLI, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Sla
+
+NOV = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
+
+
+def basic(sla: Sla, key: str = "ACME", variant: str = "1", tier: str = "basic") -> None:
+    sla.ok(
+        "contract", "add", key, "--key", key, "--variant", variant, "--tier", tier,
+        "--start", "2026-10-01", "--months", "3", env=NOV,
+    )  # fmt: skip
+
+
+def statement(sla: Sla, month: str, key: str) -> dict[str, Any]:
+    data = sla.ok("report", "--month", month, "--format", "json", env=NOV).json()
+    (st,) = [s for s in data["statements"] if s["client"] == key]
+    result: dict[str, Any] = st
+    return result
+
+
+def test_unused_hours_burn(ledger_sla: Sla) -> None:
+    basic(ledger_sla)
+    ledger_sla.ok("log", "10h", "ACME-1", "--on", "2026-10-12", env=NOV)
+    out = ledger_sla.ok("rollover", "--month", "2026-10", "--format", "json", env=NOV).json()
+    assert out == {
+        "closed": [
+            {"month": "2026-10", "client": "ACME", "burned_minutes": 300,
+             "overage_minutes": 0, "carried_minutes": 0},
+        ],
+        "already_closed": [],
+    }  # fmt: skip
+    st = statement(ledger_sla, "2026-10", "ACME")
+    assert (st["burned_minutes"], st["amount_due"], st["fee"]) == (300, "42000.00", "42000.00")
+
+
+def test_overage_is_billed_at_the_contract_rate(ledger_sla: Sla) -> None:
+    basic(ledger_sla)
+    ledger_sla.ok("log", "12h", "ACME-1", "--on", "2026-10-12", env=NOV)
+    ledger_sla.ok("log", "8h", "ACME-2", "--on", "2026-10-13", "--kind", "dev", env=NOV)
+    out = ledger_sla.ok("rollover", "--month", "2026-10", "--format", "json", env=NOV).json()
+    assert out["closed"][0]["overage_minutes"] == 300
+    st = statement(ledger_sla, "2026-10", "ACME")
+    assert st["overage_minutes"] == 300 and st["overage_amount"] == "15000.00"  # 5 h × 3000
+    assert st["amount_due"] == "57000.00"  # fee 42 000 + overage
+    assert (st["support_minutes"], st["dev_minutes"], st["used_minutes"]) == (720, 480, 1200)
+    types = [e["type"] for e in ledger_sla.ok("entries", "-f", "json", env=NOV).json()]
+    assert types.count("overage") == 1 and "burn" not in types
+
+
+def test_a_second_rollover_writes_nothing_and_closed_months_refuse_entries(
+    ledger_sla: Sla,
+) -> None:
+    basic(ledger_sla)
+    ledger_sla.ok("log", "10h", "ACME-1", "--on", "2026-10-12", env=NOV)
+    ledger_sla.ok("rollover", env=NOV)  # default: the last ended month, 2026-10
+    before = ledger_sla.ok("entries", "-f", "json", env=NOV).json()
+    again = ledger_sla.ok("rollover", "--format", "json", env=NOV).json()
+    assert again == {"closed": [], "already_closed": ["2026-10"]}
+    assert "nothing to do" in ledger_sla.ok("rollover", env=NOV).stdout
+    assert ledger_sla.ok("entries", "-f", "json", env=NOV).json() == before
+    late = ledger_sla("log", "1h", "ACME-3", "--on", "2026-10-30", env=NOV)
+    assert late.exit_code == 2 and "2026-10 is closed" in late.stderr
+    assert "adjustment" in late.stderr
+    void = ledger_sla("void", str(before[0]["id"]), env=NOV)
+    assert void.exit_code == 2 and "closed" in void.stderr
+
+
+def test_a_month_that_has_not_ended_is_refused(ledger_sla: Sla) -> None:
+    basic(ledger_sla)
+    r = ledger_sla("rollover", "--month", "2026-11", env=NOV)
+    assert r.exit_code == 2 and "has not ended" in r.stderr
+
+
+def test_rollover_catches_up_on_missed_months_oldest_first(ledger_sla: Sla) -> None:
+    basic(ledger_sla, "GAMMA", "3", "minimal")
+    ledger_sla.ok("log", "4h", "GAMMA-1", "--on", "2026-10-12", env=NOV)
+    late = {"SLA_NOW": "2027-01-15T12:00:00+03:00"}
+    ledger_sla.ok("contract", "topup", "GAMMA", "--on", "2026-12-01", env=late)
+    ledger_sla.ok("log", "9h", "GAMMA-2", "--on", "2026-12-02", env=late)
+    out = ledger_sla.ok("rollover", "--format", "json", env=late).json()
+    assert [(r["month"], r["carried_minutes"], r["overage_minutes"]) for r in out["closed"]] == [
+        ("2026-10", 360, 0),
+        ("2026-11", 360, 0),
+        ("2026-12", 360 + 600 - 540, 0),
+    ]
+    dec = statement(ledger_sla, "2026-12", "GAMMA")
+    assert (dec["opening_balance_minutes"], dec["closing_balance_minutes"]) == (360, 420)
+
+
+def test_package_overdraft_is_billed_and_the_balance_returns_to_zero(ledger_sla: Sla) -> None:
+    basic(ledger_sla, "GAMMA", "3", "minimal")
+    ledger_sla.ok("log", "12h", "GAMMA-1", "--on", "2026-10-12", env=NOV)
+    out = ledger_sla.ok("rollover", "--format", "json", env=NOV).json()
+    assert out["closed"][0]["overage_minutes"] == 120
+    st = statement(ledger_sla, "2026-10", "GAMMA")
+    assert st["closing_balance_minutes"] == 0 and st["overage_amount"] == "6000.00"
+    assert st["amount_due"] == "35000.00"  # the package 29 000 + 2 h overdraft
+    (c,) = ledger_sla.ok("contract", "list", "-f", "json", env=NOV).json()
+    assert c["balance_minutes"] == 0
+
+
+def test_unlimited_variant_bills_custom_development_only(ledger_sla: Sla) -> None:
+    ledger_sla.ok(
+        "contract", "add", "B", "--key", "BETA", "--variant", "2", "--tier", "standard",
+        "--start", "2026-10-01", "--months", "3", "--prepaid-months", "3",
+        "--hour-discount", "50", env=NOV,
+    )  # fmt: skip
+    ledger_sla.ok("log", "20h", "BETA-1", "--on", "2026-10-12", env=NOV)
+    ledger_sla.ok("log", "4h", "BETA-2", "--on", "2026-10-13", "--kind", "dev", env=NOV)
+    ledger_sla.ok("rollover", env=NOV)
+    st = statement(ledger_sla, "2026-10", "BETA")
+    assert st["included_minutes"] is None and st["burned_minutes"] == 0
+    assert st["fee"] == "225000.00"  # 250 000 less 10 % for three months prepaid
+    assert st["overage_amount"] == "6000.00"  # 4 h × 3000 × 50 %
+    assert st["amount_due"] == "231000.00"
+
+
+def test_dry_run_shows_the_close_and_writes_nothing(ledger_sla: Sla) -> None:
+    basic(ledger_sla)
+    ledger_sla.ok("log", "10h", "ACME-1", "--on", "2026-10-12", env=NOV)
+    out = ledger_sla.ok("rollover", "--dry-run", env=NOV).stdout
+    assert "would close 2026-10" in out and "burned 5:00" in out
+    assert (
+        ledger_sla.ok("report", "--month", "2026-10", "-f", "json", env=NOV).json()["closed"]
+        is False
+    )
+    ledger_sla.ok("log", "1h", "ACME-1", "--on", "2026-10-13", env=NOV)
+
+
+def test_report_month_alone_is_the_current_month_as_a_preview(ledger_sla: Sla) -> None:
+    basic(ledger_sla)
+    ledger_sla.ok("log", "3h", "ACME-1", env=NOV)
+    data = ledger_sla.ok("report", "--month", "--format", "json", env=NOV).json()
+    assert data["month"] == "2026-11" and data["closed"] is False
+    assert data["statements"][0]["used_minutes"] == 180
+    last = ledger_sla.ok("report", "--format", "json", env=NOV).json()
+    assert last["month"] == "2026-10"
+    table = ledger_sla.ok("report", "--month", "--lang", "en", env=NOV).stdout
+    assert "PRELIMINARY" in table
+
+
+def test_report_writes_documents(ledger_sla: Sla, tmp_path: Path) -> None:
+    basic(ledger_sla)
+    ledger_sla.ok("log", "10h", "ACME-1", "--on", "2026-10-12", env=NOV)
+    ledger_sla.ok("incident", "open", "ACME-5", "--at", "2026-10-12 10:00", env=NOV)
+    ledger_sla.ok("rollover", env=NOV)
+    html = tmp_path / "statement.html"
+    r = ledger_sla.ok("report", "--month", "2026-10", "--format", "html", "-o", str(html), env=NOV)
+    assert str(html) in r.stdout
+    text = html.read_text(encoding="utf-8")
+    assert "<svg" in text and "ACME-5" in text and "42 000,00" in text.replace("\u00a0", " ")
+    md = ledger_sla.ok("report", "--month", "2026-10", "--format", "md", env=NOV).stdout
+    assert md.startswith("#") and "ACME" in md
+    csv = ledger_sla.ok("report", "--month", "2026-10", "--format", "csv", env=NOV).stdout
+    assert csv.splitlines()[0].count(",") > 10
+    bad = ledger_sla("report", "-o", str(tmp_path / "x"), env=NOV)
+    assert bad.exit_code == 2 and "--format" in bad.stderr
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_demo_prints_statements_from_a_fresh_ledger(sla: Sla, tmp_path: Path, lang: str) -> None:
+    out = sla.ok("demo", "--dir", str(tmp_path / "demo"), "--lang", lang, env=NOV).text
+    for key in ("ACME", "BETA", "GAMMA"):
+        assert key in out
+    assert ("Итого к оплате" if lang == "ru" else "Total due") in out
+    assert (tmp_path / "demo" / "ledger.db").exists()
+    demo_env = {
+        **NOV,
+        "SLA_CONFIG": str(tmp_path / "demo" / "config.toml"),
+        "SLA_DATABASE_URL": f"sqlite:///{tmp_path / 'demo' / 'ledger.db'}",
+    }
+    again = sla.ok("rollover", "--format", "json", env=demo_env).json()
+    assert again["closed"] == [] and again["already_closed"] == ["2026-08", "2026-09", "2026-10"]
