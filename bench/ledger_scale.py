@@ -120,12 +120,21 @@ def main() -> None:
         print(f"built in {time.perf_counter() - start:.1f} s: large ledger {total:,} entries, "
               f"{size_mb:.0f} MB; small ledger 60 entries")  # fmt: skip
         sla = sla_command()
+        env_small = {"SLA_CONFIG": str(config), "SLA_NOW": NOW,
+                     "SLA_DATABASE_URL": f"sqlite:///{small}"}  # fmt: skip
+        log, bare = side_by_side(
+            [*sla, "log", "15m", "ACME-99"],
+            [sys.executable, "-c", "import typer, rich.table, sqlmodel"],
+            runs,
+            env_small,
+        )
+        print(f"{'sla log 15m ACME-99':30} {log * 1000:6.1f} ms against "
+              f"python -c 'import typer, rich.table, sqlmodel' {bare * 1000:6.1f} ms   "
+              f"ratio {log / bare:.2f}x (target: at most 1.25x)")  # fmt: skip
         for title, args in (
             ("sla log 15m ACME-99", ["log", "15m", "ACME-99"]),
             ("sla entries --month 2026-11", ["entries", "--month", OPEN_MONTH]),
         ):
-            env_small = {"SLA_CONFIG": str(config), "SLA_NOW": NOW,
-                         "SLA_DATABASE_URL": f"sqlite:///{small}"}  # fmt: skip
             env_large = {**env_small, "SLA_DATABASE_URL": f"sqlite:///{large}"}
             a, b = _pair([*sla, *args], env_small, env_large, runs)
             print(f"{title:30} empty {a * 1000:6.1f} ms   1M {b * 1000:6.1f} ms   "

@@ -28,12 +28,7 @@ def init(
     write_config(path, default_document(), force=force)
     st._settings = load_settings(path, required=True)
     lines(f"config written to {path} (prices in it are examples: set your own)")
-    try:
-        from sla_cli.store.engine import open_ledger
-    except ImportError:  # pragma: no cover - the store is part of the package
-        return
-    ledger = open_ledger(st.db_url())
-    lines(f"ledger ready at {ledger.display_url}")
+    lines(f"ledger ready at {st.ledger().display_url}")
 
 
 def tariffs(
