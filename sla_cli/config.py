@@ -373,12 +373,10 @@ def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -
 
 
 def _check_zone(r: _Reader, name: str, key: str) -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from sla_cli.timeparse import zone_exists
 
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise r.fail(key, f"unknown time zone {name!r}") from None
+    if not zone_exists(name):
+        raise r.fail(key, f"unknown time zone {name!r}")
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

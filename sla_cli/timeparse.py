@@ -71,10 +71,16 @@ def parse_clock(text: str) -> tuple[int, int]:
     return int(m[1]), int(m[2])
 
 
+def zone_exists(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def month_label(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
-
-
-def add_months(year: int, month: int, n: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + n
-    return index // 12, index % 12 + 1

@@ -18,9 +18,10 @@ from sqlmodel import Session, col, select
 
 from sla_cli.domain.billing import ContractTerms
 from sla_cli.domain.durations import format_duration, round_up
-from sla_cli.domain.money import HUNDRED, round_money
+from sla_cli.domain.money import round_money
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
 from sla_cli.store.models import Client, ClosedMonth, Closing, Contract, Entry, Incident
+from sla_cli.timeparse import zone_exists
 
 if TYPE_CHECKING:
     from sla_cli.config import Settings
@@ -216,10 +217,8 @@ def add_contract(
 
 
 def _check_zone(name: str) -> None:
-    try:
-        ZoneInfo(name)
-    except (KeyError, ValueError):
-        raise InputError(f"unknown time zone {name!r}; use a name like Europe/Moscow") from None
+    if not zone_exists(name):
+        raise InputError(f"unknown time zone {name!r}; use a name like Europe/Moscow")
 
 
 def _refuse_overlap(s: Session, client: Client, start: date, end: date | None) -> None:
@@ -305,26 +304,27 @@ _BALANCE_DELTA = case(
 )
 
 
-def balance(s: Session, contract: Contract) -> int:
-    """A package contract's balance: the last closed month's closing plus the open months since.
+def balance(s: Session, contract: Contract, before: date | None = None) -> int:
+    """A package contract's balance (at the start of the day ``before``, default: now).
 
-    Reads only the open months, so it does not slow down as the ledger grows.
+    The last month closed before then gives the opening; only the open months since are summed,
+    so the cost does not grow with the ledger.
     """
-    last = s.exec(
-        select(Closing.month, Closing.closing_balance_minutes)
-        .where(Closing.contract_id == contract.id)
-        .order_by(col(Closing.month).desc())
-        .limit(1)
-    ).first()
+    closings = select(Closing.month, Closing.closing_balance_minutes).where(
+        Closing.contract_id == contract.id
+    )
+    if before is not None:
+        closings = closings.where(col(Closing.month) < month_of(before))
+    last = s.exec(closings.order_by(col(Closing.month).desc()).limit(1)).first()
     opening, since = 0, contract.start
     if last is not None:
         opening, since = last[1] or 0, month_bounds(last[0])[1]
-    delta = s.exec(
-        select(func.coalesce(func.sum(_BALANCE_DELTA), 0)).where(
-            Entry.contract_id == contract.id, col(Entry.on) >= since
-        )
-    ).one()
-    return int(opening + delta)
+    delta = select(func.coalesce(func.sum(_BALANCE_DELTA), 0)).where(
+        Entry.contract_id == contract.id, col(Entry.on) >= since
+    )
+    if before is not None:
+        delta = delta.where(col(Entry.on) < before)
+    return int(opening + s.exec(delta).one())
 
 
 # --- logging hours ----------------------------------------------------------------------------
@@ -509,15 +509,3 @@ def entries(s: Session, month: str | None, client_key: str | None) -> list[dict[
         }
         for e, key in s.exec(stmt).all()
     ]
-
-
-def hour_discount_percent(contract: Contract) -> Decimal:
-    return from_bp(contract.hour_discount_bp)
-
-
-def discounted_rate(contract: Contract) -> Decimal:
-    return round_money(
-        from_kopecks(contract.hour_rate_kopecks)
-        * (HUNDRED - from_bp(contract.hour_discount_bp))
-        / HUNDRED
-    )

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from sla_cli.domain.billing import MonthClose, MonthUsage, close_month
 from sla_cli.errors import InputError
 from sla_cli.store.ledger import (
-    _BALANCE_DELTA,
+    balance,
     client_by_key,
     from_kopecks,
     is_closed,
@@ -57,25 +57,6 @@ def active_contracts(
     return [(c, cl) for c, cl in s.exec(stmt.order_by(col(Client.key), col(Contract.start)))]
 
 
-def opening_balance(s: Session, contract: Contract, first: date) -> int:
-    """A package contract's balance at the start of the day ``first``."""
-    last = s.exec(
-        select(Closing.month, Closing.closing_balance_minutes)
-        .where(Closing.contract_id == contract.id, col(Closing.month) < month_of(first))
-        .order_by(col(Closing.month).desc())
-        .limit(1)
-    ).first()
-    opening, since = 0, contract.start
-    if last is not None:
-        opening, since = last[1] or 0, month_bounds(last[0])[1]
-    delta = s.exec(
-        select(func.coalesce(func.sum(_BALANCE_DELTA), 0)).where(
-            Entry.contract_id == contract.id, col(Entry.on) >= since, col(Entry.on) < first
-        )
-    ).one()
-    return int(opening + delta)
-
-
 def month_usage(s: Session, contracts: list[Contract], month: str) -> dict[int, MonthUsage]:
     """Each contract's totals for the month, in one grouped query (plus balances for packages)."""
     first, nxt = month_bounds(month)
@@ -111,7 +92,7 @@ def month_usage(s: Session, contracts: list[Contract], month: str) -> dict[int, 
             dev_minutes=b["dev"],
             topup_minutes=b["topup"],
             topup_amount=from_kopecks(b["topup_kopecks"]),
-            opening_balance=opening_balance(s, c, first) if c.billing == "package" else 0,
+            opening_balance=balance(s, c, first) if c.billing == "package" else 0,
         )
     return out
 
