@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sla_cli.documents import render_document
+from tests.conftest import Sla
 from tests.report_fixture import sample_report
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -82,3 +83,23 @@ def test_chart_survives_rendering(browser: str, statement_html: Path, tmp_path: 
     assert dom.count('<svg class="chart"') == 3
     assert '<rect x="' in dom and "<polyline" in dom
     assert "ACME-12" in dom and "46\u00a0650,00\u00a0₽" in dom.replace("&nbsp;", "\u00a0")
+
+
+def test_the_cli_statement_of_a_real_ledger_renders(browser: str, tmp_path: Path, sla: Sla) -> None:
+    """`sla report --month 2026-10 --format html -o statement.html` on the demo ledger."""
+    now = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
+    folder = tmp_path / "demo"
+    sla.ok("demo", "--dir", str(folder), env=now)
+    env = {
+        **now,
+        "SLA_CONFIG": str(folder / "config.toml"),
+        "SLA_DATABASE_URL": f"sqlite:///{folder / 'ledger.db'}",
+    }
+    html = tmp_path / "statement.html"
+    sla.ok("report", "--month", "2026-10", "--format", "html", "-o", str(html), env=env)
+    result = run_chromium(browser, tmp_path / "profile", "--dump-dom", html.as_uri())
+    dom = result.stdout.decode("utf-8", errors="replace")
+    assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert dom.count('<svg class="chart"') == 3  # one chart per client
+    for key in ("ACME", "BETA", "GAMMA"):
+        assert f"({key})" in dom
