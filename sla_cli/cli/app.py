@@ -70,7 +70,8 @@ def optional_month_value(args: list[str]) -> list[str]:
 def _fail(message: str, code: int) -> None:
     from sla_cli.render import error
 
-    error(message)
+    if message.strip():  # a bare `sla` or `sla contract` printed its help already
+        error(message)
     sys.exit(code)
 
 
