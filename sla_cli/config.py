@@ -283,6 +283,9 @@ def _variant(r: _Reader, number: int, data: Mapping[str, Any]) -> VariantTerms:
         )
     if not tiers:
         raise r.fail(f"{p}.tiers", "a variant needs at least one tier")
+    keys = [t.key for t in tiers]
+    if len(set(keys)) != len(keys):
+        raise r.fail(f"{p}.tiers", f"tier keys must differ: {', '.join(keys)}")
     min_months = data.get("min_months")
     max_discount = r.decimal(data, "max_hour_discount_percent", f"{p}.max_hour_discount_percent", 0)
     if max_discount > 100:
@@ -317,9 +320,42 @@ def _minutes(r: _Reader, data: Mapping[str, Any], key: str, p: str) -> int:
     return int(hours * 60)
 
 
+VARIANT_KEYS = frozenset(
+    {
+        "name", "name_en", "billing", "burns", "min_months", "reaction_hours", "start_hours",
+        "max_hour_discount_percent", "dev_cap_hours", "prepay_discounts", "tiers",
+    }
+)  # fmt: skip
+TIER_KEYS = frozenset({"key", "name", "name_en", "hours", "price"})
+
+
+def _refuse_unknown_keys(r: _Reader, data: Mapping[str, Any]) -> None:
+    """A misspelt key would silently fall back to a default: name it instead."""
+    for section, value in data.items():
+        if section not in DEFAULTS:
+            raise r.fail(section, f"unknown section; known: {', '.join(DEFAULTS)}")
+        if section == "variants" or not isinstance(value, Mapping):
+            continue
+        for key in value:
+            if key not in DEFAULTS[section]:
+                known = ", ".join(DEFAULTS[section])
+                raise r.fail(f"{section}.{key}", f"unknown key; known: {known}")
+    for number, variant in (data.get("variants") or {}).items():
+        if not isinstance(variant, Mapping):
+            continue
+        for key in variant:
+            if key not in VARIANT_KEYS:
+                raise r.fail(f"variants.{number}.{key}", "unknown key")
+        for i, tier in enumerate(variant.get("tiers") or []):
+            for key in tier if isinstance(tier, Mapping) else ():
+                if key not in TIER_KEYS:
+                    raise r.fail(f"variants.{number}.tiers[{i}].{key}", "unknown key")
+
+
 def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -> Settings:
     """Check a TOML document and turn it into ``Settings``; missing keys take the defaults."""
     r = _Reader(source)
+    _refuse_unknown_keys(r, data)
     merged = _merge(DEFAULTS, data)
     company = r.table(merged, "company", "company")
     billing = r.table(merged, "billing", "billing")
@@ -363,13 +399,23 @@ def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -
         day_start=day_start,
         day_end=day_end,
         weekdays=frozenset(d - 1 for d in weekdays),
-        country=r.get(schedule, "country", "schedule.country", str, "RU"),
+        country=_country(r, r.get(schedule, "country", "schedule.country", str, "RU")),
         extra_holidays=r.dates(schedule, "extra_holidays", "schedule.extra_holidays"),
         extra_workdays=r.dates(schedule, "extra_workdays", "schedule.extra_workdays"),
         shorten_preholiday=r.get(
             schedule, "shorten_preholiday", "schedule.shorten_preholiday", bool, False
         ),
     )
+
+
+def _country(r: _Reader, code: str) -> str:
+    """A production calendar the `holidays` package knows (checked only when not the default)."""
+    if code != DEFAULTS["schedule"]["country"]:
+        import holidays
+
+        if code not in holidays.list_supported_countries():
+            raise r.fail("schedule.country", f"no production calendar for {code!r}")
+    return code
 
 
 def _check_zone(r: _Reader, name: str, key: str) -> None:

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from sla_cli.config import Settings, default_document, load_settings, write_config
 from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.errors import InputError
 from sla_cli.store.engine import Ledger, open_ledger
 from sla_cli.store.incidents import open_incident, record_event
 from sla_cli.store.ledger import NewContract, WorkLog, add_contract, log_work, month_bounds, topup
@@ -51,15 +52,14 @@ class Demo:
 def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
     """Three clients (one per variant), three closed months of hours and incidents, and the
     current month so far."""
+    if folder.exists() and any(folder.iterdir()):
+        raise InputError(f"{folder} is not empty; the demo builds in a new or empty folder")
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "config.toml"
-    write_config(config, default_document(), force=True)
+    write_config(config, default_document())
     settings = load_settings(config, required=True)
-    db = folder / "ledger.db"
-    for old in folder.glob("ledger.db*"):
-        old.unlink()
-    url = f"sqlite:///{db}"
-    ledger = open_ledger(url)
+    url = f"sqlite:///{folder / 'ledger.db'}"
+    ledger = open_ledger(url, create_folder=True)
     tz = ZoneInfo(settings.timezone)
     today = now.astimezone(tz).date()
     last = last_ended_month(today)
@@ -151,12 +151,12 @@ def _month_of_work(
         reaction = cal.add(opened, rng.choice((20, 45, 90, 150)))
         start = cal.add(reaction, rng.choice((30, 60, 120, 200)))
         if reaction <= now:
-            record_event(s, ticket, "ack", reaction, now)
+            record_event(s, ticket, "ack", reaction, now, settings.timezone)
         if start <= now:
-            record_event(s, ticket, "start", start, now)
+            record_event(s, ticket, "start", start, now, settings.timezone)
             resolved = cal.add(start, rng.choice((60, 240, 600)))
             if resolved <= now:
-                record_event(s, ticket, "resolve", resolved, now)
+                record_event(s, ticket, "resolve", resolved, now, settings.timezone)
 
 
 _TITLES = (

@@ -883,7 +883,7 @@ def _status(text: str, cell: str | tuple[str, str]) -> tuple[str, str]:
 
 def print_report_table(report: MonthReport, lang: str = "ru") -> None:
     """The terminal view: a summary table, then each client's incidents with coloured clocks."""
-    from sla_cli.render import Cell, Column, lines, status_cell, table
+    from sla_cli.render import Cell, Column, lines, status_cell, table, width
 
     f = _fmt(report, lang)
     if not report.closed:
@@ -911,12 +911,24 @@ def print_report_table(report: MonthReport, lang: str = "ru") -> None:
                 (str(st.breaches), "bold red") if st.breaches else "0",
             ]
         )
-    table(
-        [Column(f(f"col_{k}"), "left" if k in left else "right", no_wrap=True) for k in keys],
-        rows,
-        title=f"{_title(report, f)} — {report.company}",
-        caption=f("total_due", amount=f.money(total)),
-    )
+    title = f"{_title(report, f)} — {report.company}"
+    caption = f("total_due", amount=f.money(total))
+    if width() >= 110:
+        table(
+            [Column(f(f"col_{k}"), "left" if k in left else "right", no_wrap=True) for k in keys],
+            rows,
+            title=title,
+            caption=caption,
+        )
+    else:  # a narrow terminal: one small figure table per client, every figure whole
+        lines(title)
+        for st, row in zip(report.statements, rows, strict=True):
+            table(
+                [Column(f("col_client")), Column(st.client, "right", no_wrap=True)],
+                [[f(f"col_{k}"), cell] for k, cell in zip(keys[1:], row[1:], strict=True)],
+                title=f"{st.client_name} ({st.client})",
+            )
+        lines(caption)
     for st in report.statements:
         note = _dev_cap_note(st, f)
         if note:

@@ -41,6 +41,11 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+def width() -> int:
+    """The terminal's width in columns (COLUMNS when set; 80 when not a terminal)."""
+    return console().width
+
+
 def table(
     columns: Sequence[Column],
     rows: Iterable[Sequence[Cell]],

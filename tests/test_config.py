@@ -98,3 +98,30 @@ def test_a_broken_config_names_the_file_the_key_and_the_problem(
     assert str(path) in e.value.message
     assert message in e.value.message
     assert "\n" not in e.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[biling]\nhour_rate = '1'\n", "biling: unknown section"),
+        ("[billing]\nrefuse_overdrft = true\n", "billing.refuse_overdrft: unknown key"),
+        ("[variants.1]\nreaction_hour = 3\n", "variants.1.reaction_hour: unknown key"),
+        (
+            '[[variants.3.tiers]]\nkey = "a"\nprice = "1"\n[[variants.3.tiers]]\nkey = "a"\n'
+            'price = "2"\n',
+            "variants.3.tiers: tier keys must differ",
+        ),
+        ('[schedule]\ncountry = "XX"\n', "schedule.country: no production calendar for 'XX'"),
+    ],
+)
+def test_typos_and_contradictions_are_named_not_ignored(
+    custom_config: Callable[[str], Path], text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_settings(custom_config(text))
+
+
+def test_another_production_calendar_can_be_configured(
+    custom_config: Callable[[str], Path],
+) -> None:
+    assert load_settings(custom_config('[schedule]\ncountry = "DE"\n')).country == "DE"

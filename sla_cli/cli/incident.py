@@ -78,7 +78,7 @@ def _event(ctx: typer.Context, ticket: str, at: str | None, event: Event) -> Non
     settings = st.settings()
     moment = _moment(st, at)
     with st.ledger().session() as s:
-        row = row_of(s, record_event(s, ticket, event, moment, st.now()))
+        row = row_of(s, record_event(s, ticket, event, moment, st.now(), settings.timezone))
     reaction, start = clocks(row, _calendar(st), st.now(), settings.at_risk_percent)
     shown = {"ack": [reaction], "start": [start], "resolve": [reaction, start]}[event]
     lines(

@@ -28,7 +28,7 @@ def init(
     write_config(path, default_document(), force=force)
     st._settings = load_settings(path, required=True)
     lines(f"config written to {path} (prices in it are examples: set your own)")
-    lines(f"ledger ready at {st.ledger().display_url}")
+    lines(f"ledger ready at {st.ledger(create_folder=True).display_url}")
 
 
 def tariffs(

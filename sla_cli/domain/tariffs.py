@@ -9,6 +9,7 @@ from typing import Literal
 from sla_cli.errors import InputError
 
 Billing = Literal["monthly", "package"]
+MAX_TERM_MONTHS = 600
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class VariantTerms:
     def check_term(self, months: int) -> None:
         if months < 1:
             raise InputError(f"the term must be at least 1 month, not {months}")
+        if months > MAX_TERM_MONTHS:
+            raise InputError(f"a term of {months} months is too long (at most {MAX_TERM_MONTHS})")
         if self.min_months is not None and months < self.min_months:
             raise InputError(
                 f"variant {self.number} has a minimum term of {self.min_months} months; "

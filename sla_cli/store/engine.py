@@ -69,11 +69,18 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, create_folder: bool = False) -> Engine:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database not in (None, "", ":memory:"):
-            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(u.database).expanduser().parent
+            if create_folder:
+                folder.mkdir(parents=True, exist_ok=True)
+            elif not folder.is_dir():
+                raise LedgerError(
+                    f"no folder {folder} for the ledger {u.database}; check --db / "
+                    "SLA_DATABASE_URL, or create the folder"
+                )
         engine = create_engine(u, connect_args={"timeout": 60}, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
@@ -100,10 +107,14 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def open_ledger(url: str) -> Ledger:
-    """The ledger at ``url``, created or upgraded to the current schema on first use."""
+def open_ledger(url: str, create_folder: bool = False) -> Ledger:
+    """The ledger at ``url``, created or upgraded to the current schema on first use.
+
+    A SQLite file's folder must exist unless ``create_folder`` (the default location) says so:
+    a mistyped path is an error, not a new empty ledger.
+    """
     url = normalise_url(url)
-    engine = make_engine(url)
+    engine = make_engine(url, create_folder)
     ledger = Ledger(engine, url)
     try:
         if schema_version(engine) != SCHEMA_HEAD:

@@ -11,7 +11,14 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from sla_cli.errors import InputError, NotFound
-from sla_cli.store.ledger import client_by_key, contract_on, pk, ticket_client_key
+from sla_cli.store.ledger import (
+    client_by_key,
+    contract_on,
+    normalise_ticket,
+    pk,
+    refuse_closed,
+    ticket_client,
+)
 from sla_cli.store.models import Client, Contract, Incident
 
 if TYPE_CHECKING:
@@ -45,9 +52,11 @@ def open_incident(
 ) -> Incident:
     """Open an incident on the contract active when it opened."""
     _check_moment(at, now)
-    ticket = ticket.strip()
-    client = client_by_key(s, client_key or ticket_client_key(ticket))
-    contract = contract_on(s, client, at.astimezone(ZoneInfo(tz)).date())
+    ticket = normalise_ticket(ticket)
+    client = ticket_client(s, ticket, client_key)
+    day = at.astimezone(ZoneInfo(tz)).date()
+    contract = contract_on(s, client, day)
+    refuse_closed(s, day)
     running = s.exec(
         select(Incident).where(Incident.ticket == ticket, col(Incident.resolved_at).is_(None))
     ).first()
@@ -70,12 +79,15 @@ def open_incident(
     return incident
 
 
-def record_event(s: Session, ticket: str, event: Event, at: datetime, now: datetime) -> Incident:
+def record_event(
+    s: Session, ticket: str, event: Event, at: datetime, now: datetime, tz: str
+) -> Incident:
     """Stop a clock (``ack``, ``start``) or resolve the ticket's latest incident."""
     _check_moment(at, now)
+    ticket = normalise_ticket(ticket)
     incident = s.exec(
         select(Incident)
-        .where(Incident.ticket == ticket.strip())
+        .where(Incident.ticket == ticket)
         .order_by(col(Incident.opened_at).desc())
         .limit(1)
     ).first()
@@ -91,6 +103,7 @@ def record_event(s: Session, ticket: str, event: Event, at: datetime, now: datet
         raise InputError(f"{ticket} was already {PAST[event]} at {_as(done, at)}")
     if incident.resolved_at is not None:
         raise InputError(f"{ticket} was resolved at {_as(incident.resolved_at, at)}")
+    refuse_closed(s, at.astimezone(ZoneInfo(tz)).date())
     setattr(incident, field, at)
     s.add(incident)
     s.flush()
@@ -153,13 +166,18 @@ def clocks(
 ) -> tuple[Clock, Clock]:
     """The reaction and start-of-work clocks of an incident, evaluated at ``now``.
 
-    Resolving an incident stops a clock that nothing stopped before.
+    Resolving an incident stops a clock that nothing stopped before. Events after ``now`` are
+    not known yet, so a closed month's statement, evaluated when it closed, never changes.
     """
     from sla_cli.domain.clock import evaluate
 
     i, c = row.incident, row.contract
-    reacted = i.reacted_at or i.resolved_at
-    started = i.started_at or i.resolved_at
+
+    def known(t: datetime | None) -> datetime | None:
+        return t if t is not None and t <= now else None
+
+    reacted = known(i.reacted_at) or known(i.resolved_at)
+    started = known(i.started_at) or known(i.resolved_at)
     reaction = evaluate(
         calendar, i.opened_at, c.reaction_minutes, reacted, now, at_risk_percent, "reaction"
     )

@@ -90,6 +90,11 @@ def is_closed(s: Session, month: str) -> bool:
     return s.get(ClosedMonth, month) is not None
 
 
+def latest_closed(s: Session) -> str | None:
+    """The latest closed month, ``YYYY-MM``."""
+    return s.exec(select(func.max(ClosedMonth.month))).one()
+
+
 def refuse_closed(s: Session, on: date) -> None:
     month = month_of(on)
     if is_closed(s, month):
@@ -164,6 +169,9 @@ def add_contract(
     variant = catalog.variant(new.variant)
     tier = variant.tier(new.tier)
     key = valid_key(new.key)
+    name = new.client_name.strip()
+    if not name:
+        raise InputError("the client's name is empty")
     months = new.months
     if variant.billing == "monthly":
         months = months if months is not None else variant.min_months or 1
@@ -176,12 +184,27 @@ def add_contract(
     variant.check_hour_discount(new.hour_discount)
     if new.timezone:
         _check_zone(new.timezone)
-    refuse_closed(s, new.start)
+    if variant.billing == "monthly" and new.start.day != 1:
+        raise InputError(
+            f"monthly contracts start on the first of a month (fees are per calendar month): "
+            f"--start {new.start.replace(day=1).isoformat()}?"
+        )
+    if new.start.year > now.year + 10:
+        raise InputError(f"--start {new.start.isoformat()} is more than ten years ahead")
+    closed = latest_closed(s)
+    if closed is not None and month_of(new.start) <= closed:
+        raise ClosedPeriod(
+            f"months up to {closed} are closed; a new contract starts in an open month"
+        )
     client = s.exec(select(Client).where(Client.key == key)).first()
     if client is None:
-        client = Client(key=key, name=new.client_name, created_at=now, created_by=user)
+        client = Client(key=key, name=name, created_at=now, created_by=user)
         s.add(client)
         s.flush()
+    elif client.name != name:
+        raise InputError(
+            f"the key {key} belongs to «{client.name}»; give that name, or another --key"
+        )
     end = None if months is None else add_months_to(new.start, months)
     _refuse_overlap(s, client, new.start, end)
     contract = Contract(
@@ -351,8 +374,8 @@ class Logged:
 
 
 def ticket_client_key(ticket: str) -> str:
-    head, sep, _ = ticket.partition("-")
-    if not sep or not head:
+    head, sep, tail = ticket.partition("-")
+    if not sep or not head or not tail.strip():
         raise InputError(
             f"cannot tell the client from the ticket {ticket!r}; "
             "use KEY-NUMBER (ACME-12) or give --client KEY"
@@ -360,17 +383,44 @@ def ticket_client_key(ticket: str) -> str:
     return head
 
 
+def normalise_ticket(ticket: str) -> str:
+    """``acme-12`` is ``ACME-12``: the key part of a ticket is upper case, like client keys."""
+    raw = ticket.strip()
+    head, sep, tail = raw.partition("-")
+    if sep and head.replace("_", "").isalnum():
+        return f"{head.upper()}-{tail}"
+    return raw
+
+
+def ticket_client(s: Session, ticket: str, client_key: str | None) -> Client:
+    """The client a ticket belongs to: ``--client``, else the ticket's key, never both differing."""
+    if not client_key:
+        return client_by_key(s, ticket_client_key(ticket))
+    client = client_by_key(s, client_key)
+    head, sep, _ = ticket.partition("-")
+    if sep and head.upper() != client.key:
+        other = s.exec(select(Client).where(Client.key == head.upper())).first()
+        if other is not None:
+            raise InputError(
+                f"the ticket {ticket} names client {other.key}, not {client.key}; "
+                "drop --client or fix the ticket"
+            )
+    return client
+
+
 def log_work(s: Session, settings: Settings, work: WorkLog, user: str, now: datetime) -> Logged:
     """Append a work entry, rounded up to the billing increment."""
     if work.kind not in KINDS:
         raise InputError(f"--kind is support or dev, not {work.kind!r}")
-    ticket = work.ticket.strip()
+    ticket = normalise_ticket(work.ticket)
     if not ticket:
         raise InputError("a ticket is needed, such as ACME-12")
-    client = client_by_key(s, work.client_key or ticket_client_key(ticket))
+    client = ticket_client(s, ticket, work.client_key)
+    tz = ZoneInfo(settings.timezone)
+    if work.on > now.astimezone(tz).date():
+        raise InputError(f"--on {work.on.isoformat()} is in the future")
     contract = contract_on(s, client, work.on)
     refuse_closed(s, work.on)
-    tz = ZoneInfo(settings.timezone)
     started_at = None
     if work.start is not None:
         started_at = datetime.combine(work.on, work.start, tzinfo=tz)

@@ -291,14 +291,20 @@ def month_report(
     daily = daily_minutes(s, only, month)
     first, nxt = month_bounds(month)
     cal = BusinessCalendar(settings.schedule())
+    closed = s.get(ClosedMonth, month)
+    # Money and hours are final once a month closes; an incident's clocks show its latest outcome
+    # (one still running at the close is reported as it ended). Nothing can be dated into a
+    # closed month, so no incident or event is added to it later.
+    as_of = now
     by_contract: dict[int, list[IncidentLine]] = defaultdict(list)
     for row in incidents(
         s, client_key=client_key, opened_from=first, opened_before=nxt, tz=settings.timezone
     ):
-        reaction, start = clocks(row, cal, now, settings.at_risk_percent)
+        reaction, start = clocks(row, cal, as_of, settings.at_risk_percent)
         i = row.incident
+        resolved = i.resolved_at if i.resolved_at is not None and i.resolved_at <= as_of else None
         by_contract[pk(row.contract)].append(
-            IncidentLine(i.ticket, i.title or "", i.opened_at, i.resolved_at, reaction, start)
+            IncidentLine(i.ticket, i.title or "", i.opened_at, resolved, reaction, start)
         )
     variants = {v.number: v for v in settings.catalog.variants}
     statements = []
@@ -322,7 +328,7 @@ def month_report(
     return MonthReport(
         year=year,
         month=mon,
-        closed=is_closed(s, month),
+        closed=closed is not None,
         company=settings.company_name,
         currency=settings.catalog.currency,
         timezone=settings.timezone,

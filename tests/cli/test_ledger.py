@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.conftest import Sla
 
 NOV = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
@@ -132,10 +134,20 @@ def test_contract_rules_come_from_the_config(ledger_sla: Sla) -> None:
     assert greedy.exit_code == 2 and "at most 15 %" in greedy.stderr
     acme(ledger_sla, "--prepaid-months", "12", "--hour-discount", "15")
     overlap = ledger_sla(
-        "contract", "add", "ACME", "--key", "ACME", "--variant", "2", "--tier", "standard",
+        "contract", "add", "ACME Corp", "--key", "ACME", "--variant", "2", "--tier", "standard",
         "--start", "2027-01-01", env=NOV,
     )  # fmt: skip
     assert overlap.exit_code == 2 and "may not overlap" in overlap.stderr
+    renamed = ledger_sla(
+        "contract", "add", "Other Ltd", "--key", "ACME", "--variant", "2", "--tier", "standard",
+        "--start", "2027-10-01", env=NOV,
+    )  # fmt: skip
+    assert renamed.exit_code == 2 and "belongs to «ACME Corp»" in renamed.stderr
+    mid_month = ledger_sla(
+        "contract", "add", "Mid", "--key", "MID", "--variant", "1", "--tier", "basic",
+        "--start", "2026-11-15", env=NOV,
+    )  # fmt: skip
+    assert mid_month.exit_code == 2 and "--start 2026-11-01?" in mid_month.stderr
     (c,) = ledger_sla.ok("contract", "list", "--format", "json", env=NOV).json()
     assert c["client"] == "ACME" and c["prepay_discount_percent"] == 5
     assert c["hour_discount_percent"] == 15 and c["end"] == "2027-10-01"
@@ -178,3 +190,60 @@ def test_overdraft_can_be_refused_by_config(ledger_sla: Sla) -> None:
     r = ledger_sla("log", "11h", "GAMMA-1", env=NOV)
     assert r.exit_code == 2 and "refuse_overdraft" in r.stderr
     assert [e["type"] for e in entries(ledger_sla)] == ["topup"]
+
+
+def test_tickets_are_matched_whatever_their_case(ledger_sla: Sla) -> None:
+    acme(ledger_sla)
+    ledger_sla.ok("incident", "open", "ACME-13", "--at", "2026-11-24 10:00", env=NOV)
+    ledger_sla.ok("log", "15m", "acme-13", env=NOV)
+    (e,) = entries(ledger_sla)
+    assert e["ticket"] == "ACME-13"
+    (i,) = ledger_sla.ok("incident", "list", "-f", "json", env=NOV).json()
+    assert i["started_at"] == "2026-11-24T12:00:00+03:00"
+    ledger_sla.ok("incident", "ack", "acme-13", "--at", "2026-11-24 10:30", env=NOV)
+
+
+def test_a_ticket_of_another_client_is_not_booked_by_client_option(ledger_sla: Sla) -> None:
+    acme(ledger_sla)
+    ledger_sla.ok(
+        "contract", "add", "Beta", "--key", "BETA", "--variant", "2", "--tier", "standard",
+        "--start", "2026-11-01", env=NOV,
+    )  # fmt: skip
+    r = ledger_sla("log", "1h", "ACME-1", "--client", "BETA", env=NOV)
+    assert r.exit_code == 2 and "names client ACME, not BETA" in r.stderr
+    assert entries(ledger_sla) == []
+
+
+def test_future_dates_and_absurd_terms_are_refused(ledger_sla: Sla) -> None:
+    acme(ledger_sla)
+    future = ledger_sla("log", "1h", "ACME-1", "--on", "2026-11-25", env=NOV)
+    assert future.exit_code == 2 and "in the future" in future.stderr
+    empty = ledger_sla("log", "1h", "ACME-", env=NOV)
+    assert empty.exit_code == 2 and "KEY-NUMBER" in empty.stderr
+    long = ledger_sla(
+        "contract", "add", "Big", "--key", "BIG", "--variant", "1", "--tier", "basic",
+        "--start", "2026-11-01", "--months", "100000", env=NOV,
+    )  # fmt: skip
+    assert long.exit_code == 2 and "too long" in long.stderr
+    assert entries(ledger_sla) == []
+
+
+def test_closed_months_take_no_new_contracts_or_incidents(ledger_sla: Sla) -> None:
+    acme(ledger_sla)
+    ledger_sla.ok("rollover", env=NOV)
+    retro = ledger_sla(
+        "contract", "add", "Retro", "--key", "RETRO", "--variant", "1", "--tier", "basic",
+        "--start", "2026-08-01", env=NOV,
+    )  # fmt: skip
+    assert retro.exit_code == 2 and "months up to 2026-10 are closed" in retro.stderr
+    late = ledger_sla("incident", "open", "ACME-99", "--at", "2026-10-10 10:00", env=NOV)
+    assert late.exit_code == 2 and "2026-10 is closed" in late.stderr
+
+
+def test_a_ledger_path_with_a_missing_folder_is_an_error(sla: Sla, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'typo' / 'ledger.db'}"
+    r = sla("entries", env={"SLA_DATABASE_URL": url})
+    assert r.exit_code == 2 and "no folder" in r.stderr
+    assert not (tmp_path / "typo").exists()
+    sla.ok("init", "--force", env={"SLA_DATABASE_URL": url})  # init creates it on purpose
+    assert (tmp_path / "typo" / "ledger.db").exists()

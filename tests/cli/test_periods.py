@@ -179,3 +179,29 @@ def test_demo_prints_statements_from_a_fresh_ledger(sla: Sla, tmp_path: Path, la
     }
     again = sla.ok("rollover", "--format", "json", env=demo_env).json()
     assert again["closed"] == [] and again["already_closed"] == ["2026-08", "2026-09", "2026-10"]
+
+
+def test_demo_refuses_a_folder_that_holds_anything(sla: Sla, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "ledger.db").write_bytes(b"precious")
+    r = sla("demo", "--dir", str(folder), env=NOV)
+    assert r.exit_code == 2 and "not empty" in r.stderr
+    assert (folder / "ledger.db").read_bytes() == b"precious"
+
+
+def test_a_closed_months_figures_stay_and_its_incidents_show_their_outcome(
+    ledger_sla: Sla,
+) -> None:
+    basic(ledger_sla)
+    ledger_sla.ok("incident", "open", "ACME-1", "--at", "2026-10-30 18:00", env=NOV)
+    ledger_sla.ok("rollover", env={"SLA_NOW": "2026-11-02T09:00:00+03:00"})
+    first = statement(ledger_sla, "2026-10", "ACME")
+    ledger_sla.ok("incident", "ack", "ACME-1", "--at", "2026-11-02 09:30", env=NOV)
+    early = ledger_sla("incident", "start", "ACME-1", "--at", "2026-10-31 10:00", env=NOV)
+    assert early.exit_code == 2 and "2026-10 is closed" in early.stderr
+    again = statement(ledger_sla, "2026-10", "ACME")
+    money = ("fee", "used_minutes", "burned_minutes", "overage_amount", "amount_due")
+    assert {k: again[k] for k in money} == {k: first[k] for k in money}
+    (incident,) = again["incidents"]
+    assert incident["reaction_status"] == "met"  # acknowledged within 2 business hours

@@ -36,7 +36,9 @@ def test_schema_head_constant_matches_the_migrations() -> None:
 
 
 def test_a_new_sqlite_ledger_is_created_in_wal_mode(tmp_path: Path) -> None:
-    ledger = open_ledger(sqlite_url(tmp_path / "deep" / "ledger.db"))
+    with pytest.raises(LedgerError, match="no folder"):  # a mistyped path is not a new ledger
+        open_ledger(sqlite_url(tmp_path / "deep" / "ledger.db"))
+    ledger = open_ledger(sqlite_url(tmp_path / "deep" / "ledger.db"), create_folder=True)
     assert schema_version(ledger.engine) == SCHEMA_HEAD
     with sqlite3.connect(tmp_path / "deep" / "ledger.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
