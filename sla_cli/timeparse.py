@@ -43,16 +43,21 @@ def parse_moment(text: str, tz: str, now: datetime | None = None) -> datetime:
 
 
 def parse_date(text: str, today: date) -> date:
-    """``2026-10-05``, ``today`` or ``yesterday``."""
+    """``2026-10-05``, ``05.10.2026`` (as Russians write it), ``today`` or ``yesterday``."""
     raw = text.strip().lower()
-    if raw == "today":
+    if raw in ("today", "сегодня"):
         return today
-    if raw == "yesterday":
+    if raw in ("yesterday", "вчера"):
         return date.fromordinal(today.toordinal() - 1)
+    dotted = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", raw)
+    if dotted:
+        raw = f"{dotted[3]}-{int(dotted[2]):02d}-{int(dotted[1]):02d}"
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InputError(f"cannot read the date {text!r}; write it like 2026-10-05") from None
+        raise InputError(
+            f"cannot read the date {text!r}; write it like 2026-10-05 or 05.10.2026"
+        ) from None
 
 
 def parse_month(text: str) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from sla_cli.cli.options import state
 class CalendarFormat(StrEnum):
     table = "table"
     json = "json"
+    csv = "csv"
 
 
 def register(app: typer.Typer) -> None:

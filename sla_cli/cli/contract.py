@@ -43,7 +43,7 @@ def add(
     ] = None,
 ) -> None:
     """Sign a contract. A variant 3 contract buys its first package."""
-    from sla_cli.cli.views import money_text
+    from sla_cli.cli.views import last_day, money_text
     from sla_cli.domain.money import to_decimal
     from sla_cli.errors import InputError
     from sla_cli.render import lines
@@ -68,7 +68,7 @@ def add(
     )
     with st.ledger().session() as s:
         c = add_contract(s, st.settings(), new, st.user(), st.now())
-    term = f"until {c.end.isoformat()}" if c.end else "open-ended"
+    term = f"through {last_day(c.end)}" if c.end else "open-ended"
     lines(
         f"contract {c.id}: {new.key.upper()} on variant {c.variant} «{c.tier_name}» "
         f"from {c.start.isoformat()} {term}; "

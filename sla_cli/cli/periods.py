@@ -14,6 +14,7 @@ from sla_cli.cli.options import ReportFormat, state
 class RolloverFormat(StrEnum):
     table = "table"
     json = "json"
+    csv = "csv"
 
 
 class Lang(StrEnum):
@@ -89,6 +90,12 @@ def rollover(
     result = close(st.ledger(), st.settings(), upto, st.today(), st.user(), st.now(), dry_run)
     if format == RolloverFormat.json:
         json_out(result.record())
+        return
+    if format == RolloverFormat.csv:
+        from sla_cli.render import records_csv
+
+        fields = ("month", "client", "burned_minutes", "overage_minutes", "carried_minutes")
+        records_csv(result.closed, fields)
         return
     from sla_cli.domain.durations import hours_text
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -17,11 +17,25 @@ if TYPE_CHECKING:
     from sla_cli.store.models import Client, Contract
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def last_day(end: date | None) -> str | None:
+    """A contract's exclusive ``end`` as the last day it covers, the way people read a term."""
+    return None if end is None else date.fromordinal(end.toordinal() - 1).isoformat()
+
+
 def money_text(amount: Decimal | None) -> str:
     """``28500`` → ``28 500.00``; None is a dash."""
     if amount is None:
         return "—"
     return f"{amount:,.2f}".replace(",", "\u00a0")
+
+
+def money_short(amount: Decimal) -> str:
+    """``250000.00`` → ``250 000``: whole roubles without kopecks, for narrow tables."""
+    return money_text(amount).removesuffix(".00")
 
 
 def percent_text(value: Decimal) -> str:
@@ -84,11 +98,11 @@ def quote_view(q: Quote, fmt: str) -> None:
     table(
         [
             Column("Tier"),
-            Column("Hours", "right"),
-            Column("Package price" if package else "Monthly fee", "right"),
-            Column("Discount", "right"),
-            Column(f"Total, {q.currency}", "right"),
-            Column("Hour price", "right"),
+            Column("Hours", "right", no_wrap=True),
+            Column("Package price" if package else "Monthly fee", "right", no_wrap=True),
+            Column("Discount", "right", no_wrap=True),
+            Column(f"Total, {q.currency}", "right", no_wrap=True),
+            Column("Hour price", "right", no_wrap=True),
         ],
         [
             [
@@ -107,6 +121,8 @@ def quote_view(q: Quote, fmt: str) -> None:
 
 
 def tariffs_view(settings: Settings, fmt: str) -> None:
+    from sla_cli.domain.money import percent_number
+
     catalog = settings.catalog
     records: list[dict[str, Any]] = []
     for v in catalog.variants:
@@ -122,12 +138,12 @@ def tariffs_view(settings: Settings, fmt: str) -> None:
                     "billing": v.billing,
                     "min_months": v.min_months,
                     "prepay_discounts": [
-                        {"min_months": d.min_months, "percent": str(d.percent)}
+                        {"min_months": d.min_months, "percent": percent_number(d.percent)}
                         for d in v.prepay_discounts
                     ],
                     "reaction_minutes": v.reaction_minutes,
                     "start_minutes": v.start_minutes,
-                    "max_hour_discount_percent": str(v.max_hour_discount),
+                    "max_hour_discount_percent": percent_number(v.max_hour_discount),
                     "burns": v.burns,
                 }
             )
@@ -155,11 +171,10 @@ def tariffs_view(settings: Settings, fmt: str) -> None:
                     str(v.number) if first else "",
                     t.name,
                     "∞" if t.hours is None else str(t.hours),
-                    money_text(t.price) + (" /mo" if v.billing == "monthly" else " /pkg"),
+                    money_short(t.price) + (" /mo" if v.billing == "monthly" else " /pkg"),
                     (f"{v.min_months} mo" if v.min_months else "—") if first else "",
                     (discounts or "—") if first else "",
-                    f"{v.reaction_minutes / 60:g} h" if first else "",
-                    f"{v.start_minutes / 60:g} h" if first else "",
+                    f"{v.reaction_minutes / 60:g} h / {v.start_minutes / 60:g} h" if first else "",
                 ]
             )
     names = "; ".join(f"{v.number}: {v.name}" for v in catalog.variants)
@@ -169,14 +184,14 @@ def tariffs_view(settings: Settings, fmt: str) -> None:
             Column("Tier", no_wrap=True),
             Column("Hours", "right", no_wrap=True),
             Column(f"Price, {catalog.currency}", "right", no_wrap=True),
-            Column("Min. term", no_wrap=True),
-            Column("Prepay discount (months)"),
-            Column("Reaction", "right", no_wrap=True),
-            Column("Start", "right", no_wrap=True),
+            Column("Min.", no_wrap=True),
+            Column("Prepay discount (months)", min_width=12),
+            Column("SLA", no_wrap=True),
         ],
         rows,
         title=f"Tariffs. Support hours 10/5: working days {start}–{end}.",
-        caption=f"{names}. Specialist hour: {money_text(catalog.hour_rate)} {catalog.currency}. "
+        caption=f"{names}. SLA: reaction / start of work, in business hours. Specialist hour: "
+        f"{money_short(catalog.hour_rate)} {catalog.currency}. "
         "Prices are examples from the config.",
     )
 
@@ -209,13 +224,11 @@ def entries_view(records: list[dict[str, Any]], fmt: str, tz: str) -> None:
         return
     table(
         [
-            Column("ID", "right"),
-            Column("Date", no_wrap=True, min_width=10),
-            Column("Client"),
+            Column("ID", "right", no_wrap=True),
+            Column("Date", no_wrap=True),
             Column("Ticket", no_wrap=True),
-            Column("Hours", "right"),
-            Column("Type"),
-            Column("Kind"),
+            Column("Hours", "right", no_wrap=True),
+            Column("Type", no_wrap=True),
             Column("By"),
             Column("Note"),
         ],
@@ -223,18 +236,23 @@ def entries_view(records: list[dict[str, Any]], fmt: str, tz: str) -> None:
             [
                 str(r["id"]),
                 r["on"],
-                r["client"],
-                r["ticket"] or "",
+                r["ticket"] or f"({r['client']})",
                 hours_text(r["minutes"]),
-                r["type"] + (f" of {r['reverses']}" if r["reverses"] else ""),
-                r["kind"] or "",
+                entry_type(r),
                 r["by"],
                 r["note"] or "",
             ]
             for r in records
         ],
-        caption=f"{len(records)} entries" if records else "no entries",
+        caption=plural(len(records), "entry", "entries") if records else "no entries",
     )
+
+
+def entry_type(r: dict[str, Any]) -> str:
+    """``support``/``dev`` for work, else the type; ``void 12`` for a reversal of entry 12."""
+    if r["type"] == "reversal":
+        return f"void {r['reverses']}"
+    return str(r["kind"]) if r["type"] == "work" and r["kind"] else str(r["type"])
 
 
 def contracts_view(rows: list[tuple[Contract, Client, int | None]], fmt: str) -> None:
@@ -251,7 +269,7 @@ def contracts_view(rows: list[tuple[Contract, Client, int | None]], fmt: str) ->
             "tier": c.tier_key,
             "tier_name": c.tier_name,
             "start": c.start.isoformat(),
-            "end": c.end.isoformat() if c.end else None,
+            "end": last_day(c.end),
             "months": c.months,
             "prepaid_months": c.prepaid_months,
             "price": money_str(from_kopecks(c.price_kopecks)),
@@ -271,31 +289,32 @@ def contracts_view(rows: list[tuple[Contract, Client, int | None]], fmt: str) ->
         return
     table(
         [
-            Column("ID", "right"),
-            Column("Client"),
-            Column("Variant", no_wrap=True),
-            Column("From", no_wrap=True, min_width=10),
-            Column("Until", no_wrap=True, min_width=10),
+            Column("ID", "right", no_wrap=True),
+            Column("Client", no_wrap=True),
+            Column("Tariff", no_wrap=True),
+            Column("Term", no_wrap=True),
             Column("Price", "right", no_wrap=True),
-            Column("Prepaid", no_wrap=True),
-            Column("Hour disc.", "right", no_wrap=True),
-            Column("Balance", "right", no_wrap=True),
+            Column("Discounts", no_wrap=True),
+            Column("Left", "right", no_wrap=True),
         ],
         [
             [
                 str(r["id"]),
                 r["client"],
                 f"{r['variant']} {r['tier']}",
-                r["start"],
-                r["end"] or "open",
-                money_text(from_kopecks(c.price_kopecks)),
-                f"{r['prepaid_months']} mo",
-                f"{r['hour_discount_percent']} %",
+                f"{c.start:%m.%Y}–" + (f"{date.fromisoformat(r['end']):%m.%Y}" if r["end"] else ""),
+                money_short(from_kopecks(c.price_kopecks)),
+                f"{r['prepay_discount_percent']} % / {r['hour_discount_percent']} %",
                 "" if r["balance_minutes"] is None else hours_text(r["balance_minutes"]),
             ]
             for r, (c, _, _) in zip(records, rows, strict=True)
         ],
-        caption=f"{len(records)} contracts" if records else "no contracts: `sla contract add`",
+        caption=(
+            plural(len(records), "contract")
+            + "; discounts: prepayment / extra hours; left: a package balance"
+            if records
+            else "no contracts: `sla contract add`"
+        ),
     )
 
 
@@ -335,12 +354,12 @@ def incidents_view(rows: list[tuple[IncidentRow, Clock, Clock]], fmt: str, tz: s
             "ticket": r.incident.ticket,
             "client": r.client.key,
             "variant": r.contract.variant,
-            "opened_at": local_iso(r.incident.opened_at, tz),
-            "reacted_at": local_iso(r.incident.reacted_at, tz),
-            "started_at": local_iso(r.incident.started_at, tz),
-            "resolved_at": local_iso(r.incident.resolved_at, tz),
-            "reaction_due": local_iso(reaction.due, tz),
-            "start_due": local_iso(start.due, tz),
+            "opened_at": local_iso(r.incident.opened_at, zone(r, tz)),
+            "reacted_at": local_iso(r.incident.reacted_at, zone(r, tz)),
+            "started_at": local_iso(r.incident.started_at, zone(r, tz)),
+            "resolved_at": local_iso(r.incident.resolved_at, zone(r, tz)),
+            "reaction_due": local_iso(reaction.due, zone(r, tz)),
+            "start_due": local_iso(start.due, zone(r, tz)),
             "reaction_status": str(reaction.status),
             "start_status": str(start.status),
         }
@@ -356,27 +375,32 @@ def incidents_view(rows: list[tuple[IncidentRow, Clock, Clock]], fmt: str, tz: s
     table(
         [
             Column("Ticket", no_wrap=True),
-            Column("Client", no_wrap=True),
             Column("Opened", no_wrap=True),
             Column("Reaction", no_wrap=True),
             Column("Start of work", no_wrap=True),
-            Column("Resolved"),
+            Column("Resolved", min_width=11),
         ],
         [
             [
                 r.incident.ticket,
-                r.client.key,
-                time_cell(r.incident.opened_at, tz),
-                clock_cell(reaction, tz),
-                clock_cell(start, tz),
-                time_cell(r.incident.resolved_at, tz) if r.incident.resolved_at else "",
+                time_cell(r.incident.opened_at, zone(r, tz)),
+                clock_cell(reaction, zone(r, tz)),
+                clock_cell(start, zone(r, tz)),
+                time_cell(r.incident.resolved_at, zone(r, tz)) if r.incident.resolved_at else "",
             ]
             for r, reaction, start in rows
         ],
         caption=(
-            f"{len(rows)} incidents; each clock: due time, then status" if rows else "no incidents"
+            plural(len(rows), "incident") + "; each clock: due time, then status"
+            if rows
+            else "no incidents"
         ),
     )
+
+
+def zone(row: IncidentRow, company_tz: str) -> str:
+    """Times of a contract signed with ``--tz`` are shown in its zone."""
+    return row.contract.timezone or company_tz
 
 
 def time_cell(moment: datetime | None, tz: str) -> str:
@@ -397,7 +421,7 @@ def clock_cell(c: Clock, tz: str) -> Cell:
     return (f"{time_cell(c.due, tz)}\n{status}", STATUS_STYLES.get(str(c.status), ""))
 
 
-BREACH_FIELDS = ("ticket", "client", "clock", "due", "at", "overdue_minutes")
+BREACH_FIELDS = ("ticket", "client", "clock", "due", "at", "overdue_minutes", "status")
 
 
 def breaches_view(found: list[tuple[IncidentRow, Clock]], fmt: str, tz: str) -> None:
@@ -409,9 +433,10 @@ def breaches_view(found: list[tuple[IncidentRow, Clock]], fmt: str, tz: str) -> 
             "ticket": r.incident.ticket,
             "client": r.client.key,
             "clock": c.name,
-            "due": local_iso(c.due, tz),
-            "at": local_iso(c.stopped, tz),
+            "due": local_iso(c.due, zone(r, tz)),
+            "at": local_iso(c.stopped, zone(r, tz)),
             "overdue_minutes": c.overdue_minutes,
+            "status": str(c.status),
         }
         for r, c in found
     ]
@@ -443,7 +468,7 @@ def breaches_view(found: list[tuple[IncidentRow, Clock]], fmt: str, tz: str) -> 
             ]
             for r, c in found
         ],
-        caption=f"{len(found)} clocks breached or at risk" if found else "no breaches",
+        caption=plural(len(found), "clock") + " breached or at risk" if found else "no breaches",
     )
 
 
@@ -466,6 +491,9 @@ def calendar_view(cal: BusinessCalendar, year: int, month: int | None, fmt: str)
                 "working_weekend_days": [d.isoformat() for d in summary.working_weekend_days],
             }
         )
+        return
+    if fmt == "csv":  # a row a day: what a spreadsheet wants
+        _calendar_csv(cal, year, month, summary)
         return
     sched = cal.schedule
     hours = f"{sched.day_start:%H:%M}–{sched.day_end:%H:%M} {sched.timezone}"
@@ -506,6 +534,31 @@ def calendar_view(cal: BusinessCalendar, year: int, month: int | None, fmt: str)
     _month_grid(cal, year, month, summary, hours)
 
 
+def _calendar_csv(
+    cal: BusinessCalendar, year: int, month: int | None, summary: PeriodSummary
+) -> None:
+    from datetime import timedelta
+
+    first = date(year, month or 1, 1)
+    stop = date(year + 1, 1, 1) if month is None else date(year + month // 12, month % 12 + 1, 1)
+    holidays = set(summary.holidays)
+    weekend_work = set(summary.working_weekend_days)
+    rows = []
+    d = first
+    while d < stop:
+        interval = cal.day_interval(d)
+        minutes = 0 if interval is None else int((interval[1] - interval[0]).total_seconds()) // 60
+        kind = (
+            "working_weekend_day" if d in weekend_work
+            else "holiday" if d in holidays
+            else "working_day" if interval is not None
+            else "weekend"
+        )  # fmt: skip
+        rows.append([d.isoformat(), kind, minutes])
+        d += timedelta(days=1)
+    csv_out(["date", "kind", "working_minutes"], rows)
+
+
 def _month_grid(
     cal: BusinessCalendar, year: int, month: int, summary: PeriodSummary, hours: str
 ) -> None:
@@ -525,7 +578,7 @@ def _month_grid(
             elif d in weekend_work:
                 week.append((f"{d.day}*", "bold green"))
             elif d in holidays:
-                week.append((f"{d.day}", "bold red"))
+                week.append((f"{d.day}h", "bold red"))
             elif cal.is_working_day(d):
                 week.append(str(d.day))
             else:
@@ -539,6 +592,6 @@ def _month_grid(
         caption=(
             f"{summary.working_days} working days, {summary.working_minutes / 60:g} hours "
             f"({hours}). Holidays: {', '.join(str(x.day) for x in summary.holidays) or 'none'}. "
-            "Working weekend days are marked *."
+            "In the grid: h a public holiday or moved day off, * a working weekend day."
         ),
     )

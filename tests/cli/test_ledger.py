@@ -47,7 +47,7 @@ def test_bad_input_exits_2_and_writes_nothing(ledger_sla: Sla) -> None:
         (("1h", "NOPE-1"), "known keys: ACME"),
         (("1h", "ACME-1", "--on", "2026-09-30"), "no contract active on 2026-09-30"),
         (("1h", "ACME-1", "--kind", "sales"), "support or dev"),
-        (("1h", "ACME-1", "--on", "31.10.2026"), "cannot read the date"),
+        (("1h", "ACME-1", "--on", "31/10/2026"), "cannot read the date"),
         (("1h", "ACME"), "KEY-NUMBER"),
     ]:
         r = ledger_sla("log", *args, env=NOV)
@@ -150,7 +150,7 @@ def test_contract_rules_come_from_the_config(ledger_sla: Sla) -> None:
     assert mid_month.exit_code == 2 and "--start 2026-11-01?" in mid_month.stderr
     (c,) = ledger_sla.ok("contract", "list", "--format", "json", env=NOV).json()
     assert c["client"] == "ACME" and c["prepay_discount_percent"] == 5
-    assert c["hour_discount_percent"] == 15 and c["end"] == "2027-10-01"
+    assert c["hour_discount_percent"] == 15 and c["end"] == "2027-09-30"  # the last day covered
 
 
 def test_a_contract_keeps_its_terms_when_the_config_changes(ledger_sla: Sla) -> None:
@@ -247,3 +247,9 @@ def test_a_ledger_path_with_a_missing_folder_is_an_error(sla: Sla, tmp_path: Pat
     assert not (tmp_path / "typo").exists()
     sla.ok("init", "--force", env={"SLA_DATABASE_URL": url})  # init creates it on purpose
     assert (tmp_path / "typo" / "ledger.db").exists()
+
+
+def test_dates_as_russians_write_them(ledger_sla: Sla) -> None:
+    acme(ledger_sla)
+    ledger_sla.ok("log", "1h", "ACME-1", "--on", "05.11.2026", env=NOV)
+    assert entries(ledger_sla)[0]["on"] == "2026-11-05"
