@@ -386,8 +386,7 @@ def _variant_text(st: Statement, fmt: _Fmt) -> str:
 
 
 def _tier_text(st: Statement, fmt: _Fmt) -> str:
-    name = st.terms.tier_name
-    return name if fmt.lang == "ru" else f"{name} ({st.terms.tier_key})"
+    return st.terms.tier_name if fmt.lang == "ru" else st.tier_name_en
 
 
 @dataclass(frozen=True)
@@ -899,7 +898,7 @@ def print_report_table(report: MonthReport, lang: str = "ru") -> None:
             [
                 st.client,
                 str(st.variant),
-                st.terms.tier_name,
+                _tier_text(st, f),
                 f.hours(fig.included_minutes),
                 f.hours(fig.used_minutes),
                 f.hours(fig.burned_minutes) if st.terms.burns else "—",

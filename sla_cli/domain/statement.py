@@ -27,6 +27,7 @@ class Statement:
     variant: int
     variant_name: str  # Russian, as in the offer
     variant_name_en: str
+    tier_name_en: str
     terms: ContractTerms
     figures: MonthClose
     daily_minutes: tuple[tuple[date, int], ...]  # hours logged per day (for the chart)

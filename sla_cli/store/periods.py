@@ -310,6 +310,10 @@ def month_report(
     statements = []
     for contract, client in contracts:
         v = variants.get(contract.variant)
+        tier_en = next(
+            (t.name_en for t in (v.tiers if v else ()) if t.key == contract.tier_key),
+            contract.tier_name,
+        )
         statements.append(
             Statement(
                 client=client.key,
@@ -318,6 +322,7 @@ def month_report(
                 variant=contract.variant,
                 variant_name=v.name if v else f"Вариант {contract.variant}",
                 variant_name_en=v.name_en if v else f"Variant {contract.variant}",
+                tier_name_en=tier_en,
                 terms=terms_of(contract),
                 figures=close_month(terms_of(contract), usage[pk(contract)]),
                 daily_minutes=tuple(daily.get(pk(contract), [])),
