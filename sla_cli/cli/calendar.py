@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from sla_cli.cli.options import state
-
-
-class CalendarFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+from sla_cli.cli.options import Format, FormatOption, state
 
 
 def register(app: typer.Typer) -> None:
@@ -24,9 +17,7 @@ def calendar(
     ctx: typer.Context,
     year: Annotated[int | None, typer.Option("--year", help="A whole year, e.g. 2026.")] = None,
     month: Annotated[str | None, typer.Option("--month", help="One month, YYYY-MM.")] = None,
-    format: Annotated[
-        CalendarFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CalendarFormat.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Working days and hours, holidays and working Saturdays (default: this month)."""
     from sla_cli.cli.views import calendar_view

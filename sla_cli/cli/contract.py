@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from sla_cli.cli.options import Format, state
+from sla_cli.cli.options import Format, FormatOption, state
 
 contract_app = typer.Typer(help="Contracts: sign, list, buy packages.", no_args_is_help=True)
 
@@ -81,7 +81,7 @@ def add(
 @contract_app.command("list")
 def list_(
     ctx: typer.Context,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Every contract with its terms (and balance, for packages)."""
     from sla_cli.cli.views import contracts_view

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sla_cli.cli.options import Format, State, state
+from sla_cli.cli.options import Format, FormatOption, State, state
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -110,7 +110,7 @@ def list_(
     ctx: typer.Context,
     open_only: Annotated[bool, typer.Option("--open", help="Only unresolved incidents.")] = False,
     client: Annotated[str | None, typer.Option("--client", help="Client key.")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Incidents with both clocks: due time, remaining business time, status."""
     from sla_cli.cli.views import incidents_view
@@ -139,7 +139,7 @@ def breaches(
     fail: Annotated[
         bool, typer.Option("--fail", help="Exit 1 when anything is listed (for cron, monitoring).")
     ] = False,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Breached clocks, and running ones at risk, with how late in business minutes."""
     from sla_cli.cli.views import breaches_view

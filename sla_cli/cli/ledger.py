@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from sla_cli.cli.options import Format, state
+from sla_cli.cli.options import Format, FormatOption, state
 
 
 def register(app: typer.Typer) -> None:
@@ -92,7 +92,7 @@ def entries(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM.")] = None,
     client: Annotated[str | None, typer.Option("--client", help="Client key.")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """The ledger's entries, oldest first."""
     from sla_cli.cli.views import entries_view

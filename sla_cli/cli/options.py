@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
 class ReportFormat(StrEnum):

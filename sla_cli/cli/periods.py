@@ -8,13 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sla_cli.cli.options import ReportFormat, state
-
-
-class RolloverFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+from sla_cli.cli.options import Format, FormatOption, ReportFormat, state
 
 
 class Lang(StrEnum):
@@ -73,9 +67,7 @@ def rollover(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be posted; write nothing.")
     ] = False,
-    format: Annotated[
-        RolloverFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = RolloverFormat.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Close every ended month still open, oldest first: burn, bill overage, carry balances.
 
@@ -88,10 +80,10 @@ def rollover(
     st = state(ctx)
     upto = month_label(*parse_month(month)) if month else None
     result = close(st.ledger(), st.settings(), upto, st.today(), st.user(), st.now(), dry_run)
-    if format == RolloverFormat.json:
+    if format == Format.json:
         json_out(result.record())
         return
-    if format == RolloverFormat.csv:
+    if format == Format.csv:
         from sla_cli.render import records_csv
 
         fields = ("month", "client", "burned_minutes", "overage_minutes", "carried_minutes")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from sla_cli.cli.options import Format, state
+from sla_cli.cli.options import Format, FormatOption, state
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +33,7 @@ def init(
 
 def tariffs(
     ctx: typer.Context,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """The catalog: variants, tiers, prices, terms, discounts and SLA targets."""
     from sla_cli.cli.views import tariffs_view
@@ -58,7 +58,7 @@ def quote(
             show_default=False,
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Price every tier of a variant (or one) with prepayment discounts and totals."""
     from sla_cli.cli.views import quote_view
