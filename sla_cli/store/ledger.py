@@ -486,7 +486,12 @@ def reverse(s: Session, original: Entry, user: str, now: datetime, note: str | N
     taken = s.exec(select(Entry.id).where(Entry.reverses == original.id)).first()
     if taken is not None:
         raise InputError(f"entry {original.id} is already voided (by entry {taken})")
-    refuse_closed(s, original.on)
+    try:
+        refuse_closed(s, original.on)
+    except ClosedPeriod as e:
+        raise ClosedPeriod(
+            f"entry {original.id} ({original.on.isoformat()}): {e.message}"
+        ) from None
     entry = Entry(
         contract_id=original.contract_id,
         client_id=original.client_id,
