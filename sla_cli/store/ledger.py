@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, update
+from sqlalchemy import and_, case, func, or_, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -95,10 +95,22 @@ def latest_closed(s: Session) -> str | None:
     return s.exec(select(func.max(ClosedMonth.month))).one()
 
 
+# Month close holds this PostgreSQL advisory lock exclusively; every write dated in a month takes
+# it shared first, so no entry can slip into a month between its check and the close.
+# (SQLite needs none: every transaction there is BEGIN IMMEDIATE.)
+MONTH_CLOSE_LOCK = 0x5_1A_C105E
+
+
 def refuse_closed(s: Session, on: date) -> None:
+    """Refuse a write dated in a closed month."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.exec(text("SELECT pg_advisory_xact_lock_shared(:k)").bindparams(k=MONTH_CLOSE_LOCK))  # type: ignore[call-overload]
     month = month_of(on)
     if is_closed(s, month):
-        raise ClosedPeriod(f"{month} is closed; post an adjustment dated in the open month instead")
+        raise ClosedPeriod(
+            f"{month} is closed and its statement final; "
+            "post the adjustment dated in an open month instead"
+        )
 
 
 # --- clients and contracts -------------------------------------------------------------------

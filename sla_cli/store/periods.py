@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from sla_cli.domain.billing import MonthClose, MonthUsage, close_month
 from sla_cli.errors import InputError
 from sla_cli.store.ledger import (
+    MONTH_CLOSE_LOCK,
     balance,
     client_by_key,
     from_kopecks,
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
     from sla_cli.config import Settings
     from sla_cli.domain.statement import MonthReport
     from sla_cli.store.engine import Ledger
-
-_PG_ROLLOVER_LOCK = 0x5_1A_C105E
 
 
 def next_month(month: str) -> str:
@@ -186,7 +185,7 @@ def _close_or_skip(
 def _lock(s: Session) -> None:
     """Serialise month close: SQLite already holds BEGIN IMMEDIATE; PostgreSQL takes a lock."""
     if s.get_bind().dialect.name == "postgresql":
-        s.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_PG_ROLLOVER_LOCK))  # type: ignore[call-overload]
+        s.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=MONTH_CLOSE_LOCK))  # type: ignore[call-overload]
     else:
         s.exec(select(func.count()).select_from(ClosedMonth)).one()  # starts BEGIN IMMEDIATE
 
