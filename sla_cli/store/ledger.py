@@ -292,7 +292,7 @@ def _post_topup(
         category="topup",
         amount_kopecks=to_kopecks(price),
         by=user,
-        note=note or f"package {contract.tier_name}" if note is None else note,
+        note=note or f"package {contract.tier_name}",
         created_at=now,
     )
     s.add(entry)
