@@ -26,6 +26,9 @@ AtOption = Annotated[
     ),
 ]
 TicketArg = Annotated[str, typer.Argument(help="Ticket, e.g. ACME-12.")]
+ClientOption = Annotated[
+    str | None, typer.Option("--client", help="Client key, for tickets not named KEY-N.")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -45,9 +48,7 @@ def open_(
     ticket: TicketArg,
     at: AtOption = None,
     title: Annotated[str | None, typer.Option("--title", help="What happened.")] = None,
-    client: Annotated[
-        str | None, typer.Option("--client", help="Client key, for tickets not named KEY-N.")
-    ] = None,
+    client: ClientOption = None,
 ) -> None:
     """Open an incident: its reaction and start-of-work clocks start running."""
     from sla_cli.cli.views import clock_line
@@ -69,7 +70,9 @@ def open_(
     )
 
 
-def _event(ctx: typer.Context, ticket: str, at: str | None, event: Event) -> None:
+def _event(
+    ctx: typer.Context, ticket: str, at: str | None, event: Event, client: str | None
+) -> None:
     from sla_cli.cli.views import clock_line
     from sla_cli.render import lines
     from sla_cli.store.incidents import PAST, clocks, record_event, row_of
@@ -78,7 +81,8 @@ def _event(ctx: typer.Context, ticket: str, at: str | None, event: Event) -> Non
     settings = st.settings()
     moment = _moment(st, at)
     with st.ledger().session() as s:
-        row = row_of(s, record_event(s, ticket, event, moment, st.now(), settings.timezone))
+        inc = record_event(s, ticket, event, moment, st.now(), settings.timezone, client)
+        row = row_of(s, inc)
     reaction, start = clocks(row, _calendar(st), st.now(), settings.at_risk_percent)
     shown = {"ack": [reaction], "start": [start], "resolve": [reaction, start]}[event]
     lines(
@@ -88,21 +92,27 @@ def _event(ctx: typer.Context, ticket: str, at: str | None, event: Event) -> Non
 
 
 @incident_app.command("ack")
-def ack(ctx: typer.Context, ticket: TicketArg, at: AtOption = None) -> None:
+def ack(
+    ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
+) -> None:
     """Record the reaction: stops the reaction clock."""
-    _event(ctx, ticket, at, "ack")
+    _event(ctx, ticket, at, "ack", client)
 
 
 @incident_app.command("start")
-def start(ctx: typer.Context, ticket: TicketArg, at: AtOption = None) -> None:
+def start(
+    ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
+) -> None:
     """Record the start of work: stops the start-of-work clock (logging hours does it too)."""
-    _event(ctx, ticket, at, "start")
+    _event(ctx, ticket, at, "start", client)
 
 
 @incident_app.command("resolve")
-def resolve(ctx: typer.Context, ticket: TicketArg, at: AtOption = None) -> None:
+def resolve(
+    ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
+) -> None:
     """Resolve the incident (stops any clock still running)."""
-    _event(ctx, ticket, at, "resolve")
+    _event(ctx, ticket, at, "resolve", client)
 
 
 @incident_app.command("list")
@@ -122,7 +132,7 @@ def list_(
     with st.ledger().session() as s:
         rows = incidents(s, client_key=client, open_only=open_only, tz=settings.timezone)
     evaluated = [(r, *clocks(r, cal, st.now(), settings.at_risk_percent)) for r in rows]
-    incidents_view(evaluated, format.value, settings.timezone)
+    incidents_view(evaluated, format.value, settings.timezone, st.now())
 
 
 def breaches(

@@ -347,7 +347,9 @@ INCIDENT_FIELDS = (
 )  # fmt: skip
 
 
-def incidents_view(rows: list[tuple[IncidentRow, Clock, Clock]], fmt: str, tz: str) -> None:
+def incidents_view(
+    rows: list[tuple[IncidentRow, Clock, Clock]], fmt: str, tz: str, now: datetime
+) -> None:
 
     records = [
         {
@@ -356,7 +358,7 @@ def incidents_view(rows: list[tuple[IncidentRow, Clock, Clock]], fmt: str, tz: s
             "variant": r.contract.variant,
             "opened_at": local_iso(r.incident.opened_at, zone(r, tz)),
             "reacted_at": local_iso(r.incident.reacted_at, zone(r, tz)),
-            "started_at": local_iso(r.incident.started_at, zone(r, tz)),
+            "started_at": local_iso(r.work_started(now), zone(r, tz)),
             "resolved_at": local_iso(r.incident.resolved_at, zone(r, tz)),
             "reaction_due": local_iso(reaction.due, zone(r, tz)),
             "start_due": local_iso(start.due, zone(r, tz)),
@@ -461,8 +463,8 @@ def breaches_view(found: list[tuple[IncidentRow, Clock]], fmt: str, tz: str) -> 
                 r.incident.ticket,
                 r.client.key,
                 c.name,
-                time_cell(c.due, tz),
-                time_cell(c.stopped, tz) if c.stopped else "running",
+                time_cell(c.due, zone(r, tz)),
+                time_cell(c.stopped, zone(r, tz)) if c.stopped else "running",
                 status_cell(str(c.status)),
                 hours_text(c.overdue_minutes) if c.status == "breached" else "",
             ]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, text, update
+from sqlalchemy import and_, case, func, or_, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -20,7 +20,7 @@ from sla_cli.domain.billing import ContractTerms
 from sla_cli.domain.durations import format_duration, round_up
 from sla_cli.domain.money import round_money
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
-from sla_cli.store.models import Client, ClosedMonth, Closing, Contract, Entry, Incident
+from sla_cli.store.models import Client, ClosedMonth, Closing, Contract, Entry
 from sla_cli.timeparse import zone_exists
 
 if TYPE_CHECKING:
@@ -36,6 +36,12 @@ def pk(row: Client | Contract | Entry) -> int:
     """The primary key of a flushed row."""
     assert row.id is not None, "row not flushed yet"
     return row.id
+
+
+def check_length(value: str | None, limit: int, what: str) -> None:
+    """The columns have sizes: say so before the database does."""
+    if value is not None and len(value) > limit:
+        raise InputError(f"{what} is {len(value)} characters long; at most {limit} fit")
 
 
 def to_kopecks(amount: Decimal) -> int:
@@ -470,21 +476,7 @@ def log_work(s: Session, settings: Settings, work: WorkLog, user: str, now: date
     )
     s.add(entry)
     s.flush()
-    _stop_start_clocks(s, ticket, started_at or now)
     return Logged(entry, client, contract, balance_after, warning)
-
-
-def _stop_start_clocks(s: Session, ticket: str, at: datetime) -> None:
-    """The first hours logged on a ticket stop its open incidents' start-of-work clock."""
-    s.exec(
-        update(Incident)
-        .where(
-            col(Incident.ticket) == ticket,
-            col(Incident.started_at).is_(None),
-            col(Incident.opened_at) <= at,
-        )
-        .values(started_at=at)
-    )
 
 
 # --- corrections ------------------------------------------------------------------------------

@@ -135,3 +135,48 @@ def test_calendar_month_grid_marks_the_working_saturday(sla: Sla) -> None:
     assert "1*" in out and "19 working days, 190 hours" in out
     bad = sla("calendar", "--year", "2025", "--month", "2025-11")
     assert bad.exit_code == 2 and "not both" in bad.stderr
+
+
+def test_undoing_the_first_hours_restarts_the_start_clock(ledger_sla: Sla) -> None:
+    contract(ledger_sla)
+    ledger_sla.ok("incident", "open", "ACME-30", "--at", "2026-01-12 09:00", env=JAN12_11)
+    ledger_sla.ok("log", "15m", "ACME-30", "--from", "09:30", env=JAN12_11)
+    assert listing(ledger_sla)[0]["started_at"] == "2026-01-12T09:30:00+03:00"
+    ledger_sla.ok("log", "--undo", env=JAN12_11)
+    (i,) = listing(ledger_sla)
+    assert i["started_at"] is None and i["start_status"] == "running"
+    ledger_sla.ok("incident", "start", "ACME-30", "--at", "2026-01-12 10:00", env=JAN12_11)
+
+
+def test_work_begun_before_the_incident_was_opened_stops_the_clock_at_opening(
+    ledger_sla: Sla,
+) -> None:
+    contract(ledger_sla)
+    ledger_sla.ok("incident", "open", "ACME-31", "--at", "2026-01-12 09:05", env=JAN12_11)
+    ledger_sla.ok("log", "55m", "ACME-31", "--from", "09:00", env=JAN12_11)
+    (i,) = listing(ledger_sla)
+    assert i["started_at"] == "2026-01-12T09:05:00+03:00" and i["start_status"] == "met"
+
+
+def test_hours_after_resolution_do_not_rewrite_the_incident(ledger_sla: Sla) -> None:
+    contract(ledger_sla)
+    ledger_sla.ok("incident", "open", "ACME-32", "--at", "2026-01-12 09:00", env=JAN12_11)
+    ledger_sla.ok("incident", "resolve", "ACME-32", "--at", "2026-01-12 09:40", env=JAN12_11)
+    before = listing(ledger_sla)
+    ledger_sla.ok("log", "1h", "ACME-32", "--note", "follow-up", env=JAN12_11)
+    assert listing(ledger_sla) == before
+    assert before[0]["start_status"] == "met"
+
+
+def test_the_same_ticket_number_at_two_clients_is_two_incidents(ledger_sla: Sla) -> None:
+    contract(ledger_sla)
+    contract(ledger_sla, "2", "standard", "BETA")
+    for key in ("ACME", "BETA"):
+        ledger_sla.ok("incident", "open", "#4711", "--client", key, "--at", "2026-01-12 09:00",
+                      env=JAN12_11)  # fmt: skip
+    ledger_sla.ok("log", "1h", "#4711", "--client", "BETA", "--from", "09:10", env=JAN12_11)
+    ledger_sla.ok("incident", "ack", "#4711", "--client", "ACME", "--at", "2026-01-12 09:20",
+                  env=JAN12_11)  # fmt: skip
+    acme, beta = sorted(listing(ledger_sla), key=lambda i: str(i["client"]))
+    assert (acme["reacted_at"], acme["started_at"]) == ("2026-01-12T09:20:00+03:00", None)
+    assert (beta["reacted_at"], beta["started_at"]) == (None, "2026-01-12T09:10:00+03:00")
