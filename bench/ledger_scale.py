@@ -42,7 +42,7 @@ def months() -> list[tuple[int, int]]:
 
 def build(path: Path, history: int) -> None:
     """Clients and contracts via the store; bulk rows through sqlite3 for speed."""
-    open_ledger(f"sqlite:///{path}").engine.dispose()
+    open_ledger(f"sqlite:///{path}", create=True).engine.dispose()
     rng = random.Random(7)
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode = WAL")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sla_cli.domain.money import to_decimal
 from sla_cli.domain.tariffs import Billing, Catalog, PrepayDiscount, Tier, VariantTerms
-from sla_cli.errors import ConfigError
+from sla_cli.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from sla_cli.domain.calendar import Schedule
@@ -473,12 +473,14 @@ def write_config(path: Path, document: Mapping[str, Any], *, force: bool = False
 
     if path.exists() and not force:
         raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
+    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, HEADER + "\n" + tomli_w.dumps(document))
 
 
 def atomic_write(path: Path, text: str) -> None:
     """Write a file whole or not at all: a temporary file beside it, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        raise InputError(f"{path}: no folder {path.parent}")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

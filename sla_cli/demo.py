@@ -59,7 +59,7 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
     write_config(config, default_document())
     settings = load_settings(config, required=True)
     url = f"sqlite:///{folder / 'ledger.db'}"
-    ledger = open_ledger(url, create_folder=True)
+    ledger = open_ledger(url, create=True)
     tz = ZoneInfo(settings.timezone)
     today = now.astimezone(tz).date()
     last = last_ended_month(today)

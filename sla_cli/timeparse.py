@@ -9,13 +9,16 @@ from datetime import date, datetime
 from sla_cli.errors import InputError
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+MIN_YEAR, MAX_YEAR = 2000, 2100  # the range of a ledger's dates
 
 
 def now_from_env(tz: str) -> datetime:
     """Now in ``tz``; ``SLA_NOW`` pins it (ISO 8601; without an offset it is in ``tz``)."""
     pinned = os.environ.get("SLA_NOW")
     if pinned:
-        return parse_moment(pinned, tz)
+        from zoneinfo import ZoneInfo
+
+        return parse_moment(pinned, tz).astimezone(ZoneInfo(tz))
     from zoneinfo import ZoneInfo
 
     return datetime.now(ZoneInfo(tz)).replace(microsecond=0)
@@ -34,6 +37,8 @@ def parse_moment(text: str, tz: str, now: datetime | None = None) -> datetime:
         parsed = pendulum.parse(raw, tz=tz, strict=False)
     except (ValueError, pendulum.parsing.exceptions.ParserError):
         parsed = None
+    if isinstance(parsed, datetime) and not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise InputError(f"{text!r} is out of range: years {MIN_YEAR}–{MAX_YEAR}")
     if not isinstance(parsed, datetime) or not re.match(r"^\d{4}-\d{2}-\d{2}", raw):
         raise InputError(
             f"cannot read the time {text!r}; "
@@ -53,11 +58,14 @@ def parse_date(text: str, today: date) -> date:
     if dotted:
         raw = f"{dotted[3]}-{int(dotted[2]):02d}-{int(dotted[1]):02d}"
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise InputError(
             f"cannot read the date {text!r}; write it like 2026-10-05 or 05.10.2026"
         ) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InputError(f"{text!r} is out of range: years {MIN_YEAR}–{MAX_YEAR}")
+    return day
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -65,6 +73,8 @@ def parse_month(text: str) -> tuple[int, int]:
     m = _MONTH.match(text.strip())
     if not m or not 1 <= int(m[2]) <= 12:
         raise InputError(f"cannot read the month {text!r}; write it like 2026-10")
+    if not MIN_YEAR <= int(m[1]) <= MAX_YEAR:
+        raise InputError(f"{text!r} is out of range: years {MIN_YEAR}–{MAX_YEAR}")
     return int(m[1]), int(m[2])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -62,14 +63,25 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+@pytest.fixture(scope="session")
+def empty_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new, migrated SQLite ledger, made once and copied for each test."""
+    from sla_cli.store.engine import open_ledger
+
+    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    open_ledger(sqlite_url(path), create=True).engine.dispose()
+    return path
+
+
 @pytest.fixture
-def sla(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sla]:
-    """A runner on a fresh SQLite ledger with the default config written out."""
+def sla(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_ledger: Path) -> Iterator[Sla]:
+    """A runner on a new SQLite ledger (as `sla init` leaves it) and the default config."""
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     for key in ("SLA_NOW", "SLA_DEBUG"):
         monkeypatch.delenv(key, raising=False)
     config = tmp_path / "config.toml"
     write_config(config, default_document())
+    shutil.copy(empty_ledger, tmp_path / "ledger.db")
     yield Sla(config, sqlite_url(tmp_path / "ledger.db"))
 
 
@@ -112,7 +124,7 @@ def pg_schema() -> Iterator[str]:
 def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh ledger URL on each backend; PostgreSQL only when SLA_TEST_DATABASE_URL is set."""
     if request.param == "sqlite":
-        yield sqlite_url(tmp_path / "ledger.db")
+        yield sqlite_url(tmp_path / "ledger.db")  # the `sla` fixture puts an empty ledger there
     else:
         with pg_schema() as url:
             yield url

@@ -49,7 +49,8 @@ class SlaGroup(TyperGroup):
         except Exception as e:  # a bug: say so in one line unless debugging
             if debug:
                 raise
-            _fail(f"unexpected {type(e).__name__}: {e} (SLA_DEBUG=1 shows the traceback)", 1)
+            first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            _fail(f"unexpected {type(e).__name__}: {first} (SLA_DEBUG=1 shows the traceback)", 1)
         sys.exit(code if isinstance(code, int) else 0)
 
 

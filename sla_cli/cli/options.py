@@ -60,17 +60,18 @@ class State:
 
         return f"sqlite:///{default_data_dir() / 'ledger.db'}"
 
-    def ledger(self, create_folder: bool = False) -> Ledger:
+    def ledger(self, create: bool = False) -> Ledger:
         """The ledger, opened (and created or upgraded) on first use.
 
-        The default location's folder is made as needed; an explicit path's folder must exist
-        (a typo is an error, not a new empty ledger) unless ``create_folder`` (`sla init`).
+        A ledger at the default location is created on first use; one named with --db or
+        SLA_DATABASE_URL must exist (a typo is an error, not a new empty ledger) unless
+        ``create`` (`sla init`).
         """
         if self._ledger is None:
             from sla_cli.store.engine import open_ledger
 
             explicit = bool(self.db_option or os.environ.get("SLA_DATABASE_URL"))
-            self._ledger = open_ledger(self.db_url(), create_folder or not explicit)
+            self._ledger = open_ledger(self.db_url(), create or not explicit)
         return self._ledger
 
     def now(self) -> datetime:

@@ -21,14 +21,18 @@ def init(
 ) -> None:
     """Write the config (the offer's tariffs, schedule, example prices) and create the ledger."""
     from sla_cli.config import config_path, default_document, load_settings, write_config
+    from sla_cli.errors import ConfigError
     from sla_cli.render import lines
 
     st = state(ctx)
     path = config_path(st.config_option)
-    write_config(path, default_document(), force=force)
+    if path.exists() and not force:
+        raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
+    ledger = st.ledger(create=True)  # first: a ledger that cannot be opened writes no config
+    write_config(path, default_document(), force=True)
     st._settings = load_settings(path, required=True)
     lines(f"config written to {path} (prices in it are examples: set your own)")
-    lines(f"ledger ready at {st.ledger(create_folder=True).display_url}")
+    lines(f"ledger ready at {ledger.display_url}")
 
 
 def tariffs(

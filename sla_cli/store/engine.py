@@ -55,6 +55,9 @@ class Ledger:
             try:
                 yield s
                 s.commit()
+            except DBAPIError as e:
+                s.rollback()
+                raise LedgerError(f"the ledger {self.display_url} refused: {_reason(e)}") from e
             except BaseException:
                 s.rollback()
                 raise
@@ -69,17 +72,17 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, create_folder: bool = False) -> Engine:
+def make_engine(url: str, create: bool = False) -> Engine:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database not in (None, "", ":memory:"):
-            folder = Path(u.database).expanduser().parent
-            if create_folder:
-                folder.mkdir(parents=True, exist_ok=True)
-            elif not folder.is_dir():
+            path = Path(u.database).expanduser()
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            elif not path.exists():
                 raise LedgerError(
-                    f"no folder {folder} for the ledger {u.database}; check --db / "
-                    "SLA_DATABASE_URL, or create the folder"
+                    f"no ledger at {path}; check --db / SLA_DATABASE_URL, "
+                    "or create it with `sla init`"
                 )
         engine = create_engine(u, connect_args={"timeout": 60}, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_connect)
@@ -107,14 +110,14 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def open_ledger(url: str, create_folder: bool = False) -> Ledger:
-    """The ledger at ``url``, created or upgraded to the current schema on first use.
+def open_ledger(url: str, create: bool = False) -> Ledger:
+    """The ledger at ``url``, upgraded to the current schema on first use.
 
-    A SQLite file's folder must exist unless ``create_folder`` (the default location) says so:
-    a mistyped path is an error, not a new empty ledger.
+    A SQLite file that does not exist yet is created only when ``create`` says so (`sla init`,
+    the default location): a mistyped path is an error, not a new empty ledger.
     """
     url = normalise_url(url)
-    engine = make_engine(url, create_folder)
+    engine = make_engine(url, create)
     ledger = Ledger(engine, url)
     try:
         if schema_version(engine) != SCHEMA_HEAD:

@@ -60,7 +60,15 @@ def from_bp(value: int) -> Decimal:
     return Decimal(value) / 100
 
 
-def terms_of(c: Contract) -> ContractTerms:
+def terms_of(c: Contract, month: str | None = None) -> ContractTerms:
+    """The contract's terms; for ``month``, the prepayment discount only within the prepaid
+    months (a 12-month contract prepaid for 7 pays the full fee from its 8th month)."""
+    index = (
+        None
+        if month is None
+        else int(month[:4]) * 12 + int(month[5:7]) - (c.start.year * 12 + c.start.month)
+    )
+    prepaid = index is None or index < c.prepaid_months
     return ContractTerms(
         variant=c.variant,
         billing="package" if c.billing == "package" else "monthly",
@@ -69,7 +77,7 @@ def terms_of(c: Contract) -> ContractTerms:
         tier_name=c.tier_name,
         included_minutes=c.included_minutes,
         price=from_kopecks(c.price_kopecks),
-        prepay_discount=from_bp(c.prepay_discount_bp),
+        prepay_discount=from_bp(c.prepay_discount_bp) if prepaid else Decimal(0),
         hour_rate=from_kopecks(c.hour_rate_kopecks),
         hour_discount=from_bp(c.hour_discount_bp),
         dev_cap_minutes=c.dev_cap_minutes,
@@ -190,6 +198,8 @@ def add_contract(
     name = new.client_name.strip()
     if not name:
         raise InputError("the client's name is empty")
+    check_length(name, 200, "the client's name")
+    check_length(user, 100, "the user name")
     months = new.months
     if variant.billing == "monthly":
         months = months if months is not None else variant.min_months or 1
@@ -433,6 +443,9 @@ def log_work(s: Session, settings: Settings, work: WorkLog, user: str, now: date
     ticket = normalise_ticket(work.ticket)
     if not ticket:
         raise InputError("a ticket is needed, such as ACME-12")
+    check_length(ticket, 64, "the ticket")
+    check_length(work.note, 1000, "--note")
+    check_length(user, 100, "the user name")
     client = ticket_client(s, ticket, work.client_key)
     tz = ZoneInfo(settings.timezone)
     if work.on > now.astimezone(tz).date():
@@ -520,7 +533,8 @@ def reverse(s: Session, original: Entry, user: str, now: datetime, note: str | N
 
 
 def void(s: Session, entry_id: int, user: str, now: datetime, note: str | None = None) -> Entry:
-    original = s.get(Entry, entry_id)
+    check_length(note, 1000, "--note")
+    original = s.get(Entry, entry_id) if 0 < entry_id < 2**63 else None
     if original is None:
         raise NotFound(f"there is no entry {entry_id}")
     return reverse(s, original, user, now, note)

@@ -200,7 +200,7 @@ def _close(
     s.flush()
     rows = []
     for contract, client in contracts:
-        figures = close_month(terms_of(contract), usage[pk(contract)])
+        figures = close_month(terms_of(contract, month), usage[pk(contract)])
         _post_close_entries(s, contract, client, last_day, month, figures, user, now)
         s.add(
             Closing(
@@ -322,8 +322,8 @@ def month_report(
                 variant_name=v.name if v else f"Вариант {contract.variant}",
                 variant_name_en=v.name_en if v else f"Variant {contract.variant}",
                 tier_name_en=tier_en,
-                terms=terms_of(contract),
-                figures=close_month(terms_of(contract), usage[pk(contract)]),
+                terms=terms_of(contract, month),
+                figures=close_month(terms_of(contract, month), usage[pk(contract)]),
                 daily_minutes=tuple(daily.get(pk(contract), [])),
                 incidents=tuple(by_contract.get(pk(contract), [])),
             )

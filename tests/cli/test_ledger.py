@@ -240,11 +240,12 @@ def test_closed_months_take_no_new_contracts_or_incidents(ledger_sla: Sla) -> No
     assert late.exit_code == 2 and "2026-10 is closed" in late.stderr
 
 
-def test_a_ledger_path_with_a_missing_folder_is_an_error(sla: Sla, tmp_path: Path) -> None:
+def test_a_mistyped_ledger_path_is_an_error_not_a_new_ledger(sla: Sla, tmp_path: Path) -> None:
+    for typo in (tmp_path / "ledgr.db", tmp_path / "typo" / "ledger.db"):
+        r = sla("log", "1h", "ACME-1", env={"SLA_DATABASE_URL": f"sqlite:///{typo}"})
+        assert r.exit_code == 2 and f"no ledger at {typo}" in r.stderr
+        assert not typo.exists()
     url = f"sqlite:///{tmp_path / 'typo' / 'ledger.db'}"
-    r = sla("entries", env={"SLA_DATABASE_URL": url})
-    assert r.exit_code == 2 and "no folder" in r.stderr
-    assert not (tmp_path / "typo").exists()
     sla.ok("init", "--force", env={"SLA_DATABASE_URL": url})  # init creates it on purpose
     assert (tmp_path / "typo" / "ledger.db").exists()
 
@@ -253,3 +254,10 @@ def test_dates_as_russians_write_them(ledger_sla: Sla) -> None:
     acme(ledger_sla)
     ledger_sla.ok("log", "1h", "ACME-1", "--on", "05.11.2026", env=NOV)
     assert entries(ledger_sla)[0]["on"] == "2026-11-05"
+
+
+def test_text_longer_than_its_column_is_refused(ledger_sla: Sla) -> None:
+    acme(ledger_sla)
+    r = ledger_sla("log", "1h", "ACME-1", "--note", "x" * 1200, env=NOV)
+    assert r.exit_code == 2 and "--note is 1200 characters long; at most 1000" in r.stderr
+    assert entries(ledger_sla) == []

@@ -205,3 +205,42 @@ def test_a_closed_months_figures_stay_and_its_incidents_show_their_outcome(
     assert {k: again[k] for k in money} == {k: first[k] for k in money}
     (incident,) = again["incidents"]
     assert incident["reaction_status"] == "met"  # acknowledged within 2 business hours
+
+
+def test_the_prepayment_discount_covers_the_prepaid_months_only(ledger_sla: Sla) -> None:
+    ledger_sla.ok(
+        "contract", "add", "P", "--key", "PRE", "--variant", "1", "--tier", "minimal",
+        "--start", "2026-01-01", "--months", "12", "--prepaid-months", "7", env=NOV,
+    )  # fmt: skip
+    assert statement(ledger_sla, "2026-07", "PRE")["fee"] == "27075.00"  # 7th month: 5 % off
+    assert statement(ledger_sla, "2026-08", "PRE")["fee"] == "28500.00"  # 8th: the list fee
+
+
+def test_report_output_needs_an_existing_folder(ledger_sla: Sla, tmp_path: Path) -> None:
+    basic(ledger_sla)
+    target = tmp_path / "nowhere" / "statement.html"
+    r = ledger_sla("report", "--month", "2026-10", "-f", "html", "-o", str(target), env=NOV)
+    assert r.exit_code == 2 and "no folder" in r.stderr
+    assert not target.parent.exists()
+
+
+def test_months_and_dates_out_of_range_are_input_errors(ledger_sla: Sla) -> None:
+    basic(ledger_sla)
+    for args in (
+        ("report", "--month", "0000-01"),
+        ("entries", "--month", "9999-12"),
+        ("log", "1h", "ACME-1", "--on", "0001-01-01"),
+        ("incident", "open", "ACME-1", "--at", "0001-01-01 10:00"),
+        ("void", "99999999999999999999999"),
+    ):
+        r = ledger_sla(*args, env=NOV)
+        assert r.exit_code == 2, (args, r.stderr)
+        assert r.stderr.count("\n") == 1 and "unexpected" not in r.stderr
+
+
+def test_now_with_another_offset_is_read_in_the_company_zone(ledger_sla: Sla) -> None:
+    basic(ledger_sla)
+    late = {"SLA_NOW": "2026-11-30T22:30:00Z"}  # 01:30 on 1 December in Moscow
+    ledger_sla.ok("log", "30m", "ACME-9", env=late)
+    (e,) = ledger_sla.ok("entries", "-f", "json", env=late).json()
+    assert e["on"] == "2026-12-01" and e["created_at"] == "2026-12-01T01:30:00+03:00"

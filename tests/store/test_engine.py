@@ -36,9 +36,9 @@ def test_schema_head_constant_matches_the_migrations() -> None:
 
 
 def test_a_new_sqlite_ledger_is_created_in_wal_mode(tmp_path: Path) -> None:
-    with pytest.raises(LedgerError, match="no folder"):  # a mistyped path is not a new ledger
+    with pytest.raises(LedgerError, match="no ledger at"):  # a mistyped path is not a new ledger
         open_ledger(sqlite_url(tmp_path / "deep" / "ledger.db"))
-    ledger = open_ledger(sqlite_url(tmp_path / "deep" / "ledger.db"), create_folder=True)
+    ledger = open_ledger(sqlite_url(tmp_path / "deep" / "ledger.db"), create=True)
     assert schema_version(ledger.engine) == SCHEMA_HEAD
     with sqlite3.connect(tmp_path / "deep" / "ledger.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -46,7 +46,7 @@ def test_a_new_sqlite_ledger_is_created_in_wal_mode(tmp_path: Path) -> None:
 
 def test_a_ledger_is_copied_aside_before_an_upgrade(tmp_path: Path) -> None:
     path = tmp_path / "ledger.db"
-    ledger = open_ledger(sqlite_url(path))
+    ledger = open_ledger(sqlite_url(path), create=True)
     with ledger.engine.begin() as conn:  # a revision this version of sla does not know
         conn.execute(sa.text("UPDATE alembic_version SET version_num = 'future'"))
     with pytest.raises(LedgerError, match="schema version 'future'"):
@@ -58,7 +58,7 @@ def test_a_ledger_is_copied_aside_before_an_upgrade(tmp_path: Path) -> None:
 
 
 def _seed(url: str) -> tuple[int, int]:
-    ledger = open_ledger(url)
+    ledger = open_ledger(url, create=True)
     with ledger.session() as s:
         client = Client(key="ACME", name="ACME", created_at=NOW, created_by="t")
         s.add(client)
@@ -110,6 +110,7 @@ def test_eight_processes_logging_at_once_lose_nothing(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     write_config(config, default_document())
     url = sqlite_url(tmp_path / "ledger.db")
+    open_ledger(url, create=True).engine.dispose()
     env = {
         **os.environ,
         "SLA_CONFIG": str(config),
@@ -149,6 +150,7 @@ def test_two_rollovers_at_once_close_each_month_exactly_once(
 ) -> None:
     config = tmp_path / "config.toml"
     write_config(config, default_document())
+    open_ledger(backend_url, create=True).engine.dispose()
     env = {
         **os.environ,
         "SLA_CONFIG": str(config),

@@ -25,7 +25,7 @@ MONTHS = ("2026-10", "2026-11", "2026-12")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated ledger with a variant 1 and a variant 3 contract, copied for each example."""
     path = tmp_path_factory.mktemp("template") / "ledger.db"
-    ledger = open_ledger(f"sqlite:///{path}")
+    ledger = open_ledger(f"sqlite:///{path}", create=True)
     with ledger.session() as s:
         for key, variant, tier in (("ONE", 1, "basic"), ("PKG", 3, "minimal")):
             add_contract(
