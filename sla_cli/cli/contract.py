@@ -95,6 +95,24 @@ def list_(
     contracts_view(rows, format.value)
 
 
+@contract_app.command("end")
+def end(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Client key.")],
+    on: Annotated[str, typer.Option("--on", help="The contract's last day, YYYY-MM-DD.")],
+) -> None:
+    """End a contract after a given day (a package contract, or one ended early)."""
+    from sla_cli.render import lines
+    from sla_cli.store.ledger import end_contract
+    from sla_cli.timeparse import parse_date
+
+    st = state(ctx)
+    last = parse_date(on, st.today())
+    with st.ledger().session() as s:
+        c = end_contract(s, st.settings(), key, last)
+    lines(f"contract {c.id}: {key.upper()} runs through {last.isoformat()}")
+
+
 @contract_app.command("topup")
 def topup(
     ctx: typer.Context,

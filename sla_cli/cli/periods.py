@@ -107,7 +107,7 @@ def rollover(
         out.append(f"{verb} {m}:")
         out.extend(rows)
     if not result.closed and not result.already_closed:
-        out.append("no contracts: nothing to close")
+        out.append(f"nothing to close up to {result.target}: no contract had begun")
     elif not result.closed:
         out.append(f"nothing to do: {result.already_closed[-1]} and earlier are closed already")
     elif result.already_closed:

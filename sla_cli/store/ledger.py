@@ -335,6 +335,43 @@ def topup(
     return entry, balance(s, contract)
 
 
+def end_contract(s: Session, settings: Settings, key: str, last: date) -> Contract:
+    """End a contract early (or give a package contract an end) after ``last``, its last day.
+
+    Monthly contracts end on a month's last day and keep their minimum term; nothing may be
+    dated after the new end. What is left of a package balance shows on the final statement.
+    """
+    client = client_by_key(s, key)
+    contract = contract_on(s, client, last)
+    refuse_closed(s, last)
+    end = date.fromordinal(last.toordinal() + 1)
+    if contract.billing == "monthly":
+        if end.day != 1:
+            raise InputError(f"monthly contracts end on a month's last day, not {last.isoformat()}")
+        months = (end.year - contract.start.year) * 12 + end.month - contract.start.month
+        minimum = settings.catalog.variant(contract.variant).min_months or 1
+        if months < minimum:
+            raise InputError(
+                f"variant {contract.variant} has a minimum term of {minimum} months; "
+                f"ending after {months} is too early"
+            )
+    later = s.exec(
+        select(func.count())
+        .select_from(Entry)
+        .where(Entry.contract_id == pk(contract), col(Entry.on) >= end)
+    ).one()
+    if later:
+        raise InputError(
+            f"{client.key} has {later} entries after {last.isoformat()}; void them first"
+        )
+    contract.end = end
+    if contract.months is not None:
+        contract.months = (end.year - contract.start.year) * 12 + end.month - contract.start.month
+    s.add(contract)
+    s.flush()
+    return contract
+
+
 def contracts(s: Session) -> list[tuple[Contract, Client]]:
     stmt = (
         select(Contract, Client)

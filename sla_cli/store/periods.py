@@ -121,6 +121,7 @@ def daily_minutes(
 
 @dataclass
 class Rollover:
+    target: str = ""  # the last month asked to close
     closed: list[dict[str, Any]] = field(default_factory=list)
     already_closed: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -151,7 +152,7 @@ def rollover(
     target = upto or last_ended_month(today)
     if month_bounds(target)[1] > today:
         raise InputError(f"{target} has not ended yet; months close once they are over")
-    result = Rollover(dry_run=dry_run)
+    result = Rollover(target=target, dry_run=dry_run)
     with ledger.session() as s:
         earliest = s.exec(select(func.min(Contract.start))).one()
     months = []

@@ -261,3 +261,33 @@ def test_text_longer_than_its_column_is_refused(ledger_sla: Sla) -> None:
     r = ledger_sla("log", "1h", "ACME-1", "--note", "x" * 1200, env=NOV)
     assert r.exit_code == 2 and "--note is 1200 characters long; at most 1000" in r.stderr
     assert entries(ledger_sla) == []
+
+
+def test_a_package_contract_can_end_and_the_client_move_to_another_variant(
+    ledger_sla: Sla,
+) -> None:
+    ledger_sla.ok(
+        "contract", "add", "Pk", "--key", "PK", "--variant", "3", "--tier", "minimal",
+        "--start", "2026-09-01", env=NOV,
+    )  # fmt: skip
+    ledger_sla.ok("log", "2h", "PK-1", "--on", "2026-11-20", env=NOV)
+    early = ledger_sla("contract", "end", "PK", "--on", "2026-11-10", env=NOV)
+    assert early.exit_code == 2 and "1 entries after 2026-11-10" in early.stderr
+    ledger_sla.ok("contract", "end", "PK", "--on", "2026-11-30", env=NOV)
+    ledger_sla.ok(
+        "contract", "add", "Pk", "--key", "PK", "--variant", "1", "--tier", "basic",
+        "--start", "2026-12-01", env=NOV,
+    )  # fmt: skip
+    old, new = ledger_sla.ok("contract", "list", "-f", "json", env=NOV).json()
+    assert (old["end"], new["start"]) == ("2026-11-30", "2026-12-01")
+
+
+def test_a_monthly_contract_keeps_its_minimum_term(ledger_sla: Sla) -> None:
+    acme(ledger_sla)  # from 2026-10-01 for 12 months
+    short = ledger_sla("contract", "end", "ACME", "--on", "2026-11-30", env=NOV)
+    assert short.exit_code == 2 and "minimum term of 3 months" in short.stderr
+    mid = ledger_sla("contract", "end", "ACME", "--on", "2026-12-15", env=NOV)
+    assert mid.exit_code == 2 and "last day" in mid.stderr
+    ledger_sla.ok("contract", "end", "ACME", "--on", "2026-12-31", env=NOV)
+    (c,) = ledger_sla.ok("contract", "list", "-f", "json", env=NOV).json()
+    assert (c["end"], c["months"]) == ("2026-12-31", 3)
