@@ -125,3 +125,10 @@ def test_another_production_calendar_can_be_configured(
     custom_config: Callable[[str], Path],
 ) -> None:
     assert load_settings(custom_config('[schedule]\ncountry = "DE"\n')).country == "DE"
+
+
+def test_the_example_config_is_what_init_writes(tmp_path: Path) -> None:
+    written = tmp_path / "config.toml"
+    write_config(written, default_document())
+    example = Path(__file__).resolve().parent.parent / "examples" / "config.toml"
+    assert example.read_text(encoding="utf-8") == written.read_text(encoding="utf-8")
