@@ -64,7 +64,7 @@ def optional_month_value(args: list[str]) -> list[str]:
     out = list(args)
     for i in range(len(out) - 1, out.index("report"), -1):
         if out[i] == "--month" and (i + 1 == len(out) or out[i + 1].startswith("-")):
-            out.insert(i + 1, "current")
+            out.insert(i + 1, periods.CURRENT)
     return out
 
 

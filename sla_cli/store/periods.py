@@ -124,7 +124,6 @@ class Rollover:
     target: str = ""  # the last month asked to close
     closed: list[dict[str, Any]] = field(default_factory=list)
     already_closed: list[str] = field(default_factory=list)
-    dry_run: bool = False
 
     def record(self) -> dict[str, Any]:
         return {"closed": self.closed, "already_closed": self.already_closed}
@@ -152,7 +151,7 @@ def rollover(
     target = upto or last_ended_month(today)
     if month_bounds(target)[1] > today:
         raise InputError(f"{target} has not ended yet; months close once they are over")
-    result = Rollover(target=target, dry_run=dry_run)
+    result = Rollover(target=target)
     with ledger.session() as s:
         earliest = s.exec(select(func.min(Contract.start))).one()
     months = []
@@ -283,7 +282,7 @@ def month_report(
     """Statements for every contract active in ``month`` (a preview while it is open)."""
     from sla_cli.domain.calendar import BusinessCalendar
     from sla_cli.domain.statement import IncidentLine, MonthReport, Statement
-    from sla_cli.store.incidents import clocks, incidents
+    from sla_cli.store.incidents import clocks, incidents, known
 
     contracts = active_contracts(s, month, client_key)
     only = [c for c, _ in contracts]
@@ -295,14 +294,13 @@ def month_report(
     # Money and hours are final once a month closes; an incident's clocks show its latest outcome
     # (one still running at the close is reported as it ended). Nothing can be dated into a
     # closed month, so no incident or event is added to it later.
-    as_of = now
     by_contract: dict[int, list[IncidentLine]] = defaultdict(list)
     for row in incidents(
         s, client_key=client_key, opened_from=first, opened_before=nxt, tz=settings.timezone
     ):
-        reaction, start = clocks(row, cal, as_of, settings.at_risk_percent)
+        reaction, start = clocks(row, cal, now, settings.at_risk_percent)
         i = row.incident
-        resolved = i.resolved_at if i.resolved_at is not None and i.resolved_at <= as_of else None
+        resolved = known(i.resolved_at, now)
         by_contract[pk(row.contract)].append(
             IncidentLine(i.ticket, i.title or "", i.opened_at, resolved, reaction, start)
         )
