@@ -310,7 +310,7 @@ def _variant(r: _Reader, number: int, data: Mapping[str, Any]) -> VariantTerms:
 
 
 def billing_of(text: str) -> Billing:
-    return "package" if text == "package" else "monthly"
+    return Billing(text)
 
 
 def _minutes(r: _Reader, data: Mapping[str, Any], key: str, p: str) -> int:

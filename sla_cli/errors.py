@@ -29,6 +29,10 @@ class ClosedPeriod(SlaError):
     """An entry dated in a month that has already been closed."""
 
 
+class LedgerError(SlaError):
+    """The ledger cannot be opened or written."""
+
+
 class CheckFailed(SlaError):
     """A check asked for by the user failed (``breaches --fail``): exit 1."""
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sla_cli.domain.money import HUNDRED, minutes_price, round_money
-from sla_cli.domain.tariffs import Billing
+from sla_cli.domain.kinds import Billing
 
 
 @dataclass(frozen=True)

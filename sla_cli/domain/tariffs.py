@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
+from sla_cli.domain.kinds import Billing
 from sla_cli.errors import InputError
 
-Billing = Literal["monthly", "package"]
 MAX_TERM_MONTHS = 600
 
 

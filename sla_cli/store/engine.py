@@ -20,16 +20,14 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from sla_cli.errors import SlaError
+from sla_cli.errors import LedgerError
+
+__all__ = ["Ledger", "LedgerError", "open_ledger"]
 
 # The newest migration in store/migrations/versions; a test keeps the two equal.
 SCHEMA_HEAD = "0001"
 MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_MIGRATION_LOCK = 0x5_1A_1ED6  # pg_advisory_xact_lock key for schema changes
-
-
-class LedgerError(SlaError):
-    """The ledger cannot be opened or written."""
 
 
 @dataclass

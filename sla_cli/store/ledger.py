@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from sla_cli.domain.billing import ContractTerms
+from sla_cli.domain.kinds import Billing
 from sla_cli.domain.durations import format_duration, round_up
 from sla_cli.domain.money import round_money
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
@@ -71,7 +72,7 @@ def terms_of(c: Contract, month: str | None = None) -> ContractTerms:
     prepaid = index is None or index < c.prepaid_months
     return ContractTerms(
         variant=c.variant,
-        billing="package" if c.billing == "package" else "monthly",
+        billing=Billing(c.billing),
         burns=c.burns,
         tier_key=c.tier_key,
         tier_name=c.tier_name,

@@ -1,0 +1,36 @@
+"""The closed sets of the ledger: entry types, work kinds, billing modes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["CLOSE_TYPES", "Billing", "EntryType", "WorkKind"]
+
+
+class EntryType(StrEnum):
+    """What a ledger entry records."""
+
+    WORK = "work"  # hours logged on a ticket
+    TOPUP = "topup"  # a package bought (variant 3)
+    BURN = "burn"  # unused hours burned at month close (variant 1)
+    OVERAGE = "overage"  # hours billed beyond the tariff at month close
+    CARRY = "carry"  # a package balance carried into the next month
+    REVERSAL = "reversal"  # reverses another entry (`sla void`, `sla log --undo`)
+
+
+# Posted by month close, never by a person: they cannot be voided.
+CLOSE_TYPES = frozenset({EntryType.BURN, EntryType.OVERAGE, EntryType.CARRY})
+
+
+class WorkKind(StrEnum):
+    """What logged hours were spent on."""
+
+    SUPPORT = "support"
+    DEV = "dev"  # custom development
+
+
+class Billing(StrEnum):
+    """How a variant is paid for."""
+
+    MONTHLY = "monthly"  # a fee a calendar month (variants 1 and 2)
+    PACKAGE = "package"  # prepaid packages of hours (variant 3)
