@@ -15,8 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sla_cli.domain.kinds import Billing
 from sla_cli.domain.money import to_decimal
-from sla_cli.domain.tariffs import Billing, Catalog, PrepayDiscount, Tier, VariantTerms
+from sla_cli.domain.tariffs import Catalog, PrepayDiscount, Tier, VariantTerms
 from sla_cli.errors import ConfigError, InputError
 
 if TYPE_CHECKING:

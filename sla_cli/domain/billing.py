@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sla_cli.domain.money import HUNDRED, minutes_price, round_money
 from sla_cli.domain.kinds import Billing
+from sla_cli.domain.money import HUNDRED, minutes_price, round_money
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from sla_cli.domain.billing import ContractTerms
-from sla_cli.domain.kinds import Billing
 from sla_cli.domain.durations import format_duration, round_up
+from sla_cli.domain.kinds import Billing
 from sla_cli.domain.money import round_money
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
 from sla_cli.store.models import Client, ClosedMonth, Closing, Contract, Entry
