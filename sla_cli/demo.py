@@ -13,11 +13,17 @@ from sqlmodel import Session
 
 from sla_cli.config import Settings, default_document, load_settings, write_config
 from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.domain.contracts import NewContract
+from sla_cli.domain.incidents import Event
+from sla_cli.domain.kinds import WorkKind
+from sla_cli.domain.month import Month
+from sla_cli.domain.work import WorkLog, WorkPolicy
 from sla_cli.errors import InputError
+from sla_cli.ops.contracts import add_contract, topup
+from sla_cli.ops.incidents import open_incident, record_event
+from sla_cli.ops.periods import last_ended_month, rollover
+from sla_cli.ops.work import log_work
 from sla_cli.store.engine import Ledger, open_ledger
-from sla_cli.store.incidents import open_incident, record_event
-from sla_cli.store.ledger import NewContract, WorkLog, add_contract, log_work, month_bounds, topup
-from sla_cli.store.periods import last_ended_month, previous_month, rollover
 
 ENGINEERS = ("anna", "boris", "vera")
 
@@ -44,7 +50,7 @@ class Demo:
     folder: Path
     config: Path
     db_url: str
-    months: tuple[str, ...]  # the closed months, oldest first
+    months: tuple[Month, ...]  # the closed months, oldest first
     ledger: Ledger
     settings: Settings
 
@@ -63,15 +69,15 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
     tz = ZoneInfo(settings.timezone)
     today = now.astimezone(tz).date()
     last = last_ended_month(today)
-    months = (previous_month(previous_month(last)), previous_month(last), last)
-    start = month_bounds(months[0])[0]
+    months = (last.plus(-2), last.previous(), last)
+    start = months[0].first_day
     rng = random.Random(seed)
     cal = BusinessCalendar(settings.schedule())
     with ledger.session() as s:
         for c in CLIENTS:
             add_contract(
                 s,
-                settings,
+                settings.catalog,
                 NewContract(
                     client_name=c.name,
                     key=c.key,
@@ -85,8 +91,8 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
                 "demo",
                 datetime.combine(start, time(9), tzinfo=tz),
             )
-    for i, month in enumerate((*months, today.strftime("%Y-%m"))):
-        first, nxt = month_bounds(month)
+    for i, month in enumerate((*months, Month.of(today))):
+        first, nxt = month.bounds
         days = [
             first + timedelta(days=n)
             for n in range((min(nxt, today + timedelta(days=1)) - first).days)
@@ -97,11 +103,11 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
         with ledger.session() as s:
             for c in CLIENTS:
                 if c.variant == 3 and i in (1, 2):
-                    topup(s, settings, c.key, None, first, "demo", _at(first, 9, tz))
+                    topup(s, settings.catalog, c.key, None, first, "demo", _at(first, 9, tz))
                 _month_of_work(s, settings, c, days, rng, tz, cal, now)
         if month in months:
             close_at = _at(nxt, 0, tz) + timedelta(minutes=5)
-            rollover(ledger, settings, month, nxt, "cron", min(close_at, now))
+            rollover(ledger, month, nxt, "cron", min(close_at, now))
     return Demo(folder, config, url, months, ledger, settings)
 
 
@@ -119,6 +125,7 @@ def _month_of_work(
     cal: BusinessCalendar,
     now: datetime,
 ) -> None:
+    policy = WorkPolicy(settings.increment_minutes, settings.refuse_overdraft)
     share = len(days) / 21
     total = int(rng.uniform(*c.hours_per_month) * 60 * share)
     ticket_no = rng.randint(10, 40) + days[0].month * 100
@@ -126,7 +133,7 @@ def _month_of_work(
     while logged < total:
         day = rng.choice(days)
         minutes = rng.choice((15, 30, 45, 60, 90, 120, 180))
-        kind = "dev" if rng.random() < c.dev_share else "support"
+        kind = WorkKind.DEV if rng.random() < c.dev_share else WorkKind.SUPPORT
         ticket = f"{c.key}-{ticket_no + rng.randint(0, 6)}"
         hour = rng.randint(9, 16)
         moment = _at(day, hour, tz)
@@ -134,7 +141,8 @@ def _month_of_work(
             break
         log_work(
             s,
-            settings,
+            policy,
+            settings.timezone,
             WorkLog(ticket=ticket, minutes=minutes, on=day, kind=kind, start=time(hour)),
             rng.choice(ENGINEERS),
             moment + timedelta(minutes=minutes),
@@ -151,12 +159,12 @@ def _month_of_work(
         reaction = cal.add(opened, rng.choice((20, 45, 90, 150)))
         start = cal.add(reaction, rng.choice((30, 60, 120, 200)))
         if reaction <= now:
-            record_event(s, ticket, "ack", reaction, now, settings.timezone)
+            record_event(s, ticket, Event.ACK, reaction, now, settings.timezone)
         if start <= now:
-            record_event(s, ticket, "start", start, now, settings.timezone)
+            record_event(s, ticket, Event.START, start, now, settings.timezone)
             resolved = cal.add(start, rng.choice((60, 240, 600)))
             if resolved <= now:
-                record_event(s, ticket, "resolve", resolved, now, settings.timezone)
+                record_event(s, ticket, Event.RESOLVE, resolved, now, settings.timezone)
 
 
 _TITLES = (

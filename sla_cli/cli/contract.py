@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
+from sla_cli.cli.ledger_views import contracts_view
 from sla_cli.cli.options import Format, FormatOption, state
+from sla_cli.cli.views import money_text
+from sla_cli.domain.contracts import NewContract
+from sla_cli.domain.durations import hours_text
+from sla_cli.domain.money import to_decimal
+from sla_cli.errors import InputError
+from sla_cli.render import lines
+from sla_cli.timeparse import parse_date
 
 contract_app = typer.Typer(help="Contracts: sign, list, buy packages.", no_args_is_help=True)
 
@@ -43,12 +51,7 @@ def add(
     ] = None,
 ) -> None:
     """Sign a contract. A variant 3 contract buys its first package."""
-    from sla_cli.cli.views import last_day, money_text
-    from sla_cli.domain.money import to_decimal
-    from sla_cli.errors import InputError
-    from sla_cli.render import lines
-    from sla_cli.store.ledger import NewContract, add_contract, from_bp, from_kopecks
-    from sla_cli.timeparse import parse_date
+    from sla_cli.ops.contracts import add_contract
 
     st = state(ctx)
     try:
@@ -67,14 +70,14 @@ def add(
         timezone=tz,
     )
     with st.ledger().session() as s:
-        c = add_contract(s, st.settings(), new, st.user(), st.now())
-    term = f"through {last_day(c.end)}" if c.end else "open-ended"
+        c = add_contract(s, st.settings().catalog, new, st.user(), st.now())
+    term = f"through {c.last_day.isoformat()}" if c.last_day else "open-ended"
     lines(
-        f"contract {c.id}: {new.key.upper()} on variant {c.variant} «{c.tier_name}» "
+        f"contract {c.id}: {c.client.key} on variant {c.variant} «{c.tier_name}» "
         f"from {c.start.isoformat()} {term}; "
-        f"fee {money_text(from_kopecks(c.price_kopecks))}, "
-        f"prepayment discount {from_bp(c.prepay_discount_bp)} %, "
-        f"hour discount {from_bp(c.hour_discount_bp)} %"
+        f"fee {money_text(c.price)}, "
+        f"prepayment discount {c.prepay_discount} %, "
+        f"hour discount {c.hour_discount} %"
     )
 
 
@@ -84,15 +87,12 @@ def list_(
     format: FormatOption = Format.table,
 ) -> None:
     """Every contract with its terms (and balance, for packages)."""
-    from sla_cli.cli.views import contracts_view
-    from sla_cli.store.ledger import balance, contracts
+    from sla_cli.ops.contracts import list_contracts
 
     st = state(ctx)
     with st.ledger().session() as s:
-        rows = [
-            (c, cl, balance(s, c) if c.billing == "package" else None) for c, cl in contracts(s)
-        ]
-    contracts_view(rows, format.value)
+        found = list_contracts(s)
+    contracts_view(found, format.value)
 
 
 @contract_app.command("end")
@@ -102,14 +102,12 @@ def end(
     on: Annotated[str, typer.Option("--on", help="The contract's last day, YYYY-MM-DD.")],
 ) -> None:
     """End a contract after a given day (a package contract, or one ended early)."""
-    from sla_cli.render import lines
-    from sla_cli.store.ledger import end_contract
-    from sla_cli.timeparse import parse_date
+    from sla_cli.ops.contracts import end_contract
 
     st = state(ctx)
     last = parse_date(on, st.today())
     with st.ledger().session() as s:
-        c = end_contract(s, st.settings(), key, last)
+        c = end_contract(s, st.settings().catalog, key, last)
     lines(f"contract {c.id}: {key.upper()} runs through {last.isoformat()}")
 
 
@@ -125,16 +123,14 @@ def topup(
     ] = None,
 ) -> None:
     """Buy another package for a variant 3 contract."""
-    from sla_cli.domain.durations import hours_text
-    from sla_cli.render import lines
-    from sla_cli.store.ledger import topup as buy
-    from sla_cli.timeparse import parse_date
+    from sla_cli.ops.contracts import topup as buy
 
     st = state(ctx)
     day = parse_date(on, st.today()) if on else st.today()
     with st.ledger().session() as s:
-        entry, left = buy(s, st.settings(), key, tier, day, st.user(), st.now())
+        bought = buy(s, st.settings().catalog, key, tier, day, st.user(), st.now())
+    e = bought.entry
     lines(
-        f"entry {entry.id}: {key.upper()} bought {hours_text(entry.minutes)} h "
-        f"({entry.note}); balance {hours_text(left)} h"
+        f"entry {e.id}: {e.client_key} bought {hours_text(e.minutes)} h "
+        f"({e.note}); balance {hours_text(bought.balance)} h"
     )

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from datetime import datetime
+from typing import Annotated
 
 import typer
 
-from sla_cli.cli.options import Format, FormatOption, State, state
-
-if TYPE_CHECKING:
-    from datetime import datetime
-
-    from sla_cli.domain.calendar import BusinessCalendar
-    from sla_cli.store.incidents import Event
+from sla_cli.cli.ledger_views import breaches_view, clock_line, incidents_view
+from sla_cli.cli.options import Format, FormatOption, State, clocks, month_option, state
+from sla_cli.domain.incidents import Event
+from sla_cli.domain.month import Month
+from sla_cli.errors import CheckFailed
+from sla_cli.render import lines
+from sla_cli.timeparse import parse_moment
 
 incident_app = typer.Typer(
     help="Incidents and their SLA clocks (reaction, start of work).", no_args_is_help=True
@@ -37,8 +38,6 @@ def register(app: typer.Typer) -> None:
 
 
 def _moment(st: State, at: str | None) -> datetime:
-    from sla_cli.timeparse import parse_moment
-
     return parse_moment(at, st.settings().timezone, st.now()) if at else st.now()
 
 
@@ -51,9 +50,7 @@ def open_(
     client: ClientOption = None,
 ) -> None:
     """Open an incident: its reaction and start-of-work clocks start running."""
-    from sla_cli.cli.views import clock_line
-    from sla_cli.render import lines
-    from sla_cli.store.incidents import clocks, open_incident, row_of
+    from sla_cli.ops.incidents import open_incident
 
     st = state(ctx)
     settings = st.settings()
@@ -62,10 +59,9 @@ def open_(
         inc = open_incident(
             s, ticket, moment, title, client, settings.timezone, st.user(), st.now()
         )
-        row = row_of(s, inc)
-    shown = clocks(row, _calendar(st), st.now(), settings.at_risk_percent)
+    shown = clocks(st).of(inc)
     lines(
-        f"opened {inc.ticket} for {row.client.key} (variant {row.contract.variant}) at "
+        f"opened {inc.ticket} for {inc.client.key} (variant {inc.contract.variant}) at "
         f"{moment.isoformat()}: " + "; ".join(clock_line(c, settings.timezone) for c in shown)
     )
 
@@ -73,20 +69,17 @@ def open_(
 def _event(
     ctx: typer.Context, ticket: str, at: str | None, event: Event, client: str | None
 ) -> None:
-    from sla_cli.cli.views import clock_line
-    from sla_cli.render import lines
-    from sla_cli.store.incidents import PAST, clocks, record_event, row_of
+    from sla_cli.ops.incidents import record_event
 
     st = state(ctx)
     settings = st.settings()
     moment = _moment(st, at)
     with st.ledger().session() as s:
         inc = record_event(s, ticket, event, moment, st.now(), settings.timezone, client)
-        row = row_of(s, inc)
-    reaction, start = clocks(row, _calendar(st), st.now(), settings.at_risk_percent)
-    shown = {"ack": [reaction], "start": [start], "resolve": [reaction, start]}[event]
+    reaction, start = clocks(st).of(inc)
+    shown = {Event.ACK: [reaction], Event.START: [start], Event.RESOLVE: [reaction, start]}[event]
     lines(
-        f"{ticket} {PAST[event]} at {moment.isoformat()}: "
+        f"{ticket} {event.past} at {moment.isoformat()}: "
         + "; ".join(clock_line(c, settings.timezone) for c in shown)
     )
 
@@ -96,7 +89,7 @@ def ack(
     ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
 ) -> None:
     """Record the reaction: stops the reaction clock."""
-    _event(ctx, ticket, at, "ack", client)
+    _event(ctx, ticket, at, Event.ACK, client)
 
 
 @incident_app.command("start")
@@ -104,7 +97,7 @@ def start(
     ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
 ) -> None:
     """Record the start of work: stops the start-of-work clock (logging hours does it too)."""
-    _event(ctx, ticket, at, "start", client)
+    _event(ctx, ticket, at, Event.START, client)
 
 
 @incident_app.command("resolve")
@@ -112,7 +105,7 @@ def resolve(
     ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
 ) -> None:
     """Resolve the incident (stops any clock still running)."""
-    _event(ctx, ticket, at, "resolve", client)
+    _event(ctx, ticket, at, Event.RESOLVE, client)
 
 
 @incident_app.command("list")
@@ -123,16 +116,14 @@ def list_(
     format: FormatOption = Format.table,
 ) -> None:
     """Incidents with both clocks: due time, remaining business time, status."""
-    from sla_cli.cli.views import incidents_view
-    from sla_cli.store.incidents import clocks, incidents
+    from sla_cli.ops.incidents import list_incidents
 
     st = state(ctx)
-    settings = st.settings()
-    cal = _calendar(st)
+    tz = st.settings().timezone
     with st.ledger().session() as s:
-        rows = incidents(s, client_key=client, open_only=open_only, tz=settings.timezone)
-    evaluated = [(r, *clocks(r, cal, st.now(), settings.at_risk_percent)) for r in rows]
-    incidents_view(evaluated, format.value, settings.timezone, st.now())
+        found = list_incidents(s, tz, client, open_only)
+    now = clocks(st)
+    incidents_view([(i, *now.of(i)) for i in found], format.value, tz, st.now())
 
 
 def breaches(
@@ -152,38 +143,15 @@ def breaches(
     format: FormatOption = Format.table,
 ) -> None:
     """Breached clocks, and running ones at risk, with how late in business minutes."""
-    from sla_cli.cli.views import breaches_view
-    from sla_cli.errors import CheckFailed
-    from sla_cli.store.incidents import clocks, incidents
-    from sla_cli.store.ledger import month_bounds
-    from sla_cli.timeparse import month_label, parse_month
+    from sla_cli.ops.incidents import breaches as flagged
+    from sla_cli.ops.incidents import month_incidents
 
     st = state(ctx)
-    settings = st.settings()
-    label = month_label(*parse_month(month)) if month else st.today().strftime("%Y-%m")
-    first, nxt = month_bounds(label)
-    cal = _calendar(st)
+    tz = st.settings().timezone
+    wanted = month_option(month) or Month.of(st.today())
     with st.ledger().session() as s:
-        rows = incidents(
-            s,
-            client_key=client,
-            opened_from=first,
-            opened_before=nxt if month else None,
-            also_unresolved=month is None,
-            tz=settings.timezone,
-        )
-    found = [
-        (r, c)
-        for r in rows
-        for c in clocks(r, cal, st.now(), settings.at_risk_percent)
-        if c.status in ("breached", "at_risk")
-    ]
-    breaches_view(found, format.value, settings.timezone)
-    if fail and found:
-        raise CheckFailed(f"{len(found)} SLA clock(s) breached or at risk")
-
-
-def _calendar(st: State) -> BusinessCalendar:
-    from sla_cli.domain.calendar import BusinessCalendar
-
-    return BusinessCalendar(st.settings().schedule())
+        found = month_incidents(s, tz, wanted, client, also_unresolved=month is None)
+    breached = flagged(found, clocks(st))
+    breaches_view(breached, format.value, tz)
+    if fail and breached:
+        raise CheckFailed(f"{len(breached)} SLA clock(s) breached or at risk")

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated
 
 import typer
 
-from sla_cli.cli.options import Format, FormatOption, state
+from sla_cli.cli.ledger_views import entries_view
+from sla_cli.cli.options import Format, FormatOption, month_option, state, work_policy
+from sla_cli.domain.durations import format_duration, parse_duration
+from sla_cli.domain.kinds import WorkKind
+from sla_cli.domain.work import WorkLog
+from sla_cli.errors import InputError
+from sla_cli.render import lines, warning
+from sla_cli.timeparse import parse_clock, parse_date
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +37,9 @@ def log(
     from_: Annotated[
         str | None, typer.Option("--from", help="When the work started, HH:MM.")
     ] = None,
-    kind: Annotated[str, typer.Option("--kind", help="support or dev.")] = "support",
+    kind: Annotated[
+        WorkKind, typer.Option("--kind", help="Support, or custom development.")
+    ] = WorkKind.SUPPORT,
     note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
     by: Annotated[
         str | None, typer.Option("--by", help="Who did it (default SLA_USER or the OS user).")
@@ -42,19 +52,12 @@ def log(
     ] = False,
 ) -> None:
     """Log hours on a ticket (or `--undo` your last entry)."""
-    from datetime import time
-
-    from sla_cli.domain.durations import format_duration, parse_duration
-    from sla_cli.errors import InputError
-    from sla_cli.render import lines, warning
-    from sla_cli.timeparse import parse_clock, parse_date
-
     st = state(ctx)
     user = by or st.user()
     if undo:
         if duration or ticket:
             raise InputError("`sla log --undo` takes no duration or ticket")
-        from sla_cli.store.ledger import undo_last
+        from sla_cli.ops.work import undo_last
 
         with st.ledger().session() as s:
             rev = undo_last(s, user, st.now())
@@ -62,30 +65,34 @@ def log(
         return
     if not duration or not ticket:
         raise InputError("usage: sla log DURATION TICKET, e.g. sla log 2h ACME-12")
-    from sla_cli.store.ledger import WorkLog, log_work
+    from sla_cli.ops.work import log_work
 
     minutes = parse_duration(duration)
-    start = time(*parse_clock(from_)) if from_ else None
     work = WorkLog(
         ticket=ticket,
         minutes=minutes,
         on=parse_date(on, st.today()) if on else st.today(),
-        start=start,
+        start=time(*parse_clock(from_)) if from_ else None,
         kind=kind,
         note=note,
         client_key=client,
     )
+    settings = st.settings()
     with st.ledger().session() as s:
-        done = log_work(s, st.settings(), work, user, st.now())
+        done = log_work(s, work_policy(settings), settings.timezone, work, user, st.now())
     e = done.entry
     rounded = f" (rounded up from {format_duration(minutes)})" if e.minutes != minutes else ""
     left = "" if done.balance is None else f"; balance {format_duration(done.balance)}"
     lines(
         f"entry {e.id}: {format_duration(e.minutes)}{rounded} on {e.ticket} for "
-        f"{done.client.key} ({e.kind}, {e.on.isoformat()}, by {e.by}){left}"
+        f"{e.client_key} ({e.kind}, {e.on.isoformat()}, by {e.by}){left}"
     )
-    if done.warning:
-        warning(done.warning)
+    if done.overdraft:
+        warning(
+            f"{done.overdraft.client}'s prepaid hours are overdrawn by "
+            f"{format_duration(done.overdraft.short_minutes)}; the overdraft is billed at "
+            "month close (`sla contract topup` buys a package)"
+        )
 
 
 def entries(
@@ -95,15 +102,13 @@ def entries(
     format: FormatOption = Format.table,
 ) -> None:
     """The ledger's entries, oldest first."""
-    from sla_cli.cli.views import entries_view
-    from sla_cli.store.ledger import entries as fetch
-    from sla_cli.timeparse import month_label, parse_month
+    from sla_cli.ops.work import list_entries
 
     st = state(ctx)
-    label = month_label(*parse_month(month)) if month else None
+    wanted = month_option(month)
     with st.ledger().session() as s:
-        records = fetch(s, label, client)
-    entries_view(records, format.value, st.settings().timezone)
+        found = list_entries(s, wanted, client)
+    entries_view(found, format.value, st.settings().timezone)
 
 
 def void(
@@ -112,9 +117,7 @@ def void(
     note: Annotated[str | None, typer.Option("--note", help="Why.")] = None,
 ) -> None:
     """Reverse any entry once, with a reversing entry (nothing is ever deleted)."""
-    from sla_cli.domain.durations import format_duration
-    from sla_cli.render import lines
-    from sla_cli.store.ledger import void as reverse
+    from sla_cli.ops.work import void as reverse
 
     st = state(ctx)
     with st.ledger().session() as s:

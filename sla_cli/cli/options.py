@@ -13,6 +13,11 @@ import typer
 
 if TYPE_CHECKING:
     from sla_cli.config import Settings
+    from sla_cli.domain.calendar import BusinessCalendar
+    from sla_cli.domain.month import Month
+    from sla_cli.domain.statement import Letterhead
+    from sla_cli.domain.work import WorkPolicy
+    from sla_cli.ops.incidents import Clocks
     from sla_cli.store.engine import Ledger
 
 
@@ -106,3 +111,43 @@ def state(ctx: typer.Context) -> State:
         obj = State()
         ctx.find_root().obj = obj
     return obj
+
+
+# --- what the operations need from the config ---------------------------------------------------
+
+
+def work_policy(settings: Settings) -> WorkPolicy:
+    from sla_cli.domain.work import WorkPolicy
+
+    return WorkPolicy(settings.increment_minutes, settings.refuse_overdraft)
+
+
+def letterhead(settings: Settings) -> Letterhead:
+    from sla_cli.domain.statement import Letterhead
+
+    return Letterhead(
+        settings.company_name,
+        settings.catalog.currency,
+        settings.timezone,
+        settings.at_risk_percent,
+    )
+
+
+def business_calendar(settings: Settings) -> BusinessCalendar:
+    from sla_cli.domain.calendar import BusinessCalendar
+
+    return BusinessCalendar(settings.schedule())
+
+
+def clocks(st: State) -> Clocks:
+    """The SLA clocks as they stand now."""
+    from sla_cli.ops.incidents import Clocks
+
+    settings = st.settings()
+    return Clocks(business_calendar(settings), st.now(), settings.at_risk_percent)
+
+
+def month_option(text: str | None) -> Month | None:
+    from sla_cli.domain.month import Month
+
+    return None if text is None else Month.parse(text)

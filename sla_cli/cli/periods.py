@@ -8,7 +8,20 @@ from typing import Annotated
 
 import typer
 
-from sla_cli.cli.options import Format, FormatOption, ReportFormat, state
+from sla_cli.cli.options import (
+    Format,
+    FormatOption,
+    ReportFormat,
+    business_calendar,
+    letterhead,
+    month_option,
+    state,
+)
+from sla_cli.cli.records import ROLLOVER_FIELDS, rollover_record
+from sla_cli.domain.durations import hours_text
+from sla_cli.domain.month import Month
+from sla_cli.errors import InputError
+from sla_cli.render import json_out, lines, records_csv, text_out
 
 
 class Lang(StrEnum):
@@ -38,15 +51,15 @@ def demo(
 
     from sla_cli.demo import build_demo
     from sla_cli.documents import print_report_table
-    from sla_cli.render import lines
-    from sla_cli.store.periods import month_report
+    from sla_cli.ops.periods import month_report
 
     st = state(ctx)
     target = folder or Path(tempfile.mkdtemp(prefix="sla-demo-"))
     now = st.now()
     built = build_demo(target, now)
+    head, cal = letterhead(built.settings), business_calendar(built.settings)
     with built.ledger.session() as s:
-        data = month_report(s, built.settings, built.months[-1], None, now)
+        data = month_report(s, head, cal, built.months[-1], None, now)
     print_report_table(data, lang.value)
     lines(
         f"\nDemo ledger: {built.folder}. Try it:\n"
@@ -73,34 +86,28 @@ def rollover(
 
     Safe to run from cron daily: a closed month is never closed again.
     """
-    from sla_cli.render import json_out, lines
-    from sla_cli.store.periods import rollover as close
-    from sla_cli.timeparse import month_label, parse_month
+    from sla_cli.ops.periods import rollover as close
 
     st = state(ctx)
-    upto = month_label(*parse_month(month)) if month else None
-    result = close(st.ledger(), st.settings(), upto, st.today(), st.user(), st.now(), dry_run)
+    st.settings()  # a bad config stops the close before it starts
+    result = close(st.ledger(), month_option(month), st.today(), st.user(), st.now(), dry_run)
+    record = rollover_record(result)
     if format == Format.json:
-        json_out(result.record())
+        json_out(record)
         return
     if format == Format.csv:
-        from sla_cli.render import records_csv
-
-        fields = ("month", "client", "burned_minutes", "overage_minutes", "carried_minutes")
-        records_csv(result.closed, fields)
+        records_csv(record["closed"], ROLLOVER_FIELDS)
         return
-    from sla_cli.domain.durations import hours_text
-
     verb = "would close" if dry_run else "closed"
     by_month: dict[str, list[str]] = {}
-    for row in result.closed:
-        parts = [f"burned {hours_text(row['burned_minutes'])}"] if row["burned_minutes"] else []
-        if row["overage_minutes"]:
-            parts.append(f"billed {hours_text(row['overage_minutes'])} beyond the tariff")
-        if row["carried_minutes"]:
-            parts.append(f"carried {hours_text(row['carried_minutes'])}")
-        by_month.setdefault(row["month"], []).append(
-            f"  {row['client']}: {', '.join(parts) or 'nothing to post'}"
+    for line in result.closed:
+        parts = [f"burned {hours_text(line.burned_minutes)}"] if line.burned_minutes else []
+        if line.overage_minutes:
+            parts.append(f"billed {hours_text(line.overage_minutes)} beyond the tariff")
+        if line.carried_minutes:
+            parts.append(f"carried {hours_text(line.carried_minutes)}")
+        by_month.setdefault(str(line.month), []).append(
+            f"  {line.client}: {', '.join(parts) or 'nothing to post'}"
         )
     out = []
     for m, rows in by_month.items():
@@ -111,7 +118,7 @@ def rollover(
     elif not result.closed:
         out.append(f"nothing to do: {result.already_closed[-1]} and earlier are closed already")
     elif result.already_closed:
-        out.append(f"already closed: {', '.join(result.already_closed)}")
+        out.append(f"already closed: {', '.join(record['already_closed'])}")
     lines("\n".join(out))
 
 
@@ -135,19 +142,19 @@ def report(
     ] = None,
 ) -> None:
     """Monthly statements: fee, hours used, burned and billed, balance, incidents and SLA clocks."""
-    from sla_cli.errors import InputError
-    from sla_cli.store.periods import last_ended_month, month_report
-    from sla_cli.timeparse import month_label, parse_month
+    from sla_cli.ops.periods import last_ended_month, month_report
 
     st = state(ctx)
     if month == CURRENT:
-        label = st.today().strftime("%Y-%m")
+        label = Month.of(st.today())
     elif month:
-        label = month_label(*parse_month(month))
+        label = Month.parse(month)
     else:
         label = last_ended_month(st.today())
+    settings = st.settings()
+    head, cal = letterhead(settings), business_calendar(settings)
     with st.ledger().session() as s:
-        data = month_report(s, st.settings(), label, client, st.now())
+        data = month_report(s, head, cal, label, client, st.now())
     if format == ReportFormat.table:
         if output is not None:
             raise InputError("-o writes documents: add --format md, html, csv or json")
@@ -159,13 +166,9 @@ def report(
 
     document = render_document(data, format.value, lang.value)
     if output is None:
-        from sla_cli.render import text_out
-
         text_out(document)
         return
     from sla_cli.config import atomic_write
 
     atomic_write(output, document)
-    from sla_cli.render import lines
-
     lines(f"{format.value} statement for {label} written to {output}")

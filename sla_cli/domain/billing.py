@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sla_cli.domain.kinds import Billing
+from sla_cli.domain.kinds import Billing, EntryType
 from sla_cli.domain.money import HUNDRED, minutes_price, round_money
+from sla_cli.domain.month import Month
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,44 @@ def close_month(terms: ContractTerms, usage: MonthUsage) -> MonthClose:
         amount_due=fee + overage_amount,
         dev_cap_exceeded=cap_exceeded,
     )
+
+
+@dataclass(frozen=True)
+class ClosePost:
+    """An entry month close posts on the month's last day."""
+
+    type: EntryType  # burn, overage or carry
+    minutes: int
+    amount: Decimal | None  # what an overage bills
+    note: str
+
+
+def close_posts(terms: ContractTerms, month: Month, figures: MonthClose) -> list[ClosePost]:
+    """What the close of ``month`` writes for one contract: burned, billed and carried hours."""
+    posts = []
+    if figures.burned_minutes:
+        posts.append(
+            ClosePost(EntryType.BURN, figures.burned_minutes, None, f"{month}: unused hours burn")
+        )
+    if figures.overage_minutes:
+        if terms.billing == Billing.PACKAGE:
+            what = "overdraft billed, balance back to 0"
+        elif terms.included_minutes is None:
+            what = "custom development billed"
+        else:
+            what = "hours beyond the tier billed"
+        posts.append(
+            ClosePost(
+                EntryType.OVERAGE,
+                figures.overage_minutes,
+                figures.overage_amount,
+                f"{month}: {what}",
+            )
+        )
+    if figures.carried_minutes:
+        posts.append(
+            ClosePost(
+                EntryType.CARRY, figures.carried_minutes, None, f"{month}: balance carried on"
+            )
+        )
+    return posts

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sla_cli.domain.billing import ContractTerms, MonthClose
+from sla_cli.domain.billing import ContractTerms, MonthClose, MonthUsage, close_month
+from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock
+from sla_cli.domain.incidents import IncidentRecord, clocks, known
+from sla_cli.domain.month import Month
+from sla_cli.domain.records import ContractRecord
+
+__all__ = ["IncidentLine", "Letterhead", "MonthFacts", "MonthReport", "Statement", "assemble"]
 
 
 @dataclass(frozen=True)
@@ -52,11 +59,82 @@ class MonthReport:
 
     @property
     def label(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return str(Month(self.year, self.month))
 
     @property
     def days(self) -> tuple[date, ...]:
         """Every day of the month, for charts."""
-        first = date(self.year, self.month, 1)
-        nxt = date(self.year + self.month // 12, self.month % 12 + 1, 1)
-        return tuple(date.fromordinal(d) for d in range(first.toordinal(), nxt.toordinal()))
+        return Month(self.year, self.month).days
+
+
+@dataclass(frozen=True)
+class MonthFacts:
+    """What the ledger holds for one month: everything a statement is assembled from."""
+
+    month: Month
+    closed: bool
+    contracts: Sequence[ContractRecord]
+    usage: Mapping[int, MonthUsage]  # by contract id
+    daily: Mapping[int, Sequence[tuple[date, int]]]  # hours logged per day, by contract id
+    incidents: Sequence[IncidentRecord]  # opened in the month
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    company: str
+    currency: str
+    timezone: str
+    at_risk_percent: int
+
+
+def incident_line(
+    incident: IncidentRecord, calendar: BusinessCalendar, now: datetime, at_risk_percent: int
+) -> IncidentLine:
+    reaction, start = clocks(incident, calendar, now, at_risk_percent)
+    resolved = known(incident.resolved_at, now)
+    return IncidentLine(
+        incident.ticket, incident.title or "", incident.opened_at, resolved, reaction, start
+    )
+
+
+def assemble(
+    facts: MonthFacts, head: Letterhead, calendar: BusinessCalendar, now: datetime
+) -> MonthReport:
+    """Statements for every contract of the month (a preview while it is open).
+
+    Money and hours are final once a month closes; an incident's clocks show its latest
+    outcome (one still running at the close is reported as it ended). Names come from the
+    contract's snapshot, never the current config.
+    """
+    lines: dict[int, list[IncidentLine]] = {}
+    for incident in facts.incidents:
+        line = incident_line(incident, calendar, now, head.at_risk_percent)
+        lines.setdefault(incident.contract.id, []).append(line)
+    statements = []
+    for c in facts.contracts:
+        terms = c.terms(facts.month)
+        statements.append(
+            Statement(
+                client=c.client.key,
+                client_name=c.client.name,
+                contract_id=c.id,
+                variant=c.variant,
+                variant_name=c.variant_name,
+                variant_name_en=c.variant_name_en,
+                tier_name_en=c.tier_name_en,
+                terms=terms,
+                figures=close_month(terms, facts.usage[c.id]),
+                daily_minutes=tuple(facts.daily.get(c.id, ())),
+                incidents=tuple(lines.get(c.id, ())),
+            )
+        )
+    return MonthReport(
+        year=facts.month.year,
+        month=facts.month.month,
+        closed=facts.closed,
+        company=head.company,
+        currency=head.currency,
+        timezone=head.timezone,
+        generated_at=now,
+        statements=tuple(statements),
+    )

@@ -67,6 +67,9 @@ class Contract(SQLModel, table=True):
     burns: bool
     tier_key: str = Field(max_length=32)
     tier_name: str = Field(max_length=100)
+    tier_name_en: str = Field(max_length=100)
+    variant_name: str = Field(max_length=200)
+    variant_name_en: str = Field(max_length=200)
     included_minutes: int | None = None
     price_kopecks: int
     prepay_discount_bp: int

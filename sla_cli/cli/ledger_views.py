@@ -1,0 +1,210 @@
+"""Tables, JSON and CSV of the ledger's listings: entries, contracts, incidents, breaches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sla_cli.cli.records import (
+    BREACH_FIELDS,
+    CONTRACT_FIELDS,
+    ENTRY_FIELDS,
+    INCIDENT_FIELDS,
+    breach_record,
+    contract_record,
+    entry_record,
+    incident_record,
+    zone_of,
+)
+from sla_cli.cli.views import money_short, plural, short_time
+from sla_cli.render import Cell, Column, json_out, records_csv, table
+
+if TYPE_CHECKING:
+    from sla_cli.domain.clock import Clock
+    from sla_cli.domain.incidents import IncidentRecord
+    from sla_cli.domain.records import EntryRecord
+    from sla_cli.ops.contracts import ContractLine
+
+
+def _machine(records: list[dict[str, object]], fmt: str, header: tuple[str, ...]) -> bool:
+    """JSON or CSV output, if asked for: True when printed."""
+    if fmt == "json":
+        json_out(records)
+        return True
+    if fmt == "csv":
+        records_csv(records, header)
+        return True
+    return False
+
+
+def entries_view(found: list[EntryRecord], fmt: str, tz: str) -> None:
+    from sla_cli.domain.durations import hours_text
+
+    if _machine([entry_record(e, tz) for e in found], fmt, ENTRY_FIELDS):
+        return
+    table(
+        [
+            Column("ID", "right", no_wrap=True),
+            Column("Date", no_wrap=True),
+            Column("Ticket", no_wrap=True),
+            Column("Hours", "right", no_wrap=True),
+            Column("Type", no_wrap=True),
+            Column("By"),
+            Column("Note"),
+        ],
+        [
+            [
+                str(e.id),
+                e.on.isoformat(),
+                e.ticket or f"({e.client_key})",
+                hours_text(e.minutes),
+                entry_type(e),
+                e.by,
+                e.note or "",
+            ]
+            for e in found
+        ],
+        caption=plural(len(found), "entry", "entries") if found else "no entries",
+    )
+
+
+def entry_type(e: EntryRecord) -> str:
+    """``support``/``dev`` for work, else the type; ``void 12`` for a reversal of entry 12."""
+    if e.type == "reversal":
+        return f"void {e.reverses}"
+    return str(e.kind) if e.type == "work" and e.kind else str(e.type)
+
+
+def contracts_view(lines: list[ContractLine], fmt: str) -> None:
+    from sla_cli.domain.durations import hours_text
+
+    records = [contract_record(line.contract, line.balance) for line in lines]
+    if _machine(records, fmt, CONTRACT_FIELDS):
+        return
+    rows = []
+    for r, line in zip(records, lines, strict=True):
+        c = line.contract
+        last = c.last_day
+        rows.append(
+            [
+                str(c.id),
+                c.client.key,
+                f"{c.variant} {c.tier_key}",
+                f"{c.start:%m.%Y}–" + (f"{last:%m.%Y}" if last else ""),
+                money_short(c.price),
+                f"{r['prepay_discount_percent']} % / {r['hour_discount_percent']} %",
+                "" if line.balance is None else hours_text(line.balance),
+            ]
+        )
+    table(
+        [
+            Column("ID", "right", no_wrap=True),
+            Column("Client", no_wrap=True),
+            Column("Tariff", no_wrap=True),
+            Column("Term", no_wrap=True),
+            Column("Price", "right", no_wrap=True),
+            Column("Discounts", no_wrap=True),
+            Column("Left", "right", no_wrap=True),
+        ],
+        rows,
+        caption=(
+            plural(len(records), "contract")
+            + "; discounts: prepayment / extra hours; left: a package balance"
+            if records
+            else "no contracts: `sla contract add`"
+        ),
+    )
+
+
+def clock_line(clock: Clock, tz: str) -> str:
+    """``reaction due 2026-01-12 10:30+03:00, met``."""
+    from sla_cli.domain.durations import hours_text
+
+    text = f"{clock.name} due {short_time(clock.due, tz)}, {clock.status}"
+    if clock.status == "breached" and clock.overdue_minutes:
+        text += f" by {hours_text(clock.overdue_minutes)}"
+    elif clock.stopped is None:
+        text += f", {hours_text(max(clock.remaining_minutes, 0))} left"
+    return text
+
+
+def incidents_view(
+    rows: list[tuple[IncidentRecord, Clock, Clock]], fmt: str, tz: str, now: datetime
+) -> None:
+    records = [incident_record(i, reaction, start, tz, now) for i, reaction, start in rows]
+    if _machine(records, fmt, INCIDENT_FIELDS):
+        return
+    table(
+        [
+            Column("Ticket", no_wrap=True),
+            Column("Opened", no_wrap=True),
+            Column("Reaction", no_wrap=True),
+            Column("Start of work", no_wrap=True),
+            Column("Resolved", min_width=11),
+        ],
+        [
+            [
+                i.ticket,
+                time_cell(i.opened_at, zone_of(i, tz)),
+                clock_cell(reaction, zone_of(i, tz)),
+                clock_cell(start, zone_of(i, tz)),
+                time_cell(i.resolved_at, zone_of(i, tz)) if i.resolved_at else "",
+            ]
+            for i, reaction, start in rows
+        ],
+        caption=(
+            plural(len(rows), "incident") + "; each clock: due time, then status"
+            if rows
+            else "no incidents"
+        ),
+    )
+
+
+def time_cell(moment: datetime | None, tz: str) -> str:
+    """Date over time-with-offset, to keep table columns narrow."""
+    return short_time(moment, tz).replace(" ", "\n", 1)
+
+
+def clock_cell(c: Clock, tz: str) -> Cell:
+    """Due time over the status (and time left or late), coloured by status."""
+    from sla_cli.domain.durations import hours_text
+    from sla_cli.render import STATUS_STYLES
+
+    status = str(c.status)
+    if c.status == "breached" and c.overdue_minutes:
+        status += f" +{hours_text(c.overdue_minutes)}"
+    elif c.stopped is None and c.status != "breached":
+        status += f", {hours_text(max(c.remaining_minutes, 0))} left"
+    return (f"{time_cell(c.due, tz)}\n{status}", STATUS_STYLES.get(str(c.status), ""))
+
+
+def breaches_view(found: list[tuple[IncidentRecord, Clock]], fmt: str, tz: str) -> None:
+    from sla_cli.domain.durations import hours_text
+    from sla_cli.render import status_cell
+
+    if _machine([breach_record(i, c, tz) for i, c in found], fmt, BREACH_FIELDS):
+        return
+    table(
+        [
+            Column("Ticket", no_wrap=True),
+            Column("Client"),
+            Column("Clock", no_wrap=True),
+            Column("Due", no_wrap=True),
+            Column("Stopped", no_wrap=True),
+            Column("Status", no_wrap=True),
+            Column("Late by", "right", no_wrap=True),
+        ],
+        [
+            [
+                i.ticket,
+                i.client.key,
+                c.name,
+                time_cell(c.due, zone_of(i, tz)),
+                time_cell(c.stopped, zone_of(i, tz)) if c.stopped else "running",
+                status_cell(str(c.status)),
+                hours_text(c.overdue_minutes) if c.status == "breached" else "",
+            ]
+            for i, c in found
+        ],
+        caption=plural(len(found), "clock") + " breached or at risk" if found else "no breaches",
+    )

@@ -1,0 +1,130 @@
+"""The JSON and CSV records of SPEC §5, from the domain's records. Shapes are stable: scripts
+depend on them. CSV headers are constants, so an empty listing still prints its header row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from sla_cli.domain.clock import Clock
+    from sla_cli.domain.incidents import IncidentRecord
+    from sla_cli.domain.records import ContractRecord, EntryRecord
+    from sla_cli.ops.periods import Rollover
+
+Record = dict[str, Any]
+
+ENTRY_FIELDS = (
+    "id", "client", "ticket", "on", "minutes", "type", "kind", "by", "note", "reverses",
+    "created_at",
+)  # fmt: skip
+CONTRACT_FIELDS = (
+    "id", "client", "client_name", "variant", "tier", "tier_name", "start", "end", "months",
+    "prepaid_months", "price", "prepay_discount_percent", "hour_discount_percent",
+    "included_minutes", "balance_minutes", "timezone",
+)  # fmt: skip
+INCIDENT_FIELDS = (
+    "ticket", "client", "variant", "opened_at", "reacted_at", "started_at", "resolved_at",
+    "reaction_due", "start_due", "reaction_status", "start_status",
+)  # fmt: skip
+BREACH_FIELDS = ("ticket", "client", "clock", "due", "at", "overdue_minutes", "status")
+ROLLOVER_FIELDS = ("month", "client", "burned_minutes", "overage_minutes", "carried_minutes")
+
+
+def iso(moment: datetime | None, tz: str) -> str | None:
+    """ISO 8601 with the offset of ``tz``."""
+    return None if moment is None else moment.astimezone(ZoneInfo(tz)).isoformat()
+
+
+def entry_record(e: EntryRecord, tz: str) -> Record:
+    return {
+        "id": e.id,
+        "client": e.client_key,
+        "ticket": e.ticket,
+        "on": e.on.isoformat(),
+        "minutes": e.minutes,
+        "type": e.type.value,
+        "kind": None if e.kind is None else e.kind.value,
+        "by": e.by,
+        "note": e.note,
+        "reverses": e.reverses,
+        "created_at": iso(e.created_at, tz),
+    }
+
+
+def contract_record(c: ContractRecord, balance: int | None) -> Record:
+    from sla_cli.domain.money import money_str, percent_number
+
+    last = c.last_day
+    return {
+        "id": c.id,
+        "client": c.client.key,
+        "client_name": c.client.name,
+        "variant": c.variant,
+        "tier": c.tier_key,
+        "tier_name": c.tier_name,
+        "start": c.start.isoformat(),
+        "end": None if last is None else last.isoformat(),
+        "months": c.months,
+        "prepaid_months": c.prepaid_months,
+        "price": money_str(c.price),
+        "prepay_discount_percent": percent_number(c.prepay_discount),
+        "hour_discount_percent": percent_number(c.hour_discount),
+        "included_minutes": c.included_minutes,
+        "balance_minutes": balance,
+        "timezone": c.timezone,
+    }
+
+
+def zone_of(incident: IncidentRecord, company_tz: str) -> str:
+    """Times of a contract signed with ``--tz`` are shown in its zone."""
+    return incident.contract.timezone or company_tz
+
+
+def incident_record(
+    i: IncidentRecord, reaction: Clock, start: Clock, tz: str, now: datetime
+) -> Record:
+    zone = zone_of(i, tz)
+    return {
+        "ticket": i.ticket,
+        "client": i.client.key,
+        "variant": i.contract.variant,
+        "opened_at": iso(i.opened_at, zone),
+        "reacted_at": iso(i.reacted_at, zone),
+        "started_at": iso(i.work_started(now), zone),
+        "resolved_at": iso(i.resolved_at, zone),
+        "reaction_due": iso(reaction.due, zone),
+        "start_due": iso(start.due, zone),
+        "reaction_status": str(reaction.status),
+        "start_status": str(start.status),
+    }
+
+
+def breach_record(i: IncidentRecord, c: Clock, tz: str) -> Record:
+    zone = zone_of(i, tz)
+    return {
+        "ticket": i.ticket,
+        "client": i.client.key,
+        "clock": c.name,
+        "due": iso(c.due, zone),
+        "at": iso(c.stopped, zone),
+        "overdue_minutes": c.overdue_minutes,
+        "status": str(c.status),
+    }
+
+
+def rollover_record(result: Rollover) -> Record:
+    return {
+        "closed": [
+            {
+                "month": str(line.month),
+                "client": line.client,
+                "burned_minutes": line.burned_minutes,
+                "overage_minutes": line.overage_minutes,
+                "carried_minutes": line.carried_minutes,
+            }
+            for line in result.closed
+        ],
+        "already_closed": [str(m) for m in result.already_closed],
+    }

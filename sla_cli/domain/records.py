@@ -1,0 +1,105 @@
+"""Typed records of the ledger, as the store loads them: immutable, documented, no SQL.
+
+Money is ``Decimal``, durations whole minutes, moments aware ``datetime`` in UTC, days
+``date``. The store turns rows into these; rules and views read only these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sla_cli.domain.billing import ContractTerms
+from sla_cli.domain.kinds import Billing, EntryType, WorkKind
+from sla_cli.domain.month import Month
+
+__all__ = ["ClientRecord", "ContractRecord", "EntryRecord"]
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    id: int
+    key: str  # ACME: what tickets and commands name the client by
+    name: str  # as on statements
+
+
+@dataclass(frozen=True)
+class ContractRecord:
+    """A signed contract and the snapshot of the terms it was signed on."""
+
+    id: int
+    client: ClientRecord
+    variant: int
+    variant_name: str  # Russian, as in the offer
+    variant_name_en: str
+    billing: Billing
+    burns: bool
+    tier_key: str
+    tier_name: str
+    tier_name_en: str
+    included_minutes: int | None  # a month's hours, or a package's; None: unlimited
+    price: Decimal  # monthly fee, or package price
+    prepay_discount: Decimal  # percent off the fee within the prepaid months
+    hour_rate: Decimal
+    hour_discount: Decimal  # percent off hours billed beyond the tariff
+    dev_cap_minutes: int | None
+    reaction_minutes: int
+    start_minutes: int
+    start: date
+    end: date | None  # exclusive; None: open-ended (packages)
+    months: int | None
+    prepaid_months: int
+    timezone: str | None  # the client's zone, for display
+    created_at: datetime
+    created_by: str
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day the contract covers, the way people read a term."""
+        return None if self.end is None else date.fromordinal(self.end.toordinal() - 1)
+
+    def terms(self, month: Month | None = None) -> ContractTerms:
+        """The contract's terms; for ``month``, the prepayment discount only within the prepaid
+        months (a 12-month contract prepaid for 7 pays the full fee from its 8th month)."""
+        prepaid = month is None or month.months_since(Month.of(self.start)) < self.prepaid_months
+        return ContractTerms(
+            variant=self.variant,
+            billing=self.billing,
+            burns=self.burns,
+            tier_key=self.tier_key,
+            tier_name=self.tier_name,
+            included_minutes=self.included_minutes,
+            price=self.price,
+            prepay_discount=self.prepay_discount if prepaid else Decimal(0),
+            hour_rate=self.hour_rate,
+            hour_discount=self.hour_discount,
+            dev_cap_minutes=self.dev_cap_minutes,
+            reaction_minutes=self.reaction_minutes,
+            start_minutes=self.start_minutes,
+        )
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """One line of the append-only ledger."""
+
+    id: int
+    contract_id: int
+    client_id: int
+    client_key: str
+    ticket: str | None
+    on: date
+    minutes: int  # a reversal carries the negated amount of the entry it reverses
+    type: EntryType
+    category: EntryType  # what it counts toward: the reversed entry's type, for reversals
+    kind: WorkKind | None  # work (and its reversals) only
+    amount: Decimal | None  # a package's price, an overage's amount
+    started_at: datetime | None  # when the work began (`--from`)
+    by: str
+    note: str | None
+    reverses: int | None
+    created_at: datetime

@@ -1,0 +1,93 @@
+"""Logging hours, reversing entries, listing the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from sla_cli.domain.kinds import Billing, EntryType
+from sla_cli.domain.month import Month
+from sla_cli.domain.records import ContractRecord, EntryRecord
+from sla_cli.domain.reversals import check_reversible, reversal_note
+from sla_cli.domain.text import MAX_NOTE, check_length, normalise_ticket
+from sla_cli.domain.work import Overdraft, WorkLog, WorkPolicy, check_work, plan_work
+from sla_cli.errors import ClosedPeriod, InputError, NotFound
+from sla_cli.ops.lookup import client_id, contract_on, ensure_open, ticket_client
+from sla_cli.store import entries as store
+
+
+@dataclass(frozen=True)
+class Logged:
+    entry: EntryRecord
+    contract: ContractRecord
+    balance: int | None  # package contracts: the balance after this entry
+    overdraft: Overdraft | None
+
+
+def log_work(
+    s: Session, policy: WorkPolicy, zone: str, work: WorkLog, user: str, now: datetime
+) -> Logged:
+    """Append a work entry, rounded up to the billing increment."""
+    ticket = normalise_ticket(work.ticket)
+    tz = ZoneInfo(zone)
+    check_work(work, ticket, user, now.astimezone(tz).date())
+    client = ticket_client(s, ticket, work.client_key)
+    contract = contract_on(s, client, work.on)
+    ensure_open(s, work.on)
+    before = store.balance(s, contract) if contract.billing == Billing.PACKAGE else None
+    plan = plan_work(work, contract, before, policy, tz, now)
+    new = store.NewEntry(
+        contract=contract,
+        on=work.on,
+        minutes=plan.minutes,
+        type=EntryType.WORK,
+        by=user,
+        note=work.note,
+        ticket=ticket,
+        kind=work.kind,
+        started_at=plan.started_at,
+    )
+    return Logged(store.add_entry(s, new, now), contract, plan.balance_after, plan.overdraft)
+
+
+def reverse(
+    s: Session, original: EntryRecord, user: str, now: datetime, note: str | None, undo: bool
+) -> EntryRecord:
+    text = reversal_note(original, note, undo)
+    check_reversible(original, store.reversed_by(s, original.id))
+    try:
+        ensure_open(s, original.on)
+    except ClosedPeriod as e:
+        raise ClosedPeriod(
+            f"entry {original.id} ({original.on.isoformat()}): {e.message}"
+        ) from None
+    try:
+        return store.add_reversal(s, original, user, text, now)
+    except store.AlreadyReversed:  # another process voided it first
+        raise InputError(f"entry {original.id} is already voided") from None
+
+
+def void(
+    s: Session, entry_id: int, user: str, now: datetime, note: str | None = None
+) -> EntryRecord:
+    """Reverse any entry once."""
+    check_length(note, MAX_NOTE, "--note")
+    original = store.entry(s, entry_id)
+    if original is None:
+        raise NotFound(f"there is no entry {entry_id}")
+    return reverse(s, original, user, now, note, undo=False)
+
+
+def undo_last(s: Session, user: str, now: datetime) -> EntryRecord:
+    """Reverse the user's most recent work entry that is not reversed yet."""
+    last = store.last_unreversed_work(s, user)
+    if last is None:
+        raise NotFound(f"{user} has no entry to undo")
+    return reverse(s, last, user, now, None, undo=True)
+
+
+def list_entries(s: Session, month: Month | None, client_key: str | None) -> list[EntryRecord]:
+    return store.entries(s, month, client_id(s, client_key))

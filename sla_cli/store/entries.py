@@ -1,0 +1,247 @@
+"""The hours ledger: append-only entries, balances and month totals, aggregated in SQL."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import case, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from sla_cli.domain.billing import MonthUsage
+from sla_cli.domain.kinds import Billing, EntryType, WorkKind
+from sla_cli.domain.month import Month
+from sla_cli.domain.records import ContractRecord, EntryRecord
+from sla_cli.store.models import Client, Closing, Entry
+from sla_cli.store.rows import entry_record, from_kopecks, to_kopecks
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """An entry to append."""
+
+    contract: ContractRecord
+    on: date
+    minutes: int
+    type: EntryType
+    by: str
+    note: str | None = None
+    ticket: str | None = None
+    kind: WorkKind | None = None
+    amount: Decimal | None = None
+    started_at: datetime | None = None
+
+
+class AlreadyReversed(Exception):
+    """Another writer reversed the entry first (the unique ``reverses`` column said so)."""
+
+
+def add_entry(s: Session, new: NewEntry, now: datetime) -> EntryRecord:
+    row = Entry(
+        contract_id=new.contract.id,
+        client_id=new.contract.client.id,
+        ticket=new.ticket,
+        on=new.on,
+        minutes=new.minutes,
+        type=new.type.value,
+        category=new.type.value,
+        kind=None if new.kind is None else new.kind.value,
+        amount_kopecks=None if new.amount is None else to_kopecks(new.amount),
+        started_at=new.started_at,
+        by=new.by,
+        note=new.note,
+        created_at=now,
+    )
+    s.add(row)
+    s.flush()
+    return entry_record(row, new.contract.client.key)
+
+
+def add_reversal(
+    s: Session, original: EntryRecord, by: str, note: str, now: datetime
+) -> EntryRecord:
+    """Append the entry that reverses ``original``: the negated amount, same day and category."""
+    row = Entry(
+        contract_id=original.contract_id,
+        client_id=original.client_id,
+        ticket=original.ticket,
+        on=original.on,
+        minutes=-original.minutes,
+        type=EntryType.REVERSAL.value,
+        category=original.category.value,
+        kind=None if original.kind is None else original.kind.value,
+        amount_kopecks=None if original.amount is None else -to_kopecks(original.amount),
+        by=by,
+        note=note,
+        reverses=original.id,
+        created_at=now,
+    )
+    s.add(row)
+    try:
+        s.flush()
+    except IntegrityError:
+        raise AlreadyReversed from None
+    return entry_record(row, original.client_key)
+
+
+def entry(s: Session, entry_id: int) -> EntryRecord | None:
+    if not 0 < entry_id < 2**63:
+        return None
+    found = s.exec(
+        select(Entry, Client.key)
+        .join(Client, col(Client.id) == col(Entry.client_id))
+        .where(Entry.id == entry_id)
+    ).first()
+    return None if found is None else entry_record(*found)
+
+
+def reversed_by(s: Session, entry_id: int) -> int | None:
+    """The entry that reversed ``entry_id``, if any."""
+    return s.exec(select(Entry.id).where(Entry.reverses == entry_id)).first()
+
+
+def last_unreversed_work(s: Session, user: str) -> EntryRecord | None:
+    """The user's most recent work entry that is not reversed yet."""
+    reversed_ids = select(Entry.reverses).where(col(Entry.reverses).is_not(None))
+    found = s.exec(
+        select(Entry, Client.key)
+        .join(Client, col(Client.id) == col(Entry.client_id))
+        .where(Entry.by == user, Entry.type == EntryType.WORK.value)
+        .where(col(Entry.id).not_in(reversed_ids))
+        .order_by(col(Entry.id).desc())
+        .limit(1)
+    ).first()
+    return None if found is None else entry_record(*found)
+
+
+def count_from(s: Session, contract_id: int, day: date) -> int:
+    """How many of the contract's entries are dated ``day`` or later."""
+    return s.exec(
+        select(func.count())
+        .select_from(Entry)
+        .where(Entry.contract_id == contract_id, col(Entry.on) >= day)
+    ).one()
+
+
+def entries(s: Session, month: Month | None, client_id: int | None) -> list[EntryRecord]:
+    """Entries, oldest first."""
+    stmt = select(Entry, Client.key).join(Client, col(Client.id) == col(Entry.client_id))
+    if month is not None:
+        first, nxt = month.bounds
+        stmt = stmt.where(col(Entry.on) >= first, col(Entry.on) < nxt)
+    if client_id is not None:
+        stmt = stmt.where(Entry.client_id == client_id)
+    stmt = stmt.order_by(col(Entry.on), col(Entry.id))
+    return [entry_record(e, key) for e, key in s.exec(stmt).all()]
+
+
+# --- sums ---------------------------------------------------------------------------------------
+
+_BALANCE_DELTA = case(
+    (col(Entry.category) == EntryType.TOPUP.value, col(Entry.minutes)),
+    (col(Entry.category) == EntryType.OVERAGE.value, col(Entry.minutes)),
+    (col(Entry.category) == EntryType.WORK.value, -col(Entry.minutes)),
+    else_=0,
+)
+
+
+def balance(s: Session, contract: ContractRecord, before: date | None = None) -> int:
+    """A package contract's balance (at the start of the day ``before``, default: now).
+
+    The last month closed before then gives the opening; only the open months since are summed,
+    so the cost does not grow with the ledger.
+    """
+    closings = select(Closing.month, Closing.closing_balance_minutes).where(
+        Closing.contract_id == contract.id
+    )
+    if before is not None:
+        closings = closings.where(col(Closing.month) < str(Month.of(before)))
+    last = s.exec(closings.order_by(col(Closing.month).desc()).limit(1)).first()
+    opening, since = 0, contract.start
+    if last is not None:
+        opening, since = last[1] or 0, Month.parse(last[0]).next().first_day
+    delta = select(func.coalesce(func.sum(_BALANCE_DELTA), 0)).where(
+        Entry.contract_id == contract.id, col(Entry.on) >= since
+    )
+    if before is not None:
+        delta = delta.where(col(Entry.on) < before)
+    return int(opening + s.exec(delta).one())
+
+
+def month_usage(s: Session, contracts: list[ContractRecord], month: Month) -> dict[int, MonthUsage]:
+    """Each contract's totals for the month, in one grouped query (plus balances for packages)."""
+    first, nxt = month.bounds
+    ids = [c.id for c in contracts]
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if ids:
+        rows = s.exec(
+            select(  # type: ignore[call-overload]
+                Entry.contract_id,
+                Entry.category,
+                Entry.kind,
+                func.sum(Entry.minutes),
+                func.sum(Entry.amount_kopecks),
+            )
+            .where(col(Entry.contract_id).in_(ids), col(Entry.on) >= first, col(Entry.on) < nxt)
+            .where(col(Entry.category).in_((EntryType.WORK.value, EntryType.TOPUP.value)))
+            .group_by(col(Entry.contract_id), col(Entry.category), col(Entry.kind))
+        )
+        for contract_id, category, kind, minutes, kopecks in rows:
+            bucket = sums[contract_id]
+            if category == EntryType.WORK:
+                bucket[WorkKind.DEV if kind == WorkKind.DEV else WorkKind.SUPPORT] += int(
+                    minutes or 0
+                )
+            else:
+                bucket["topup"] += int(minutes or 0)
+                bucket["topup_kopecks"] += int(kopecks or 0)
+    return {
+        c.id: MonthUsage(
+            support_minutes=sums[c.id][WorkKind.SUPPORT],
+            dev_minutes=sums[c.id][WorkKind.DEV],
+            topup_minutes=sums[c.id]["topup"],
+            topup_amount=from_kopecks(sums[c.id]["topup_kopecks"]),
+            opening_balance=balance(s, c, first) if c.billing == Billing.PACKAGE else 0,
+        )
+        for c in contracts
+    }
+
+
+def daily_minutes(
+    s: Session, contracts: list[ContractRecord], month: Month
+) -> dict[int, list[tuple[date, int]]]:
+    """Hours logged per day of the month, by contract."""
+    first, nxt = month.bounds
+    out: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    ids = [c.id for c in contracts]
+    if not ids:
+        return out
+    rows = s.exec(
+        select(Entry.contract_id, Entry.on, func.sum(Entry.minutes))  # type: ignore[call-overload]
+        .where(col(Entry.contract_id).in_(ids), col(Entry.on) >= first, col(Entry.on) < nxt)
+        .where(Entry.category == EntryType.WORK.value)
+        .group_by(col(Entry.contract_id), col(Entry.on))
+        .order_by(col(Entry.on))
+    )
+    for contract_id, on, minutes in rows:
+        out[contract_id].append((on, int(minutes or 0)))
+    return out
+
+
+__all__ = [
+    "AlreadyReversed",
+    "NewEntry",
+    "add_entry",
+    "add_reversal",
+    "balance",
+    "count_from",
+    "daily_minutes",
+    "entries",
+    "entry",
+    "last_unreversed_work",
+    "month_usage",
+    "reversed_by",
+]

@@ -1,0 +1,132 @@
+"""Hypothesis: whatever is logged, voided, topped up and closed, month close posts exactly what
+the statements say, and hours are never created or lost."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sla_cli.cli.options import business_calendar, letterhead, work_policy
+from sla_cli.config import parse_settings
+from sla_cli.domain.contracts import NewContract
+from sla_cli.domain.kinds import EntryType, WorkKind
+from sla_cli.domain.month import Month
+from sla_cli.domain.work import WorkLog
+from sla_cli.errors import SlaError
+from sla_cli.ops.contracts import add_contract, topup
+from sla_cli.ops.periods import month_report, rollover
+from sla_cli.ops.work import list_entries, log_work, void
+from sla_cli.store.engine import Ledger, open_ledger
+
+SETTINGS = parse_settings({})
+NOW = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
+TODAY = date(2027, 1, 20)
+MONTHS = (Month(2026, 10), Month(2026, 11), Month(2026, 12))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated ledger with a variant 1 and a variant 3 contract, copied for each example."""
+    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    ledger = open_ledger(f"sqlite:///{path}", create=True)
+    with ledger.session() as s:
+        for key, variant, tier in (("ONE", 1, "basic"), ("PKG", 3, "minimal")):
+            months = 3 if variant == 1 else None
+            new = NewContract(key, key, variant, tier, date(2026, 10, 1), months)
+            add_contract(s, SETTINGS.catalog, new, "t", NOW)
+    ledger.engine.dispose()
+    return path
+
+
+day = st.dates(min_value=date(2026, 10, 1), max_value=date(2026, 12, 31))
+op = st.one_of(
+    st.tuples(st.just("log"), st.sampled_from(["ONE", "PKG"]), day,
+              st.integers(1, 600), st.sampled_from(list(WorkKind))),
+    st.tuples(st.just("void"), st.integers(1, 40)),
+    st.tuples(st.just("topup"), day, st.sampled_from(["minimal", "basic"])),
+    st.tuples(st.just("close"), st.sampled_from(MONTHS)),
+)  # fmt: skip
+
+
+def _apply(ledger: Ledger, o: tuple[object, ...]) -> None:
+    with ledger.session() as s:
+        if o[0] == "log":
+            _, key, on, minutes, kind = o
+            work = WorkLog(f"{key}-1", int(minutes), on, kind=kind)  # type: ignore[arg-type, call-overload]
+            log_work(s, work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
+        elif o[0] == "void":
+            void(s, int(o[1]), "t", NOW)  # type: ignore[call-overload]
+        elif o[0] == "topup":
+            topup(s, SETTINGS.catalog, "PKG", str(o[2]), o[1], "t", NOW)  # type: ignore[arg-type]
+    if o[0] == "close":
+        rollover(ledger, o[1], TODAY, "t", NOW)  # type: ignore[arg-type]
+
+
+def _posted(ledger: Ledger, month: Month) -> dict[tuple[str, EntryType], int]:
+    """What the close of ``month`` posted, by client and type, read back from the ledger."""
+    sums: Counter[tuple[str, EntryType]] = Counter()
+    with ledger.session() as s:
+        for e in list_entries(s, month, None):
+            if e.type in (EntryType.BURN, EntryType.OVERAGE, EntryType.CARRY):
+                assert e.on == month.last_day
+                sums[(e.client_key, e.type)] += e.minutes
+            elif e.category == EntryType.WORK:
+                sums[(e.client_key, EntryType.WORK)] += e.minutes
+    return sums
+
+
+def _check_closes(ledger: Ledger) -> None:
+    head, cal = letterhead(SETTINGS), business_calendar(SETTINGS)
+    previous_closing = 0
+    for month in MONTHS:
+        with ledger.session() as s:
+            report = month_report(s, head, cal, month, None, NOW)
+        assert report.closed
+        posted = _posted(ledger, month)
+        for statement in report.statements:
+            f, key = statement.figures, statement.client
+            assert f.used_minutes == posted[(key, EntryType.WORK)]
+            assert f.burned_minutes == posted[(key, EntryType.BURN)]
+            assert f.overage_minutes == posted[(key, EntryType.OVERAGE)]
+            assert f.carried_minutes == posted[(key, EntryType.CARRY)]
+        one, pkg = (
+            next(x.figures for x in report.statements if x.client == k) for k in ("ONE", "PKG")
+        )
+        assert one.used_minutes + one.burned_minutes - one.overage_minutes == 15 * 60
+        assert min(one.burned_minutes, one.overage_minutes) == 0
+        assert pkg.opening_balance_minutes == previous_closing
+        assert pkg.closing_balance_minutes is not None and pkg.closing_balance_minutes >= 0
+        previous_closing = pkg.closing_balance_minutes
+
+
+def test_closes_post_what_statements_say(template: Path) -> None:
+    done: Counter[str] = Counter()
+
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(ops=st.lists(op, max_size=25))
+    def run(ops: list[tuple[object, ...]]) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "ledger.db"
+            shutil.copy(template, path)
+            ledger = open_ledger(f"sqlite:///{path}")
+            for o in ops:
+                try:
+                    _apply(ledger, o)
+                    done[str(o[0])] += 1
+                except SlaError:
+                    done["refused"] += 1  # a closed month, an entry voided twice: nothing written
+            rollover(ledger, MONTHS[-1], TODAY, "t", NOW)
+            _check_closes(ledger)
+            ledger.engine.dispose()
+
+    run()
+    assert done["log"] and done["void"] and done["topup"] and done["close"], done
