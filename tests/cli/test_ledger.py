@@ -46,7 +46,7 @@ def test_bad_input_exits_2_and_writes_nothing(ledger_sla: Sla) -> None:
         (("25h", "ACME-12"), "more than 24 hours"),
         (("1h", "NOPE-1"), "known keys: ACME"),
         (("1h", "ACME-1", "--on", "2026-09-30"), "no contract active on 2026-09-30"),
-        (("1h", "ACME-1", "--kind", "sales"), "support or dev"),
+        (("1h", "ACME-1", "--kind", "sales"), "is not one of 'support', 'dev'"),
         (("1h", "ACME-1", "--on", "31/10/2026"), "cannot read the date"),
         (("1h", "ACME"), "KEY-NUMBER"),
     ]:
