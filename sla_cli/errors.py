@@ -33,6 +33,14 @@ class LedgerError(SlaError):
     """The ledger cannot be opened or written."""
 
 
+class NoLedger(LedgerError):
+    """No ledger exists at the path named."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"no ledger at {path}")
+        self.path = path
+
+
 class CheckFailed(SlaError):
     """A check asked for by the user failed (``breaches --fail``): exit 1."""
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sla_cli.cli.ledger_views import entries_view
-from sla_cli.cli.options import Format, FormatOption, month_option, state, work_policy
+from sla_cli.cli.options import Format, FormatOption, State, month_option, state, work_policy
 from sla_cli.domain.durations import format_duration, parse_duration
 from sla_cli.domain.kinds import WorkKind
 from sla_cli.domain.work import WorkLog
 from sla_cli.errors import InputError
 from sla_cli.render import lines, warning
 from sla_cli.timeparse import parse_clock, parse_date
+
+if TYPE_CHECKING:
+    from sla_cli.ops.work import Logged
 
 
 def register(app: typer.Typer) -> None:
@@ -57,20 +60,15 @@ def log(
     if undo:
         if duration or ticket:
             raise InputError("`sla log --undo` takes no duration or ticket")
-        from sla_cli.ops.work import undo_last
-
-        with st.ledger().session() as s:
-            rev = undo_last(s, user, st.now())
-        lines(f"entry {rev.id}: reversed entry {rev.reverses} ({format_duration(-rev.minutes)})")
+        _undo(st, user)
         return
     if not duration or not ticket:
         raise InputError("usage: sla log DURATION TICKET, e.g. sla log 2h ACME-12")
     from sla_cli.ops.work import log_work
 
-    minutes = parse_duration(duration)
     work = WorkLog(
         ticket=ticket,
-        minutes=minutes,
+        minutes=parse_duration(duration),
         on=parse_date(on, st.today()) if on else st.today(),
         start=time(*parse_clock(from_)) if from_ else None,
         kind=kind,
@@ -80,8 +78,21 @@ def log(
     settings = st.settings()
     with st.ledger().session() as s:
         done = log_work(s, work_policy(settings), settings.timezone, work, user, st.now())
+    _logged(work, done)
+
+
+def _undo(st: State, user: str) -> None:
+    from sla_cli.ops.work import undo_last
+
+    with st.ledger().session() as s:
+        rev = undo_last(s, user, st.now())
+    lines(f"entry {rev.id}: reversed entry {rev.reverses} ({format_duration(-rev.minutes)})")
+
+
+def _logged(work: WorkLog, done: Logged) -> None:
     e = done.entry
-    rounded = f" (rounded up from {format_duration(minutes)})" if e.minutes != minutes else ""
+    typed = work.minutes
+    rounded = f" (rounded up from {format_duration(typed)})" if e.minutes != typed else ""
     left = "" if done.balance is None else f"; balance {format_duration(done.balance)}"
     lines(
         f"entry {e.id}: {format_duration(e.minutes)}{rounded} on {e.ticket} for "

@@ -73,10 +73,16 @@ class State:
         ``create`` (`sla init`).
         """
         if self._ledger is None:
+            from sla_cli.errors import LedgerError, NoLedger
             from sla_cli.store.engine import open_ledger
 
             explicit = bool(self.db_option or os.environ.get("SLA_DATABASE_URL"))
-            self._ledger = open_ledger(self.db_url(), create or not explicit)
+            try:
+                self._ledger = open_ledger(self.db_url(), create or not explicit)
+            except NoLedger as e:
+                raise LedgerError(
+                    f"{e.message}; check --db / SLA_DATABASE_URL, or create it with `sla init`"
+                ) from None
         return self._ledger
 
     def now(self) -> datetime:

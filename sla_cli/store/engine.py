@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from sla_cli.errors import LedgerError
+from sla_cli.errors import LedgerError, NoLedger
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -81,10 +81,7 @@ def make_engine(url: str, create: bool = False) -> Engine:
             if create:
                 path.parent.mkdir(parents=True, exist_ok=True)
             elif not path.exists():
-                raise LedgerError(
-                    f"no ledger at {path}; check --db / SLA_DATABASE_URL, "
-                    "or create it with `sla init`"
-                )
+                raise NoLedger(str(path))
         engine = create_engine(u, connect_args={"timeout": 60}, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
