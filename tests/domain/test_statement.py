@@ -69,14 +69,3 @@ def test_close_posts(
     made = close_posts(terms, OCT, close_month(terms, usage))
     assert [(p.type, p.minutes, p.amount) for p in made] == posts
     assert all(p.note.startswith("2026-10: ") for p in made)
-
-
-@pytest.mark.parametrize(
-    ("prepaid", "month", "discount"),
-    [(7, Month(2026, 10), Decimal(5)), (7, Month(2027, 4), Decimal(5)), (7, Month(2027, 5), 0)],
-)
-def test_prepayment_discount_within_prepaid_months(
-    prepaid: int, month: Month, discount: Decimal
-) -> None:
-    record = contract(prepaid_months=prepaid, prepay_discount=Decimal(5), months=12)
-    assert record.terms(month).prepay_discount == discount
