@@ -66,7 +66,7 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
     months = (previous_month(previous_month(last)), previous_month(last), last)
     start = month_bounds(months[0])[0]
     rng = random.Random(seed)
-    cal = BusinessCalendar(settings.schedule())
+    cal = BusinessCalendar(settings.schedule)
     with ledger.session() as s:
         for c in CLIENTS:
             add_contract(

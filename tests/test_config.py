@@ -124,7 +124,7 @@ def test_typos_and_contradictions_are_named_not_ignored(
 def test_another_production_calendar_can_be_configured(
     custom_config: Callable[[str], Path],
 ) -> None:
-    assert load_settings(custom_config('[schedule]\ncountry = "DE"\n')).country == "DE"
+    assert load_settings(custom_config('[schedule]\ncountry = "DE"\n')).schedule.country == "DE"
 
 
 def test_the_example_config_is_what_init_writes(tmp_path: Path) -> None:

@@ -186,4 +186,4 @@ def breaches(
 def _calendar(st: State) -> BusinessCalendar:
     from sla_cli.domain.calendar import BusinessCalendar
 
-    return BusinessCalendar(st.settings().schedule())
+    return BusinessCalendar(st.settings().schedule)

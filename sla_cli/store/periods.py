@@ -289,7 +289,7 @@ def month_report(
     usage = month_usage(s, only, month)
     daily = daily_minutes(s, only, month)
     first, nxt = month_bounds(month)
-    cal = BusinessCalendar(settings.schedule())
+    cal = BusinessCalendar(settings.schedule)
     closed = s.get(ClosedMonth, month)
     # Money and hours are final once a month closes; an incident's clocks show its latest outcome
     # (one still running at the close is reported as it ended). Nothing can be dated into a
