@@ -1,6 +1,6 @@
-"""The TOML config: built-in defaults from the offer, reading (tomllib), writing (tomli-w).
+"""The TOML config: reading (tomllib) and checking it, writing (tomli-w), platform paths.
 
-Every number of the offer lives here, so a changed offer is a config edit, not a release.
+The built-in values live in ``sla_cli.defaults``; a key the file leaves out takes them.
 """
 
 from __future__ import annotations
@@ -8,123 +8,37 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import tomli_w
+
+from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
+from sla_cli.domain.calendar import Schedule, ScheduleError
 from sla_cli.domain.kinds import Billing
 from sla_cli.domain.money import to_decimal
 from sla_cli.domain.tariffs import Catalog, PrepayDiscount, Tier, VariantTerms
 from sla_cli.errors import ConfigError, InputError
+from sla_cli.timeparse import zone_exists
 
-if TYPE_CHECKING:
-    from sla_cli.domain.calendar import Schedule
-
-APP_NAME = "sla"
-
-HEADER = """\
-# sla configuration.
-#
-# The numbers of the offer «Варианты уровней соглашения SLA»: tiers, minimum terms, prepayment
-# discounts, SLA targets, hour-discount maxima and the custom-development cap.
-#
-# PRICES ARE EXAMPLES. The offer publishes no prices: `hour_rate` and every tier `price` below are
-# placeholders to replace with your own before quoting anyone.
-#
-# Prepayment thresholds are read literally: «более 6 месяцев» is 7 months or more (min_months = 7),
-# «более 12» is 13 or more, «3 месяца и более» is 3 or more.
-#
-# Money is written as a string ("3000.00") so that it stays exact.
-"""
-
-
-def _tier(key: str, name: str, name_en: str, hours: int | None, price: str) -> dict[str, Any]:
-    tier: dict[str, Any] = {"key": key, "name": name, "name_en": name_en}
-    if hours is not None:
-        tier["hours"] = hours
-    tier["price"] = price
-    return tier
-
-
-DEFAULTS: dict[str, Any] = {
-    "company": {
-        "name": "КИТ Консалтинг",
-        "timezone": "Europe/Moscow",
-        "currency": "RUB",
-    },
-    "billing": {
-        "prices_are_examples": True,
-        "hour_rate": "3000.00",
-        "increment_minutes": 1,
-        "refuse_overdraft": False,
-    },
-    "sla": {
-        "at_risk_percent": 75,
-    },
-    "schedule": {
-        "country": "RU",
-        "day_start": "09:00",
-        "day_end": "19:00",
-        "weekdays": [1, 2, 3, 4, 5],
-        "extra_holidays": [],
-        "extra_workdays": [],
-        "shorten_preholiday": False,
-    },
-    "variants": {
-        "1": {
-            "name": "Комплексное абонентское обслуживание",
-            "name_en": "Comprehensive subscription support",
-            "billing": "monthly",
-            "burns": True,
-            "min_months": 3,
-            "reaction_hours": 2,
-            "start_hours": 4,
-            "max_hour_discount_percent": 15,
-            "dev_cap_hours": 40,
-            "prepay_discounts": [
-                {"min_months": 7, "percent": 5},
-                {"min_months": 13, "percent": 10},
-            ],
-            "tiers": [
-                _tier("minimal", "Минимальный", "Minimal", 10, "28500.00"),
-                _tier("basic", "Базовый", "Basic", 15, "42000.00"),
-                _tier("optimal", "Оптимальный", "Optimal", 25, "67500.00"),
-                _tier("extended", "Расширенный", "Extended", 40, "102000.00"),
-            ],
-        },
-        "2": {
-            "name": "Безлимитное комплексное абонентское обслуживание",
-            "name_en": "Unlimited comprehensive subscription support",
-            "billing": "monthly",
-            "burns": False,
-            "min_months": 1,
-            "reaction_hours": 1,
-            "start_hours": 3,
-            "max_hour_discount_percent": 50,
-            "prepay_discounts": [{"min_months": 3, "percent": 10}],
-            "tiers": [_tier("standard", "Стандартный", "Standard", None, "250000.00")],
-        },
-        "3": {
-            "name": "Сопровождение и поддержка без «сгорания часов»",
-            "name_en": "Support without burning hours",
-            "billing": "package",
-            "burns": False,
-            "reaction_hours": 3,
-            "start_hours": 6,
-            "max_hour_discount_percent": 15,
-            "prepay_discounts": [],
-            "tiers": [
-                _tier("minimal", "Минимальный", "Minimal", 10, "29000.00"),
-                _tier("basic", "Базовый", "Basic", 15, "42750.00"),
-                _tier("optimal", "Оптимальный", "Optimal", 30, "81000.00"),
-                _tier("maximal", "Максимальный", "Maximal", 50, "127500.00"),
-            ],
-        },
-    },
-}
+__all__ = [
+    "DEFAULTS",
+    "HEADER",
+    "Settings",
+    "atomic_write",
+    "config_path",
+    "default_config_path",
+    "default_data_dir",
+    "default_document",
+    "load_settings",
+    "parse_settings",
+    "write_config",
+]
 
 
 @dataclass(frozen=True)
@@ -132,33 +46,17 @@ class Settings:
     """The config, parsed and checked."""
 
     company_name: str
-    timezone: str
     catalog: Catalog
     increment_minutes: int
     refuse_overdraft: bool
     at_risk_percent: int
-    day_start: time
-    day_end: time
-    weekdays: frozenset[int]  # Monday = 0
-    country: str
-    extra_holidays: frozenset[date]
-    extra_workdays: frozenset[date]
-    shorten_preholiday: bool
+    schedule: Schedule  # working days and hours, in the company time zone
     source: Path | None = None  # the file it was read from; None for built-in defaults
 
-    def schedule(self) -> Schedule:
-        from sla_cli.domain.calendar import Schedule
-
-        return Schedule(
-            timezone=self.timezone,
-            day_start=self.day_start,
-            day_end=self.day_end,
-            weekdays=self.weekdays,
-            country=self.country,
-            extra_holidays=self.extra_holidays,
-            extra_workdays=self.extra_workdays,
-            shorten_preholiday=self.shorten_preholiday,
-        )
+    @property
+    def timezone(self) -> str:
+        """The company time zone: months, the schedule and times without an offset are in it."""
+        return self.schedule.timezone
 
 
 # --- paths -----------------------------------------------------------------------------------
@@ -188,136 +86,214 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 # --- reading -----------------------------------------------------------------------------------
 
+_KINDS = {int: "a whole number", str: "a string", bool: "true or false", list: "a list"}
 
-class _Reader:
-    """Typed access to a TOML table that names the file and the key in every error."""
 
-    def __init__(self, source: str) -> None:
+class _Table:
+    """One TOML table and where it sits, so that every error names the file and the key."""
+
+    def __init__(self, source: str, data: Mapping[str, Any], path: str = "") -> None:
         self.source = source
+        self.data = data
+        self.path = path
+
+    def key(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
 
     def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{self.source}: {key}: {problem}")
+        return ConfigError(f"{self.source}: {self.key(key)}: {problem}")
 
-    def table(self, data: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
-        value = data.get(key, {})
+    def table(self, key: str) -> _Table:
+        value = self.data.get(key, {})
         if not isinstance(value, Mapping):
-            raise self.fail(path, f"expected a table, got {type(value).__name__}")
-        return value
+            raise self.fail(key, f"expected a table, got {type(value).__name__}")
+        return _Table(self.source, value, self.key(key))
 
-    def get(self, data: Mapping[str, Any], key: str, path: str, kind: type, default: Any) -> Any:
-        value = data.get(key, default)
+    def tables(self, key: str, hint: str) -> list[_Table]:
+        """An array of tables, such as ``[[variants.1.tiers]]``."""
+        out = []
+        for i, item in enumerate(self.get(key, list, [])):
+            path = f"{self.key(key)}[{i}]"
+            if not isinstance(item, Mapping):
+                raise ConfigError(f"{self.source}: {path}: expected a table with {hint}")
+            out.append(_Table(self.source, item, path))
+        return out
+
+    def get(self, key: str, kind: type, default: Any = None) -> Any:
+        value = self.data.get(key, default)
         if kind is int and isinstance(value, bool):
-            raise self.fail(path, f"expected a whole number, got {value!r}")
+            raise self.fail(key, f"expected a whole number, got {value!r}")
         if not isinstance(value, kind):
-            names = {int: "a whole number", str: "a string", bool: "true or false", list: "a list"}
-            raise self.fail(path, f"expected {names.get(kind, kind.__name__)}, got {value!r}")
+            raise self.fail(key, f"expected {_KINDS.get(kind, kind.__name__)}, got {value!r}")
         return value
 
-    def decimal(self, data: Mapping[str, Any], key: str, path: str, default: Any) -> Decimal:
-        value = data.get(key, default)
+    def decimal(self, key: str, default: Any = None) -> Decimal:
+        value = self.data.get(key, default)
         try:
             result = to_decimal(value)
         except ValueError:
-            raise self.fail(path, f"expected a number, got {value!r}") from None
+            raise self.fail(key, f"expected a number, got {value!r}") from None
         if result < 0:
-            raise self.fail(path, f"must not be negative, got {value!r}")
+            raise self.fail(key, f"must not be negative, got {value!r}")
         return result
 
-    def positive(self, data: Mapping[str, Any], key: str, path: str, default: Any) -> int:
-        value: int = self.get(data, key, path, int, default)
-        if value <= 0:
-            raise self.fail(path, f"must be a positive whole number, got {value!r}")
+    def percent(self, key: str, default: Any = None) -> Decimal:
+        value = self.decimal(key, default)
+        if value > 100:
+            raise self.fail(key, f"must be at most 100, got {value}")
         return value
 
-    def clock(self, data: Mapping[str, Any], key: str, path: str, default: str) -> time:
-        text = self.get(data, key, path, str, default)
+    def positive(self, key: str, default: Any = None) -> int:
+        value: int = self.get(key, int, default)
+        if value <= 0:
+            raise self.fail(key, f"must be a positive whole number, got {value!r}")
+        return value
+
+    def clock(self, key: str) -> time:
+        text = self.get(key, str)
         m = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
         if not m or int(m[1]) > 23 or int(m[2]) > 59:
-            raise self.fail(path, f"expected a time like 09:00, got {text!r}")
+            raise self.fail(key, f"expected a time like 09:00, got {text!r}")
         return time(int(m[1]), int(m[2]))
 
-    def dates(self, data: Mapping[str, Any], key: str, path: str) -> frozenset[date]:
+    def dates(self, key: str) -> frozenset[date]:
         out = set()
-        for item in self.get(data, key, path, list, []):
+        for item in self.get(key, list, []):
             if isinstance(item, date):
                 out.add(item)
                 continue
             try:
                 out.add(date.fromisoformat(str(item)))
             except ValueError:
-                raise self.fail(path, f"expected dates like 2026-01-09, got {item!r}") from None
+                raise self.fail(key, f"expected dates like 2026-01-09, got {item!r}") from None
         return frozenset(out)
 
 
-def _variant(r: _Reader, number: int, data: Mapping[str, Any]) -> VariantTerms:
-    p = f"variants.{number}"
-    billing: str = r.get(data, "billing", f"{p}.billing", str, "monthly")
-    if billing not in ("monthly", "package"):
-        raise r.fail(f"{p}.billing", f"expected 'monthly' or 'package', got {billing!r}")
-    discounts = []
-    for i, d in enumerate(r.get(data, "prepay_discounts", f"{p}.prepay_discounts", list, [])):
-        dp = f"{p}.prepay_discounts[{i}]"
-        if not isinstance(d, Mapping):
-            raise r.fail(dp, "expected a table with min_months and percent")
-        percent = r.decimal(d, "percent", f"{dp}.percent", None)
-        if percent > 100:
-            raise r.fail(f"{dp}.percent", f"must be at most 100, got {percent}")
-        discounts.append(
-            PrepayDiscount(r.positive(d, "min_months", f"{dp}.min_months", None), percent)
-        )
-    tiers = []
-    for i, t in enumerate(r.get(data, "tiers", f"{p}.tiers", list, [])):
-        tp = f"{p}.tiers[{i}]"
-        if not isinstance(t, Mapping):
-            raise r.fail(tp, "expected a table with key, name, hours and price")
-        key = r.get(t, "key", f"{tp}.key", str, None)
-        name = r.get(t, "name", f"{tp}.name", str, key)
-        hours = None if t.get("hours") is None else r.positive(t, "hours", f"{tp}.hours", None)
-        tiers.append(
-            Tier(
-                key=key,
-                name=name,
-                name_en=r.get(t, "name_en", f"{tp}.name_en", str, name),
-                hours=hours,
-                price=r.decimal(t, "price", f"{tp}.price", None),
-            )
-        )
-    if not tiers:
-        raise r.fail(f"{p}.tiers", "a variant needs at least one tier")
-    keys = [t.key for t in tiers]
-    if len(set(keys)) != len(keys):
-        raise r.fail(f"{p}.tiers", f"tier keys must differ: {', '.join(keys)}")
-    min_months = data.get("min_months")
-    max_discount = r.decimal(data, "max_hour_discount_percent", f"{p}.max_hour_discount_percent", 0)
-    if max_discount > 100:
-        raise r.fail(f"{p}.max_hour_discount_percent", f"must be at most 100, got {max_discount}")
-    cap = r.get(data, "dev_cap_hours", f"{p}.dev_cap_hours", int, 0)
-    return VariantTerms(
-        number=number,
-        name=r.get(data, "name", f"{p}.name", str, f"Variant {number}"),
-        name_en=r.get(data, "name_en", f"{p}.name_en", str, f"Variant {number}"),
-        billing=billing_of(billing),
-        burns=r.get(data, "burns", f"{p}.burns", bool, False),
-        min_months=None
-        if min_months is None
-        else r.positive(data, "min_months", f"{p}.min_months", 1),
-        prepay_discounts=tuple(sorted(discounts, key=lambda d: d.min_months)),
-        reaction_minutes=_minutes(r, data, "reaction_hours", p),
-        start_minutes=_minutes(r, data, "start_hours", p),
-        max_hour_discount=max_discount,
-        dev_cap_hours=cap or None,
-        tiers=tuple(tiers),
+def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -> Settings:
+    """Check a TOML document and turn it into ``Settings``; missing keys take the defaults."""
+    _refuse_unknown_keys(_Table(source, data))
+    merged = _Table(source, _merge(DEFAULTS, data))
+    company = merged.table("company")
+    billing = merged.table("billing")
+    return Settings(
+        company_name=company.get("name", str),
+        catalog=Catalog(
+            currency=company.get("currency", str),
+            hour_rate=billing.decimal("hour_rate"),
+            variants=_variants(merged.table("variants")),
+        ),
+        increment_minutes=billing.positive("increment_minutes"),
+        refuse_overdraft=billing.get("refuse_overdraft", bool),
+        at_risk_percent=_at_risk(merged.table("sla")),
+        schedule=_schedule(merged.table("schedule"), _zone(company, "timezone")),
     )
 
 
-def billing_of(text: str) -> Billing:
-    return Billing(text)
+def _schedule(t: _Table, timezone: str) -> Schedule:
+    """The schedule, built once here, so a contradiction in it is an error of the config."""
+    weekdays = t.get("weekdays", list)
+    if not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in weekdays):
+        raise t.fail("weekdays", f"expected ISO weekday numbers 1–7, got {weekdays!r}")
+    try:
+        return Schedule(
+            timezone=timezone,
+            day_start=t.clock("day_start"),
+            day_end=t.clock("day_end"),
+            weekdays=frozenset(d - 1 for d in weekdays),
+            country=_country(t, "country"),
+            extra_holidays=t.dates("extra_holidays"),
+            extra_workdays=t.dates("extra_workdays"),
+            shorten_preholiday=t.get("shorten_preholiday", bool),
+        )
+    except ScheduleError as e:
+        raise t.fail(e.field, e.problem) from None
 
 
-def _minutes(r: _Reader, data: Mapping[str, Any], key: str, p: str) -> int:
-    hours = r.decimal(data, key, f"{p}.{key}", None)
+def _at_risk(t: _Table) -> int:
+    value: int = t.get("at_risk_percent", int)
+    if not 1 <= value <= 100:
+        raise t.fail("at_risk_percent", f"must be between 1 and 100, got {value}")
+    return value
+
+
+def _zone(t: _Table, key: str) -> str:
+    """An IANA time zone (looked up only when not the default, which is known good)."""
+    name: str = t.get(key, str)
+    if name != DEFAULTS["company"]["timezone"] and not zone_exists(name):
+        raise t.fail(key, f"unknown time zone {name!r}")
+    return name
+
+
+def _country(t: _Table, key: str) -> str:
+    """A production calendar the `holidays` package knows (checked only when not the default)."""
+    code: str = t.get(key, str)
+    if code != DEFAULTS["schedule"]["country"]:
+        import holidays
+
+        if code not in holidays.list_supported_countries():
+            raise t.fail(key, f"no production calendar for {code!r}")
+    return code
+
+
+def _variants(t: _Table) -> tuple[VariantTerms, ...]:
+    found = []
+    for key in t.data:
+        if not str(key).isdigit():
+            raise t.fail(str(key), "variants are numbered: [variants.1], [variants.2], …")
+        found.append(_variant(int(key), t.table(str(key))))
+    return tuple(sorted(found, key=lambda v: v.number))
+
+
+def _variant(number: int, t: _Table) -> VariantTerms:
+    billing = t.get("billing", str, "monthly")
+    if billing not in ("monthly", "package"):
+        raise t.fail("billing", f"expected 'monthly' or 'package', got {billing!r}")
+    tiers = _tiers(t)
+    return VariantTerms(
+        number=number,
+        name=t.get("name", str, f"Variant {number}"),
+        name_en=t.get("name_en", str, f"Variant {number}"),
+        billing=Billing(billing),
+        burns=t.get("burns", bool, False),
+        min_months=None if t.data.get("min_months") is None else t.positive("min_months"),
+        prepay_discounts=_prepay_discounts(t),
+        reaction_minutes=_minutes(t, "reaction_hours"),
+        start_minutes=_minutes(t, "start_hours"),
+        max_hour_discount=t.percent("max_hour_discount_percent", 0),
+        dev_cap_hours=t.get("dev_cap_hours", int, 0) or None,
+        tiers=tiers,
+    )
+
+
+def _prepay_discounts(variant: _Table) -> tuple[PrepayDiscount, ...]:
+    found = [
+        PrepayDiscount(min_months=d.positive("min_months"), percent=d.percent("percent"))
+        for d in variant.tables("prepay_discounts", "min_months and percent")
+    ]
+    return tuple(sorted(found, key=lambda d: d.min_months))
+
+
+def _tiers(variant: _Table) -> tuple[Tier, ...]:
+    tiers = []
+    for t in variant.tables("tiers", "key, name, hours and price"):
+        key = t.get("key", str)
+        name = t.get("name", str, key)
+        hours = None if t.data.get("hours") is None else t.positive("hours")
+        price = t.decimal("price")
+        name_en = t.get("name_en", str, name)
+        tiers.append(Tier(key=key, name=name, name_en=name_en, hours=hours, price=price))
+    if not tiers:
+        raise variant.fail("tiers", "a variant needs at least one tier")
+    keys = [t.key for t in tiers]
+    if len(set(keys)) != len(keys):
+        raise variant.fail("tiers", f"tier keys must differ: {', '.join(keys)}")
+    return tuple(tiers)
+
+
+def _minutes(t: _Table, key: str) -> int:
+    hours = t.decimal(key)
     if hours <= 0:
-        raise r.fail(f"{p}.{key}", f"must be positive, got {hours}")
+        raise t.fail(key, f"must be positive, got {hours}")
     return int(hours * 60)
 
 
@@ -330,100 +306,27 @@ VARIANT_KEYS = frozenset(
 TIER_KEYS = frozenset({"key", "name", "name_en", "hours", "price"})
 
 
-def _refuse_unknown_keys(r: _Reader, data: Mapping[str, Any]) -> None:
+def _refuse_unknown_keys(root: _Table) -> None:
     """A misspelt key would silently fall back to a default: name it instead."""
-    for section, value in data.items():
+    for section, value in root.data.items():
         if section not in DEFAULTS:
-            raise r.fail(section, f"unknown section; known: {', '.join(DEFAULTS)}")
+            raise root.fail(section, f"unknown section; known: {', '.join(DEFAULTS)}")
         if section == "variants" or not isinstance(value, Mapping):
             continue
         for key in value:
             if key not in DEFAULTS[section]:
                 known = ", ".join(DEFAULTS[section])
-                raise r.fail(f"{section}.{key}", f"unknown key; known: {known}")
-    for number, variant in (data.get("variants") or {}).items():
+                raise root.fail(f"{section}.{key}", f"unknown key; known: {known}")
+    for number, variant in (root.data.get("variants") or {}).items():
         if not isinstance(variant, Mapping):
             continue
         for key in variant:
             if key not in VARIANT_KEYS:
-                raise r.fail(f"variants.{number}.{key}", "unknown key")
+                raise root.fail(f"variants.{number}.{key}", "unknown key")
         for i, tier in enumerate(variant.get("tiers") or []):
             for key in tier if isinstance(tier, Mapping) else ():
                 if key not in TIER_KEYS:
-                    raise r.fail(f"variants.{number}.tiers[{i}].{key}", "unknown key")
-
-
-def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -> Settings:
-    """Check a TOML document and turn it into ``Settings``; missing keys take the defaults."""
-    r = _Reader(source)
-    _refuse_unknown_keys(r, data)
-    merged = _merge(DEFAULTS, data)
-    company = r.table(merged, "company", "company")
-    billing = r.table(merged, "billing", "billing")
-    sla = r.table(merged, "sla", "sla")
-    schedule = r.table(merged, "schedule", "schedule")
-    variants_table = r.table(merged, "variants", "variants")
-    hour_rate = r.decimal(billing, "hour_rate", "billing.hour_rate", "0")
-    variants = []
-    for key, value in variants_table.items():
-        if not str(key).isdigit():
-            raise r.fail(f"variants.{key}", "variants are numbered: [variants.1], [variants.2], …")
-        if not isinstance(value, Mapping):
-            raise r.fail(f"variants.{key}", "expected a table")
-        variants.append(_variant(r, int(key), value))
-    tz = r.get(company, "timezone", "company.timezone", str, "Europe/Moscow")
-    if tz != DEFAULTS["company"]["timezone"]:  # the default is known good; skip the lookup
-        _check_zone(r, tz, "company.timezone")
-    weekdays = r.get(schedule, "weekdays", "schedule.weekdays", list, [1, 2, 3, 4, 5])
-    if not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in weekdays):
-        raise r.fail("schedule.weekdays", f"expected ISO weekday numbers 1–7, got {weekdays!r}")
-    day_start = r.clock(schedule, "day_start", "schedule.day_start", "09:00")
-    day_end = r.clock(schedule, "day_end", "schedule.day_end", "19:00")
-    if day_end <= day_start:
-        raise r.fail("schedule.day_end", "the working day must end after it starts")
-    at_risk = r.get(sla, "at_risk_percent", "sla.at_risk_percent", int, 75)
-    if not 1 <= at_risk <= 100:
-        raise r.fail("sla.at_risk_percent", f"must be between 1 and 100, got {at_risk}")
-    return Settings(
-        company_name=r.get(company, "name", "company.name", str, ""),
-        timezone=tz,
-        catalog=Catalog(
-            currency=r.get(company, "currency", "company.currency", str, "RUB"),
-            hour_rate=hour_rate,
-            variants=tuple(sorted(variants, key=lambda v: v.number)),
-        ),
-        increment_minutes=r.positive(billing, "increment_minutes", "billing.increment_minutes", 1),
-        refuse_overdraft=r.get(
-            billing, "refuse_overdraft", "billing.refuse_overdraft", bool, False
-        ),
-        at_risk_percent=at_risk,
-        day_start=day_start,
-        day_end=day_end,
-        weekdays=frozenset(d - 1 for d in weekdays),
-        country=_country(r, r.get(schedule, "country", "schedule.country", str, "RU")),
-        extra_holidays=r.dates(schedule, "extra_holidays", "schedule.extra_holidays"),
-        extra_workdays=r.dates(schedule, "extra_workdays", "schedule.extra_workdays"),
-        shorten_preholiday=r.get(
-            schedule, "shorten_preholiday", "schedule.shorten_preholiday", bool, False
-        ),
-    )
-
-
-def _country(r: _Reader, code: str) -> str:
-    """A production calendar the `holidays` package knows (checked only when not the default)."""
-    if code != DEFAULTS["schedule"]["country"]:
-        import holidays
-
-        if code not in holidays.list_supported_countries():
-            raise r.fail("schedule.country", f"no production calendar for {code!r}")
-    return code
-
-
-def _check_zone(r: _Reader, name: str, key: str) -> None:
-    from sla_cli.timeparse import zone_exists
-
-    if not zone_exists(name):
-        raise r.fail(key, f"unknown time zone {name!r}")
+                    raise root.fail(f"variants.{number}.tiers[{i}].{key}", "unknown key")
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -448,16 +351,13 @@ def load_settings(path: Path | None = None, *, required: bool = False) -> Settin
         return parse_settings({})
     except OSError as e:
         raise ConfigError(f"{target}: cannot read: {e.strerror}") from None
-    import tomllib
-
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"{target}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{target}: not valid TOML: {e}") from None
-    settings = parse_settings(data, str(target))
-    return Settings(**{**settings.__dict__, "source": target})
+    return replace(parse_settings(data, str(target)), source=target)
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -470,8 +370,6 @@ def default_document() -> dict[str, Any]:
 
 def write_config(path: Path, document: Mapping[str, Any], *, force: bool = False) -> None:
     """Write the config atomically: a temporary file in the same folder, then a rename."""
-    import tomli_w
-
     if path.exists() and not force:
         raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
     path.parent.mkdir(parents=True, exist_ok=True)

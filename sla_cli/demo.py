@@ -72,7 +72,7 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
     months = (last.plus(-2), last.previous(), last)
     start = months[0].first_day
     rng = random.Random(seed)
-    cal = BusinessCalendar(settings.schedule())
+    cal = BusinessCalendar(settings.schedule)
     with ledger.session() as s:
         for c in CLIENTS:
             add_contract(

@@ -1,38 +1,55 @@
-"""Reading dates, months and moments from the command line (pendulum), in the company zone."""
+"""Reading dates, months and moments from the command line, in the company zone.
+
+pendulum reads what people type; what it returns leaves this module as a standard ``datetime``
+in the company zone (``zoneinfo``), the same type ``SLA_NOW`` and the system clock give.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sla_cli.domain.month import MAX_YEAR, MIN_YEAR
 from sla_cli.errors import InputError
 
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "month_label",
+    "now_from_env",
+    "parse_clock",
+    "parse_date",
+    "parse_moment",
+    "parse_month",
+    "zone_exists",
+]
+
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-MIN_YEAR, MAX_YEAR = 2000, 2100  # the range of a ledger's dates
 
 
 def now_from_env(tz: str) -> datetime:
     """Now in ``tz``; ``SLA_NOW`` pins it (ISO 8601; without an offset it is in ``tz``)."""
     pinned = os.environ.get("SLA_NOW")
     if pinned:
-        from zoneinfo import ZoneInfo
-
-        return parse_moment(pinned, tz).astimezone(ZoneInfo(tz))
-    from zoneinfo import ZoneInfo
-
+        return parse_moment(pinned, tz)
     return datetime.now(ZoneInfo(tz)).replace(microsecond=0)
 
 
 def parse_moment(text: str, tz: str, now: datetime | None = None) -> datetime:
-    """``2025-12-30 18:30``, ``2025-12-30T18:30+03:00``, ``18:30`` (today), or ``now``."""
+    """``2025-12-30 18:30``, ``2025-12-30T18:30+03:00``, ``18:30`` (today), or ``now``.
+
+    The result is a standard ``datetime`` in ``tz`` (the same instant when an offset is given).
+    """
     import pendulum
 
+    zone = ZoneInfo(tz)
     raw = text.strip()
     if raw.lower() == "now" and now is not None:
-        return now
+        return _standard(now, zone)
     if re.fullmatch(r"\d{1,2}:\d{2}", raw) and now is not None:
-        raw = f"{pendulum.instance(now).in_timezone(tz).date().isoformat()} {raw}"
+        raw = f"{now.astimezone(zone).date().isoformat()} {raw}"
     try:
         parsed = pendulum.parse(raw, tz=tz, strict=False)
     except (ValueError, pendulum.parsing.exceptions.ParserError):
@@ -44,7 +61,17 @@ def parse_moment(text: str, tz: str, now: datetime | None = None) -> datetime:
             f"cannot read the time {text!r}; "
             "write it like 2026-03-02 10:15 or 2026-03-02T10:15+03:00"
         )
-    return parsed
+    return _standard(parsed, zone)
+
+
+def _standard(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The instant ``moment`` as a plain ``datetime`` in ``zone``, whatever its class."""
+    offset = moment.utcoffset()
+    if offset is None:
+        raise InputError(f"{moment.isoformat()} has no time zone")
+    m = moment
+    plain = datetime(m.year, m.month, m.day, m.hour, m.minute, m.second, m.microsecond)
+    return plain.replace(tzinfo=timezone(offset)).astimezone(zone)
 
 
 def parse_date(text: str, today: date) -> date:
@@ -88,8 +115,6 @@ def parse_clock(text: str) -> tuple[int, int]:
 
 def zone_exists(name: str) -> bool:
     """Whether ``name`` is an IANA time zone this machine knows."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

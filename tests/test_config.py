@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sla_cli.config import default_document, load_settings, parse_settings, write_config
+from sla_cli.domain.calendar import Schedule
 from sla_cli.errors import ConfigError
 
 
@@ -112,6 +113,18 @@ def test_a_broken_config_names_the_file_the_key_and_the_problem(
             "variants.3.tiers: tier keys must differ",
         ),
         ('[schedule]\ncountry = "XX"\n', "schedule.country: no production calendar for 'XX'"),
+        (
+            '[schedule]\nextra_holidays = ["2026-12-01"]\nextra_workdays = ["2026-12-01"]\n',
+            "schedule.extra_workdays: 2026-12-01 is also in extra_holidays",
+        ),
+        (
+            '[schedule]\nday_end = "10:00"\nshorten_preholiday = true\n',
+            "schedule.shorten_preholiday: needs a working day longer than one hour",
+        ),
+        (
+            '[schedule]\nday_start = "19:00"\nday_end = "09:00"\n',
+            "schedule.day_end: the working day must end",
+        ),
     ],
 )
 def test_typos_and_contradictions_are_named_not_ignored(
@@ -124,7 +137,7 @@ def test_typos_and_contradictions_are_named_not_ignored(
 def test_another_production_calendar_can_be_configured(
     custom_config: Callable[[str], Path],
 ) -> None:
-    assert load_settings(custom_config('[schedule]\ncountry = "DE"\n')).country == "DE"
+    assert load_settings(custom_config('[schedule]\ncountry = "DE"\n')).schedule.country == "DE"
 
 
 def test_the_example_config_is_what_init_writes(tmp_path: Path) -> None:
@@ -132,3 +145,16 @@ def test_the_example_config_is_what_init_writes(tmp_path: Path) -> None:
     write_config(written, default_document())
     example = Path(__file__).resolve().parent.parent / "examples" / "config.toml"
     assert example.read_text(encoding="utf-8") == written.read_text(encoding="utf-8")
+
+
+def test_the_built_in_schedule_is_the_domain_default() -> None:
+    assert parse_settings({}).schedule == Schedule()
+
+
+def test_the_schedule_is_built_once_from_the_file(custom_config: Callable[[str], Path]) -> None:
+    path = custom_config('[schedule]\nweekdays = [1, 2, 3, 4, 5, 6]\nday_end = "18:00"\n')
+    settings = load_settings(path)
+    assert settings.schedule is settings.schedule
+    assert settings.schedule.weekdays == frozenset(range(6))
+    assert settings.schedule.day_end.hour == 18
+    assert settings.timezone == settings.schedule.timezone == "Europe/Moscow"

@@ -30,7 +30,7 @@ def calendar(
         raise InputError("give --year or --month, not both")
     if year is not None and not 1900 < year < 2200:
         raise InputError(f"--year {year} is out of range")
-    cal = BusinessCalendar(st.settings().schedule())
+    cal = BusinessCalendar(st.settings().schedule)
     if year is not None:
         calendar_view(cal, year, None, format.value)
         return

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from sla_cli.config import Settings, config_path, default_data_dir, load_settings
+from sla_cli.timeparse import now_from_env
+
 if TYPE_CHECKING:
-    from sla_cli.config import Settings
     from sla_cli.domain.calendar import BusinessCalendar
     from sla_cli.domain.month import Month
     from sla_cli.domain.statement import Letterhead
@@ -49,11 +51,15 @@ class State:
     _now: datetime | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
+        """The config, read once; a file named with --config or SLA_CONFIG must exist."""
         if self._settings is None:
-            from sla_cli.config import config_path, load_settings
-
             explicit = bool(self.config_option or os.environ.get("SLA_CONFIG"))
             self._settings = load_settings(config_path(self.config_option), required=explicit)
+        return self._settings
+
+    def reload_settings(self) -> Settings:
+        """Read the config again, as just written (`sla init`): the file must exist now."""
+        self._settings = load_settings(config_path(self.config_option), required=True)
         return self._settings
 
     def db_url(self) -> str:
@@ -61,8 +67,6 @@ class State:
         url = self.db_option or os.environ.get("SLA_DATABASE_URL")
         if url:
             return url if "://" in url else f"sqlite:///{os.path.abspath(os.path.expanduser(url))}"
-        from sla_cli.config import default_data_dir
-
         return f"sqlite:///{default_data_dir() / 'ledger.db'}"
 
     def ledger(self, create: bool = False) -> Ledger:
@@ -88,8 +92,6 @@ class State:
     def now(self) -> datetime:
         """The current moment, fixed for the run; ``SLA_NOW`` (ISO 8601) pins it."""
         if self._now is None:
-            from sla_cli.timeparse import now_from_env
-
             self._now = now_from_env(self.settings().timezone)
         return self._now
 
@@ -142,7 +144,7 @@ def letterhead(settings: Settings) -> Letterhead:
 def business_calendar(settings: Settings) -> BusinessCalendar:
     from sla_cli.domain.calendar import BusinessCalendar
 
-    return BusinessCalendar(settings.schedule())
+    return BusinessCalendar(settings.schedule)
 
 
 def clocks(st: State) -> Clocks:

@@ -20,7 +20,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing config.")] = False,
 ) -> None:
     """Write the config (the offer's tariffs, schedule, example prices) and create the ledger."""
-    from sla_cli.config import config_path, default_document, load_settings, write_config
+    from sla_cli.config import config_path, default_document, write_config
     from sla_cli.errors import ConfigError
     from sla_cli.render import lines
 
@@ -30,7 +30,7 @@ def init(
         raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
     ledger = st.ledger(create=True)  # first: a ledger that cannot be opened writes no config
     write_config(path, default_document(), force=True)
-    st._settings = load_settings(path, required=True)
+    st.reload_settings()
     lines(f"config written to {path} (prices in it are examples: set your own)")
     lines(f"ledger ready at {ledger.display_url}")
 

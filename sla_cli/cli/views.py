@@ -154,8 +154,8 @@ def tariffs_view(settings: Settings, fmt: str) -> None:
         header += ["reaction_minutes", "start_minutes", "max_hour_discount_percent", "burns"]
         csv_out(header, ([r[k] for k in header] for r in records))
         return
-    start = settings.day_start.strftime("%H:%M")
-    end = settings.day_end.strftime("%H:%M")
+    start = settings.schedule.day_start.strftime("%H:%M")
+    end = settings.schedule.day_end.strftime("%H:%M")
     rows = []
     for v in catalog.variants:
         discounts = ", ".join(

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["BusinessCalendar", "PeriodSummary", "Schedule"]
+from sla_cli.errors import ConfigError, InputError
+
+__all__ = ["BusinessCalendar", "PeriodSummary", "Schedule", "ScheduleError"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -26,6 +28,15 @@ _ONE_HOUR = timedelta(hours=1)
 _MIN_YEAR = 2
 _MAX_YEAR = 9998
 _BARREN_YEARS_LIMIT = 20
+
+
+class ScheduleError(ConfigError):
+    """A schedule that contradicts itself; ``field`` names the offending ``Schedule`` field."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -45,17 +56,21 @@ class Schedule:
         for name in ("weekdays", "extra_holidays", "extra_workdays"):
             object.__setattr__(self, name, frozenset(getattr(self, name)))
         if self.day_start.tzinfo is not None or self.day_end.tzinfo is not None:
-            raise ValueError("day_start and day_end must be naive wall-clock times")
+            raise ScheduleError("day_start", "day_start and day_end are wall-clock times")
         if self.day_end <= self.day_start:
-            raise ValueError("day_end must be later than day_start")
+            raise ScheduleError("day_end", "the working day must end after it starts")
         if self.shorten_preholiday and _span(self.day_start, self.day_end) <= _ONE_HOUR:
-            raise ValueError("shorten_preholiday needs a working day longer than one hour")
+            hours = f"{self.day_start:%H:%M}–{self.day_end:%H:%M}"
+            raise ScheduleError(
+                "shorten_preholiday", f"needs a working day longer than one hour, not {hours}"
+            )
         if any(not 0 <= w <= 6 for w in self.weekdays):
-            raise ValueError("weekdays must be integers 0 (Monday) to 6 (Sunday)")
+            raise ScheduleError("weekdays", "weekdays are 0 (Monday) to 6 (Sunday)")
         both = self.extra_holidays & self.extra_workdays
         if both:
             listed = ", ".join(d.isoformat() for d in sorted(both))
-            raise ValueError(f"dates both in extra_holidays and extra_workdays: {listed}")
+            verb = "is" if len(both) == 1 else "are"
+            raise ScheduleError("extra_workdays", f"{listed} {verb} also in extra_holidays")
 
 
 def _span(a: time, b: time) -> timedelta:
@@ -97,8 +112,8 @@ class BusinessCalendar:
     def __init__(self, schedule: Schedule = Schedule()) -> None:
         try:
             self.tz = ZoneInfo(schedule.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {schedule.timezone!r}") from exc
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ScheduleError("timezone", f"unknown time zone {schedule.timezone!r}") from None
         self.schedule = schedule
         self._holidays: dict[int, frozenset[date]] = {}
         self._weekend_workdays: dict[int, frozenset[date]] = {}
@@ -114,8 +129,9 @@ class BusinessCalendar:
 
         try:
             data = holidays.country_holidays(self.schedule.country, years=year)
-        except NotImplementedError as exc:
-            raise ValueError(f"unknown holiday country {self.schedule.country!r}") from exc
+        except NotImplementedError:
+            country = self.schedule.country
+            raise ScheduleError("country", f"no production calendar for {country!r}") from None
         self._holidays[year] = frozenset(d for d in data if d.year == year)
         weekend = getattr(data, "weekend_workdays", ())
         self._weekend_workdays[year] = frozenset(d for d in weekend if d.year == year)
@@ -168,7 +184,7 @@ class BusinessCalendar:
     # -- instants ------------------------------------------------------------------------
 
     def to_local(self, t: datetime) -> datetime:
-        """``t`` as a stdlib aware datetime in ``tz``; naive datetimes raise ValueError."""
+        """``t`` as an aware datetime in ``tz``; a naive datetime is an ``InputError``."""
         return self._from_us(_to_us(t))
 
     def _from_us(self, us: int) -> datetime:
@@ -201,7 +217,7 @@ class BusinessCalendar:
 
     def _cover_years(self, lo_year: int, hi_year: int) -> None:
         if lo_year < _MIN_YEAR or hi_year > _MAX_YEAR:
-            raise ValueError("date outside the supported range of years")
+            raise InputError(f"dates are supported in years {_MIN_YEAR}–{_MAX_YEAR}")
         idx = _Index(lo_year, hi_year, self._year_start_us(lo_year))
         idx.hi_us = self._year_start_us(hi_year + 1)
         acc = 0
@@ -237,7 +253,7 @@ class BusinessCalendar:
         if self._index.total == before:
             self._barren_years += extra
             if self._barren_years >= _BARREN_YEARS_LIMIT:
-                raise ValueError("the schedule has no working time ahead")
+                raise ConfigError("the schedule has no working time ahead")
         else:
             self._barren_years = 0
         return self._index
@@ -270,7 +286,7 @@ class BusinessCalendar:
         ``next_business_moment(t)``.
         """
         if minutes < 0:
-            raise ValueError("minutes must not be negative")
+            raise InputError(f"business minutes to add must not be negative, got {minutes}")
         us = _to_us(start)
         idx = self._cover(us)
         i = bisect_right(idx.ends, us)
@@ -304,7 +320,7 @@ class BusinessCalendar:
             first, stop, label = date(year, 1, 1), date(year + 1, 1, 1), f"{year:04d}"
         else:
             if not 1 <= month <= 12:
-                raise ValueError("month must be 1..12")
+                raise InputError(f"there is no month {month} in {year}")
             first = date(year, month, 1)
             stop = date(year + month // 12, month % 12 + 1, 1)
             label = f"{year:04d}-{month:02d}"
@@ -334,15 +350,7 @@ class BusinessCalendar:
 
 
 def _to_us(t: datetime) -> int:
-    """Epoch microseconds of an aware datetime (stdlib or a subclass such as pendulum's)."""
-    if type(t) is not datetime:
-        offset = t.utcoffset() if isinstance(t, datetime) else None
-        if offset is None:
-            raise ValueError(f"an aware datetime is required, got {t!r}")
-        t = datetime(
-            t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, timezone(offset)
-        )
-    try:
-        return (t - _EPOCH) // _US
-    except TypeError:
-        raise ValueError(f"an aware datetime is required, got {t!r}") from None
+    """Epoch microseconds of an aware datetime."""
+    if t.utcoffset() is None:
+        raise InputError(f"a time with a time zone is required, got {t.isoformat()}")
+    return (t - _EPOCH) // _US

@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.errors import InputError
 
 __all__ = ["Clock", "ClockStatus", "evaluate"]
 
@@ -54,9 +55,9 @@ def evaluate(
     ``at_risk_percent`` % of the target used; otherwise ``running``.
     """
     if target_minutes < 0:
-        raise ValueError("target_minutes must not be negative")
+        raise InputError(f"a clock's target must not be negative, got {target_minutes}")
     if not 0 <= at_risk_percent <= 100:
-        raise ValueError("at_risk_percent must be between 0 and 100")
+        raise InputError(f"at_risk_percent must be between 0 and 100, got {at_risk_percent}")
     started = calendar.to_local(opened_at)
     due = calendar.add(started, target_minutes)
     stopped = calendar.to_local(stopped_at) if stopped_at is not None else None

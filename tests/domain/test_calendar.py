@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sla_cli.domain.calendar import BusinessCalendar, PeriodSummary, Schedule
+from sla_cli.domain.calendar import BusinessCalendar, PeriodSummary, Schedule, ScheduleError
+from sla_cli.errors import ConfigError, InputError
 
 MSK = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -173,24 +173,25 @@ def test_between() -> None:
     assert RU.between(msk(2025, 1, 1), msk(2026, 1, 1)) == 148200
 
 
-def test_accepts_pendulum_and_other_offsets_and_returns_stdlib() -> None:
-    opened = pendulum.datetime(2025, 3, 14, 15, 30, tz="UTC")  # 18:30 Moscow
+def test_accepts_other_offsets_and_returns_the_calendar_zone() -> None:
+    opened = datetime(2025, 3, 14, 15, 30, tzinfo=UTC)  # 18:30 Moscow
     due = RU.add(opened, 120)
-    assert type(due) is datetime
+    assert type(due) is datetime and due.tzinfo == MSK
     assert due == msk(2025, 3, 17, 10, 30)
-    assert RU.add(datetime(2025, 3, 14, 15, 30, tzinfo=UTC), 120) == due
-    assert RU.between(opened, pendulum.instance(due)) == 120
+    fixed = datetime(2025, 3, 14, 16, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert RU.add(fixed, 120) == due
+    assert RU.between(opened, due.astimezone(BERLIN)) == 120
 
 
 def test_naive_datetimes_are_rejected() -> None:
     naive = datetime(2025, 3, 12, 10, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="time zone"):
         RU.add(naive, 10)
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         RU.between(naive, msk(2025, 3, 12, 11))
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         RU.is_business_moment(naive)
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         RU.add(msk(2025, 3, 12, 10), -1)
 
 
@@ -229,14 +230,20 @@ def test_extra_workdays_from_config() -> None:
 
 def test_schedule_validation() -> None:
     both = frozenset({date(2025, 3, 14)})
-    with pytest.raises(ValueError, match="both"):
+    with pytest.raises(ScheduleError, match="2025-03-14 is also in extra_holidays") as e:
         Schedule(extra_holidays=both, extra_workdays=both)
-    with pytest.raises(ValueError):
+    assert e.value.field == "extra_workdays"
+    with pytest.raises(ScheduleError) as e:
         Schedule(day_start=time(19), day_end=time(9))
-    with pytest.raises(ValueError):
+    assert e.value.field == "day_end"
+    with pytest.raises(ScheduleError, match="longer than one hour") as e:
+        Schedule(day_start=time(9), day_end=time(10), shorten_preholiday=True)
+    assert e.value.field == "shorten_preholiday"
+    with pytest.raises(ScheduleError):
         Schedule(weekdays=frozenset({7}))
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError, match="Mars/Olympus"):
         BusinessCalendar(Schedule(timezone="Mars/Olympus"))
+    assert Schedule(day_start=time(9), day_end=time(10, 1), shorten_preholiday=True)
 
 
 def test_custom_hours() -> None:
@@ -310,7 +317,7 @@ def test_month_summary_january_2026() -> None:
 
 def test_month_summary_december_and_bad_month() -> None:
     assert RU.summary(2024, 12).working_weekend_days == (date(2024, 12, 28),)
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         RU.summary(2025, 13)
 
 

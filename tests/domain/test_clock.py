@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock, ClockStatus, evaluate
+from sla_cli.errors import InputError
 
 MSK = ZoneInfo("Europe/Moscow")
 RU = BusinessCalendar()
@@ -122,11 +123,11 @@ def test_datetimes_are_returned_in_calendar_zone() -> None:
 
 
 def test_invalid_arguments() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         evaluate(RU, OPENED, -1, None, OPENED)
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         evaluate(RU, OPENED, 60, None, OPENED, at_risk_percent=101)
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         evaluate(RU, datetime(2025, 3, 12, 10, 0), 60, None, OPENED)
 
 

@@ -1,0 +1,111 @@
+"""The built-in config: every number of the offer, and the header `sla init` writes above it.
+
+A changed offer is a config edit, not a release; these are the values a missing key takes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+APP_NAME = "sla"
+
+HEADER = """\
+# sla configuration.
+#
+# The numbers of the offer «Варианты уровней соглашения SLA»: tiers, minimum terms, prepayment
+# discounts, SLA targets, hour-discount maxima and the custom-development cap.
+#
+# PRICES ARE EXAMPLES. The offer publishes no prices: `hour_rate` and every tier `price` below are
+# placeholders to replace with your own before quoting anyone.
+#
+# Prepayment thresholds are read literally: «более 6 месяцев» is 7 months or more (min_months = 7),
+# «более 12» is 13 or more, «3 месяца и более» is 3 or more.
+#
+# Money is written as a string ("3000.00") so that it stays exact.
+"""
+
+
+def _tier(key: str, name: str, name_en: str, hours: int | None, price: str) -> dict[str, Any]:
+    tier: dict[str, Any] = {"key": key, "name": name, "name_en": name_en}
+    if hours is not None:
+        tier["hours"] = hours
+    tier["price"] = price
+    return tier
+
+
+DEFAULTS: dict[str, Any] = {
+    "company": {
+        "name": "КИТ Консалтинг",
+        "timezone": "Europe/Moscow",
+        "currency": "RUB",
+    },
+    "billing": {
+        "prices_are_examples": True,
+        "hour_rate": "3000.00",
+        "increment_minutes": 1,
+        "refuse_overdraft": False,
+    },
+    "sla": {
+        "at_risk_percent": 75,
+    },
+    "schedule": {
+        "country": "RU",
+        "day_start": "09:00",
+        "day_end": "19:00",
+        "weekdays": [1, 2, 3, 4, 5],
+        "extra_holidays": [],
+        "extra_workdays": [],
+        "shorten_preholiday": False,
+    },
+    "variants": {
+        "1": {
+            "name": "Комплексное абонентское обслуживание",
+            "name_en": "Comprehensive subscription support",
+            "billing": "monthly",
+            "burns": True,
+            "min_months": 3,
+            "reaction_hours": 2,
+            "start_hours": 4,
+            "max_hour_discount_percent": 15,
+            "dev_cap_hours": 40,
+            "prepay_discounts": [
+                {"min_months": 7, "percent": 5},
+                {"min_months": 13, "percent": 10},
+            ],
+            "tiers": [
+                _tier("minimal", "Минимальный", "Minimal", 10, "28500.00"),
+                _tier("basic", "Базовый", "Basic", 15, "42000.00"),
+                _tier("optimal", "Оптимальный", "Optimal", 25, "67500.00"),
+                _tier("extended", "Расширенный", "Extended", 40, "102000.00"),
+            ],
+        },
+        "2": {
+            "name": "Безлимитное комплексное абонентское обслуживание",
+            "name_en": "Unlimited comprehensive subscription support",
+            "billing": "monthly",
+            "burns": False,
+            "min_months": 1,
+            "reaction_hours": 1,
+            "start_hours": 3,
+            "max_hour_discount_percent": 50,
+            "prepay_discounts": [{"min_months": 3, "percent": 10}],
+            "tiers": [_tier("standard", "Стандартный", "Standard", None, "250000.00")],
+        },
+        "3": {
+            "name": "Сопровождение и поддержка без «сгорания часов»",
+            "name_en": "Support without burning hours",
+            "billing": "package",
+            "burns": False,
+            "reaction_hours": 3,
+            "start_hours": 6,
+            "max_hour_discount_percent": 15,
+            "prepay_discounts": [],
+            "tiers": [
+                _tier("minimal", "Минимальный", "Minimal", 10, "29000.00"),
+                _tier("basic", "Базовый", "Basic", 15, "42750.00"),
+                _tier("optimal", "Оптимальный", "Optimal", 30, "81000.00"),
+                _tier("maximal", "Максимальный", "Maximal", 50, "127500.00"),
+            ],
+        },
+    },
+}
