@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -22,10 +22,13 @@ from sqlmodel import Session
 
 from sla_cli.errors import LedgerError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 __all__ = ["Ledger", "LedgerError", "open_ledger"]
 
 # The newest migration in store/migrations/versions; a test keeps the two equal.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_MIGRATION_LOCK = 0x5_1A_1ED6  # pg_advisory_xact_lock key for schema changes
 
@@ -146,7 +149,6 @@ def upgrade(ledger: Ledger) -> None:
     An existing SQLite ledger is first copied aside (with SQLite's backup API, WAL included).
     """
     from alembic import command
-    from alembic.config import Config
     from alembic.util import CommandError
 
     current = schema_version(ledger.engine)
@@ -154,19 +156,57 @@ def upgrade(ledger: Ledger) -> None:
     if current is not None and path is not None and path.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         backup_sqlite(path, path.with_name(f"{path.name}.{current}-{stamp}.bak"))
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with ledger.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-        cfg.attributes["connection"] = conn
+    with schema_change(ledger.engine) as conn:
         try:
-            command.upgrade(cfg, "head")
+            command.upgrade(alembic_config(conn), "head")
         except CommandError:
             raise LedgerError(
                 f"the ledger {ledger.display_url} has schema version {current!r}, "
                 "which this version of sla does not know; upgrade sla"
             ) from None
+
+
+def alembic_config(conn: Connection) -> Config:
+    """An Alembic config that runs the ledger's migrations on ``conn``."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+@contextmanager
+def schema_change(engine: Engine) -> Iterator[Connection]:
+    """One transaction for migrations, one process at a time.
+
+    SQLite changes a table's constraints by rebuilding it, and dropping the old copy of a table
+    others refer to would trip their foreign keys: they are off for the transaction (the pragma
+    is a no-op inside one, so it is set before it begins) and every reference is checked before
+    the commit instead.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.driver_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK}
+                    )
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise LedgerError(
+                            f"a schema change left {broken[0]} referring to a missing row "
+                            f"of {broken[2]}; nothing was changed"
+                        )
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def backup_sqlite(source: Path, target: Path) -> None:

@@ -239,10 +239,13 @@ def add_contract(
     contract = Contract(
         client_id=pk(client),
         variant=variant.number,
+        variant_name=variant.name,
+        variant_name_en=variant.name_en,
         billing=variant.billing,
         burns=variant.burns,
         tier_key=tier.key,
         tier_name=tier.name,
+        tier_name_en=tier.name_en,
         included_minutes=tier.minutes,
         price_kopecks=to_kopecks(tier.price),
         prepay_discount_bp=to_bp(

@@ -3,17 +3,64 @@ durations as whole minutes, moments in UTC."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from sla_cli.domain.kinds import Billing, EntryType, WorkKind
+
 __all__ = ["Client", "ClosedMonth", "Closing", "Contract", "Entry", "Incident", "SQLModel"]
 
-ENTRY_TYPES = ("work", "topup", "burn", "overage", "carry", "reversal")
+ENTRY_TYPES = tuple(t.value for t in EntryType)
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """A CHECK condition: ``column`` holds one of ``values``."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+# The CHECK constraints; migration 0002 creates them with the same names and conditions.
+CONTRACT_CHECKS = {
+    "ck_contracts_billing": one_of("billing", Billing),
+    "ck_contracts_end_after_start": '"end" IS NULL OR "end" > start',
+    "ck_contracts_prepaid_months": "prepaid_months >= 1",
+    "ck_contracts_discounts": (
+        "prepay_discount_bp BETWEEN 0 AND 10000 AND hour_discount_bp BETWEEN 0 AND 10000"
+    ),
+}
+ENTRY_CHECKS = {
+    "ck_entries_type": one_of("type", EntryType),
+    # a reversal counts toward what it reverses, never another reversal
+    "ck_entries_category": one_of("category", (t for t in EntryType if t != EntryType.REVERSAL)),
+    "ck_entries_kind": f"kind IS NULL OR {one_of('kind', WorkKind)}",
+    "ck_entries_category_of_type": "category = type OR type = 'reversal'",
+    "ck_entries_kind_only_on_work": "kind IS NULL OR category = 'work'",
+    "ck_entries_reversal_reverses": (
+        "(type = 'reversal' AND reverses IS NOT NULL) OR (type <> 'reversal' AND reverses IS NULL)"
+    ),
+    # hours logged and posted at close are positive, a package may hold none, a reversal negates
+    "ck_entries_minutes": (
+        "(type = 'reversal' AND minutes <= 0) OR (type = 'topup' AND minutes >= 0)"
+        " OR (type NOT IN ('reversal', 'topup') AND minutes > 0)"
+    ),
+}
+
+
+def checks(conditions: dict[str, str]) -> tuple[CheckConstraint, ...]:
+    return tuple(CheckConstraint(sql, name=name) for name, sql in conditions.items())
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -55,18 +102,24 @@ class Client(SQLModel, table=True):
 
 
 class Contract(SQLModel, table=True):
-    """A signed contract with a snapshot of its terms."""
+    """A signed contract with a snapshot of its terms (and of the names statements print)."""
 
     __tablename__ = "contracts"
-    __table_args__ = (Index("ix_contracts_client_start", "client_id", "start"),)
+    __table_args__ = (
+        Index("ix_contracts_client_start", "client_id", "start"),
+        *checks(CONTRACT_CHECKS),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="clients.id")
     variant: int
+    variant_name: str = Field(max_length=200)
+    variant_name_en: str = Field(max_length=200)
     billing: str = Field(max_length=16)
     burns: bool
     tier_key: str = Field(max_length=32)
     tier_name: str = Field(max_length=100)
+    tier_name_en: str = Field(max_length=100)
     included_minutes: int | None = None
     price_kopecks: int
     prepay_discount_bp: int
@@ -94,6 +147,7 @@ class Entry(SQLModel, table=True):
         Index("ix_entries_client_on", "client_id", "on"),
         Index("ix_entries_ticket", "ticket"),
         Index("ix_entries_by_id", "by", "id"),
+        *checks(ENTRY_CHECKS),
     )
 
     id: int | None = Field(default=None, primary_key=True)

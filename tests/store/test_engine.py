@@ -65,8 +65,9 @@ def _seed(url: str) -> tuple[int, int]:
         s.flush()
         assert client.id is not None
         contract = Contract(
-            client_id=client.id, variant=1, billing="monthly", burns=True, tier_key="basic",
-            tier_name="Базовый", included_minutes=900, price_kopecks=4200000,
+            client_id=client.id, variant=1, variant_name="Вариант 1", variant_name_en="Variant 1",
+            billing="monthly", burns=True, tier_key="basic", tier_name="Базовый",
+            tier_name_en="Basic", included_minutes=900, price_kopecks=4200000,
             prepay_discount_bp=0, hour_rate_kopecks=300000, hour_discount_bp=0,
             dev_cap_minutes=2400, reaction_minutes=120, start_minutes=240,
             start=date(2026, 10, 1), end=date(2027, 1, 1), months=3, prepaid_months=1,
