@@ -25,6 +25,9 @@ from sla_cli.errors import LedgerError, NoLedger
 if TYPE_CHECKING:
     from alembic.config import Config
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 __all__ = ["Ledger", "LedgerError", "open_ledger"]
 
 # The newest migration in store/migrations/versions; a test keeps the two equal.
