@@ -17,12 +17,10 @@ from sla_cli.errors import InputError
 __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
-    "month_label",
     "now_from_env",
     "parse_clock",
     "parse_date",
     "parse_moment",
-    "parse_month",
     "zone_exists",
 ]
 
@@ -95,16 +93,6 @@ def parse_date(text: str, today: date) -> date:
     return day
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    """``2026-10`` → ``(2026, 10)``."""
-    m = _MONTH.match(text.strip())
-    if not m or not 1 <= int(m[2]) <= 12:
-        raise InputError(f"cannot read the month {text!r}; write it like 2026-10")
-    if not MIN_YEAR <= int(m[1]) <= MAX_YEAR:
-        raise InputError(f"{text!r} is out of range: years {MIN_YEAR}–{MAX_YEAR}")
-    return int(m[1]), int(m[2])
-
-
 def parse_clock(text: str) -> tuple[int, int]:
     """``09:30`` → ``(9, 30)``."""
     m = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
@@ -120,7 +108,3 @@ def zone_exists(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
-
-
-def month_label(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"

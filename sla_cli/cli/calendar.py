@@ -22,8 +22,8 @@ def calendar(
     """Working days and hours, holidays and working Saturdays (default: this month)."""
     from sla_cli.cli.views import calendar_view
     from sla_cli.domain.calendar import BusinessCalendar
+    from sla_cli.domain.month import Month
     from sla_cli.errors import InputError
-    from sla_cli.timeparse import parse_month
 
     st = state(ctx)
     if year is not None and month is not None:
@@ -34,5 +34,5 @@ def calendar(
     if year is not None:
         calendar_view(cal, year, None, format.value)
         return
-    y, m = parse_month(month) if month else (st.today().year, st.today().month)
-    calendar_view(cal, y, m, format.value)
+    wanted = Month.parse(month) if month else Month.of(st.today())
+    calendar_view(cal, wanted.year, wanted.month, format.value)

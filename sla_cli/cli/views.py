@@ -271,8 +271,11 @@ def _calendar_csv(
 ) -> None:
     from datetime import timedelta
 
-    first = date(year, month or 1, 1)
-    stop = date(year + 1, 1, 1) if month is None else date(year + month // 12, month % 12 + 1, 1)
+    from sla_cli.domain.month import Month
+
+    first, stop = (
+        (date(year, 1, 1), date(year + 1, 1, 1)) if month is None else Month(year, month).bounds
+    )
     holidays = set(summary.holidays)
     weekend_work = set(summary.working_weekend_days)
     rows = []

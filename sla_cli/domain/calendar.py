@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sla_cli.domain.month import Month
 from sla_cli.errors import ConfigError, InputError
 
 __all__ = ["BusinessCalendar", "PeriodSummary", "Schedule", "ScheduleError"]
@@ -319,11 +320,8 @@ class BusinessCalendar:
         if month is None:
             first, stop, label = date(year, 1, 1), date(year + 1, 1, 1), f"{year:04d}"
         else:
-            if not 1 <= month <= 12:
-                raise InputError(f"there is no month {month} in {year}")
-            first = date(year, month, 1)
-            stop = date(year + month // 12, month % 12 + 1, 1)
-            label = f"{year:04d}-{month:02d}"
+            period = Month(year, month)
+            (first, stop), label = period.bounds, str(period)
         s = self.schedule
         days = 0
         worked = timedelta()
