@@ -43,9 +43,9 @@ def add(
     ] = None,
 ) -> None:
     """Sign a contract. A variant 3 contract buys its first package."""
-    from sla_cli.cli.views import last_day, money_text
     from sla_cli.domain.money import to_decimal
     from sla_cli.errors import InputError
+    from sla_cli.formatting import last_day, money_text, percent_text
     from sla_cli.render import lines
     from sla_cli.store.ledger import NewContract, add_contract, from_bp, from_kopecks
     from sla_cli.timeparse import parse_date
@@ -73,8 +73,8 @@ def add(
         f"contract {c.id}: {new.key.upper()} on variant {c.variant} «{c.tier_name}» "
         f"from {c.start.isoformat()} {term}; "
         f"fee {money_text(from_kopecks(c.price_kopecks))}, "
-        f"prepayment discount {from_bp(c.prepay_discount_bp)} %, "
-        f"hour discount {from_bp(c.hour_discount_bp)} %"
+        f"prepayment discount {percent_text(from_bp(c.prepay_discount_bp), zero='0 %')}, "
+        f"hour discount {percent_text(from_bp(c.hour_discount_bp), zero='0 %')}"
     )
 
 
@@ -125,7 +125,7 @@ def topup(
     ] = None,
 ) -> None:
     """Buy another package for a variant 3 contract."""
-    from sla_cli.domain.durations import hours_text
+    from sla_cli.formatting import hours_h
     from sla_cli.render import lines
     from sla_cli.store.ledger import topup as buy
     from sla_cli.timeparse import parse_date
@@ -135,6 +135,6 @@ def topup(
     with st.ledger().session() as s:
         entry, left = buy(s, st.settings(), key, tier, day, st.user(), st.now())
     lines(
-        f"entry {entry.id}: {key.upper()} bought {hours_text(entry.minutes)} h "
-        f"({entry.note}); balance {hours_text(left)} h"
+        f"entry {entry.id}: {key.upper()} bought {hours_h(entry.minutes)} "
+        f"({entry.note}); balance {hours_h(left)}"
     )

@@ -44,8 +44,9 @@ def log(
     """Log hours on a ticket (or `--undo` your last entry)."""
     from datetime import time
 
-    from sla_cli.domain.durations import format_duration, parse_duration
+    from sla_cli.domain.durations import parse_duration
     from sla_cli.errors import InputError
+    from sla_cli.formatting import format_duration, hours_h
     from sla_cli.render import lines, warning
     from sla_cli.timeparse import parse_clock, parse_date
 
@@ -79,7 +80,7 @@ def log(
         done = log_work(s, st.settings(), work, user, st.now())
     e = done.entry
     rounded = f" (rounded up from {format_duration(minutes)})" if e.minutes != minutes else ""
-    left = "" if done.balance is None else f"; balance {format_duration(done.balance)}"
+    left = "" if done.balance is None else f"; balance {hours_h(done.balance)}"
     lines(
         f"entry {e.id}: {format_duration(e.minutes)}{rounded} on {e.ticket} for "
         f"{done.client.key} ({e.kind}, {e.on.isoformat()}, by {e.by}){left}"
@@ -112,7 +113,7 @@ def void(
     note: Annotated[str | None, typer.Option("--note", help="Why.")] = None,
 ) -> None:
     """Reverse any entry once, with a reversing entry (nothing is ever deleted)."""
-    from sla_cli.domain.durations import format_duration
+    from sla_cli.formatting import format_duration
     from sla_cli.render import lines
     from sla_cli.store.ledger import void as reverse
 

@@ -89,7 +89,7 @@ def rollover(
         fields = ("month", "client", "burned_minutes", "overage_minutes", "carried_minutes")
         records_csv(result.closed, fields)
         return
-    from sla_cli.domain.durations import hours_text
+    from sla_cli.formatting import hours_text
 
     verb = "would close" if dry_run else "closed"
     by_month: dict[str, list[str]] = {}

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from sla_cli.formatting import (
+    hours_text,
+    last_day,
+    local_iso,
+    money_short,
+    money_str,
+    money_text,
+    percent_number,
+    percent_text,
+    short_time,
+)
 from sla_cli.render import Cell, Column, csv_out, json_out, records_csv, table
 
 if TYPE_CHECKING:
@@ -21,34 +31,11 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-def last_day(end: date | None) -> str | None:
-    """A contract's exclusive ``end`` as the last day it covers, the way people read a term."""
-    return None if end is None else date.fromordinal(end.toordinal() - 1).isoformat()
-
-
-def money_text(amount: Decimal | None) -> str:
-    """``28500`` → ``28 500.00``; None is a dash."""
-    if amount is None:
-        return "—"
-    return f"{amount:,.2f}".replace(",", "\u00a0")
-
-
-def money_short(amount: Decimal) -> str:
-    """``250000.00`` → ``250 000``: whole roubles without kopecks, for narrow tables."""
-    return money_text(amount).removesuffix(".00")
-
-
-def percent_text(value: Decimal) -> str:
-    return f"{value.normalize():f} %" if value else "—"
-
-
 def hours_label(hours: int | None) -> str:
     return "unlimited" if hours is None else f"{hours} h"
 
 
 def quote_record(q: Quote) -> dict[str, Any]:
-    from sla_cli.domain.money import money_str, percent_number
-
     return {
         "variant": q.variant.number,
         "months": q.months,
@@ -121,8 +108,6 @@ def quote_view(q: Quote, fmt: str) -> None:
 
 
 def tariffs_view(settings: Settings, fmt: str) -> None:
-    from sla_cli.domain.money import percent_number
-
     catalog = settings.catalog
     records: list[dict[str, Any]] = []
     for v in catalog.variants:
@@ -196,15 +181,6 @@ def tariffs_view(settings: Settings, fmt: str) -> None:
     )
 
 
-def local_iso(moment: datetime | None, tz: str) -> str | None:
-    """ISO 8601 with the offset of ``tz``."""
-    if moment is None:
-        return None
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo(tz)).isoformat()
-
-
 ENTRY_FIELDS = (
     "id", "client", "ticket", "on", "minutes", "type", "kind", "by", "note", "reverses",
     "created_at",
@@ -212,8 +188,6 @@ ENTRY_FIELDS = (
 
 
 def entries_view(records: list[dict[str, Any]], fmt: str, tz: str) -> None:
-    from sla_cli.domain.durations import hours_text
-
     for r in records:
         r["created_at"] = local_iso(r["created_at"], tz)
     if fmt == "json":
@@ -256,8 +230,6 @@ def entry_type(r: dict[str, Any]) -> str:
 
 
 def contracts_view(rows: list[tuple[Contract, Client, int | None]], fmt: str) -> None:
-    from sla_cli.domain.durations import hours_text
-    from sla_cli.domain.money import money_str, percent_number
     from sla_cli.store.ledger import from_bp, from_kopecks
 
     records: list[dict[str, Any]] = [
@@ -318,21 +290,8 @@ def contracts_view(rows: list[tuple[Contract, Client, int | None]], fmt: str) ->
     )
 
 
-def short_time(moment: datetime | None, tz: str) -> str:
-    """``2026-01-12 10:30+03:00``: a time a person reads, with its offset."""
-    if moment is None:
-        return "—"
-    from zoneinfo import ZoneInfo
-
-    local = moment.astimezone(ZoneInfo(tz))
-    offset = local.strftime("%z")
-    return local.strftime("%Y-%m-%d %H:%M") + f"{offset[:3]}:{offset[3:]}"
-
-
 def clock_line(clock: Clock, tz: str) -> str:
     """``reaction due 2026-01-12 10:30+03:00, met``."""
-    from sla_cli.domain.durations import hours_text
-
     text = f"{clock.name} due {short_time(clock.due, tz)}, {clock.status}"
     if clock.status == "breached" and clock.overdue_minutes:
         text += f" by {hours_text(clock.overdue_minutes)}"
@@ -412,7 +371,6 @@ def time_cell(moment: datetime | None, tz: str) -> str:
 
 def clock_cell(c: Clock, tz: str) -> Cell:
     """Due time over the status (and time left or late), coloured by status."""
-    from sla_cli.domain.durations import hours_text
     from sla_cli.render import STATUS_STYLES
 
     status = str(c.status)
@@ -427,7 +385,6 @@ BREACH_FIELDS = ("ticket", "client", "clock", "due", "at", "overdue_minutes", "s
 
 
 def breaches_view(found: list[tuple[IncidentRow, Clock]], fmt: str, tz: str) -> None:
-    from sla_cli.domain.durations import hours_text
     from sla_cli.render import status_cell
 
     records = [
