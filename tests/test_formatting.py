@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -161,3 +163,12 @@ def test_no_moment() -> None:
 )
 def test_last_day_of_an_exclusive_end(end: date | None, last: str | None) -> None:
     assert last_day(end) == last
+
+
+def test_import_is_standard_library_only() -> None:
+    code = (
+        "import sys, sla_cli.formatting; "
+        "print(sorted(m for m in ('babel', 'rich', 'sqlalchemy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
