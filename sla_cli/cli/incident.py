@@ -52,6 +52,7 @@ def open_(
 ) -> None:
     """Open an incident: its reaction and start-of-work clocks start running."""
     from sla_cli.cli.views import clock_line
+    from sla_cli.formatting import short_time
     from sla_cli.render import lines
     from sla_cli.store.incidents import clocks, open_incident, row_of
 
@@ -66,7 +67,8 @@ def open_(
     shown = clocks(row, _calendar(st), st.now(), settings.at_risk_percent)
     lines(
         f"opened {inc.ticket} for {row.client.key} (variant {row.contract.variant}) at "
-        f"{moment.isoformat()}: " + "; ".join(clock_line(c, settings.timezone) for c in shown)
+        f"{short_time(moment, settings.timezone)}: "
+        + "; ".join(clock_line(c, settings.timezone) for c in shown)
     )
 
 
@@ -74,6 +76,7 @@ def _event(
     ctx: typer.Context, ticket: str, at: str | None, event: Event, client: str | None
 ) -> None:
     from sla_cli.cli.views import clock_line
+    from sla_cli.formatting import short_time
     from sla_cli.render import lines
     from sla_cli.store.incidents import PAST, clocks, record_event, row_of
 
@@ -86,7 +89,7 @@ def _event(
     reaction, start = clocks(row, _calendar(st), st.now(), settings.at_risk_percent)
     shown = {"ack": [reaction], "start": [start], "resolve": [reaction, start]}[event]
     lines(
-        f"{ticket} {PAST[event]} at {moment.isoformat()}: "
+        f"{ticket} {PAST[event]} at {short_time(moment, settings.timezone)}: "
         + "; ".join(clock_line(c, settings.timezone) for c in shown)
     )
 
