@@ -8,11 +8,10 @@ import typer
 
 from sla_cli.cli.ledger_views import contracts_view
 from sla_cli.cli.options import Format, FormatOption, state
-from sla_cli.cli.views import money_text
 from sla_cli.domain.contracts import NewContract
-from sla_cli.domain.durations import hours_text
 from sla_cli.domain.money import to_decimal
 from sla_cli.errors import InputError
+from sla_cli.formatting import hours_h, money_text, percent_text
 from sla_cli.render import lines
 from sla_cli.timeparse import parse_date
 
@@ -76,8 +75,8 @@ def add(
         f"contract {c.id}: {c.client.key} on variant {c.variant} «{c.tier_name}» "
         f"from {c.start.isoformat()} {term}; "
         f"fee {money_text(c.price)}, "
-        f"prepayment discount {c.prepay_discount} %, "
-        f"hour discount {c.hour_discount} %"
+        f"prepayment discount {percent_text(c.prepay_discount, zero='0 %')}, "
+        f"hour discount {percent_text(c.hour_discount, zero='0 %')}"
     )
 
 
@@ -131,6 +130,6 @@ def topup(
         bought = buy(s, st.settings().catalog, key, tier, day, st.user(), st.now())
     e = bought.entry
     lines(
-        f"entry {e.id}: {e.client_key} bought {hours_text(e.minutes)} h "
-        f"({e.note}); balance {hours_text(bought.balance)} h"
+        f"entry {e.id}: {e.client_key} bought {hours_h(e.minutes)} "
+        f"({e.note}); balance {hours_h(bought.balance)}"
     )

@@ -12,6 +12,7 @@ from sla_cli.cli.options import Format, FormatOption, State, clocks, month_optio
 from sla_cli.domain.incidents import Event
 from sla_cli.domain.month import Month
 from sla_cli.errors import CheckFailed
+from sla_cli.formatting import short_time
 from sla_cli.render import lines
 from sla_cli.timeparse import parse_moment
 
@@ -62,7 +63,8 @@ def open_(
     shown = clocks(st).of(inc)
     lines(
         f"opened {inc.ticket} for {inc.client.key} (variant {inc.contract.variant}) at "
-        f"{moment.isoformat()}: " + "; ".join(clock_line(c, settings.timezone) for c in shown)
+        f"{short_time(moment, settings.timezone)}: "
+        + "; ".join(clock_line(c, settings.timezone) for c in shown)
     )
 
 
@@ -79,7 +81,7 @@ def _event(
     reaction, start = clocks(st).of(inc)
     shown = {Event.ACK: [reaction], Event.START: [start], Event.RESOLVE: [reaction, start]}[event]
     lines(
-        f"{ticket} {event.past} at {moment.isoformat()}: "
+        f"{ticket} {event.past} at {short_time(moment, settings.timezone)}: "
         + "; ".join(clock_line(c, settings.timezone) for c in shown)
     )
 

@@ -9,10 +9,11 @@ import typer
 
 from sla_cli.cli.ledger_views import entries_view
 from sla_cli.cli.options import Format, FormatOption, State, month_option, state, work_policy
-from sla_cli.domain.durations import format_duration, parse_duration
+from sla_cli.domain.durations import parse_duration
 from sla_cli.domain.kinds import WorkKind
 from sla_cli.domain.work import WorkLog
 from sla_cli.errors import InputError
+from sla_cli.formatting import format_duration, hours_h
 from sla_cli.render import lines, warning
 from sla_cli.timeparse import parse_clock, parse_date
 
@@ -93,7 +94,7 @@ def _logged(work: WorkLog, done: Logged) -> None:
     e = done.entry
     typed = work.minutes
     rounded = f" (rounded up from {format_duration(typed)})" if e.minutes != typed else ""
-    left = "" if done.balance is None else f"; balance {format_duration(done.balance)}"
+    left = "" if done.balance is None else f"; balance {hours_h(done.balance)}"
     lines(
         f"entry {e.id}: {format_duration(e.minutes)}{rounded} on {e.ticket} for "
         f"{e.client_key} ({e.kind}, {e.on.isoformat()}, by {e.by}){left}"

@@ -16,7 +16,8 @@ from sla_cli.cli.records import (
     incident_record,
     zone_of,
 )
-from sla_cli.cli.views import money_short, plural, short_time
+from sla_cli.cli.views import plural
+from sla_cli.formatting import hours_text, money_short, short_time
 from sla_cli.render import Cell, Column, json_out, records_csv, table
 
 if TYPE_CHECKING:
@@ -38,8 +39,6 @@ def _machine(records: list[dict[str, object]], fmt: str, header: tuple[str, ...]
 
 
 def entries_view(found: list[EntryRecord], fmt: str, tz: str) -> None:
-    from sla_cli.domain.durations import hours_text
-
     if _machine([entry_record(e, tz) for e in found], fmt, ENTRY_FIELDS):
         return
     table(
@@ -76,8 +75,6 @@ def entry_type(e: EntryRecord) -> str:
 
 
 def contracts_view(lines: list[ContractLine], fmt: str) -> None:
-    from sla_cli.domain.durations import hours_text
-
     records = [contract_record(line.contract, line.balance) for line in lines]
     if _machine(records, fmt, CONTRACT_FIELDS):
         return
@@ -118,8 +115,6 @@ def contracts_view(lines: list[ContractLine], fmt: str) -> None:
 
 def clock_line(clock: Clock, tz: str) -> str:
     """``reaction due 2026-01-12 10:30+03:00, met``."""
-    from sla_cli.domain.durations import hours_text
-
     text = f"{clock.name} due {short_time(clock.due, tz)}, {clock.status}"
     if clock.status == "breached" and clock.overdue_minutes:
         text += f" by {hours_text(clock.overdue_minutes)}"
@@ -167,7 +162,6 @@ def time_cell(moment: datetime | None, tz: str) -> str:
 
 def clock_cell(c: Clock, tz: str) -> Cell:
     """Due time over the status (and time left or late), coloured by status."""
-    from sla_cli.domain.durations import hours_text
     from sla_cli.render import STATUS_STYLES
 
     status = str(c.status)
@@ -179,7 +173,6 @@ def clock_cell(c: Clock, tz: str) -> Cell:
 
 
 def breaches_view(found: list[tuple[IncidentRecord, Clock]], fmt: str, tz: str) -> None:
-    from sla_cli.domain.durations import hours_text
     from sla_cli.render import status_cell
 
     if _machine([breach_record(i, c, tz) for i, c in found], fmt, BREACH_FIELDS):

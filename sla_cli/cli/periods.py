@@ -18,9 +18,9 @@ from sla_cli.cli.options import (
     state,
 )
 from sla_cli.cli.records import ROLLOVER_FIELDS, rollover_record
-from sla_cli.domain.durations import hours_text
 from sla_cli.domain.month import Month
 from sla_cli.errors import InputError
+from sla_cli.formatting import hours_text
 from sla_cli.render import json_out, lines, records_csv, text_out
 
 

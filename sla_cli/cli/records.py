@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+
+from sla_cli.formatting import local_iso, money_str, percent_number
 
 if TYPE_CHECKING:
     from sla_cli.domain.clock import Clock
@@ -32,9 +33,7 @@ BREACH_FIELDS = ("ticket", "client", "clock", "due", "at", "overdue_minutes", "s
 ROLLOVER_FIELDS = ("month", "client", "burned_minutes", "overage_minutes", "carried_minutes")
 
 
-def iso(moment: datetime | None, tz: str) -> str | None:
-    """ISO 8601 with the offset of ``tz``."""
-    return None if moment is None else moment.astimezone(ZoneInfo(tz)).isoformat()
+iso = local_iso
 
 
 def entry_record(e: EntryRecord, tz: str) -> Record:
@@ -54,8 +53,6 @@ def entry_record(e: EntryRecord, tz: str) -> Record:
 
 
 def contract_record(c: ContractRecord, balance: int | None) -> Record:
-    from sla_cli.domain.money import money_str, percent_number
-
     last = c.last_day
     return {
         "id": c.id,

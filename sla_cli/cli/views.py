@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from sla_cli.formatting import (
+    money_short,
+    money_str,
+    money_text,
+    percent_number,
+    percent_text,
+)
 from sla_cli.render import Cell, Column, csv_out, json_out, table
 
 if TYPE_CHECKING:
@@ -18,34 +24,11 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-def last_day(end: date | None) -> str | None:
-    """A contract's exclusive ``end`` as the last day it covers, the way people read a term."""
-    return None if end is None else date.fromordinal(end.toordinal() - 1).isoformat()
-
-
-def money_text(amount: Decimal | None) -> str:
-    """``28500`` → ``28 500.00``; None is a dash."""
-    if amount is None:
-        return "—"
-    return f"{amount:,.2f}".replace(",", "\u00a0")
-
-
-def money_short(amount: Decimal) -> str:
-    """``250000.00`` → ``250 000``: whole roubles without kopecks, for narrow tables."""
-    return money_text(amount).removesuffix(".00")
-
-
-def percent_text(value: Decimal) -> str:
-    return f"{value.normalize():f} %" if value else "—"
-
-
 def hours_label(hours: int | None) -> str:
     return "unlimited" if hours is None else f"{hours} h"
 
 
 def quote_record(q: Quote) -> dict[str, Any]:
-    from sla_cli.domain.money import money_str, percent_number
-
     return {
         "variant": q.variant.number,
         "months": q.months,
@@ -118,8 +101,6 @@ def quote_view(q: Quote, fmt: str) -> None:
 
 
 def tariffs_view(settings: Settings, fmt: str) -> None:
-    from sla_cli.domain.money import percent_number
-
     catalog = settings.catalog
     records: list[dict[str, Any]] = []
     for v in catalog.variants:
@@ -191,17 +172,6 @@ def tariffs_view(settings: Settings, fmt: str) -> None:
         f"{money_short(catalog.hour_rate)} {catalog.currency}. "
         "Prices are examples from the config.",
     )
-
-
-def short_time(moment: datetime | None, tz: str) -> str:
-    """``2026-01-12 10:30+03:00``: a time a person reads, with its offset."""
-    if moment is None:
-        return "—"
-    from zoneinfo import ZoneInfo
-
-    local = moment.astimezone(ZoneInfo(tz))
-    offset = local.strftime("%z")
-    return local.strftime("%Y-%m-%d %H:%M") + f"{offset[:3]}:{offset[3:]}"
 
 
 MONTH_NAMES = (

@@ -26,7 +26,7 @@ def listing(sla: Sla, *args: str, env: dict[str, str] = JAN12_11) -> list[dict[s
 def test_new_year_break_deadlines(ledger_sla: Sla) -> None:
     contract(ledger_sla)
     r = ledger_sla.ok("incident", "open", "ACME-1", "--at", "2025-12-30 18:30", env=JAN12_11)
-    assert "reaction due 2026-01-12 10:30+03:00" in r.stdout
+    assert "at 2025-12-30 18:30+03:00: reaction due 2026-01-12 10:30+03:00" in r.stdout
     (i,) = listing(ledger_sla)
     assert i["reaction_due"] == "2026-01-12T10:30:00+03:00"
     assert i["start_due"] == "2026-01-12T12:30:00+03:00"
@@ -38,7 +38,8 @@ def test_new_year_break_deadlines(ledger_sla: Sla) -> None:
 def test_ack_and_logged_hours_stop_the_clocks(ledger_sla: Sla) -> None:
     contract(ledger_sla)
     ledger_sla.ok("incident", "open", "ACME-2", "--at", "2026-01-12 09:00", env=JAN12_11)
-    ledger_sla.ok("incident", "ack", "ACME-2", "--at", "2026-01-12 10:30", env=JAN12_11)
+    ack = ledger_sla.ok("incident", "ack", "ACME-2", "--at", "2026-01-12 10:30", env=JAN12_11)
+    assert ack.stdout.startswith("ACME-2 acknowledged at 2026-01-12 10:30+03:00: reaction due")
     ledger_sla.ok("log", "30m", "ACME-2", "--on", "2026-01-12", "--from", "10:45", env=JAN12_11)
     (i,) = listing(ledger_sla)
     assert i["reacted_at"] == "2026-01-12T10:30:00+03:00"

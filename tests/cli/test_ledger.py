@@ -167,11 +167,13 @@ def test_package_contract_buys_a_package_and_warns_on_overdraft(ledger_sla: Sla)
         "--start", "2026-11-01", env=NOV,
     )  # fmt: skip
     r = ledger_sla.ok("log", "9h", "GAMMA-1", env=NOV)
-    assert "balance 1h" in r.stdout and r.stderr == ""
+    assert r.stdout.rstrip().endswith("; balance 1:00 h") and r.stderr == ""
     over = ledger_sla.ok("log", "2h", "GAMMA-1", env=NOV)
+    assert "balance -1:00 h" in over.stdout
     assert "overdrawn by 1h" in over.stderr
     top = ledger_sla.ok("contract", "topup", "GAMMA", "--tier", "basic", env=NOV)
-    assert "balance 14:00" in top.stdout
+    assert "bought 15:00 h" in top.stdout
+    assert top.stdout.rstrip().endswith("; balance 14:00 h")  # read as after `log`
     (c,) = ledger_sla.ok("contract", "list", "--format", "json", env=NOV).json()
     assert c["balance_minutes"] == 14 * 60
     types = [e["type"] for e in entries(ledger_sla)]

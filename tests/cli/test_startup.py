@@ -56,3 +56,24 @@ def test_commands_off_the_ledger_do_not_import_the_database_stack(
 def test_json_output_does_not_import_rich_tables(tmp_path: Path) -> None:
     modules = imported_modules(["quote", "-v", "1", "-f", "json"], tmp_path)
     assert "rich.table" not in modules
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["quote", "--variant", "1", "--months", "12"],
+        ["tariffs"],
+        ["calendar", "--year", "2025"],
+        ["calendar", "--month", "2025-03"],
+    ],
+)
+def test_commands_off_the_ledger_do_not_import_documents_or_babel(
+    args: list[str], tmp_path: Path
+) -> None:
+    modules = imported_modules(args, tmp_path)
+    assert "sla_cli.cli.app" in modules
+    heavy = sorted(
+        m for m in modules if m.startswith("sla_cli.documents") or m.split(".")[0] == "babel"
+    )
+    assert heavy == []

@@ -30,7 +30,7 @@ from sla_cli.domain.statement import MonthReport, Statement
 from sla_cli.errors import InputError
 from tests.report_fixture import sample_report
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parent.parent / "golden"
 NBSP = "\u00a0"
 
 

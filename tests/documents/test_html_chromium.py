@@ -17,7 +17,7 @@ from sla_cli.documents import render_document
 from tests.conftest import Sla
 from tests.report_fixture import sample_report
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 WINDOW = "1240,1754"  # A4 proportions (210 × 297 mm at 150 dpi)
 
 

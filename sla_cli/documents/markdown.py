@@ -1,0 +1,89 @@
+"""A month report as Markdown: one section a client, its figures and its incidents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
+from sla_cli.documents.labels import Formatter
+from sla_cli.domain.statement import MonthReport, Statement
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
+_INCIDENT_KEYS = (
+    "ticket", "title", "opened", "reaction_due", "reaction_at", "reaction_status",
+    "start_due", "start_at", "start_status", "resolved",
+)  # fmt: skip
+
+
+def _md(text: str) -> str:
+    """Text as Markdown shows it literally, on one line (safe inside a table cell)."""
+    return " ".join(text.translate(_MD_SPECIAL).splitlines())
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
+    """A table of cells already in Markdown."""
+    marks = {"l": "---", "r": "---:"}
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return out
+
+
+def _md_figure(row: Row) -> list[str]:
+    label, value = _md(row.label), _md(row.value)
+    if row.strong:
+        return [f"**{label}**", f"**{value}**"]
+    return [f"— {label}" if row.sub else label, value]
+
+
+def _incidents(st: Statement, fmt: Formatter) -> list[str]:
+    out = [f"### {_md(fmt('incidents'))}", ""]
+    if not st.incidents:
+        return [*out, _md(fmt("no_incidents")), ""]
+    incident_rows = [
+        [
+            _md(text)
+            for text in (
+                i.ticket,
+                i.title,
+                fmt.moment(i.opened_at),
+                fmt.moment(i.reaction.due),
+                fmt.moment(i.reaction.stopped),
+                fmt.clock_status(i, "reaction"),
+                fmt.moment(i.start.due),
+                fmt.moment(i.start.stopped),
+                fmt.clock_status(i, "start"),
+                fmt.moment(i.resolved_at),
+            )
+        ]
+        for i in st.incidents
+    ]
+    keys = _INCIDENT_KEYS
+    out += _md_table([_md(fmt(k)) for k in keys], incident_rows, "l" * len(keys))
+    return [*out, ""]
+
+
+def _statement(st: Statement, fmt: Formatter) -> list[str]:
+    out = [f"## {_md(client_text(st))}", ""]
+    rows = [_md_figure(r) for r in figure_rows(st, fmt)]
+    out += _md_table([_md(fmt("item")), _md(fmt("value"))], rows, "lr")
+    out.append("")
+    note = dev_cap_note(st, fmt)
+    if note:
+        out += [f"> **{_md(note)}**", ""]
+    return out + _incidents(st, fmt)
+
+
+def markdown_document(report: MonthReport, fmt: Formatter) -> str:
+    out = [f"# {_md(document_title(report, fmt))}", ""]
+    if not report.closed:
+        out += [f"> **{_md(fmt('preview_badge'))}.** {_md(fmt('preview_note'))}", ""]
+    out += [
+        f"- {_md(fmt('provider'))}: {_md(report.company)}",
+        f"- {_md(fmt('generated'))}: {_md(fmt.moment(report.generated_at))}",
+        f"- {_md(fmt('timezone_note', tz=report.timezone))}",
+        "",
+    ]
+    for st in report.statements:
+        out += _statement(st, fmt)
+    return "\n".join(out).rstrip("\n") + "\n"

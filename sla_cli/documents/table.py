@@ -1,0 +1,123 @@
+"""The report in a terminal: a summary table, then each client's incidents with coloured clocks.
+
+Rich is reached through `sla_cli.render`, imported when the table is drawn.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sla_cli.documents.figures import client_text, dev_cap_note, document_title, tier_text
+from sla_cli.documents.labels import Formatter, formatter
+from sla_cli.domain.statement import MonthReport, Statement
+
+if TYPE_CHECKING:
+    from sla_cli.render import Cell
+
+_SUMMARY_KEYS = (
+    "client", "variant", "tier", "included", "used", "burned", "overage", "balance", "due",
+    "breaches",
+)  # fmt: skip
+_LEFT = {"client", "tier"}
+_WIDE = 110  # columns a terminal needs for the summary in one table
+
+
+def _status(text: str, cell: str | tuple[str, str]) -> tuple[str, str]:
+    """A status cell from `render.status_cell` with its text in the statement's language."""
+    return (text, cell[1] if isinstance(cell, tuple) else "")
+
+
+def _summary_row(st: Statement, f: Formatter) -> list[Cell]:
+    fig = st.figures
+    return [
+        st.client,
+        str(st.variant),
+        tier_text(st, f),
+        f.hours(fig.included_minutes),
+        f.hours(fig.used_minutes),
+        f.hours(fig.burned_minutes) if st.terms.burns else "—",
+        f.hours(fig.overage_minutes),
+        "—" if fig.closing_balance_minutes is None else f.hours(fig.closing_balance_minutes),
+        f.money(fig.amount_due),
+        (str(st.breaches), "bold red") if st.breaches else "0",
+    ]
+
+
+def _summary(report: MonthReport, f: Formatter) -> None:
+    """One table when the terminal is wide; else a small figure table per client."""
+    from sla_cli.render import Column, lines, table, width
+
+    rows = [_summary_row(st, f) for st in report.statements]
+    total = sum((st.figures.amount_due for st in report.statements), Decimal(0))
+    title = f"{document_title(report, f)} — {report.company}"
+    caption = f("total_due", amount=f.money(total))
+    keys = _SUMMARY_KEYS
+    if width() >= _WIDE:
+        table(
+            [Column(f(f"col_{k}"), "left" if k in _LEFT else "right", no_wrap=True) for k in keys],
+            rows,
+            title=title,
+            caption=caption,
+        )
+        return
+    lines(title)
+    for st, row in zip(report.statements, rows, strict=True):  # every figure whole
+        table(
+            [Column(f("col_client")), Column(st.client, "right", no_wrap=True)],
+            [[f(f"col_{k}"), cell] for k, cell in zip(keys[1:], row[1:], strict=True)],
+            title=f"{st.client_name} ({st.client})",
+        )
+    lines(caption)
+
+
+def _incident_rows(st: Statement, f: Formatter) -> list[list[Cell]]:
+    from sla_cli.render import status_cell
+
+    rows: list[list[Cell]] = []
+    for i in st.incidents:
+        rows.append([f"{i.ticket}\n{i.title}", f("opened"), "", f.moment(i.opened_at), ""])
+        for name, clock in (("reaction", i.reaction), ("start", i.start)):
+            rows.append(
+                [
+                    "",
+                    f"{f(name)} {f.hours(clock.target_minutes)}",
+                    f.moment(clock.due),
+                    f.moment(clock.stopped),
+                    _status(f.clock_status(i, name), status_cell(str(clock.status))),
+                ]
+            )
+        rows.append(["", f("resolved"), "", f.moment(i.resolved_at), ""])
+    return rows
+
+
+def _incidents(st: Statement, f: Formatter) -> None:
+    from sla_cli.render import Column, table
+
+    table(
+        [
+            Column(f("ticket")),
+            Column(f("col_event"), no_wrap=True),
+            Column(f("due")),
+            Column(f("stopped")),
+            Column(f("status"), no_wrap=True),
+        ],
+        _incident_rows(st, f),
+        title=f"{f('incidents')}: {client_text(st)}",
+    )
+
+
+def print_report_table(report: MonthReport, lang: str = "ru") -> None:
+    """The terminal view: a summary table, then each client's incidents with coloured clocks."""
+    from sla_cli.render import lines
+
+    f = formatter(report, lang)
+    if not report.closed:
+        lines(f"{f('preview_badge')}: {f('preview_note')}")
+    _summary(report, f)
+    for st in report.statements:
+        note = dev_cap_note(st, f)
+        if note:
+            lines(f"{st.client}: {note}")
+        if st.incidents:
+            _incidents(st, f)
