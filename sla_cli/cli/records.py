@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from sla_cli.domain.clock import Clock
     from sla_cli.domain.incidents import IncidentRecord
     from sla_cli.domain.records import ContractRecord, EntryRecord
+    from sla_cli.domain.tariffs import Catalog
     from sla_cli.ops.periods import Rollover
 
 Record = dict[str, Any]
@@ -30,6 +31,10 @@ INCIDENT_FIELDS = (
     "reaction_due", "start_due", "reaction_status", "start_status",
 )  # fmt: skip
 BREACH_FIELDS = ("ticket", "client", "clock", "due", "at", "overdue_minutes", "status")
+TARIFF_FIELDS = (
+    "variant", "tier", "tier_name", "hours", "price", "billing", "min_months",
+    "reaction_minutes", "start_minutes", "max_hour_discount_percent", "burns",
+)  # fmt: skip
 ROLLOVER_FIELDS = ("month", "client", "burned_minutes", "overage_minutes", "carried_minutes")
 
 
@@ -125,3 +130,29 @@ def rollover_record(result: Rollover) -> Record:
         ],
         "already_closed": [str(m) for m in result.already_closed],
     }
+
+
+def tariff_records(catalog: Catalog) -> list[Record]:
+    """Every tier of every variant, with its variant's terms; prices as money strings."""
+    return [
+        {
+            "variant": v.number,
+            "variant_name": v.name,
+            "tier": t.key,
+            "tier_name": t.name,
+            "hours": t.hours,
+            "price": money_str(t.price),
+            "billing": v.billing.value,
+            "min_months": v.min_months,
+            "prepay_discounts": [
+                {"min_months": d.min_months, "percent": percent_number(d.percent)}
+                for d in v.prepay_discounts
+            ],
+            "reaction_minutes": v.reaction_minutes,
+            "start_minutes": v.start_minutes,
+            "max_hour_discount_percent": percent_number(v.max_hour_discount),
+            "burns": v.burns,
+        }
+        for v in catalog.variants
+        for t in v.tiers
+    ]

@@ -101,40 +101,27 @@ def quote_view(q: Quote, fmt: str) -> None:
 
 
 def tariffs_view(settings: Settings, fmt: str) -> None:
+    from sla_cli.cli.records import TARIFF_FIELDS, tariff_records
+
     catalog = settings.catalog
-    records: list[dict[str, Any]] = []
-    for v in catalog.variants:
-        for t in v.tiers:
-            records.append(
-                {
-                    "variant": v.number,
-                    "variant_name": v.name,
-                    "tier": t.key,
-                    "tier_name": t.name,
-                    "hours": t.hours,
-                    "price": str(t.price),
-                    "billing": v.billing,
-                    "min_months": v.min_months,
-                    "prepay_discounts": [
-                        {"min_months": d.min_months, "percent": percent_number(d.percent)}
-                        for d in v.prepay_discounts
-                    ],
-                    "reaction_minutes": v.reaction_minutes,
-                    "start_minutes": v.start_minutes,
-                    "max_hour_discount_percent": percent_number(v.max_hour_discount),
-                    "burns": v.burns,
-                }
-            )
+    records = tariff_records(catalog)
     if fmt == "json":
         json_out(
-            {"currency": catalog.currency, "hour_rate": str(catalog.hour_rate), "tiers": records}
+            {
+                "currency": catalog.currency,
+                "hour_rate": money_str(catalog.hour_rate),
+                "tiers": records,
+            }
         )
         return
     if fmt == "csv":
-        header = ["variant", "tier", "tier_name", "hours", "price", "billing", "min_months"]
-        header += ["reaction_minutes", "start_minutes", "max_hour_discount_percent", "burns"]
-        csv_out(header, ([r[k] for k in header] for r in records))
+        csv_out(TARIFF_FIELDS, ([r[k] for k in TARIFF_FIELDS] for r in records))
         return
+    _tariffs_table(settings)
+
+
+def _tariffs_table(settings: Settings) -> None:
+    catalog = settings.catalog
     start = settings.schedule.day_start.strftime("%H:%M")
     end = settings.schedule.day_end.strftime("%H:%M")
     rows = []

@@ -114,7 +114,7 @@ def _sqlite_begin(conn: Any) -> None:
 def open_ledger(url: str, create: bool = False) -> Ledger:
     """The ledger at ``url``, upgraded to the current schema on first use.
 
-    A SQLite file that does not exist yet is created only when ``create`` says so (`sla init`,
+    A SQLite file that does not exist yet is created only when ``create`` says so (a new ledger,
     the default location): a mistyped path is an error, not a new empty ledger.
     """
     url = normalise_url(url)

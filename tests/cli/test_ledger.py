@@ -293,3 +293,20 @@ def test_a_monthly_contract_keeps_its_minimum_term(ledger_sla: Sla) -> None:
     ledger_sla.ok("contract", "end", "ACME", "--on", "2026-12-31", env=NOV)
     (c,) = ledger_sla.ok("contract", "list", "-f", "json", env=NOV).json()
     assert (c["end"], c["months"]) == ("2026-12-31", 3)
+
+
+def test_empty_listings_still_print_their_csv_header(ledger_sla: Sla) -> None:
+    for args, first in [
+        (("contract", "list"), "id,client,client_name,variant,tier,tier_name,start,end"),
+        (("entries",), "id,client,ticket,on,minutes,type,kind,by,note,reverses,created_at"),
+        (("incident", "list"), "ticket,client,variant,opened_at"),
+        (("breaches",), "ticket,client,clock,due,at,overdue_minutes,status"),
+    ]:
+        r = ledger_sla.ok(*args, "--format", "csv", env=NOV)
+        assert r.stdout.splitlines() == [r.stdout.splitlines()[0]], args
+        assert r.stdout.startswith(first), (args, r.stdout)
+
+
+def test_kind_is_a_choice_shown_in_help(sla: Sla) -> None:
+    r = sla.ok("log", "--help")
+    assert "support" in r.stdout and "dev" in r.stdout

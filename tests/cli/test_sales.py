@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
+from pathlib import Path
 
 from tests.conftest import Sla
 
@@ -124,3 +126,16 @@ def test_init_that_cannot_open_the_ledger_writes_no_config(sla: Sla) -> None:
     r = sla("init", env={"SLA_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     assert r.exit_code == 2 and "cannot open the ledger" in r.stderr
     assert not sla.config.exists()
+
+
+def test_tariff_prices_are_money_strings_however_the_config_writes_them(
+    sla: Sla, custom_config: Callable[[str], Path]
+) -> None:
+    path = custom_config(
+        '[billing]\nhour_rate = 3000\n[[variants.2.tiers]]\nkey = "standard"\nprice = 250000\n'
+    )
+    r = sla.ok("tariffs", "--format", "json", env={"SLA_CONFIG": str(path)})
+    data = r.json()
+    assert data["hour_rate"] == "3000.00"
+    assert {t["price"] for t in data["tiers"] if t["variant"] == 2} == {"250000.00"}
+    assert {t["billing"] for t in data["tiers"]} == {"monthly", "package"}
