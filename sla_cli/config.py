@@ -131,7 +131,7 @@ class _Table:
         value = self.data.get(key, default)
         try:
             result = to_decimal(value)
-        except ValueError:
+        except InputError:
             raise self.fail(key, f"expected a number, got {value!r}") from None
         if result < 0:
             raise self.fail(key, f"must not be negative, got {value!r}")

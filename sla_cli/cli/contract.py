@@ -55,7 +55,7 @@ def add(
     st = state(ctx)
     try:
         discount = to_decimal(hour_discount.rstrip("% "))
-    except ValueError:
+    except InputError:
         raise InputError(f"--hour-discount is a percentage, not {hour_discount!r}") from None
     new = NewContract(
         client_name=client,

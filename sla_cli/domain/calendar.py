@@ -151,7 +151,7 @@ class BusinessCalendar:
     def is_working_day(self, d: date) -> bool:
         """Whether ``d`` is a working day (production calendar plus config overrides)."""
         if isinstance(d, datetime):
-            raise TypeError("is_working_day expects a date, not a datetime")
+            raise InputError("is_working_day expects a date, not a datetime")
         s = self.schedule
         if d in s.extra_holidays:
             return False

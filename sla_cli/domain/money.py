@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from sla_cli.errors import InputError
+
 KOPECK = Decimal("0.01")
 HUNDRED = Decimal(100)
 
@@ -11,15 +13,15 @@ HUNDRED = Decimal(100)
 def to_decimal(value: object) -> Decimal:
     """The one way to make a money or percent value (floats go through their text)."""
     if isinstance(value, bool):
-        raise ValueError("a number is expected, not a boolean")
+        raise InputError("a number is expected, not a boolean")
     if isinstance(value, float):
         value = repr(value)
     try:
         result = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
     except InvalidOperation:
-        raise ValueError(f"not a number: {value!r}") from None
+        raise InputError(f"not a number: {value!r}") from None
     if not result.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
+        raise InputError(f"not a finite number: {value!r}")
     return result
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from sla_cli.domain.money import minutes_price, money_str, percent_number, round_money, to_decimal
+from sla_cli.errors import InputError
 
 
 @pytest.mark.parametrize(
@@ -19,7 +20,7 @@ def test_to_decimal(typed: object, value: Decimal) -> None:
 
 @pytest.mark.parametrize("typed", ["abc", "NaN", "Infinity", True, ""])
 def test_to_decimal_refuses(typed: object) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         to_decimal(typed)
 
 
