@@ -58,9 +58,10 @@ def build(path: Path, history: int) -> None:
             "INSERT INTO contracts (id, client_id, variant, billing, burns, tier_key, tier_name,"
             " included_minutes, price_kopecks, prepay_discount_bp, hour_rate_kopecks,"
             " hour_discount_bp, dev_cap_minutes, reaction_minutes, start_minutes, start, \"end\","
-            " months, prepaid_months, timezone, created_at, created_by) VALUES"
+            " months, prepaid_months, timezone, created_at, created_by, variant_name,"
+            " variant_name_en, tier_name_en) VALUES"
             " (?, ?, ?, ?, ?, 'basic', 'Базовый', 900, 4200000, 0, 300000, 0, ?, 120, 240,"
-            " '2018-01-01', ?, ?, 1, NULL, ?, 'bench')",
+            " '2018-01-01', ?, ?, 1, NULL, ?, 'bench', 'Вариант', 'Variant', 'Basic')",
             (
                 i, i, 3 if package else 1, "package" if package else "monthly", not package,
                 None if package else 2400, None if package else "2028-01-01",
