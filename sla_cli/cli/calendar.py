@@ -7,6 +7,10 @@ from typing import Annotated
 import typer
 
 from sla_cli.cli.options import Format, FormatOption, state
+from sla_cli.cli.views import calendar_view
+from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.domain.month import Month
+from sla_cli.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
@@ -20,11 +24,6 @@ def calendar(
     format: FormatOption = Format.table,
 ) -> None:
     """Working days and hours, holidays and working Saturdays (default: this month)."""
-    from sla_cli.cli.views import calendar_view
-    from sla_cli.domain.calendar import BusinessCalendar
-    from sla_cli.domain.month import Month
-    from sla_cli.errors import InputError
-
     st = state(ctx)
     if year is not None and month is not None:
         raise InputError("give --year or --month, not both")

@@ -18,7 +18,7 @@ from sla_cli.cli.records import (
 )
 from sla_cli.cli.views import plural
 from sla_cli.formatting import hours_text, money_short, short_time
-from sla_cli.render import Cell, Column, json_out, records_csv, table
+from sla_cli.render import STATUS_STYLES, Cell, Column, json_out, records_csv, status_cell, table
 
 if TYPE_CHECKING:
     from sla_cli.domain.clock import Clock
@@ -162,8 +162,6 @@ def time_cell(moment: datetime | None, tz: str) -> str:
 
 def clock_cell(c: Clock, tz: str) -> Cell:
     """Due time over the status (and time left or late), coloured by status."""
-    from sla_cli.render import STATUS_STYLES
-
     status = str(c.status)
     if c.status == "breached" and c.overdue_minutes:
         status += f" +{hours_text(c.overdue_minutes)}"
@@ -173,8 +171,6 @@ def clock_cell(c: Clock, tz: str) -> Cell:
 
 
 def breaches_view(found: list[tuple[IncidentRecord, Clock]], fmt: str, tz: str) -> None:
-    from sla_cli.render import status_cell
-
     if _machine([breach_record(i, c, tz) for i, c in found], fmt, BREACH_FIELDS):
         return
     table(

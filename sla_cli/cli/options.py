@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sla_cli.config import Settings, config_path, default_data_dir, load_settings
+from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.domain.month import Month
+from sla_cli.domain.statement import Letterhead
+from sla_cli.domain.work import WorkPolicy
 from sla_cli.timeparse import now_from_env
 
 if TYPE_CHECKING:
-    from sla_cli.domain.calendar import BusinessCalendar
-    from sla_cli.domain.month import Month
-    from sla_cli.domain.statement import Letterhead
-    from sla_cli.domain.work import WorkPolicy
     from sla_cli.ops.incidents import Clocks
     from sla_cli.store.engine import Ledger
 
@@ -125,14 +125,10 @@ def state(ctx: typer.Context) -> State:
 
 
 def work_policy(settings: Settings) -> WorkPolicy:
-    from sla_cli.domain.work import WorkPolicy
-
     return WorkPolicy(settings.increment_minutes, settings.refuse_overdraft)
 
 
 def letterhead(settings: Settings) -> Letterhead:
-    from sla_cli.domain.statement import Letterhead
-
     return Letterhead(
         settings.company_name,
         settings.catalog.currency,
@@ -142,8 +138,6 @@ def letterhead(settings: Settings) -> Letterhead:
 
 
 def business_calendar(settings: Settings) -> BusinessCalendar:
-    from sla_cli.domain.calendar import BusinessCalendar
-
     return BusinessCalendar(settings.schedule)
 
 
@@ -156,6 +150,4 @@ def clocks(st: State) -> Clocks:
 
 
 def month_option(text: str | None) -> Month | None:
-    from sla_cli.domain.month import Month
-
     return None if text is None else Month.parse(text)

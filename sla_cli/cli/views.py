@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sla_cli.cli.records import TARIFF_FIELDS, tariff_records
+from sla_cli.domain.month import Month
 from sla_cli.formatting import (
     money_short,
     money_str,
@@ -101,8 +103,6 @@ def quote_view(q: Quote, fmt: str) -> None:
 
 
 def tariffs_view(settings: Settings, fmt: str) -> None:
-    from sla_cli.cli.records import TARIFF_FIELDS, tariff_records
-
     catalog = settings.catalog
     records = tariff_records(catalog)
     if fmt == "json":
@@ -226,10 +226,6 @@ def calendar_view(cal: BusinessCalendar, year: int, month: int | None, fmt: str)
 def _calendar_csv(
     cal: BusinessCalendar, year: int, month: int | None, summary: PeriodSummary
 ) -> None:
-    from datetime import timedelta
-
-    from sla_cli.domain.month import Month
-
     first, stop = (
         (date(year, 1, 1), date(year + 1, 1, 1)) if month is None else Month(year, month).bounds
     )
@@ -254,8 +250,6 @@ def _calendar_csv(
 def _month_grid(
     cal: BusinessCalendar, year: int, month: int, summary: PeriodSummary, hours: str
 ) -> None:
-    from datetime import date, timedelta
-
     holidays = set(summary.holidays)
     weekend_work = set(summary.working_weekend_days)
     first = date(year, month, 1)

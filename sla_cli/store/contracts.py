@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -80,8 +80,6 @@ def active_contracts(
 
 
 def earliest_start(s: Session) -> date | None:
-    from sqlalchemy import func
-
     return s.exec(select(func.min(Contract.start))).one()
 
 
