@@ -16,8 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
 from sla_cli.domain.calendar import Schedule, ScheduleError
 from sla_cli.domain.kinds import Billing
@@ -370,6 +368,8 @@ def default_document() -> dict[str, Any]:
 
 def write_config(path: Path, document: Mapping[str, Any], *, force: bool = False) -> None:
     """Write the config atomically: a temporary file in the same folder, then a rename."""
+    import tomli_w  # only `sla init` and the demo write a config
+
     if path.exists() and not force:
         raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,8 +14,7 @@ from sqlmodel import Session
 from sla_cli.config import Settings, default_document, load_settings, write_config
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.contracts import NewContract
-from sla_cli.domain.incidents import Event
-from sla_cli.domain.kinds import WorkKind
+from sla_cli.domain.kinds import Event, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog, WorkPolicy
 from sla_cli.errors import InputError

@@ -7,9 +7,6 @@ from typing import Annotated
 import typer
 
 from sla_cli.cli.options import Format, FormatOption, state
-from sla_cli.cli.views import calendar_view
-from sla_cli.domain.calendar import BusinessCalendar
-from sla_cli.domain.month import Month
 from sla_cli.errors import InputError
 
 
@@ -24,6 +21,10 @@ def calendar(
     format: FormatOption = Format.table,
 ) -> None:
     """Working days and hours, holidays and working Saturdays (default: this month)."""
+    from sla_cli.cli.views import calendar_view
+    from sla_cli.domain.calendar import BusinessCalendar
+    from sla_cli.domain.month import Month
+
     st = state(ctx)
     if year is not None and month is not None:
         raise InputError("give --year or --month, not both")

@@ -6,14 +6,11 @@ from typing import Annotated
 
 import typer
 
-from sla_cli.cli.ledger_views import contracts_view
 from sla_cli.cli.options import Format, FormatOption, state
-from sla_cli.domain.contracts import NewContract
 from sla_cli.domain.money import to_decimal
 from sla_cli.errors import InputError
 from sla_cli.formatting import hours_h, money_text, percent_text
 from sla_cli.render import lines
-from sla_cli.timeparse import parse_date
 
 contract_app = typer.Typer(help="Contracts: sign, list, buy packages.", no_args_is_help=True)
 
@@ -50,7 +47,9 @@ def add(
     ] = None,
 ) -> None:
     """Sign a contract. A variant 3 contract buys its first package."""
+    from sla_cli.domain.contracts import NewContract
     from sla_cli.ops.contracts import add_contract
+    from sla_cli.timeparse import parse_date
 
     st = state(ctx)
     try:
@@ -86,6 +85,7 @@ def list_(
     format: FormatOption = Format.table,
 ) -> None:
     """Every contract with its terms (and balance, for packages)."""
+    from sla_cli.cli.ledger_views import contracts_view
     from sla_cli.ops.contracts import list_contracts
 
     st = state(ctx)
@@ -102,6 +102,7 @@ def end(
 ) -> None:
     """End a contract after a given day (a package contract, or one ended early)."""
     from sla_cli.ops.contracts import end_contract
+    from sla_cli.timeparse import parse_date
 
     st = state(ctx)
     last = parse_date(on, st.today())
@@ -123,6 +124,7 @@ def topup(
 ) -> None:
     """Buy another package for a variant 3 contract."""
     from sla_cli.ops.contracts import topup as buy
+    from sla_cli.timeparse import parse_date
 
     st = state(ctx)
     day = parse_date(on, st.today()) if on else st.today()

@@ -7,14 +7,11 @@ from typing import Annotated
 
 import typer
 
-from sla_cli.cli.ledger_views import breaches_view, clock_line, incidents_view
-from sla_cli.cli.options import Format, FormatOption, State, clocks, month_option, state
-from sla_cli.domain.incidents import Event
-from sla_cli.domain.month import Month
+from sla_cli.cli.options import Format, FormatOption, State, state
+from sla_cli.domain.kinds import Event
 from sla_cli.errors import CheckFailed
 from sla_cli.formatting import short_time
 from sla_cli.render import lines
-from sla_cli.timeparse import parse_moment
 
 incident_app = typer.Typer(
     help="Incidents and their SLA clocks (reaction, start of work).", no_args_is_help=True
@@ -39,6 +36,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _moment(st: State, at: str | None) -> datetime:
+    from sla_cli.timeparse import parse_moment
+
     return parse_moment(at, st.settings().timezone, st.now()) if at else st.now()
 
 
@@ -51,6 +50,8 @@ def open_(
     client: ClientOption = None,
 ) -> None:
     """Open an incident: its reaction and start-of-work clocks start running."""
+    from sla_cli.cli.ledger_views import clock_line
+    from sla_cli.cli.needs import clocks
     from sla_cli.ops.incidents import open_incident
 
     st = state(ctx)
@@ -71,6 +72,8 @@ def open_(
 def _event(
     ctx: typer.Context, ticket: str, at: str | None, event: Event, client: str | None
 ) -> None:
+    from sla_cli.cli.ledger_views import clock_line
+    from sla_cli.cli.needs import clocks
     from sla_cli.ops.incidents import record_event
 
     st = state(ctx)
@@ -118,6 +121,8 @@ def list_(
     format: FormatOption = Format.table,
 ) -> None:
     """Incidents with both clocks: due time, remaining business time, status."""
+    from sla_cli.cli.ledger_views import incidents_view
+    from sla_cli.cli.needs import clocks
     from sla_cli.ops.incidents import list_incidents
 
     st = state(ctx)
@@ -145,6 +150,9 @@ def breaches(
     format: FormatOption = Format.table,
 ) -> None:
     """Breached clocks, and running ones at risk, with how late in business minutes."""
+    from sla_cli.cli.ledger_views import breaches_view
+    from sla_cli.cli.needs import clocks, month_option
+    from sla_cli.domain.month import Month
     from sla_cli.ops.incidents import breaches as flagged
     from sla_cli.ops.incidents import month_incidents
 

@@ -7,17 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sla_cli.cli.ledger_views import entries_view
-from sla_cli.cli.options import Format, FormatOption, State, month_option, state, work_policy
+from sla_cli.cli.options import Format, FormatOption, State, state
 from sla_cli.domain.durations import parse_duration
 from sla_cli.domain.kinds import WorkKind
-from sla_cli.domain.work import WorkLog
 from sla_cli.errors import InputError
 from sla_cli.formatting import format_duration, hours_h
 from sla_cli.render import lines, warning
-from sla_cli.timeparse import parse_clock, parse_date
 
 if TYPE_CHECKING:
+    from sla_cli.domain.work import WorkLog
     from sla_cli.ops.work import Logged
 
 
@@ -65,7 +63,10 @@ def log(
         return
     if not duration or not ticket:
         raise InputError("usage: sla log DURATION TICKET, e.g. sla log 2h ACME-12")
+    from sla_cli.cli.needs import work_policy
+    from sla_cli.domain.work import WorkLog
     from sla_cli.ops.work import log_work
+    from sla_cli.timeparse import parse_clock, parse_date
 
     work = WorkLog(
         ticket=ticket,
@@ -114,6 +115,8 @@ def entries(
     format: FormatOption = Format.table,
 ) -> None:
     """The ledger's entries, oldest first."""
+    from sla_cli.cli.ledger_views import entries_view
+    from sla_cli.cli.needs import month_option
     from sla_cli.ops.work import list_entries
 
     st = state(ctx)

@@ -1,4 +1,9 @@
-"""Shared option types and the per-run state every command reads."""
+"""Shared option types and the per-run state every command reads.
+
+Every command module imports this one to register its commands (`--help` and shell completion
+run that), so it imports nothing else of the tool at its top: the config, the domain and the
+ledger load on first use.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sla_cli.config import Settings, config_path, default_data_dir, load_settings
-from sla_cli.domain.calendar import BusinessCalendar
-from sla_cli.domain.month import Month
-from sla_cli.domain.statement import Letterhead
-from sla_cli.domain.work import WorkPolicy
-from sla_cli.timeparse import now_from_env
-
 if TYPE_CHECKING:
-    from sla_cli.ops.incidents import Clocks
+    from sla_cli.config import Settings
     from sla_cli.store.engine import Ledger
 
 
@@ -53,12 +51,16 @@ class State:
     def settings(self) -> Settings:
         """The config, read once; a file named with --config or SLA_CONFIG must exist."""
         if self._settings is None:
+            from sla_cli.config import config_path, load_settings
+
             explicit = bool(self.config_option or os.environ.get("SLA_CONFIG"))
             self._settings = load_settings(config_path(self.config_option), required=explicit)
         return self._settings
 
     def reload_settings(self) -> Settings:
         """Read the config again, as just written (`sla init`): the file must exist now."""
+        from sla_cli.config import config_path, load_settings
+
         self._settings = load_settings(config_path(self.config_option), required=True)
         return self._settings
 
@@ -67,6 +69,8 @@ class State:
         url = self.db_option or os.environ.get("SLA_DATABASE_URL")
         if url:
             return url if "://" in url else f"sqlite:///{os.path.abspath(os.path.expanduser(url))}"
+        from sla_cli.config import default_data_dir
+
         return f"sqlite:///{default_data_dir() / 'ledger.db'}"
 
     def ledger(self, create: bool = False) -> Ledger:
@@ -92,6 +96,8 @@ class State:
     def now(self) -> datetime:
         """The current moment, fixed for the run; ``SLA_NOW`` (ISO 8601) pins it."""
         if self._now is None:
+            from sla_cli.timeparse import now_from_env
+
             self._now = now_from_env(self.settings().timezone)
         return self._now
 
@@ -119,35 +125,3 @@ def state(ctx: typer.Context) -> State:
         obj = State()
         ctx.find_root().obj = obj
     return obj
-
-
-# --- what the operations need from the config ---------------------------------------------------
-
-
-def work_policy(settings: Settings) -> WorkPolicy:
-    return WorkPolicy(settings.increment_minutes, settings.refuse_overdraft)
-
-
-def letterhead(settings: Settings) -> Letterhead:
-    return Letterhead(
-        settings.company_name,
-        settings.catalog.currency,
-        settings.timezone,
-        settings.at_risk_percent,
-    )
-
-
-def business_calendar(settings: Settings) -> BusinessCalendar:
-    return BusinessCalendar(settings.schedule)
-
-
-def clocks(st: State) -> Clocks:
-    """The SLA clocks as they stand now."""
-    from sla_cli.ops.incidents import Clocks
-
-    settings = st.settings()
-    return Clocks(business_calendar(settings), st.now(), settings.at_risk_percent)
-
-
-def month_option(text: str | None) -> Month | None:
-    return None if text is None else Month.parse(text)

@@ -8,17 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sla_cli.cli.options import (
-    Format,
-    FormatOption,
-    ReportFormat,
-    business_calendar,
-    letterhead,
-    month_option,
-    state,
-)
-from sla_cli.cli.records import ROLLOVER_FIELDS, rollover_record
-from sla_cli.domain.month import Month
+from sla_cli.cli.options import Format, FormatOption, ReportFormat, state
 from sla_cli.errors import InputError
 from sla_cli.formatting import hours_text
 from sla_cli.render import json_out, lines, records_csv, text_out
@@ -49,6 +39,7 @@ def demo(
     """Build a demo ledger (a client on each variant, three closed months) and print statements."""
     import tempfile
 
+    from sla_cli.cli.needs import business_calendar, letterhead
     from sla_cli.demo import build_demo
     from sla_cli.documents import print_report_table
     from sla_cli.ops.periods import month_report
@@ -86,6 +77,8 @@ def rollover(
 
     Safe to run from cron daily: a closed month is never closed again.
     """
+    from sla_cli.cli.needs import month_option
+    from sla_cli.cli.records import ROLLOVER_FIELDS, rollover_record
     from sla_cli.ops.periods import rollover as close
 
     st = state(ctx)
@@ -142,6 +135,8 @@ def report(
     ] = None,
 ) -> None:
     """Monthly statements: fee, hours used, burned and billed, balance, incidents and SLA clocks."""
+    from sla_cli.cli.needs import business_calendar, letterhead
+    from sla_cli.domain.month import Month
     from sla_cli.ops.periods import last_ended_month, month_report
 
     st = state(ctx)

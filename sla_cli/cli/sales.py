@@ -7,11 +7,6 @@ from typing import Annotated
 import typer
 
 from sla_cli.cli.options import Format, FormatOption, state
-from sla_cli.cli.views import quote_view, tariffs_view
-from sla_cli.config import config_path, default_document, write_config
-from sla_cli.domain.quote import make_quote
-from sla_cli.errors import ConfigError
-from sla_cli.render import lines
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +20,10 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing config.")] = False,
 ) -> None:
     """Write the config (the offer's tariffs, schedule, example prices) and create the ledger."""
+    from sla_cli.config import config_path, default_document, write_config
+    from sla_cli.errors import ConfigError
+    from sla_cli.render import lines
+
     st = state(ctx)
     path = config_path(st.config_option)
     if path.exists() and not force:
@@ -41,6 +40,8 @@ def tariffs(
     format: FormatOption = Format.table,
 ) -> None:
     """The catalog: variants, tiers, prices, terms, discounts and SLA targets."""
+    from sla_cli.cli.views import tariffs_view
+
     tariffs_view(state(ctx).settings(), format.value)
 
 
@@ -64,5 +65,8 @@ def quote(
     format: FormatOption = Format.table,
 ) -> None:
     """Price every tier of a variant (or one) with prepayment discounts and totals."""
+    from sla_cli.cli.views import quote_view
+    from sla_cli.domain.quote import make_quote
+
     q = make_quote(state(ctx).settings().catalog, variant, tier, months)
     quote_view(q, format.value)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock, evaluate
+from sla_cli.domain.kinds import Event
 from sla_cli.domain.records import ClientRecord, ContractRecord
 from sla_cli.domain.text import MAX_TITLE, check_length
 from sla_cli.errors import InputError
@@ -26,18 +26,6 @@ __all__ = [
     "earliest",
     "known",
 ]
-
-
-class Event(StrEnum):
-    """What an engineer records on an incident."""
-
-    ACK = "ack"  # the reaction: stops the reaction clock
-    START = "start"  # the start of work: stops the start-of-work clock
-    RESOLVE = "resolve"  # stops every clock still running
-
-    @property
-    def past(self) -> str:
-        return {"ack": "acknowledged", "start": "started", "resolve": "resolved"}[self.value]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["CLOSE_TYPES", "Billing", "EntryType", "WorkKind"]
+__all__ = ["CLOSE_TYPES", "Billing", "EntryType", "Event", "WorkKind"]
 
 
 class EntryType(StrEnum):
@@ -34,3 +34,15 @@ class Billing(StrEnum):
 
     MONTHLY = "monthly"  # a fee a calendar month (variants 1 and 2)
     PACKAGE = "package"  # prepaid packages of hours (variant 3)
+
+
+class Event(StrEnum):
+    """What an engineer records on an incident."""
+
+    ACK = "ack"  # the reaction: stops the reaction clock
+    START = "start"  # the start of work: stops the start-of-work clock
+    RESOLVE = "resolve"  # stops every clock still running
+
+    @property
+    def past(self) -> str:
+        return {"ack": "acknowledged", "start": "started", "resolve": "resolved"}[self.value]

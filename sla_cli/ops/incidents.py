@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock, ClockStatus
-from sla_cli.domain.incidents import Event, IncidentRecord, check_event, check_open, check_past
+from sla_cli.domain.incidents import IncidentRecord, check_event, check_open, check_past
 from sla_cli.domain.incidents import clocks as evaluate
+from sla_cli.domain.kinds import Event
 from sla_cli.domain.month import Month
 from sla_cli.domain.text import normalise_ticket
 from sla_cli.errors import NotFound

@@ -10,8 +10,8 @@ from sqlalchemy import exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from sla_cli.domain.incidents import Event, IncidentRecord
-from sla_cli.domain.kinds import EntryType
+from sla_cli.domain.incidents import IncidentRecord
+from sla_cli.domain.kinds import EntryType, Event
 from sla_cli.domain.records import ContractRecord
 from sla_cli.store.models import Client, Contract, Entry, Incident, UTCDateTime
 from sla_cli.store.rows import contract_record

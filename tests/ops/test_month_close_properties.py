@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sla_cli.cli.options import business_calendar, letterhead, work_policy
+from sla_cli.cli.needs import business_calendar, letterhead, work_policy
 from sla_cli.config import parse_settings
 from sla_cli.domain.contracts import NewContract
 from sla_cli.domain.kinds import EntryType, WorkKind

@@ -1,0 +1,44 @@
+"""What the operations need from the config, and the options they share: built on first use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.domain.month import Month
+from sla_cli.domain.statement import Letterhead
+from sla_cli.domain.work import WorkPolicy
+
+if TYPE_CHECKING:
+    from sla_cli.cli.options import State
+    from sla_cli.config import Settings
+    from sla_cli.ops.incidents import Clocks
+
+
+def work_policy(settings: Settings) -> WorkPolicy:
+    return WorkPolicy(settings.increment_minutes, settings.refuse_overdraft)
+
+
+def letterhead(settings: Settings) -> Letterhead:
+    return Letterhead(
+        settings.company_name,
+        settings.catalog.currency,
+        settings.timezone,
+        settings.at_risk_percent,
+    )
+
+
+def business_calendar(settings: Settings) -> BusinessCalendar:
+    return BusinessCalendar(settings.schedule)
+
+
+def clocks(st: State) -> Clocks:
+    """The SLA clocks as they stand now."""
+    from sla_cli.ops.incidents import Clocks
+
+    settings = st.settings()
+    return Clocks(business_calendar(settings), st.now(), settings.at_risk_percent)
+
+
+def month_option(text: str | None) -> Month | None:
+    return None if text is None else Month.parse(text)
