@@ -77,3 +77,22 @@ def test_commands_off_the_ledger_do_not_import_documents_or_babel(
         m for m in modules if m.startswith("sla_cli.documents") or m.split(".")[0] == "babel"
     )
     assert heavy == []
+
+
+def test_help_loads_no_config_rules_or_views(tmp_path: Path) -> None:
+    """`--help` and shell completion only register commands: nothing else of the tool loads."""
+    modules = imported_modules(["--help"], tmp_path)
+    ours = {m for m in modules if m.startswith("sla_cli.")}
+    loaded = sorted(
+        m
+        for m in ours
+        if m.startswith(("sla_cli.ops", "sla_cli.store", "sla_cli.documents"))
+        or m in ("sla_cli.config", "sla_cli.cli.views", "sla_cli.cli.ledger_views")
+        or (m.startswith("sla_cli.domain.") and m not in LIGHT_DOMAIN)
+    )
+    assert loaded == []
+
+
+# Enums and parsers the commands' signatures and messages need; no records, rules or calendar.
+LIGHT_DOMAIN = {"sla_cli.domain", "sla_cli.domain.kinds", "sla_cli.domain.durations",
+                "sla_cli.domain.money"}  # fmt: skip
