@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, time
@@ -349,6 +348,8 @@ def load_settings(path: Path | None = None, *, required: bool = False) -> Settin
         return parse_settings({})
     except OSError as e:
         raise ConfigError(f"{target}: cannot read: {e.strerror}") from None
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -6,9 +6,8 @@ are the documents' own, built on the offsets and hours written here.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sla_cli.domain.durations import format_duration, hours_text
 from sla_cli.domain.money import money_str, percent_number
@@ -71,18 +70,24 @@ def utc_offset(moment: datetime) -> str:
     return f"{sign}{h:02d}:{m:02d}"
 
 
+def _zone(name: str) -> tzinfo:
+    from zoneinfo import ZoneInfo  # on first use: `--help` needs no time zones
+
+    return ZoneInfo(name)
+
+
 def local_iso(moment: datetime | None, tz: str) -> str | None:
     """ISO 8601 with the offset of ``tz``; None stays None (JSON's null)."""
     if moment is None:
         return None
-    return moment.astimezone(ZoneInfo(tz)).isoformat()
+    return moment.astimezone(_zone(tz)).isoformat()
 
 
 def short_time(moment: datetime | None, tz: str) -> str:
     """``2026-01-12 10:30+03:00``: a time a person reads, with its offset; None is a dash."""
     if moment is None:
         return "—"
-    local = moment.astimezone(ZoneInfo(tz))
+    local = moment.astimezone(_zone(tz))
     return f"{local:%Y-%m-%d %H:%M}{utc_offset(local)}"
 
 
