@@ -7,10 +7,7 @@ from typing import Annotated
 import typer
 
 from sla_cli.cli.options import Format, FormatOption, state
-from sla_cli.domain.money import to_decimal
 from sla_cli.errors import InputError
-from sla_cli.formatting import hours_h, money_text, percent_text
-from sla_cli.render import lines
 
 contract_app = typer.Typer(help="Contracts: sign, list, buy packages.", no_args_is_help=True)
 
@@ -48,7 +45,10 @@ def add(
 ) -> None:
     """Sign a contract. A variant 3 contract buys its first package."""
     from sla_cli.domain.contracts import NewContract
+    from sla_cli.domain.money import to_decimal
+    from sla_cli.formatting import money_text, percent_text
     from sla_cli.ops.contracts import add_contract
+    from sla_cli.render import lines
     from sla_cli.timeparse import parse_date
 
     st = state(ctx)
@@ -102,6 +102,7 @@ def end(
 ) -> None:
     """End a contract after a given day (a package contract, or one ended early)."""
     from sla_cli.ops.contracts import end_contract
+    from sla_cli.render import lines
     from sla_cli.timeparse import parse_date
 
     st = state(ctx)
@@ -123,7 +124,9 @@ def topup(
     ] = None,
 ) -> None:
     """Buy another package for a variant 3 contract."""
+    from sla_cli.formatting import hours_h
     from sla_cli.ops.contracts import topup as buy
+    from sla_cli.render import lines
     from sla_cli.timeparse import parse_date
 
     st = state(ctx)

@@ -10,8 +10,6 @@ import typer
 from sla_cli.cli.options import Format, FormatOption, State, state
 from sla_cli.domain.kinds import Event
 from sla_cli.errors import CheckFailed
-from sla_cli.formatting import short_time
-from sla_cli.render import lines
 
 incident_app = typer.Typer(
     help="Incidents and their SLA clocks (reaction, start of work).", no_args_is_help=True
@@ -52,7 +50,9 @@ def open_(
     """Open an incident: its reaction and start-of-work clocks start running."""
     from sla_cli.cli.ledger_views import clock_line
     from sla_cli.cli.needs import clocks
+    from sla_cli.formatting import short_time
     from sla_cli.ops.incidents import open_incident
+    from sla_cli.render import lines
 
     st = state(ctx)
     settings = st.settings()
@@ -74,7 +74,9 @@ def _event(
 ) -> None:
     from sla_cli.cli.ledger_views import clock_line
     from sla_cli.cli.needs import clocks
+    from sla_cli.formatting import short_time
     from sla_cli.ops.incidents import record_event
+    from sla_cli.render import lines
 
     st = state(ctx)
     settings = st.settings()

@@ -8,11 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sla_cli.cli.options import Format, FormatOption, State, state
-from sla_cli.domain.durations import parse_duration
 from sla_cli.domain.kinds import WorkKind
 from sla_cli.errors import InputError
-from sla_cli.formatting import format_duration, hours_h
-from sla_cli.render import lines, warning
 
 if TYPE_CHECKING:
     from sla_cli.domain.work import WorkLog
@@ -54,6 +51,8 @@ def log(
     ] = False,
 ) -> None:
     """Log hours on a ticket (or `--undo` your last entry)."""
+    from sla_cli.domain.durations import parse_duration
+
     st = state(ctx)
     user = by or st.user()
     if undo:
@@ -84,7 +83,9 @@ def log(
 
 
 def _undo(st: State, user: str) -> None:
+    from sla_cli.formatting import format_duration
     from sla_cli.ops.work import undo_last
+    from sla_cli.render import lines
 
     with st.ledger().session() as s:
         rev = undo_last(s, user, st.now())
@@ -92,6 +93,9 @@ def _undo(st: State, user: str) -> None:
 
 
 def _logged(work: WorkLog, done: Logged) -> None:
+    from sla_cli.formatting import format_duration, hours_h
+    from sla_cli.render import lines, warning
+
     e = done.entry
     typed = work.minutes
     rounded = f" (rounded up from {format_duration(typed)})" if e.minutes != typed else ""
@@ -132,7 +136,9 @@ def void(
     note: Annotated[str | None, typer.Option("--note", help="Why.")] = None,
 ) -> None:
     """Reverse any entry once, with a reversing entry (nothing is ever deleted)."""
+    from sla_cli.formatting import format_duration
     from sla_cli.ops.work import void as reverse
+    from sla_cli.render import lines
 
     st = state(ctx)
     with st.ledger().session() as s:

@@ -10,8 +10,6 @@ import typer
 
 from sla_cli.cli.options import Format, FormatOption, ReportFormat, state
 from sla_cli.errors import InputError
-from sla_cli.formatting import hours_text
-from sla_cli.render import json_out, lines, records_csv, text_out
 
 
 class Lang(StrEnum):
@@ -43,6 +41,7 @@ def demo(
     from sla_cli.demo import build_demo
     from sla_cli.documents import print_report_table
     from sla_cli.ops.periods import month_report
+    from sla_cli.render import lines
 
     st = state(ctx)
     target = folder or Path(tempfile.mkdtemp(prefix="sla-demo-"))
@@ -79,7 +78,9 @@ def rollover(
     """
     from sla_cli.cli.needs import month_option
     from sla_cli.cli.records import ROLLOVER_FIELDS, rollover_record
+    from sla_cli.formatting import hours_text
     from sla_cli.ops.periods import rollover as close
+    from sla_cli.render import json_out, lines, records_csv
 
     st = state(ctx)
     st.settings()  # a bad config stops the close before it starts
@@ -138,6 +139,7 @@ def report(
     from sla_cli.cli.needs import business_calendar, letterhead
     from sla_cli.domain.month import Month
     from sla_cli.ops.periods import last_ended_month, month_report
+    from sla_cli.render import lines, text_out
 
     st = state(ctx)
     if month == CURRENT:
