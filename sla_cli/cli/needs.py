@@ -1,25 +1,31 @@
-"""What the operations need from the config, and the options they share: built on first use."""
+"""What the operations need from the config, and the options they share: built on first use.
+
+Each helper imports only what it builds, so `sla log` never loads the statement code.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sla_cli.domain.calendar import BusinessCalendar
-from sla_cli.domain.month import Month
-from sla_cli.domain.statement import Letterhead
-from sla_cli.domain.work import WorkPolicy
-
 if TYPE_CHECKING:
     from sla_cli.cli.options import State
     from sla_cli.config import Settings
+    from sla_cli.domain.calendar import BusinessCalendar
+    from sla_cli.domain.month import Month
+    from sla_cli.domain.statement import Letterhead
+    from sla_cli.domain.work import WorkPolicy
     from sla_cli.ops.incidents import Clocks
 
 
 def work_policy(settings: Settings) -> WorkPolicy:
+    from sla_cli.domain.work import WorkPolicy
+
     return WorkPolicy(settings.increment_minutes, settings.refuse_overdraft)
 
 
 def letterhead(settings: Settings) -> Letterhead:
+    from sla_cli.domain.statement import Letterhead
+
     return Letterhead(
         settings.company_name,
         settings.catalog.currency,
@@ -29,6 +35,8 @@ def letterhead(settings: Settings) -> Letterhead:
 
 
 def business_calendar(settings: Settings) -> BusinessCalendar:
+    from sla_cli.domain.calendar import BusinessCalendar
+
     return BusinessCalendar(settings.schedule)
 
 
@@ -41,4 +49,6 @@ def clocks(st: State) -> Clocks:
 
 
 def month_option(text: str | None) -> Month | None:
+    from sla_cli.domain.month import Month
+
     return None if text is None else Month.parse(text)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from sla_cli.domain.contracts import ContractDraft
+if TYPE_CHECKING:
+    from sla_cli.domain.contracts import ContractDraft
+
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractRecord
 from sla_cli.store.models import Client, Contract
