@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
-from sla_cli.domain.calendar import Schedule, ScheduleError
 from sla_cli.domain.kinds import Billing
 from sla_cli.domain.money import to_decimal
+from sla_cli.domain.schedule import Schedule, ScheduleError
 from sla_cli.domain.tariffs import Catalog, PrepayDiscount, Tier, VariantTerms
 from sla_cli.errors import ConfigError, InputError
 from sla_cli.timeparse import zone_exists

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sla_cli.cli.records import TARIFF_FIELDS, tariff_records
-from sla_cli.domain.month import Month
 from sla_cli.formatting import (
     money_short,
     money_str,
@@ -103,6 +101,8 @@ def quote_view(q: Quote, fmt: str) -> None:
 
 
 def tariffs_view(settings: Settings, fmt: str) -> None:
+    from sla_cli.cli.records import TARIFF_FIELDS, tariff_records
+
     catalog = settings.catalog
     records = tariff_records(catalog)
     if fmt == "json":
@@ -226,6 +226,8 @@ def calendar_view(cal: BusinessCalendar, year: int, month: int | None, fmt: str)
 def _calendar_csv(
     cal: BusinessCalendar, year: int, month: int | None, summary: PeriodSummary
 ) -> None:
+    from sla_cli.domain.month import Month
+
     first, stop = (
         (date(year, 1, 1), date(year + 1, 1, 1)) if month is None else Month(year, month).bounds
     )
