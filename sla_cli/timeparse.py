@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sla_cli.domain.month import MAX_YEAR, MIN_YEAR
+from sla_cli.domain.limits import MAX_YEAR, MIN_YEAR
 from sla_cli.errors import InputError
 
 __all__ = [

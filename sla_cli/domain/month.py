@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sla_cli.domain.limits import MAX_YEAR, MIN_YEAR
 from sla_cli.errors import InputError
 
 __all__ = ["MAX_YEAR", "MIN_YEAR", "Month"]
 
-MIN_YEAR, MAX_YEAR = 2000, 2100  # the range of a ledger's dates
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
