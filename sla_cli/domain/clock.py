@@ -36,7 +36,7 @@ class Clock:
     target_minutes: int
     used_minutes: int  # business minutes from opened to stopped (or now), never negative
     remaining_minutes: int  # target - used (negative when late)
-    overdue_minutes: int  # business minutes past due (0 when not late)
+    overdue_minutes: int  # business minutes past the target (0 unless breached, then >= 1)
 
 
 def evaluate(
@@ -50,9 +50,13 @@ def evaluate(
 ) -> Clock:
     """Evaluate a clock that started at ``opened_at`` with a business-minute target.
 
-    ``met`` when stopped at or before due; ``breached`` when stopped after due or still
-    running with ``now`` past due; ``at_risk`` when running with at least
-    ``at_risk_percent`` % of the target used; otherwise ``running``.
+    Business time is counted in whole minutes (a started minute is not counted), and the
+    status follows the business time used, not the wall clock: ``met`` when stopped with at
+    most the target used (an ack at 19:30 for a 19:00 deadline is met: no business minute
+    passed after it); ``breached`` when more than the target is used, stopped or still
+    running, with ``overdue_minutes`` the business minutes past the target (at least 1);
+    ``at_risk`` when running with at least ``at_risk_percent`` % of the target used (a clock
+    that has used exactly its target is at risk, not yet breached); otherwise ``running``.
     """
     if target_minutes < 0:
         raise InputError(f"a clock's target must not be negative, got {target_minutes}")
@@ -63,8 +67,8 @@ def evaluate(
     stopped = calendar.to_local(stopped_at) if stopped_at is not None else None
     end = stopped if stopped is not None else calendar.to_local(now)
     used = max(0, calendar.between(started, end))
-    late = end > due
-    overdue = calendar.between(due, end) if late else 0
+    late = used > target_minutes
+    overdue = used - target_minutes if late else 0
     if stopped is not None:
         status = ClockStatus.BREACHED if late else ClockStatus.MET
     elif late:

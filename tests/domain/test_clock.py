@@ -66,11 +66,57 @@ def test_breached_when_running_past_due() -> None:
     assert c.remaining_minutes == -c.overdue_minutes
 
 
-def test_breached_after_due_even_outside_business_hours() -> None:
+def test_running_past_due_outside_business_hours_is_not_breached() -> None:
+    # due at 19:00, now 19:30: no business minute has passed since, so not yet breached
     c = evaluate(RU, msk(2025, 3, 12, 17, 0), 120, None, msk(2025, 3, 12, 19, 30))
     assert c.due == msk(2025, 3, 12, 19, 0)
-    assert c.status is ClockStatus.BREACHED
-    assert c.overdue_minutes == 0  # late, but no business time has passed since
+    assert c.status is ClockStatus.AT_RISK
+    assert (c.used_minutes, c.remaining_minutes, c.overdue_minutes) == (120, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("stopped", "status", "used", "overdue"),
+    [
+        # the offer's example: an ack at 19:30 for a reaction due at 19:00 is met
+        (msk(2025, 3, 12, 19, 30), ClockStatus.MET, 120, 0),
+        (msk(2025, 3, 12, 23, 59), ClockStatus.MET, 120, 0),
+        (msk(2025, 3, 13, 9, 0), ClockStatus.MET, 120, 0),  # next opening: still nothing used
+        # whole minutes: a started business minute is not counted yet
+        (msk(2025, 3, 13, 9, 0, 59), ClockStatus.MET, 120, 0),
+        (msk(2025, 3, 13, 9, 1), ClockStatus.BREACHED, 121, 1),
+        (msk(2025, 3, 13, 9, 30), ClockStatus.BREACHED, 150, 30),
+    ],
+)
+def test_stopped_clock_is_judged_by_business_time(
+    stopped: datetime, status: ClockStatus, used: int, overdue: int
+) -> None:
+    c = evaluate(RU, msk(2025, 3, 12, 17, 0), 120, stopped, msk(2025, 3, 20, 12, 0))
+    assert c.due == msk(2025, 3, 12, 19, 0)
+    assert (c.status, c.used_minutes, c.overdue_minutes) == (status, used, overdue)
+
+
+@pytest.mark.parametrize(
+    ("now", "status", "overdue"),
+    [
+        (msk(2025, 3, 12, 14, 0, 59), ClockStatus.AT_RISK, 0),  # 240 whole minutes used
+        (msk(2025, 3, 12, 14, 1), ClockStatus.BREACHED, 1),
+        (msk(2025, 3, 12, 20, 0), ClockStatus.BREACHED, 300),
+    ],
+)
+def test_running_clock_breaches_after_a_whole_business_minute(
+    now: datetime, status: ClockStatus, overdue: int
+) -> None:
+    c = clock(stopped=None, now=now)
+    assert (c.status, c.overdue_minutes) == (status, overdue)
+
+
+def test_seconds_of_the_opening_carry_into_the_deadline() -> None:
+    opened = msk(2025, 3, 12, 10, 0, 30)
+    met = evaluate(RU, opened, 60, msk(2025, 3, 12, 11, 1, 29), opened)
+    late = evaluate(RU, opened, 60, msk(2025, 3, 12, 11, 1, 30), opened)
+    assert met.due == msk(2025, 3, 12, 11, 0, 30)
+    assert (met.status, met.used_minutes) == (ClockStatus.MET, 60)
+    assert (late.status, late.overdue_minutes) == (ClockStatus.BREACHED, 1)
 
 
 def test_at_risk_at_75_percent_used() -> None:
@@ -145,9 +191,12 @@ def test_clock_invariants(
     assert c.overdue_minutes >= 0
     assert c.used_minutes >= 0
     end = stopped if stopped is not None else now
-    if end > c.due:
+    if c.used_minutes > c.target_minutes:
         assert c.status is ClockStatus.BREACHED
-        assert c.overdue_minutes == c.used_minutes - c.target_minutes
+        assert c.overdue_minutes == c.used_minutes - c.target_minutes >= 1
+        assert end > c.due
     else:
         assert c.overdue_minutes == 0
         assert c.status is not ClockStatus.BREACHED
+    if c.status is ClockStatus.BREACHED:
+        assert c.overdue_minutes >= 1
