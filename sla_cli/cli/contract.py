@@ -90,7 +90,7 @@ def list_(
 
     st = state(ctx)
     with st.ledger().session() as s:
-        found = list_contracts(s)
+        found = list_contracts(s, st.today())
     contracts_view(found, format.value)
 
 
@@ -132,7 +132,7 @@ def topup(
     st = state(ctx)
     day = parse_date(on, st.today()) if on else st.today()
     with st.ledger().session() as s:
-        bought = buy(s, st.settings().catalog, key, tier, day, st.user(), st.now())
+        bought = buy(s, st.settings().catalog, key, tier, day, st.user(), st.now(), st.today())
     e = bought.entry
     lines(
         f"entry {e.id}: {e.client_key} bought {hours_h(e.minutes)} "

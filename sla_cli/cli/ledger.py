@@ -110,6 +110,13 @@ def _logged(work: WorkLog, done: Logged) -> None:
             f"{format_duration(done.overdraft.short_minutes)}; the overdraft is billed at "
             "month close (`sla contract topup` buys a package)"
         )
+    cap = done.dev_over_cap
+    if cap:
+        warning(
+            f"{cap.client}'s custom development in {cap.month} is {hours_h(cap.dev_minutes)}, "
+            f"{hours_h(cap.over_minutes)} over the tariff's {hours_h(cap.cap_minutes)}; "
+            "the statement flags it"
+        )
 
 
 def entries(

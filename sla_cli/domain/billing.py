@@ -5,12 +5,76 @@ Pure: the store hands in the month's aggregates, this module does the arithmetic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sla_cli.domain.kinds import Billing, EntryType
 from sla_cli.domain.money import HUNDRED, minutes_price, round_money
 from sla_cli.domain.month import Month
+
+
+def discounted_fee(price: Decimal, discount_percent: Decimal) -> Decimal:
+    """A month's fee after a prepayment discount, rounded to kopecks: what a statement bills."""
+    return round_money(price * (HUNDRED - discount_percent) / HUNDRED)
+
+
+def carried(balance: int) -> int:
+    """What a package balance carries into the next month: an overdraft is billed at the close
+    and the balance returns to 0."""
+    return max(0, balance)
+
+
+@dataclass(frozen=True)
+class PackageBalance:
+    """A package contract's balance over its open months, each treated as the close will treat it.
+
+    ``opening`` is what the last closed month carried on (0 before any close); ``changes`` are
+    the open months with entries, oldest first, each with its packages bought less hours worked.
+    An earlier open month's overdraft is billed at its close, so it never reaches a later month.
+    """
+
+    opening: int = 0
+    changes: tuple[tuple[Month, int], ...] = ()
+
+    def with_change(self, month: Month, minutes: int) -> PackageBalance:
+        """The balance with ``minutes`` more (or fewer, when negative) in ``month``."""
+        by_month = dict(self.changes)
+        by_month[month] = by_month.get(month, 0) + minutes
+        return replace(self, changes=tuple(sorted(by_month.items())))
+
+    def month_ends(self) -> Iterator[tuple[Month, int, int]]:
+        """Each open month with entries: its opening and its balance before the close."""
+        balance = self.opening
+        for month, change in self.changes:
+            yield month, balance, balance + change
+            balance = carried(balance + change)
+
+    def opening_of(self, month: Month) -> int:
+        """The balance ``month`` opens with: every earlier open month closed as the close will."""
+        balance = self.opening
+        for m, _, end in self.month_ends():
+            if m >= month:
+                break
+            balance = carried(end)
+        return balance
+
+    def current(self, today: Month) -> int:
+        """The balance as it stands: the latest month (``today``'s, or a later one a package was
+        bought for) with every month before it closed; negative while overdrawn."""
+        last = max([today, *(m for m, _ in self.changes)])
+        return self.opening_of(last) + dict(self.changes).get(last, 0)
+
+    def available(self, month: Month) -> int:
+        """The most that can be worked in ``month`` without an overdraft in it or a later month."""
+        ends = [end for m, _, end in self.month_ends() if m >= month]
+        if month not in dict(self.changes):
+            ends.append(self.opening_of(month))  # what it ends with, nothing changing it
+        return max(0, min(ends))
+
+    def overdraft_from(self, month: Month) -> int:
+        """The overdraft the closes of ``month`` and later months will bill, as things stand."""
+        return sum(max(0, -end) for m, _, end in self.month_ends() if m >= month)
 
 
 @dataclass(frozen=True)
@@ -36,7 +100,7 @@ class ContractTerms:
         """The fee a month costs after the prepayment discount (0 for packages)."""
         if self.billing == "package":
             return Decimal(0)
-        return round_money(self.price * (HUNDRED - self.prepay_discount) / HUNDRED)
+        return discounted_fee(self.price, self.prepay_discount)
 
     def extra_hours_price(self, minutes: int) -> Decimal:
         """Hours beyond the tariff at the contract's discounted rate, rounded to kopecks."""
@@ -75,6 +139,7 @@ class MonthClose:
     carried_minutes: int  # balance carried into the next month (variant 3)
     amount_due: Decimal
     dev_cap_exceeded: bool
+    dev_over_cap_minutes: int  # custom development past the monthly cap (variant 1), else 0
 
 
 def close_month(terms: ContractTerms, usage: MonthUsage) -> MonthClose:
@@ -85,18 +150,19 @@ def close_month(terms: ContractTerms, usage: MonthUsage) -> MonthClose:
     Variant 3 (packages): closing = opening + packages − used + overdraft billed, never negative.
     """
     used = usage.used_minutes
-    cap_exceeded = terms.dev_cap_minutes is not None and usage.dev_minutes > terms.dev_cap_minutes
+    cap = terms.dev_cap_minutes
+    over_cap = 0 if cap is None else max(0, usage.dev_minutes - cap)
     opening: int | None = None
     closing: int | None = None
-    burned = overage = carried = 0
+    burned = overage = carried_on = 0
     if terms.billing == "package":
         fee = usage.topup_amount
         included: int | None = usage.topup_minutes
         opening = usage.opening_balance
         balance = opening + usage.topup_minutes - used
-        overage = max(0, -balance)
-        closing = balance + overage
-        carried = closing
+        closing = carried(balance)
+        overage = closing - balance
+        carried_on = closing
     elif terms.included_minutes is None:
         fee = terms.monthly_fee
         included = None
@@ -119,9 +185,10 @@ def close_month(terms: ContractTerms, usage: MonthUsage) -> MonthClose:
         overage_amount=overage_amount,
         opening_balance_minutes=opening,
         closing_balance_minutes=closing,
-        carried_minutes=carried,
+        carried_minutes=carried_on,
         amount_due=fee + overage_amount,
-        dev_cap_exceeded=cap_exceeded,
+        dev_cap_exceeded=over_cap > 0,
+        dev_over_cap_minutes=over_cap,
     )
 
 

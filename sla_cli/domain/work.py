@@ -5,13 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
-from sla_cli.domain.durations import round_up
+from sla_cli.domain.billing import PackageBalance
+from sla_cli.domain.durations import format_duration, round_up
 from sla_cli.domain.kinds import Billing, WorkKind
+from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord
 from sla_cli.domain.text import MAX_NOTE, MAX_TICKET, MAX_USER, check_length
 from sla_cli.errors import InputError
 
-__all__ = ["Overdraft", "WorkLog", "WorkPlan", "WorkPolicy", "check_work", "plan_work"]
+__all__ = [
+    "DevOverCap",
+    "Overdraft",
+    "Standing",
+    "WorkLog",
+    "WorkPlan",
+    "WorkPolicy",
+    "check_work",
+    "plan_work",
+]
 
 
 @dataclass(frozen=True)
@@ -36,11 +47,34 @@ class WorkPolicy:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """What the ledger holds before the entry, as far as the entry's rules need it."""
+
+    package: PackageBalance | None = None  # package contracts
+    month_dev_minutes: int = 0  # custom development already logged in the entry's month
+
+
+@dataclass(frozen=True)
 class Overdraft:
-    """A warning, as data: the entry took a package balance below zero by ``short_minutes``."""
+    """A warning, as data: after the entry, the closes of its month and later will bill
+    ``short_minutes`` of overdraft."""
 
     client: str
     short_minutes: int
+
+
+@dataclass(frozen=True)
+class DevOverCap:
+    """A warning, as data: the month's custom development is past the tariff's cap."""
+
+    client: str
+    month: Month
+    cap_minutes: int
+    dev_minutes: int  # the month's development with this entry
+
+    @property
+    def over_minutes(self) -> int:
+        return self.dev_minutes - self.cap_minutes
 
 
 @dataclass(frozen=True)
@@ -51,6 +85,7 @@ class WorkPlan:
     started_at: datetime | None
     balance_after: int | None  # package contracts only
     overdraft: Overdraft | None
+    dev_over_cap: DevOverCap | None = None
 
 
 def check_work(work: WorkLog, ticket: str, user: str, today: date) -> None:
@@ -67,15 +102,16 @@ def check_work(work: WorkLog, ticket: str, user: str, today: date) -> None:
 def plan_work(
     work: WorkLog,
     contract: ContractRecord,
-    balance: int | None,
+    standing: Standing,
     policy: WorkPolicy,
     zone: tzinfo,
     now: datetime,
 ) -> WorkPlan:
-    """Round the entry up to the billing increment and check a package's balance.
+    """Round the entry up to the billing increment and check it against the tariff.
 
-    ``balance`` is the package balance before the entry (None for monthly contracts). Going
-    below zero warns, or is refused when the config says so.
+    Custom development past a monthly cap warns. On a package, development needs prepaid
+    hours that cover it; support past the balance warns of the overdraft, or is refused when
+    the config says so. Earlier open months count as their closes will leave them.
     """
     started_at = None
     if work.start is not None:
@@ -83,17 +119,52 @@ def plan_work(
         if started_at > now:
             raise InputError("--from is in the future")
     minutes = round_up(work.minutes, policy.increment_minutes)
-    if contract.billing != Billing.PACKAGE or balance is None:
-        return WorkPlan(minutes, started_at, None, None)
-    after = balance - minutes
-    overdraft = None
-    if after < 0:
-        overdraft = Overdraft(contract.client.key, -after)
-        if policy.refuse_overdraft:
-            from sla_cli.domain.durations import format_duration
+    dev_over_cap = _dev_over_cap(work, contract, standing, minutes)
+    if contract.billing != Billing.PACKAGE or standing.package is None:
+        return WorkPlan(minutes, started_at, None, None, dev_over_cap)
+    month = Month.of(work.on)
+    before = standing.package
+    left = before.available(month)
+    if minutes > left:
+        _check_overdraw(work, contract, policy, month, left, minutes)
+    after = before.with_change(month, -minutes)
+    short = after.overdraft_from(month)
+    overdraft = Overdraft(contract.client.key, short) if short > 0 else None
+    balance = after.current(max(month, Month.of(now.astimezone(zone).date())))
+    return WorkPlan(minutes, started_at, balance, overdraft, dev_over_cap)
 
-            raise InputError(
-                f"{contract.client.key} has {format_duration(balance)} left; this entry would "
-                f"overdraw it by {format_duration(-after)} (billing.refuse_overdraft is on)"
-            )
-    return WorkPlan(minutes, started_at, after, overdraft)
+
+def _dev_over_cap(
+    work: WorkLog, contract: ContractRecord, standing: Standing, minutes: int
+) -> DevOverCap | None:
+    cap = contract.dev_cap_minutes
+    if work.kind != WorkKind.DEV or cap is None:
+        return None
+    dev = standing.month_dev_minutes + minutes
+    if dev <= cap:
+        return None
+    return DevOverCap(contract.client.key, Month.of(work.on), cap, dev)
+
+
+def _check_overdraw(
+    work: WorkLog,
+    contract: ContractRecord,
+    policy: WorkPolicy,
+    month: Month,
+    left: int,
+    minutes: int,
+) -> None:
+    """Refuse an entry that would overdraw a package, when the tariff or the config says so."""
+    key = contract.client.key
+    has = f"{key} has {format_duration(left)} of prepaid hours left for {month}"
+    topup = f"`sla contract topup {key}` buys a package"
+    if work.kind == WorkKind.DEV:
+        raise InputError(
+            f"{has}; custom development of {format_duration(minutes)} needs prepaid hours "
+            f"that cover it: {topup}"
+        )
+    if policy.refuse_overdraft:
+        raise InputError(
+            f"{has}; this entry would overdraw it by {format_duration(minutes - left)} "
+            f"(billing.refuse_overdraft is on): {topup}"
+        )

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from sla_cli.domain.contracts import NewContract, Signing, end_of, sign
 from sla_cli.domain.kinds import Billing, EntryType
+from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.domain.tariffs import Tier
 from sla_cli.errors import InputError
@@ -74,8 +75,10 @@ def topup(
     on: date,
     user: str,
     now: datetime,
+    today: date | None = None,
 ) -> Bought:
-    """Buy another package for a variant 3 contract."""
+    """Buy another package for a variant 3 contract; ``today`` (default: ``on``) dates the
+    balance shown after it."""
     client = client_by_key(s, key)
     contract = contract_on(s, client, on)
     if contract.billing != Billing.PACKAGE:
@@ -85,7 +88,7 @@ def topup(
     ensure_open(s, on)
     package = catalog.variant(contract.variant).tier(tier or contract.tier_key)
     entry = _buy(s, contract, package, on, user, now)
-    return Bought(entry, entries.balance(s, contract))
+    return Bought(entry, entries.package_balance(s, contract).current(Month.of(today or on)))
 
 
 def end_contract(s: Session, catalog: Catalog, key: str, last: date) -> ContractRecord:
@@ -106,8 +109,14 @@ class ContractLine:
     balance: int | None  # package contracts: the balance now
 
 
-def list_contracts(s: Session) -> list[ContractLine]:
+def list_contracts(s: Session, today: date) -> list[ContractLine]:
+    """Every contract; a package's balance as it stands ``today``, earlier open months closed
+    as their closes will close them."""
+    month = Month.of(today)
     return [
-        ContractLine(c, entries.balance(s, c) if c.billing == Billing.PACKAGE else None)
+        ContractLine(
+            c,
+            entries.package_balance(s, c).current(month) if c.billing == Billing.PACKAGE else None,
+        )
         for c in store.all_contracts(s)
     ]

@@ -8,12 +8,20 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from sla_cli.domain.kinds import Billing, EntryType
+from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.domain.reversals import check_reversible, reversal_note
 from sla_cli.domain.text import MAX_NOTE, check_length, normalise_ticket
-from sla_cli.domain.work import Overdraft, WorkLog, WorkPolicy, check_work, plan_work
+from sla_cli.domain.work import (
+    DevOverCap,
+    Overdraft,
+    Standing,
+    WorkLog,
+    WorkPolicy,
+    check_work,
+    plan_work,
+)
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
 from sla_cli.ops.lookup import client_id, contract_on, ensure_open, ticket_client
 from sla_cli.store import entries as store
@@ -25,6 +33,7 @@ class Logged:
     contract: ContractRecord
     balance: int | None  # package contracts: the balance after this entry
     overdraft: Overdraft | None
+    dev_over_cap: DevOverCap | None = None
 
 
 def log_work(
@@ -37,8 +46,7 @@ def log_work(
     client = ticket_client(s, ticket, work.client_key)
     contract = contract_on(s, client, work.on)
     ensure_open(s, work.on)
-    before = store.balance(s, contract) if contract.billing == Billing.PACKAGE else None
-    plan = plan_work(work, contract, before, policy, tz, now)
+    plan = plan_work(work, contract, _standing(s, contract, work), policy, tz, now)
     new = store.NewEntry(
         contract=contract,
         on=work.on,
@@ -50,7 +58,17 @@ def log_work(
         kind=work.kind,
         started_at=plan.started_at,
     )
-    return Logged(store.add_entry(s, new, now), contract, plan.balance_after, plan.overdraft)
+    saved = store.add_entry(s, new, now)
+    return Logged(saved, contract, plan.balance_after, plan.overdraft, plan.dev_over_cap)
+
+
+def _standing(s: Session, contract: ContractRecord, work: WorkLog) -> Standing:
+    """What the entry's rules need from the ledger: a package's balance, the month's development."""
+    package = store.package_balance(s, contract) if contract.billing == Billing.PACKAGE else None
+    dev = 0
+    if work.kind == WorkKind.DEV and contract.dev_cap_minutes is not None:
+        dev = store.month_usage(s, [contract], Month.of(work.on))[contract.id].dev_minutes
+    return Standing(package, dev)
 
 
 def reverse(

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func
+from sqlalchemy import case, extract, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from sla_cli.domain.billing import MonthUsage
+from sla_cli.domain.billing import MonthUsage, PackageBalance
 from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
@@ -142,33 +142,39 @@ def entries(s: Session, month: Month | None, client_id: int | None) -> list[Entr
 
 _BALANCE_DELTA = case(
     (col(Entry.category) == EntryType.TOPUP.value, col(Entry.minutes)),
-    (col(Entry.category) == EntryType.OVERAGE.value, col(Entry.minutes)),
+    (col(Entry.category) == EntryType.OVERAGE.value, col(Entry.minutes)),  # an overdraft billed
     (col(Entry.category) == EntryType.WORK.value, -col(Entry.minutes)),
     else_=0,
 )
 
 
-def balance(s: Session, contract: ContractRecord, before: date | None = None) -> int:
-    """A package contract's balance (at the start of the day ``before``, default: now).
+def package_balance(
+    s: Session, contract: ContractRecord, before: Month | None = None
+) -> PackageBalance:
+    """A package contract's balance facts (those dated before ``before``, default: all).
 
-    The last month closed before then gives the opening; only the open months since are summed,
-    so the cost does not grow with the ledger.
+    The last month closed gives the opening; the open months since are summed per month in one
+    grouped query, so the cost grows with the months open, not with the ledger.
     """
     closings = select(Closing.month, Closing.closing_balance_minutes).where(
         Closing.contract_id == contract.id
     )
     if before is not None:
-        closings = closings.where(col(Closing.month) < str(Month.of(before)))
+        closings = closings.where(col(Closing.month) < str(before))
     last = s.exec(closings.order_by(col(Closing.month).desc()).limit(1)).first()
     opening, since = 0, contract.start
     if last is not None:
         opening, since = last[1] or 0, Month.parse(last[0]).next().first_day
-    delta = select(func.coalesce(func.sum(_BALANCE_DELTA), 0)).where(
-        Entry.contract_id == contract.id, col(Entry.on) >= since
+    year, month = extract("year", col(Entry.on)), extract("month", col(Entry.on))
+    per_month = (
+        select(year, month, func.sum(_BALANCE_DELTA))
+        .where(Entry.contract_id == contract.id, col(Entry.on) >= since)
+        .group_by(year, month)
     )
     if before is not None:
-        delta = delta.where(col(Entry.on) < before)
-    return int(opening + s.exec(delta).one())
+        per_month = per_month.where(col(Entry.on) < before.first_day)
+    changes = sorted((Month(int(y), int(m)), int(total or 0)) for y, m, total in s.exec(per_month))
+    return PackageBalance(int(opening), tuple(changes))
 
 
 def month_usage(s: Session, contracts: list[ContractRecord], month: Month) -> dict[int, MonthUsage]:
@@ -204,7 +210,11 @@ def month_usage(s: Session, contracts: list[ContractRecord], month: Month) -> di
             dev_minutes=sums[c.id][WorkKind.DEV],
             topup_minutes=sums[c.id]["topup"],
             topup_amount=from_kopecks(sums[c.id]["topup_kopecks"]),
-            opening_balance=balance(s, c, first) if c.billing == Billing.PACKAGE else 0,
+            opening_balance=(
+                package_balance(s, c, month).opening_of(month)
+                if c.billing == Billing.PACKAGE
+                else 0
+            ),
         )
         for c in contracts
     }
@@ -236,12 +246,12 @@ __all__ = [
     "NewEntry",
     "add_entry",
     "add_reversal",
-    "balance",
     "count_from",
     "daily_minutes",
     "entries",
     "entry",
     "last_unreversed_work",
     "month_usage",
+    "package_balance",
     "reversed_by",
 ]

@@ -20,6 +20,7 @@ from alembic.migration import MigrationContext
 
 from sla_cli.config import DEFAULTS
 from sla_cli.domain.kinds import Billing, EntryType, WorkKind
+from sla_cli.domain.month import Month
 from sla_cli.store.contracts import contract as contract_record
 from sla_cli.store.engine import (
     MIGRATIONS,
@@ -30,7 +31,7 @@ from sla_cli.store.engine import (
     schema_change,
     schema_version,
 )
-from sla_cli.store.entries import balance
+from sla_cli.store.entries import package_balance
 from sla_cli.store.models import CONTRACT_CHECKS, ENTRY_CHECKS, SQLModel
 from tests.conftest import pg_schema, sqlite_url
 
@@ -308,7 +309,7 @@ def check_upgrade(url: str, old_tables: dict[str, sa.Table]) -> None:
             for contract_id, minutes in sums["balance of each contract"]:
                 c = contract_record(s, contract_id)
                 if c.billing == "package":
-                    assert balance(s, c) == minutes
+                    assert package_balance(s, c).current(Month.of(NOV)) == minutes
         refused = pytest.raises(sa.exc.DBAPIError, match="append-only")
         with refused, ledger.engine.begin() as conn:
             conn.execute(sa.text("UPDATE entries SET minutes = 1 WHERE id = 1"))
