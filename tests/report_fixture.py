@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sla_cli.domain.billing import ContractTerms, MonthUsage, close_month
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import evaluate
-from sla_cli.domain.statement import IncidentLine, MonthReport, Statement
+from sla_cli.domain.statement import IncidentLine, MonthReport, PackageBought, Statement
 
 MSK = ZoneInfo("Europe/Moscow")
 CALENDAR = BusinessCalendar()
@@ -185,11 +185,12 @@ def gamma() -> Statement:
         variant=3,
         variant_name=V3,
         variant_name_en="Support without burning hours",
-        tier_name_en="Optimal",
+        tier_name_en="Basic",
         terms=t,
         figures=close_month(t, usage),
         daily_minutes=spread(780, (0, 2, 0, 1, 3, 0)),
         incidents=(),
+        packages=(PackageBought(date(YEAR, MONTH, 3), "Базовый", 900, Decimal("42750.00")),),
     )
 
 

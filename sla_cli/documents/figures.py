@@ -21,7 +21,25 @@ def variant_text(st: Statement, fmt: Formatter) -> str:
 
 
 def tier_text(st: Statement, fmt: Formatter) -> str:
+    """The tier; for packages, the packages bought in the month, as named when bought."""
+    if st.terms.billing == "package":
+        return packages_text(st, fmt)
     return st.terms.tier_name if fmt.lang == "ru" else st.tier_name_en
+
+
+def packages_text(st: Statement, fmt: Formatter) -> str:
+    if not st.packages:
+        return fmt("no_packages")
+    ru = fmt.lang == "ru"
+    quote = "«{}»" if ru else "“{}”"
+    names = [  # in English only the contract's own tier has a name, as signed
+        p.tier_name if ru or p.tier_name != st.terms.tier_name else st.tier_name_en
+        for p in st.packages
+    ]
+    return ", ".join(
+        f"{quote.format(name)} ({fmt.hours(p.minutes)})"
+        for name, p in zip(names, st.packages, strict=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -39,7 +57,7 @@ def figure_rows(st: Statement, fmt: Formatter) -> list[Row]:
     package = t.billing == "package"
     rows = [
         Row(fmt("variant"), variant_text(st, fmt), contract=True),
-        Row(fmt("package" if package else "tier"), tier_text(st, fmt), contract=True),
+        Row(fmt("packages" if package else "tier"), tier_text(st, fmt), contract=True),
     ]
     if package:
         rows.append(Row(fmt("packages_bought"), fmt.money(f.fee)))

@@ -28,6 +28,8 @@ STATEMENT_FIELDS = (
     "amount_due",
     "incidents",
     "breaches",
+    "dev_over_cap_minutes",
+    "packages",
 )
 CSV_FIELDS = ("month", "closed", *STATEMENT_FIELDS)
 
@@ -66,6 +68,16 @@ def _statement_record(st: Statement, tz: str) -> dict[str, Any]:
         "amount_due": money_str(f.amount_due),
         "incidents": [_incident_record(i, tz) for i in st.incidents],
         "breaches": st.breaches,
+        "dev_over_cap_minutes": f.dev_over_cap_minutes,
+        "packages": [
+            {
+                "on": p.on.isoformat(),
+                "tier_name": p.tier_name,
+                "minutes": p.minutes,
+                "price": money_str(p.price),
+            }
+            for p in st.packages
+        ],
     }
 
 
@@ -90,6 +102,7 @@ def csv_document(report: MonthReport) -> str:
     for st in record["statements"]:
         row: dict[str, Any] = {"month": record["month"], "closed": record["closed"], **st}
         row["incidents"] = len(st["incidents"])
+        row["packages"] = "; ".join(p["tier_name"] for p in st["packages"])
         writer.writerow([_csv_value(row[k]) for k in CSV_FIELDS])
     return out.getvalue()
 

@@ -3,17 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from sla_cli.domain.billing import ContractTerms, MonthClose, MonthUsage, close_month
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock
 from sla_cli.domain.incidents import IncidentRecord, clocks, known
 from sla_cli.domain.month import Month
-from sla_cli.domain.records import ContractRecord
+from sla_cli.domain.records import ContractRecord, EntryRecord
 
-__all__ = ["IncidentLine", "Letterhead", "MonthFacts", "MonthReport", "Statement", "assemble"]
+__all__ = [
+    "IncidentLine",
+    "Letterhead",
+    "MonthFacts",
+    "MonthReport",
+    "PackageBought",
+    "Statement",
+    "assemble",
+    "package_bought",
+    "package_note",
+]
+
+_PACKAGE = "package "
+
+
+@dataclass(frozen=True)
+class PackageBought:
+    """A package bought in the month, as the ledger recorded it when it was bought."""
+
+    on: date
+    tier_name: str  # as named when bought
+    minutes: int
+    price: Decimal
+
+
+def package_note(tier_name: str) -> str:
+    """The note a package's entry carries: it names the package as it was when bought."""
+    return f"{_PACKAGE}{tier_name}"
+
+
+def package_bought(entry: EntryRecord) -> PackageBought:
+    """The package a top-up entry bought."""
+    note = entry.note or ""
+    name = note[len(_PACKAGE) :] if note.startswith(_PACKAGE) else note
+    return PackageBought(entry.on, name.strip(), entry.minutes, entry.amount or Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -39,6 +74,7 @@ class Statement:
     figures: MonthClose
     daily_minutes: tuple[tuple[date, int], ...]  # hours logged per day (for the chart)
     incidents: tuple[IncidentLine, ...]
+    packages: tuple[PackageBought, ...] = ()  # packages bought in the month (variant 3)
 
     @property
     def breaches(self) -> int:
@@ -77,6 +113,8 @@ class MonthFacts:
     usage: Mapping[int, MonthUsage]  # by contract id
     daily: Mapping[int, Sequence[tuple[date, int]]]  # hours logged per day, by contract id
     incidents: Sequence[IncidentRecord]  # opened in the month
+    topups: Mapping[int, Sequence[EntryRecord]] = field(default_factory=dict)
+    # packages bought in the month and not voided, by contract id
 
 
 @dataclass(frozen=True)
@@ -126,6 +164,7 @@ def assemble(
                 figures=close_month(terms, facts.usage[c.id]),
                 daily_minutes=tuple(facts.daily.get(c.id, ())),
                 incidents=tuple(lines.get(c.id, ())),
+                packages=tuple(package_bought(e) for e in facts.topups.get(c.id, ())),
             )
         )
     return MonthReport(

@@ -12,6 +12,7 @@ from sla_cli.domain.contracts import NewContract, Signing, end_of, sign
 from sla_cli.domain.kinds import Billing, EntryType
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
+from sla_cli.domain.statement import package_note
 from sla_cli.domain.tariffs import Tier
 from sla_cli.errors import InputError
 from sla_cli.ops.lookup import client_by_key, contract_on, ensure_open
@@ -61,7 +62,7 @@ def _buy(
         minutes=tier.minutes or 0,
         type=EntryType.TOPUP,
         by=user,
-        note=f"package {tier.name}",
+        note=package_note(tier.name),
         amount=tier.price,
     )
     return entries.add_entry(s, new, now)

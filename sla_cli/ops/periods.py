@@ -139,5 +139,6 @@ def month_report(
         usage=entries.month_usage(s, active, month),
         daily=entries.daily_minutes(s, active, month),
         incidents=month_incidents(s, head.timezone, month, client_key, also_unresolved=False),
+        topups=entries.packages_bought(s, active, month),
     )
     return assemble(facts, head, calendar, now)

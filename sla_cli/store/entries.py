@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import case, extract, func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from sla_cli.domain.billing import MonthUsage, PackageBalance
@@ -220,6 +221,29 @@ def month_usage(s: Session, contracts: list[ContractRecord], month: Month) -> di
     }
 
 
+def packages_bought(
+    s: Session, contracts: list[ContractRecord], month: Month
+) -> dict[int, list[EntryRecord]]:
+    """The month's top-up entries that no reversal undid, oldest first, by contract."""
+    first, nxt = month.bounds
+    out: dict[int, list[EntryRecord]] = defaultdict(list)
+    ids = [c.id for c in contracts]
+    if not ids:
+        return out
+    reversal = aliased(Entry)
+    undone = select(reversal.id).where(col(reversal.reverses) == col(Entry.id)).exists()
+    rows = s.exec(
+        select(Entry, Client.key)
+        .join(Client, col(Client.id) == col(Entry.client_id))
+        .where(col(Entry.contract_id).in_(ids), col(Entry.on) >= first, col(Entry.on) < nxt)
+        .where(Entry.type == EntryType.TOPUP.value, ~undone)
+        .order_by(col(Entry.on), col(Entry.id))
+    )
+    for e, key in rows:
+        out[e.contract_id].append(entry_record(e, key))
+    return out
+
+
 def daily_minutes(
     s: Session, contracts: list[ContractRecord], month: Month
 ) -> dict[int, list[tuple[date, int]]]:
@@ -253,5 +277,6 @@ __all__ = [
     "last_unreversed_work",
     "month_usage",
     "package_balance",
+    "packages_bought",
     "reversed_by",
 ]
