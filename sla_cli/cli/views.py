@@ -41,6 +41,8 @@ def quote_record(q: Quote) -> dict[str, Any]:
                 "monthly_fee": None if o.monthly_fee is None else money_str(o.monthly_fee),
                 "discount_percent": percent_number(o.discount_percent),
                 "total": money_str(o.total),
+                "hour_price": None if o.hour_price is None else money_str(o.hour_price),
+                "package_price": None if o.package_price is None else money_str(o.package_price),
             }
             for o in q.options
         ],
@@ -54,7 +56,7 @@ def quote_view(q: Quote, fmt: str) -> None:
     package = q.variant.billing == "package"
     if fmt == "csv":
         header = ["variant", "months", "tier", "tier_name", "hours", "monthly_fee"]
-        header += ["discount_percent", "total", "hour_price", "currency"]
+        header += ["discount_percent", "total", "hour_price", "currency", "package_price"]
         csv_out(
             header,
             (
@@ -69,6 +71,7 @@ def quote_view(q: Quote, fmt: str) -> None:
                     o.total,
                     o.hour_price,
                     q.currency,
+                    o.package_price,
                 ]
                 for o in q.options
             ),

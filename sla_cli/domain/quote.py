@@ -5,17 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sla_cli.domain.money import HUNDRED, round_money
+from sla_cli.domain.billing import discounted_fee
+from sla_cli.domain.money import round_money
 from sla_cli.domain.tariffs import Catalog, Tier, VariantTerms
 
 
 @dataclass(frozen=True)
 class QuoteOption:
     tier: Tier
-    monthly_fee: Decimal | None  # None for packages
+    monthly_fee: Decimal | None  # list price a month; None for packages
     discount_percent: Decimal
     total: Decimal
     hour_price: Decimal | None  # effective price of an included hour; None when unlimited
+    package_price: Decimal | None = None  # a package's price; None for monthly billing
+
+    @property
+    def fee_after_discount(self) -> Decimal:
+        """What one month (or one package) is billed, as the statement bills it."""
+        if self.monthly_fee is None:
+            return self.package_price or Decimal(0)
+        return discounted_fee(self.monthly_fee, self.discount_percent)
 
 
 @dataclass(frozen=True)
@@ -31,17 +40,20 @@ def default_months(variant: VariantTerms) -> int:
 
 
 def price_option(variant: VariantTerms, tier: Tier, months: int) -> QuoteOption:
-    """Total = price × months × (1 − discount), rounded to kopecks once."""
+    """What the statements will bill: each month's fee after the discount, rounded to kopecks
+    as a statement rounds it, times the months (packages: the package price times their count).
+    The hour price is the total over the hours it includes."""
     discount = variant.prepay_discount(months)
-    exact = tier.price * months * (HUNDRED - discount) / HUNDRED
-    total = round_money(exact)
-    hour_price = None if tier.hours is None else round_money(exact / (tier.hours * months))
+    monthly = variant.billing == "monthly"
+    total = discounted_fee(tier.price, discount) * months
+    hour_price = None if tier.hours is None else round_money(total / (tier.hours * months))
     return QuoteOption(
         tier=tier,
-        monthly_fee=tier.price if variant.billing == "monthly" else None,
+        monthly_fee=tier.price if monthly else None,
         discount_percent=discount,
         total=total,
         hour_price=hour_price,
+        package_price=None if monthly else tier.price,
     )
 
 

@@ -18,6 +18,8 @@ def test_quote_json_for_twelve_months_gives_five_percent(sla: Sla) -> None:
         "monthly_fee",
         "discount_percent",
         "total",
+        "hour_price",
+        "package_price",
     }
     basic = data["options"][1]
     assert basic == {
@@ -27,6 +29,8 @@ def test_quote_json_for_twelve_months_gives_five_percent(sla: Sla) -> None:
         "monthly_fee": "42000.00",
         "discount_percent": 5,
         "total": "478800.00",
+        "hour_price": "2660.00",
+        "package_price": None,
     }
 
 

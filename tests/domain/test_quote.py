@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -7,11 +8,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sla_cli.config import parse_settings
+from sla_cli.domain.billing import MonthUsage, close_month
 from sla_cli.domain.money import round_money
+from sla_cli.domain.month import Month
 from sla_cli.domain.quote import make_quote
+from sla_cli.domain.tariffs import Catalog
 from sla_cli.errors import InputError
+from tests.domain.conftest import contract
 
 CATALOG = parse_settings({}).catalog
+OCT = Month(2026, 10)
 
 
 @pytest.mark.parametrize(
@@ -74,11 +80,56 @@ def test_unknown_variant_is_an_input_error() -> None:
 
 
 @given(variant=st.sampled_from([1, 2]), months=st.integers(min_value=3, max_value=60))
-def test_total_is_fee_times_months_less_discount(variant: int, months: int) -> None:
+def test_total_is_the_discounted_monthly_fee_times_months(variant: int, months: int) -> None:
     for o in make_quote(CATALOG, variant, months=months).options:
         assert o.monthly_fee is not None
-        expected = round_money(o.monthly_fee * months * (100 - o.discount_percent) / 100)
-        assert o.total == expected
+        fee = round_money(o.monthly_fee * (100 - o.discount_percent) / 100)
+        assert o.total == fee * months
+
+
+def _catalog_with_price(price: Decimal) -> Catalog:
+    v1 = CATALOG.variant(1)
+    tiers = (replace(v1.tiers[0], price=price),)
+    return replace(CATALOG, variants=(replace(v1, tiers=tiers), *CATALOG.variants[1:]))
+
+
+@given(
+    price=st.decimals(min_value=1, max_value=10**6, places=2),
+    months=st.integers(min_value=3, max_value=36),
+)
+def test_quote_total_is_what_the_statements_bill(price: Decimal, months: int) -> None:
+    """The statement of every prepaid month bills the discounted fee rounded to kopecks."""
+    (o,) = make_quote(_catalog_with_price(price), 1, "minimal", months).options
+    signed = contract(price=price, prepay_discount=o.discount_percent, prepaid_months=months)
+    billed = sum(close_month(signed.terms(OCT.plus(i)), MonthUsage()).fee for i in range(months))
+    assert o.total == billed
+
+
+@pytest.mark.parametrize(
+    ("price", "months", "total"),
+    [
+        # 33 333.33 × 0.9 = 29 999.997 → 30 000.00 a month; not 389 999.96 rounded once
+        ("33333.33", 13, "390000.00"),
+        # 10 000.01 × 0.95 = 9 500.0095 → 9 500.01 a month
+        ("10000.01", 7, "66500.07"),
+    ],
+)
+def test_quote_rounds_each_month_as_the_statement_does(price: str, months: int, total: str) -> None:
+    (o,) = make_quote(_catalog_with_price(Decimal(price)), 1, "minimal", months).options
+    assert o.total == Decimal(total)
+    assert o.fee_after_discount * months == o.total
+
+
+def test_package_quote_carries_the_package_price() -> None:
+    q = make_quote(CATALOG, 3, "optimal", 2)
+    (o,) = q.options
+    assert (o.package_price, o.monthly_fee, o.total) == (
+        Decimal("81000.00"),
+        None,
+        Decimal("162000.00"),
+    )
+    assert o.hour_price == Decimal("2700.00")
+    assert make_quote(CATALOG, 1, "basic", 3).options[0].package_price is None
 
 
 @given(variant=st.sampled_from([1, 2, 3]), a=st.integers(3, 60), b=st.integers(3, 60))
