@@ -5,7 +5,11 @@ Money is stored as whole kopecks, percentages as basis points (1/100 %).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlmodel import Session
 
 from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.money import round_money
@@ -17,6 +21,16 @@ def pk(row: Client | Contract | Entry) -> int:
     """The primary key of a flushed row."""
     assert row.id is not None, "row not flushed yet"
     return row.id
+
+
+def wall_clock(s: Session) -> datetime:
+    """When a row is written: the real clock, never the moment a command is about (``SLA_NOW``
+    pins that one). PostgreSQL's own clock (``CURRENT_TIMESTAMP``, the transaction's start), so
+    a team's ledger stamps rows by one clock; this machine's on SQLite."""
+    if s.get_bind().dialect.name == "postgresql":
+        stamp: datetime = s.execute(select(func.current_timestamp())).scalar_one()
+        return stamp.astimezone(UTC).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def to_kopecks(amount: Decimal) -> int:
