@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, time
@@ -21,6 +20,7 @@ from sla_cli.domain.money import to_decimal
 from sla_cli.domain.schedule import Schedule, ScheduleError
 from sla_cli.domain.tariffs import Catalog, PrepayDiscount, Tier, VariantTerms
 from sla_cli.errors import ConfigError, InputError
+from sla_cli.files import atomic_write, private_dir
 from sla_cli.timeparse import zone_exists
 
 __all__ = [
@@ -351,7 +351,7 @@ def load_settings(path: Path | None = None, *, required: bool = False) -> Settin
     import tomllib  # only when there is a file to read
 
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # a byte order mark is allowed
     except UnicodeDecodeError:
         raise ConfigError(f"{target}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
@@ -368,29 +368,13 @@ def default_document() -> dict[str, Any]:
 
 
 def write_config(path: Path, document: Mapping[str, Any], *, force: bool = False) -> None:
-    """Write the config atomically: a temporary file in the same folder, then a rename."""
+    """Write the config atomically: a temporary file in the same folder, then a rename.
+
+    A new config (and any folder made for it) is readable by its owner only; one that exists
+    keeps its permissions."""
     import tomli_w  # only `sla init` and the demo write a config
 
     if path.exists() and not force:
         raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, HEADER + "\n" + tomli_w.dumps(document))
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then a rename."""
-    if not path.parent.is_dir():
-        raise InputError(f"{path}: no folder {path.parent}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    private_dir(path.parent)
+    atomic_write(path, HEADER + "\n" + tomli_w.dumps(document), private=True)

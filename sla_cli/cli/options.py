@@ -74,22 +74,22 @@ class State:
         return f"sqlite:///{default_data_dir() / 'ledger.db'}"
 
     def ledger(self, create: bool = False) -> Ledger:
-        """The ledger, opened (and created or upgraded) on first use.
+        """The ledger, opened (and upgraded) on first use.
 
-        A ledger at the default location is created on first use; one named with --db or
-        SLA_DATABASE_URL must exist (a typo is an error, not a new empty ledger) unless
-        ``create`` (`sla init`).
+        Only ``create`` (`sla init`) makes a new one: every other command needs a ledger that
+        exists, so a mistyped --db, or a cron job run with another HOME, fails loudly naming
+        the path instead of reading or closing a new, empty ledger.
         """
         if self._ledger is None:
             from sla_cli.errors import LedgerError, NoLedger
             from sla_cli.store.engine import open_ledger
 
-            explicit = bool(self.db_option or os.environ.get("SLA_DATABASE_URL"))
             try:
-                self._ledger = open_ledger(self.db_url(), create or not explicit)
+                self._ledger = open_ledger(self.db_url(), create)
             except NoLedger as e:
                 raise LedgerError(
-                    f"{e.message}; check --db / SLA_DATABASE_URL, or create it with `sla init`"
+                    f"{e.message}; create it with `sla init`, or name the ledger with "
+                    "--db / SLA_DATABASE_URL"
                 ) from None
         return self._ledger
 
