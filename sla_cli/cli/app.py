@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Annotated, Any
 
@@ -33,7 +34,10 @@ class SlaGroup(TyperGroup):
         debug = os.environ.get("SLA_DEBUG") == "1"
         args = optional_month_value(list(sys.argv[1:] if args is None else args))
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with warnings.catch_warnings():
+                if not debug:  # a library's warning is not the user's to act on
+                    warnings.simplefilter("ignore")
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except SlaError as e:
             if debug:
                 raise
