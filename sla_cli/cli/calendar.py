@@ -34,5 +34,5 @@ def calendar(
     if year is not None:
         calendar_view(cal, year, None, format.value)
         return
-    wanted = Month.parse(month) if month else Month.of(st.today())
+    wanted = Month.of(st.today()) if month is None else Month.parse(month)
     calendar_view(cal, wanted.year, wanted.month, format.value)

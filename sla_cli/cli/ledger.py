@@ -70,8 +70,8 @@ def log(
     work = WorkLog(
         ticket=ticket,
         minutes=parse_duration(duration),
-        on=parse_date(on, st.today()) if on else st.today(),
-        start=time(*parse_clock(from_)) if from_ else None,
+        on=st.today() if on is None else parse_date(on, st.today()),
+        start=None if from_ is None else time(*parse_clock(from_)),
         kind=kind,
         note=note,
         client_key=client,

@@ -150,7 +150,7 @@ def report(
         raise InputError("-o writes documents: add --format md, html, csv or json")
     if month == CURRENT:
         label = Month.of(st.today())
-    elif month:
+    elif month is not None:
         label = Month.parse(month)
     else:
         label = last_ended_month(st.today())

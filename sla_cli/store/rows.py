@@ -14,6 +14,7 @@ from sqlmodel import Session
 from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.money import round_money
 from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
+from sla_cli.errors import LedgerError
 from sla_cli.store.models import Client, Contract, Entry
 
 
@@ -34,7 +35,11 @@ def wall_clock(s: Session) -> datetime:
 
 
 def to_kopecks(amount: Decimal) -> int:
-    return int(round_money(amount) * 100)
+    """Whole kopecks, as the ledger's 64-bit money columns hold them."""
+    kopecks = int(round_money(amount) * 100)
+    if not -(2**63) <= kopecks < 2**63:
+        raise LedgerError(f"the amount {amount} is too large for the ledger")
+    return kopecks
 
 
 def from_kopecks(value: int) -> Decimal:
