@@ -34,6 +34,7 @@ class SlaGroup(TyperGroup):
         debug = os.environ.get("SLA_DEBUG") == "1"
         args = optional_month_value(list(sys.argv[1:] if args is None else args))
         try:
+            _refuse_undecodable(args)
             with warnings.catch_warnings():
                 if not debug:  # a library's warning is not the user's to act on
                     warnings.simplefilter("ignore")
@@ -56,6 +57,16 @@ class SlaGroup(TyperGroup):
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
             _fail(f"unexpected {type(e).__name__}: {first} (SLA_DEBUG=1 shows the traceback)", 1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """Bytes on the command line that are not UTF-8 would fail deep inside: refuse them."""
+    from sla_cli.domain.text import not_utf8
+    from sla_cli.errors import InputError
+
+    for i, arg in enumerate(args, 1):
+        if not_utf8(arg):
+            raise InputError(f"argument {i} is not UTF-8 text; check the terminal's encoding")
 
 
 def optional_month_value(args: list[str]) -> list[str]:

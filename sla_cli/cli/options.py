@@ -53,6 +53,10 @@ class State:
         if self._settings is None:
             from sla_cli.config import config_path, load_settings
 
+            if self.config_option is not None and not self.config_option.strip():
+                from sla_cli.errors import InputError
+
+                raise InputError("--config is empty; give the config file's path")
             explicit = bool(self.config_option or os.environ.get("SLA_CONFIG"))
             self._settings = load_settings(config_path(self.config_option), required=explicit)
         return self._settings
@@ -66,6 +70,10 @@ class State:
 
     def db_url(self) -> str:
         """``--db``, else ``SLA_DATABASE_URL``, else SQLite in the user data folder."""
+        if self.db_option is not None and not self.db_option.strip():
+            from sla_cli.errors import InputError
+
+            raise InputError("--db is empty; give a SQLite file path or a database URL")
         url = self.db_option or os.environ.get("SLA_DATABASE_URL")
         if url:
             return url if "://" in url else f"sqlite:///{os.path.abspath(os.path.expanduser(url))}"

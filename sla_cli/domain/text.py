@@ -24,6 +24,7 @@ __all__ = [
     "check_text",
     "control_character",
     "normalise_ticket",
+    "not_utf8",
     "ticket_key",
     "valid_key",
     "visible",
@@ -41,6 +42,7 @@ def check_length(value: str | None, limit: int, what: str) -> None:
 # C0 and C1 control codes and DEL (Unicode's category Cc); bidirectional embeddings,
 # overrides and isolates; line and paragraph separators.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SHOWN_INSTEAD = "\ufffd"
 
 
@@ -50,11 +52,18 @@ def control_character(value: str) -> int | None:
     return None if found is None else found.start()
 
 
+def not_utf8(value: str) -> bool:
+    """Whether ``value`` holds bytes that were not UTF-8 (Python keeps them as lone surrogates
+    when it reads the command line or the environment)."""
+    return _SURROGATE.search(value) is not None
+
+
 def visible(value: str) -> str:
     """``value`` with any control character but a newline shown as U+FFFD: for printing text
     written before these rules (or by other tools) where a terminal would obey it."""
-    if control_character(value) is None:
+    if control_character(value) is None and not not_utf8(value):
         return value
+    value = _SURROGATE.sub(_SHOWN_INSTEAD, value)
     return CONTROL.sub(lambda m: m[0] if m[0] == "\n" else _SHOWN_INSTEAD, value)
 
 
@@ -66,6 +75,8 @@ def check_text(value: str | None, limit: int, what: str) -> None:
     """
     if value is None:
         return
+    if not_utf8(value):
+        raise InputError(f"{what} is not UTF-8 text; check the terminal's or the file's encoding")
     at = control_character(value)
     if at is not None:
         raise InputError(
