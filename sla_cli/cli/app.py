@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 from sla_cli import __version__
 from sla_cli.cli import calendar, contract, incident, ledger, periods, sales
 from sla_cli.cli.options import State
-from sla_cli.errors import SlaError
+from sla_cli.errors import InputError, SlaError
 
 
 class SlaGroup(TyperGroup):
@@ -60,13 +60,15 @@ class SlaGroup(TyperGroup):
 
 
 def _refuse_undecodable(args: list[str]) -> None:
-    """Bytes on the command line that are not UTF-8 would fail deep inside: refuse them."""
-    from sla_cli.domain.text import not_utf8
-    from sla_cli.errors import InputError
-
+    """Bytes on the command line that are not UTF-8 (Python keeps them as lone surrogates)
+    would fail deep inside: refuse them."""
     for i, arg in enumerate(args, 1):
-        if not_utf8(arg):
-            raise InputError(f"argument {i} is not UTF-8 text; check the terminal's encoding")
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(
+                f"argument {i} is not UTF-8 text; check the terminal's encoding"
+            ) from None
 
 
 def optional_month_value(args: list[str]) -> list[str]:
