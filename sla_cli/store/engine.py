@@ -96,6 +96,7 @@ def make_engine(url: str, create: bool = False) -> Engine:
                 create_private(path)
             elif not path.exists():
                 raise NoLedger(str(path))
+            _refuse_foreign_file(path)
         engine = create_engine(u, connect_args={"timeout": 60}, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
@@ -143,14 +144,33 @@ def open_ledger(url: str, create: bool = False) -> Ledger:
 
 def refuse_foreign(ledger: Ledger, version: str | None) -> None:
     """A database holding tables that are not a ledger's is never migrated: say so instead."""
-    tables = set(inspect(ledger.engine).get_table_names()) - {"alembic_version"}
-    foreign = bool(tables) if version is None else "entries" not in tables
-    if foreign:
+    tables = set(inspect(ledger.engine).get_table_names())
+    _check_tables(ledger.display_url, tables, version is not None)
+
+
+def _check_tables(where: str, tables: set[str], versioned: bool) -> None:
+    """A ledger's database is empty (a new ledger) or has its ``entries``."""
+    tables = tables - {"alembic_version"}
+    if (bool(tables) and not versioned) or (versioned and "entries" not in tables):
         shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
         raise LedgerError(
-            f"{ledger.display_url} is not an sla ledger (its tables: {shown or 'none'}); "
-            "it was left as it is"
+            f"{where} is not an sla ledger (its tables: {shown or 'none'}); it was left as it is"
         )
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Look at a SQLite file read-only before the engine opens it (which switches it to WAL)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return  # the engine says what is wrong with it
+    try:
+        names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.Error:
+        return
+    finally:
+        conn.close()
+    _check_tables(str(path), names, "alembic_version" in names)
 
 
 def _reason(e: DBAPIError) -> str:
