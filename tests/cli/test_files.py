@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sla_cli.config import load_settings, write_config
+from sla_cli.config import write_config
 from tests.conftest import Sla
 
 NOV = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
@@ -75,12 +75,6 @@ def test_init_makes_the_config_and_the_ledger_private(sla: Sla, tmp_path: Path) 
     config.chmod(0o644)  # a config the owner opened up keeps that when rewritten
     sla.ok("init", "--force", env=env)
     assert mode(config) == 0o644
-
-
-def test_a_config_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
-    path = tmp_path / "config.toml"
-    path.write_bytes(b"\xef\xbb\xbf" + b"[billing]\nincrement_minutes = 15\n")
-    assert load_settings(path).increment_minutes == 15
 
 
 def test_write_config_into_a_file_that_is_a_folder_exits_cleanly(tmp_path: Path) -> None:
