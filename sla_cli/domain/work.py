@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from sla_cli.domain.durations import round_up
+from sla_cli.domain.durations import format_duration, round_up
 from sla_cli.domain.kinds import Billing, WorkKind
 from sla_cli.domain.records import ContractRecord
 from sla_cli.domain.text import MAX_NOTE, MAX_TICKET, MAX_USER, check_length
@@ -48,7 +48,7 @@ class WorkPlan:
     """The entry to write: rounded minutes, when the work began, the balance after it."""
 
     minutes: int
-    started_at: datetime | None
+    started_at: datetime  # `--from`, else when the entry is recorded
     balance_after: int | None  # package contracts only
     overdraft: Overdraft | None
 
@@ -77,11 +77,18 @@ def plan_work(
     ``balance`` is the package balance before the entry (None for monthly contracts). Going
     below zero warns, or is refused when the config says so.
     """
-    started_at = None
+    started_at = now  # without `--from`, the work is taken to have begun when it is recorded
     if work.start is not None:
         started_at = datetime.combine(work.on, work.start, tzinfo=zone)
         if started_at > now:
             raise InputError("--from is in the future")
+        ended = started_at + timedelta(minutes=work.minutes)
+        if ended > now:
+            raise InputError(
+                f"--from {work.start:%H:%M} and {format_duration(work.minutes)} of work end at "
+                f"{ended:%Y-%m-%d %H:%M}, after now ({now.astimezone(zone):%H:%M}): "
+                "log work once it is done"
+            )
     minutes = round_up(work.minutes, policy.increment_minutes)
     if contract.billing != Billing.PACKAGE or balance is None:
         return WorkPlan(minutes, started_at, None, None)
@@ -90,8 +97,6 @@ def plan_work(
     if after < 0:
         overdraft = Overdraft(contract.client.key, -after)
         if policy.refuse_overdraft:
-            from sla_cli.domain.durations import format_duration
-
             raise InputError(
                 f"{contract.client.key} has {format_duration(balance)} left; this entry would "
                 f"overdraw it by {format_duration(-after)} (billing.refuse_overdraft is on)"
