@@ -6,22 +6,19 @@ The built-in values live in ``sla_cli.defaults``; a key the file leaves out take
 from __future__ import annotations
 
 import os
-import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
 from sla_cli.domain.kinds import Billing
-from sla_cli.domain.money import to_decimal
 from sla_cli.domain.schedule import Schedule, ScheduleError
 from sla_cli.domain.tariffs import Catalog, PrepayDiscount, Tier, VariantTerms
-from sla_cli.errors import ConfigError, InputError
+from sla_cli.errors import ConfigError
+from sla_cli.files import atomic_write, private_dir
 from sla_cli.timeparse import zone_exists
+from sla_cli.toml_table import TomlTable as _Table
 
 __all__ = [
     "DEFAULTS",
@@ -83,88 +80,6 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 # --- reading -----------------------------------------------------------------------------------
 
-_KINDS = {int: "a whole number", str: "a string", bool: "true or false", list: "a list"}
-
-
-class _Table:
-    """One TOML table and where it sits, so that every error names the file and the key."""
-
-    def __init__(self, source: str, data: Mapping[str, Any], path: str = "") -> None:
-        self.source = source
-        self.data = data
-        self.path = path
-
-    def key(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{self.source}: {self.key(key)}: {problem}")
-
-    def table(self, key: str) -> _Table:
-        value = self.data.get(key, {})
-        if not isinstance(value, Mapping):
-            raise self.fail(key, f"expected a table, got {type(value).__name__}")
-        return _Table(self.source, value, self.key(key))
-
-    def tables(self, key: str, hint: str) -> list[_Table]:
-        """An array of tables, such as ``[[variants.1.tiers]]``."""
-        out = []
-        for i, item in enumerate(self.get(key, list, [])):
-            path = f"{self.key(key)}[{i}]"
-            if not isinstance(item, Mapping):
-                raise ConfigError(f"{self.source}: {path}: expected a table with {hint}")
-            out.append(_Table(self.source, item, path))
-        return out
-
-    def get(self, key: str, kind: type, default: Any = None) -> Any:
-        value = self.data.get(key, default)
-        if kind is int and isinstance(value, bool):
-            raise self.fail(key, f"expected a whole number, got {value!r}")
-        if not isinstance(value, kind):
-            raise self.fail(key, f"expected {_KINDS.get(kind, kind.__name__)}, got {value!r}")
-        return value
-
-    def decimal(self, key: str, default: Any = None) -> Decimal:
-        value = self.data.get(key, default)
-        try:
-            result = to_decimal(value)
-        except InputError:
-            raise self.fail(key, f"expected a number, got {value!r}") from None
-        if result < 0:
-            raise self.fail(key, f"must not be negative, got {value!r}")
-        return result
-
-    def percent(self, key: str, default: Any = None) -> Decimal:
-        value = self.decimal(key, default)
-        if value > 100:
-            raise self.fail(key, f"must be at most 100, got {value}")
-        return value
-
-    def positive(self, key: str, default: Any = None) -> int:
-        value: int = self.get(key, int, default)
-        if value <= 0:
-            raise self.fail(key, f"must be a positive whole number, got {value!r}")
-        return value
-
-    def clock(self, key: str) -> time:
-        text = self.get(key, str)
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
-        if not m or int(m[1]) > 23 or int(m[2]) > 59:
-            raise self.fail(key, f"expected a time like 09:00, got {text!r}")
-        return time(int(m[1]), int(m[2]))
-
-    def dates(self, key: str) -> frozenset[date]:
-        out = set()
-        for item in self.get(key, list, []):
-            if isinstance(item, date):
-                out.add(item)
-                continue
-            try:
-                out.add(date.fromisoformat(str(item)))
-            except ValueError:
-                raise self.fail(key, f"expected dates like 2026-01-09, got {item!r}") from None
-        return frozenset(out)
-
 
 def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -> Settings:
     """Check a TOML document and turn it into ``Settings``; missing keys take the defaults."""
@@ -176,10 +91,10 @@ def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -
         company_name=company.get("name", str),
         catalog=Catalog(
             currency=company.get("currency", str),
-            hour_rate=billing.decimal("hour_rate"),
+            hour_rate=billing.money("hour_rate"),
             variants=_variants(merged.table("variants")),
         ),
-        increment_minutes=billing.positive("increment_minutes"),
+        increment_minutes=billing.positive("increment_minutes", most=60),
         refuse_overdraft=billing.get("refuse_overdraft", bool),
         at_risk_percent=_at_risk(merged.table("sla")),
         schedule=_schedule(merged.table("schedule"), _zone(company, "timezone")),
@@ -191,6 +106,8 @@ def _schedule(t: _Table, timezone: str) -> Schedule:
     weekdays = t.get("weekdays", list)
     if not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in weekdays):
         raise t.fail("weekdays", f"expected ISO weekday numbers 1–7, got {weekdays!r}")
+    if not weekdays:
+        raise t.fail("weekdays", "at least one working day is needed, got []")
     try:
         return Schedule(
             timezone=timezone,
@@ -245,19 +162,26 @@ def _variant(number: int, t: _Table) -> VariantTerms:
     billing = t.get("billing", str, "monthly")
     if billing not in ("monthly", "package"):
         raise t.fail("billing", f"expected 'monthly' or 'package', got {billing!r}")
-    tiers = _tiers(t)
+    burns = t.get("burns", bool, False)
+    tiers = _tiers(t, burns)
+    reaction, start = _minutes(t, "reaction_hours"), _minutes(t, "start_hours")
+    if reaction > start:
+        raise t.fail("reaction_hours", "must not exceed start_hours: reaction comes first")
+    cap = t.get("dev_cap_hours", int, 0)
+    if cap < 0:
+        raise t.fail("dev_cap_hours", f"must not be negative (0: no cap), got {cap}")
     return VariantTerms(
         number=number,
         name=t.get("name", str, f"Variant {number}"),
         name_en=t.get("name_en", str, f"Variant {number}"),
         billing=Billing(billing),
-        burns=t.get("burns", bool, False),
+        burns=burns,
         min_months=None if t.data.get("min_months") is None else t.positive("min_months"),
         prepay_discounts=_prepay_discounts(t),
-        reaction_minutes=_minutes(t, "reaction_hours"),
-        start_minutes=_minutes(t, "start_hours"),
+        reaction_minutes=reaction,
+        start_minutes=start,
         max_hour_discount=t.percent("max_hour_discount_percent", 0),
-        dev_cap_hours=t.get("dev_cap_hours", int, 0) or None,
+        dev_cap_hours=cap or None,
         tiers=tiers,
     )
 
@@ -270,13 +194,18 @@ def _prepay_discounts(variant: _Table) -> tuple[PrepayDiscount, ...]:
     return tuple(sorted(found, key=lambda d: d.min_months))
 
 
-def _tiers(variant: _Table) -> tuple[Tier, ...]:
+MAX_TIER_HOURS = 100_000  # far beyond any month or package, well within the ledger's columns
+
+
+def _tiers(variant: _Table, burns: bool) -> tuple[Tier, ...]:
     tiers = []
     for t in variant.tables("tiers", "key, name, hours and price"):
         key = t.get("key", str)
         name = t.get("name", str, key)
-        hours = None if t.data.get("hours") is None else t.positive("hours")
-        price = t.decimal("price")
+        price = t.money("price")
+        if burns and t.data.get("hours") is None:
+            raise t.fail("hours", "a tier whose unused hours burn needs its hours")
+        hours = None if t.data.get("hours") is None else t.positive("hours", most=MAX_TIER_HOURS)
         name_en = t.get("name_en", str, name)
         tiers.append(Tier(key=key, name=name, name_en=name_en, hours=hours, price=price))
     if not tiers:
@@ -351,7 +280,7 @@ def load_settings(path: Path | None = None, *, required: bool = False) -> Settin
     import tomllib  # only when there is a file to read
 
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # a byte order mark is allowed
     except UnicodeDecodeError:
         raise ConfigError(f"{target}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
@@ -368,29 +297,13 @@ def default_document() -> dict[str, Any]:
 
 
 def write_config(path: Path, document: Mapping[str, Any], *, force: bool = False) -> None:
-    """Write the config atomically: a temporary file in the same folder, then a rename."""
+    """Write the config atomically: a temporary file in the same folder, then a rename.
+
+    A new config (and any folder made for it) is readable by its owner only; one that exists
+    keeps its permissions."""
     import tomli_w  # only `sla init` and the demo write a config
 
     if path.exists() and not force:
         raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, HEADER + "\n" + tomli_w.dumps(document))
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then a rename."""
-    if not path.parent.is_dir():
-        raise InputError(f"{path}: no folder {path.parent}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    private_dir(path.parent)
+    atomic_write(path, HEADER + "\n" + tomli_w.dumps(document), private=True)

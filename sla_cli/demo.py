@@ -18,6 +18,7 @@ from sla_cli.domain.kinds import Event, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog, WorkPolicy
 from sla_cli.errors import InputError
+from sla_cli.files import private_dir
 from sla_cli.ops.contracts import add_contract, topup
 from sla_cli.ops.incidents import open_incident, record_event
 from sla_cli.ops.periods import last_ended_month, rollover
@@ -57,9 +58,11 @@ class Demo:
 def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
     """Three clients (one per variant), three closed months of hours and incidents, and the
     current month so far."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} is not a folder; the demo builds in a new or empty folder")
     if folder.exists() and any(folder.iterdir()):
         raise InputError(f"{folder} is not empty; the demo builds in a new or empty folder")
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     config = folder / "config.toml"
     write_config(config, default_document())
     settings = load_settings(config, required=True)

@@ -1,19 +1,26 @@
 """The only module that imports Rich: tables for people, JSON and CSV for scripts.
 
 Rich is imported inside the functions that draw, so JSON and CSV output never pay for it.
+Text is never read as Rich markup: every header, cell, title and caption is a ``Text``, so
+``ACME [/b]`` or ``[link=…]`` prints as typed. A control character in text (from a ledger
+written before input was checked) is shown as U+FFFD rather than obeyed by the terminal.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from sla_cli.domain.text import visible
+
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 Justify = Literal["left", "right", "center"]
 # A table cell: plain text, or (text, Rich style) for a coloured one.
@@ -53,21 +60,39 @@ def table(
     title: str | None = None,
     caption: str | None = None,
 ) -> None:
-    """Print a table to stdout."""
+    """Print a table to stdout. A value too long for its column wraps (a long word folds):
+    no text is cut short with an ellipsis."""
     from rich.table import Table
+
+    t = Table(
+        title=None if title is None else _text(title),
+        caption=None if caption is None else _text(caption),
+        title_justify="left",
+        caption_justify="left",
+    )
+    for c in columns:
+        t.add_column(
+            _text(c.header),
+            justify=c.justify,
+            no_wrap=c.no_wrap,
+            min_width=c.min_width,
+            overflow="fold",
+        )
+    for row in rows:
+        t.add_row(*(_text(c[0], c[1]) if isinstance(c, tuple) else _text(c) for c in row))
+    console().print(t)
+
+
+def _text(value: str, style: str = "") -> Text:
+    """Literal text for Rich: never markup, control characters shown, not obeyed."""
     from rich.text import Text
 
-    t = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
-    for c in columns:
-        t.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, min_width=c.min_width)
-    for row in rows:
-        t.add_row(*(Text(c[0], style=c[1]) if isinstance(c, tuple) else Text(c) for c in row))
-    console().print(t)
+    return Text(visible(value), style=style)
 
 
 def lines(text: str) -> None:
     """Print plain text to stdout (no Rich: messages stay cheap and unwrapped)."""
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(visible(text) + "\n")
 
 
 def text_out(document: str) -> None:
@@ -79,11 +104,26 @@ def json_out(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as it is: text that would start a formula gets a leading
+    ``'``; numbers (``-60``, ``"-1500.00"``) stay numbers; None is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def csv_out(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(header)
     for row in rows:
-        w.writerow(["" if v is None else v for v in row])
+        w.writerow([csv_cell(v) for v in row])
 
 
 def records_csv(records: Sequence[dict[str, Any]], header: Sequence[str]) -> None:
@@ -93,11 +133,11 @@ def records_csv(records: Sequence[dict[str, Any]], header: Sequence[str]) -> Non
 
 def error(message: str) -> None:
     """One line on stderr."""
-    sys.stderr.write(f"sla: error: {message}\n")
+    sys.stderr.write(f"sla: error: {visible(message)}\n")
 
 
 def warning(message: str) -> None:
-    sys.stderr.write(f"sla: warning: {message}\n")
+    sys.stderr.write(f"sla: warning: {visible(message)}\n")
 
 
 def status_cell(status: str) -> Cell:

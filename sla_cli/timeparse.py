@@ -31,35 +31,80 @@ def now_from_env(tz: str) -> datetime:
     """Now in ``tz``; ``SLA_NOW`` pins it (ISO 8601; without an offset it is in ``tz``)."""
     pinned = os.environ.get("SLA_NOW")
     if pinned:
-        return parse_moment(pinned, tz)
+        try:
+            return parse_moment(pinned, tz)
+        except InputError as e:
+            raise InputError(f"SLA_NOW: {e.message}") from None
     return datetime.now(ZoneInfo(tz)).replace(microsecond=0)
 
 
+# A date, then optionally a time of day, then optionally an offset: nothing else (no zone
+# names or abbreviations such as EST, which mean different things in different places).
+_MOMENT = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:(?:[Tt]|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?P<second>:\d{2}(?:[.,]\d{1,6})?)?"
+    r"\s*(?P<offset>[Zz]|(?P<sign>[+-])(?P<oh>\d{2})(?::?(?P<om>\d{2}))?)?)?"
+)
+# The offsets in use on Earth run from -12:00 to +14:00.
+MIN_OFFSET, MAX_OFFSET = -12 * 60, 14 * 60
+
+
 def parse_moment(text: str, tz: str, now: datetime | None = None) -> datetime:
-    """``2025-12-30 18:30``, ``2025-12-30T18:30+03:00``, ``18:30`` (today), or ``now``.
+    """``2025-12-30 18:30``, ``2025-12-30T18:30+03:00``, ``…Z``, ``18:30`` (today), or ``now``.
 
-    The result is a standard ``datetime`` in ``tz`` (the same instant when an offset is given).
+    A time carries an offset (``+03:00``, ``Z``) or none, when it is in ``tz``; anything else
+    (``EST``, ``+25:00``) is refused. The result is a standard ``datetime`` in ``tz`` (the
+    same instant when an offset is given).
     """
-    import pendulum
-
     zone = ZoneInfo(tz)
     raw = text.strip()
     if raw.lower() == "now" and now is not None:
         return _standard(now, zone)
     if re.fullmatch(r"\d{1,2}:\d{2}", raw) and now is not None:
         raw = f"{now.astimezone(zone).date().isoformat()} {raw}"
-    try:
-        parsed = pendulum.parse(raw, tz=tz, strict=False)
-    except (ValueError, pendulum.parsing.exceptions.ParserError):
-        parsed = None
-    if isinstance(parsed, datetime) and not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise InputError(f"{text!r} is out of range: years {MIN_YEAR}–{MAX_YEAR}")
-    if not isinstance(parsed, datetime) or not re.match(r"^\d{4}-\d{2}-\d{2}", raw):
+    m = _MOMENT.fullmatch(raw)
+    if m is None:
         raise InputError(
             f"cannot read the time {text!r}; "
             "write it like 2026-03-02 10:15 or 2026-03-02T10:15+03:00"
         )
-    return _standard(parsed, zone)
+    iso = m["date"]
+    if m["hour"] is not None:
+        iso += f"T{int(m['hour']):02d}:{m['minute']}{(m['second'] or '').replace(',', '.')}"
+    if m["sign"]:
+        hours, minutes = int(m["oh"]), int(m["om"] or 0)
+        offset = (hours * 60 + minutes) * (-1 if m["sign"] == "-" else 1)
+        if minutes > 59 or not MIN_OFFSET <= offset <= MAX_OFFSET:
+            raise InputError(
+                f"the offset in {text!r} is out of range: offsets run from -12:00 to +14:00"
+            )
+        iso += f"{m['sign']}{hours:02d}:{minutes:02d}"
+    elif m["offset"]:
+        iso += "+00:00"
+    return _standard(_read(iso, text, tz), zone)
+
+
+def _read(iso: str, text: str, tz: str) -> datetime:
+    """An ISO 8601 moment checked by `parse_moment`, read by pendulum (which resolves a wall
+    time in a zone's daylight-saving gap); no library warning reaches the terminal."""
+    import warnings
+
+    import pendulum
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            parsed = pendulum.parse(iso, tz=tz, strict=True)
+        except (ValueError, pendulum.parsing.exceptions.ParserError):
+            parsed = None
+    if not isinstance(parsed, datetime):
+        raise InputError(
+            f"cannot read the time {text!r}; "
+            "write it like 2026-03-02 10:15 or 2026-03-02T10:15+03:00"
+        )
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise InputError(f"{text!r} is out of range: years {MIN_YEAR}–{MAX_YEAR}")
+    return parsed
 
 
 def _standard(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Annotated, Any
 
@@ -14,7 +15,7 @@ from typer.core import TyperGroup
 from sla_cli import __version__
 from sla_cli.cli import calendar, contract, incident, ledger, periods, sales
 from sla_cli.cli.options import State
-from sla_cli.errors import SlaError
+from sla_cli.errors import InputError, SlaError
 
 
 class SlaGroup(TyperGroup):
@@ -33,7 +34,11 @@ class SlaGroup(TyperGroup):
         debug = os.environ.get("SLA_DEBUG") == "1"
         args = optional_month_value(list(sys.argv[1:] if args is None else args))
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            _refuse_undecodable(args)
+            with warnings.catch_warnings():
+                if not debug:  # a library's warning is not the user's to act on
+                    warnings.simplefilter("ignore")
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except SlaError as e:
             if debug:
                 raise
@@ -52,6 +57,18 @@ class SlaGroup(TyperGroup):
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
             _fail(f"unexpected {type(e).__name__}: {first} (SLA_DEBUG=1 shows the traceback)", 1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """Bytes on the command line that are not UTF-8 (Python keeps them as lone surrogates)
+    would fail deep inside: refuse them."""
+    for i, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(
+                f"argument {i} is not UTF-8 text; check the terminal's encoding"
+            ) from None
 
 
 def optional_month_value(args: list[str]) -> list[str]:

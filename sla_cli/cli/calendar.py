@@ -23,16 +23,17 @@ def calendar(
     """Working days and hours, holidays and working Saturdays (default: this month)."""
     from sla_cli.cli.views import calendar_view
     from sla_cli.domain.calendar import BusinessCalendar
+    from sla_cli.domain.limits import MAX_YEAR, MIN_YEAR
     from sla_cli.domain.month import Month
 
     st = state(ctx)
     if year is not None and month is not None:
         raise InputError("give --year or --month, not both")
-    if year is not None and not 1900 < year < 2200:
-        raise InputError(f"--year {year} is out of range")
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputError(f"--year {year} is out of range: years {MIN_YEAR}–{MAX_YEAR}")
     cal = BusinessCalendar(st.settings().schedule)
     if year is not None:
         calendar_view(cal, year, None, format.value)
         return
-    wanted = Month.parse(month) if month else Month.of(st.today())
+    wanted = Month.of(st.today()) if month is None else Month.parse(month)
     calendar_view(cal, wanted.year, wanted.month, format.value)

@@ -130,7 +130,7 @@ def topup(
     from sla_cli.timeparse import parse_date
 
     st = state(ctx)
-    day = parse_date(on, st.today()) if on else st.today()
+    day = st.today() if on is None else parse_date(on, st.today())
     with st.ledger().session() as s:
         bought = buy(s, st.settings().catalog, key, tier, day, st.user(), st.now(), st.today())
     e = bought.entry

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
 def _moment(st: State, at: str | None) -> datetime:
     from sla_cli.timeparse import parse_moment
 
-    return parse_moment(at, st.settings().timezone, st.now()) if at else st.now()
+    return st.now() if at is None else parse_moment(at, st.settings().timezone, st.now())
 
 
 @incident_app.command("open")

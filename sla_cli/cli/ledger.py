@@ -54,7 +54,7 @@ def log(
     from sla_cli.domain.durations import parse_duration
 
     st = state(ctx)
-    user = by or st.user()
+    user = st.user() if by is None else by
     if undo:
         if duration or ticket:
             raise InputError("`sla log --undo` takes no duration or ticket")
@@ -70,8 +70,8 @@ def log(
     work = WorkLog(
         ticket=ticket,
         minutes=parse_duration(duration),
-        on=parse_date(on, st.today()) if on else st.today(),
-        start=time(*parse_clock(from_)) if from_ else None,
+        on=st.today() if on is None else parse_date(on, st.today()),
+        start=None if from_ is None else time(*parse_clock(from_)),
         kind=kind,
         note=note,
         client_key=client,
@@ -88,7 +88,7 @@ def _undo(st: State, user: str) -> None:
     from sla_cli.render import lines
 
     with st.ledger().session() as s:
-        rev = undo_last(s, user, st.now())
+        rev = undo_last(s, user)
     lines(f"entry {rev.id}: reversed entry {rev.reverses} ({format_duration(-rev.minutes)})")
 
 
@@ -149,5 +149,5 @@ def void(
 
     st = state(ctx)
     with st.ledger().session() as s:
-        rev = reverse(s, entry_id, st.user(), st.now(), note)
+        rev = reverse(s, entry_id, st.user(), note)
     lines(f"entry {rev.id}: reversed entry {entry_id} ({format_duration(-rev.minutes)})")

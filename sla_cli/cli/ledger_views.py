@@ -45,7 +45,7 @@ def entries_view(found: list[EntryRecord], fmt: str, tz: str) -> None:
         [
             Column("ID", "right", no_wrap=True),
             Column("Date", no_wrap=True),
-            Column("Ticket", no_wrap=True),
+            Column("Ticket"),
             Column("Hours", "right", no_wrap=True),
             Column("Type", no_wrap=True),
             Column("By"),
@@ -96,7 +96,7 @@ def contracts_view(lines: list[ContractLine], fmt: str) -> None:
     table(
         [
             Column("ID", "right", no_wrap=True),
-            Column("Client", no_wrap=True),
+            Column("Client"),
             Column("Tariff", no_wrap=True),
             Column("Term", no_wrap=True),
             Column("Price", "right", no_wrap=True),
@@ -131,10 +131,10 @@ def incidents_view(
         return
     table(
         [
-            Column("Ticket", no_wrap=True),
+            Column("Ticket"),
             Column("Opened", no_wrap=True),
-            Column("Reaction", no_wrap=True),
-            Column("Start of work", no_wrap=True),
+            Column("Reaction"),
+            Column("Start of work"),
             Column("Resolved", min_width=11),
         ],
         [
@@ -175,7 +175,7 @@ def breaches_view(found: list[tuple[IncidentRecord, Clock]], fmt: str, tz: str) 
         return
     table(
         [
-            Column("Ticket", no_wrap=True),
+            Column("Ticket"),
             Column("Client"),
             Column("Clock", no_wrap=True),
             Column("Due", no_wrap=True),

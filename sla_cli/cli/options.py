@@ -53,6 +53,10 @@ class State:
         if self._settings is None:
             from sla_cli.config import config_path, load_settings
 
+            if self.config_option is not None and not self.config_option.strip():
+                from sla_cli.errors import InputError
+
+                raise InputError("--config is empty; give the config file's path")
             explicit = bool(self.config_option or os.environ.get("SLA_CONFIG"))
             self._settings = load_settings(config_path(self.config_option), required=explicit)
         return self._settings
@@ -66,6 +70,10 @@ class State:
 
     def db_url(self) -> str:
         """``--db``, else ``SLA_DATABASE_URL``, else SQLite in the user data folder."""
+        if self.db_option is not None and not self.db_option.strip():
+            from sla_cli.errors import InputError
+
+            raise InputError("--db is empty; give a SQLite file path or a database URL")
         url = self.db_option or os.environ.get("SLA_DATABASE_URL")
         if url:
             return url if "://" in url else f"sqlite:///{os.path.abspath(os.path.expanduser(url))}"
@@ -74,22 +82,22 @@ class State:
         return f"sqlite:///{default_data_dir() / 'ledger.db'}"
 
     def ledger(self, create: bool = False) -> Ledger:
-        """The ledger, opened (and created or upgraded) on first use.
+        """The ledger, opened (and upgraded) on first use.
 
-        A ledger at the default location is created on first use; one named with --db or
-        SLA_DATABASE_URL must exist (a typo is an error, not a new empty ledger) unless
-        ``create`` (`sla init`).
+        Only ``create`` (`sla init`) makes a new one: every other command needs a ledger that
+        exists, so a mistyped --db, or a cron job run with another HOME, fails loudly naming
+        the path instead of reading or closing a new, empty ledger.
         """
         if self._ledger is None:
             from sla_cli.errors import LedgerError, NoLedger
             from sla_cli.store.engine import open_ledger
 
-            explicit = bool(self.db_option or os.environ.get("SLA_DATABASE_URL"))
             try:
-                self._ledger = open_ledger(self.db_url(), create or not explicit)
+                self._ledger = open_ledger(self.db_url(), create)
             except NoLedger as e:
                 raise LedgerError(
-                    f"{e.message}; check --db / SLA_DATABASE_URL, or create it with `sla init`"
+                    f"{e.message}; create it with `sla init`, or name the ledger with "
+                    "--db / SLA_DATABASE_URL"
                 ) from None
         return self._ledger
 

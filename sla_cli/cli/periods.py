@@ -84,7 +84,8 @@ def rollover(
 
     st = state(ctx)
     st.settings()  # a bad config stops the close before it starts
-    result = close(st.ledger(), month_option(month), st.today(), st.user(), st.now(), dry_run)
+    ledger = st.ledger()
+    result = close(ledger, month_option(month), st.today(), st.user(), st.now(), dry_run)
     record = rollover_record(result)
     if format == Format.json:
         json_out(record)
@@ -103,7 +104,7 @@ def rollover(
         by_month.setdefault(str(line.month), []).append(
             f"  {line.client}: {', '.join(parts) or 'nothing to post'}"
         )
-    out = []
+    out = [f"ledger {ledger.display_url}"]  # cron mail says which ledger it closed
     for m, rows in by_month.items():
         out.append(f"{verb} {m}:")
         out.extend(rows)
@@ -132,19 +133,24 @@ def report(
     ] = ReportFormat.table,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the statement.")] = Lang.ru,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        str | None,
+        typer.Option("--output", "-o", help="Write to this file instead of stdout (- for stdout)."),
     ] = None,
 ) -> None:
     """Monthly statements: fee, hours used, burned and billed, balance, incidents and SLA clocks."""
     from sla_cli.cli.needs import business_calendar, letterhead
     from sla_cli.domain.month import Month
+    from sla_cli.files import output_path
     from sla_cli.ops.periods import last_ended_month, month_report
     from sla_cli.render import lines, text_out
 
     st = state(ctx)
+    target = None if output is None else output_path(output)
+    if format == ReportFormat.table and target is not None:
+        raise InputError("-o writes documents: add --format md, html, csv or json")
     if month == CURRENT:
         label = Month.of(st.today())
-    elif month:
+    elif month is not None:
         label = Month.parse(month)
     else:
         label = last_ended_month(st.today())
@@ -153,8 +159,6 @@ def report(
     with st.ledger().session() as s:
         data = month_report(s, head, cal, label, client, st.now())
     if format == ReportFormat.table:
-        if output is not None:
-            raise InputError("-o writes documents: add --format md, html, csv or json")
         from sla_cli.documents import print_report_table
 
         print_report_table(data, lang.value)
@@ -162,10 +166,10 @@ def report(
     from sla_cli.documents import render_document
 
     document = render_document(data, format.value, lang.value)
-    if output is None:
+    if target is None:
         text_out(document)
         return
-    from sla_cli.config import atomic_write
+    from sla_cli.files import atomic_write
 
-    atomic_write(output, document)
-    lines(f"{format.value} statement for {label} written to {output}")
+    atomic_write(target, document)
+    lines(f"{format.value} statement for {label} written to {target}")

@@ -9,6 +9,7 @@ from typing import Any
 
 from sla_cli.domain.statement import IncidentLine, MonthReport, Statement
 from sla_cli.formatting import local_iso, money_str
+from sla_cli.render import csv_cell
 
 # The per-statement keys of the `report` JSON (SPEC §5); CSV columns follow them.
 STATEMENT_FIELDS = (
@@ -108,8 +109,6 @@ def csv_document(report: MonthReport) -> str:
 
 
 def _csv_value(value: object) -> object:
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return csv_cell(value)

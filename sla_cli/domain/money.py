@@ -8,6 +8,8 @@ from sla_cli.errors import InputError
 
 KOPECK = Decimal("0.01")
 HUNDRED = Decimal(100)
+# The ledger keeps money as whole kopecks in a 64-bit integer: no amount may be larger.
+MAX_MONEY = Decimal(2**63 - 1) / 100
 
 
 def to_decimal(value: object) -> Decimal:

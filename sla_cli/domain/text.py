@@ -1,6 +1,14 @@
-"""Rules for text people type: client keys, tickets, and the sizes the ledger keeps."""
+"""Rules for text people type: client keys, tickets, and the sizes the ledger keeps.
+
+Typed text reaches terminals, spreadsheets and other people's screens, so it may hold no
+control character: no C0 or C1 code (ESC, newline, tab, carriage return, DEL, …), no line or
+paragraph separator, and no bidirectional override that would make text read differently
+from how it is stored.
+"""
 
 from __future__ import annotations
+
+import re
 
 from sla_cli.errors import InputError
 
@@ -11,10 +19,15 @@ __all__ = [
     "MAX_TICKET",
     "MAX_TITLE",
     "MAX_USER",
+    "check_author",
     "check_length",
+    "check_text",
+    "control_character",
     "normalise_ticket",
+    "not_utf8",
     "ticket_key",
     "valid_key",
+    "visible",
 ]
 
 MAX_KEY, MAX_NAME, MAX_USER, MAX_TICKET, MAX_NOTE, MAX_TITLE = 32, 200, 100, 64, 1000, 500
@@ -24,6 +37,63 @@ def check_length(value: str | None, limit: int, what: str) -> None:
     """The ledger's columns have sizes: say so before the database does."""
     if value is not None and len(value) > limit:
         raise InputError(f"{what} is {len(value)} characters long; at most {limit} fit")
+
+
+# C0 and C1 control codes and DEL (Unicode's category Cc); bidirectional embeddings,
+# overrides and isolates; line and paragraph separators.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SHOWN_INSTEAD = "\ufffd"
+
+
+def control_character(value: str) -> int | None:
+    """The position of the first character typed text may not hold, or None."""
+    found = CONTROL.search(value)
+    return None if found is None else found.start()
+
+
+def not_utf8(value: str) -> bool:
+    """Whether ``value`` holds bytes that were not UTF-8 (Python keeps them as lone surrogates
+    when it reads the command line or the environment)."""
+    return _SURROGATE.search(value) is not None
+
+
+def visible(value: str) -> str:
+    """``value`` with any control character but a newline shown as U+FFFD: for printing text
+    written before these rules (or by other tools) where a terminal would obey it."""
+    if control_character(value) is None and not not_utf8(value):
+        return value
+    value = _SURROGATE.sub(_SHOWN_INSTEAD, value)
+    return CONTROL.sub(lambda m: m[0] if m[0] == "\n" else _SHOWN_INSTEAD, value)
+
+
+def check_text(value: str | None, limit: int, what: str) -> None:
+    """Typed text: no control character, and no longer than its column.
+
+    The message names the character by its code, never printing it: an ESC sequence in an
+    error would reach the terminal just the same.
+    """
+    if value is None:
+        return
+    if not_utf8(value):
+        raise InputError(f"{what} is not UTF-8 text; check the terminal's or the file's encoding")
+    at = control_character(value)
+    if at is not None:
+        raise InputError(
+            f"{what} holds a control character (U+{ord(value[at]):04X} at position {at + 1}); "
+            "type plain text on one line"
+        )
+    check_length(value, limit, what)
+
+
+def check_author(name: str) -> str:
+    """Who writes an entry (``--by``, ``SLA_USER`` or the operating-system user): a name,
+    without surrounding blanks; blank is refused (every entry records who)."""
+    check_text(name, MAX_USER, "the author's name")
+    stripped = name.strip()
+    if not stripped:
+        raise InputError("the author's name is blank; give --by NAME or set SLA_USER")
+    return stripped
 
 
 def valid_key(key: str) -> str:

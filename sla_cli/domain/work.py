@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sla_cli.domain.billing import PackageBalance
 from sla_cli.domain.durations import format_duration, round_up
@@ -82,7 +82,7 @@ class WorkPlan:
     """The entry to write: rounded minutes, when the work began, the balance after it."""
 
     minutes: int
-    started_at: datetime | None
+    started_at: datetime  # `--from`, else when the entry is recorded
     balance_after: int | None  # package contracts only
     overdraft: Overdraft | None
     dev_over_cap: DevOverCap | None = None
@@ -113,11 +113,18 @@ def plan_work(
     hours that cover it; support past the balance warns of the overdraft, or is refused when
     the config says so. Earlier open months count as their closes will leave them.
     """
-    started_at = None
+    started_at = now  # without `--from`, the work is taken to have begun when it is recorded
     if work.start is not None:
         started_at = datetime.combine(work.on, work.start, tzinfo=zone)
         if started_at > now:
             raise InputError("--from is in the future")
+        ended = started_at + timedelta(minutes=work.minutes)
+        if ended > now:
+            raise InputError(
+                f"--from {work.start:%H:%M} and {format_duration(work.minutes)} of work end at "
+                f"{ended:%Y-%m-%d %H:%M}, after now ({now.astimezone(zone):%H:%M}): "
+                "log work once it is done"
+            )
     minutes = round_up(work.minutes, policy.increment_minutes)
     dev_over_cap = _dev_over_cap(work, contract, standing, minutes)
     if contract.billing != Billing.PACKAGE or standing.package is None:

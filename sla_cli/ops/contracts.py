@@ -14,6 +14,7 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.domain.statement import package_note
 from sla_cli.domain.tariffs import Tier
+from sla_cli.domain.text import MAX_NAME, check_author, check_text
 from sla_cli.errors import InputError
 from sla_cli.ops.lookup import client_by_key, contract_on, ensure_open
 from sla_cli.store import contracts as store
@@ -36,6 +37,8 @@ def add_contract(
     s: Session, catalog: Catalog, new: NewContract, user: str, now: datetime
 ) -> ContractRecord:
     """Sign a contract on the catalog's terms; a package contract buys its first package."""
+    check_text(new.client_name, MAX_NAME, "the client's name")
+    user = check_author(user)
     if new.timezone and not zone_exists(new.timezone):
         raise InputError(f"unknown time zone {new.timezone!r}; use a name like Europe/Moscow")
     existing = store.find_client(s, new.key.strip().upper())
@@ -47,15 +50,13 @@ def add_contract(
         user=user,
     )
     draft = sign(catalog, new, facts)
-    contract = store.save_contract(s, draft, user, now)
+    contract = store.save_contract(s, draft, user)
     if draft.first_package:
-        _buy(s, contract, draft.tier, new.start, user, now)
+        _buy(s, contract, draft.tier, new.start, user)
     return contract
 
 
-def _buy(
-    s: Session, contract: ContractRecord, tier: Tier, on: date, user: str, now: datetime
-) -> EntryRecord:
+def _buy(s: Session, contract: ContractRecord, tier: Tier, on: date, user: str) -> EntryRecord:
     new = entries.NewEntry(
         contract=contract,
         on=on,
@@ -65,7 +66,7 @@ def _buy(
         note=package_note(tier.name),
         amount=tier.price,
     )
-    return entries.add_entry(s, new, now)
+    return entries.add_entry(s, new)
 
 
 def topup(
@@ -80,6 +81,7 @@ def topup(
 ) -> Bought:
     """Buy another package for a variant 3 contract; ``today`` (default: ``on``) dates the
     balance shown after it."""
+    user = check_author(user)
     client = client_by_key(s, key)
     contract = contract_on(s, client, on)
     if contract.billing != Billing.PACKAGE:
@@ -88,7 +90,7 @@ def topup(
         )
     ensure_open(s, on)
     package = catalog.variant(contract.variant).tier(tier or contract.tier_key)
-    entry = _buy(s, contract, package, on, user, now)
+    entry = _buy(s, contract, package, on, user)
     return Bought(entry, entries.package_balance(s, contract).current(Month.of(today or on)))
 
 

@@ -14,7 +14,7 @@ from sla_cli.domain.incidents import IncidentRecord, check_event, check_open, ch
 from sla_cli.domain.incidents import clocks as evaluate
 from sla_cli.domain.kinds import Event
 from sla_cli.domain.month import Month
-from sla_cli.domain.text import normalise_ticket
+from sla_cli.domain.text import MAX_TICKET, MAX_TITLE, check_author, check_text, normalise_ticket
 from sla_cli.errors import NotFound
 from sla_cli.ops.lookup import client_id, contract_on, ensure_open, ticket_client
 from sla_cli.store import incidents as store
@@ -43,6 +43,9 @@ def open_incident(
     now: datetime,
 ) -> IncidentRecord:
     """Open an incident on the contract active when it opened."""
+    check_text(ticket, MAX_TICKET, "the ticket")
+    check_text(title, MAX_TITLE, "--title")
+    user = check_author(user)
     check_past(at, now)
     ticket = normalise_ticket(ticket)
     client = ticket_client(s, ticket, client_key)
@@ -50,7 +53,7 @@ def open_incident(
     contract = contract_on(s, client, day)
     ensure_open(s, day)
     check_open(ticket, at, title, store.latest(s, client.id, ticket, open_only=True), now)
-    return store.add_incident(s, contract, ticket, title, at, user, now)
+    return store.add_incident(s, contract, ticket, title, at, user)
 
 
 def record_event(
@@ -63,6 +66,7 @@ def record_event(
     client_key: str | None = None,
 ) -> IncidentRecord:
     """Stop a clock (``ack``, ``start``) or resolve the ticket's latest incident."""
+    check_text(ticket, MAX_TICKET, "the ticket")
     check_past(at, now)
     ticket = normalise_ticket(ticket)
     client = ticket_client(s, ticket, client_key)

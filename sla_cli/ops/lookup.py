@@ -25,13 +25,13 @@ def client_by_key(s: Session, key: str) -> ClientRecord:
 
 def client_id(s: Session, key: str | None) -> int | None:
     """The id of the client ``--client`` names, or None when it names none."""
-    return None if not key else client_by_key(s, key).id
+    return None if key is None else client_by_key(s, key).id
 
 
 def ticket_client(s: Session, ticket: str, client_key: str | None) -> ClientRecord:
     """The client a ticket belongs to: ``--client``, else the ticket's key, never both differing."""
     head = ticket_key(ticket)
-    if not client_key:
+    if client_key is None:
         if head is None:
             raise InputError(
                 f"cannot tell the client from the ticket {ticket!r}; "

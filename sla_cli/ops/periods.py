@@ -11,6 +11,7 @@ from sqlmodel import Session
 from sla_cli.domain.billing import close_month, close_posts
 from sla_cli.domain.month import Month
 from sla_cli.domain.statement import Letterhead, MonthFacts, MonthReport, assemble
+from sla_cli.domain.text import check_author
 from sla_cli.errors import InputError
 from sla_cli.ops.incidents import month_incidents
 from sla_cli.ops.lookup import client_id
@@ -57,6 +58,7 @@ def rollover(
     BEGIN IMMEDIATE, a PostgreSQL advisory lock), and is re-checked inside it, so two runs at
     once close each month exactly once. A dry run computes the same and writes nothing.
     """
+    user = check_author(user)
     target = upto or last_ended_month(today)
     if target.next().first_day > today:
         raise InputError(f"{target} has not ended yet; months close once they are over")
@@ -92,7 +94,7 @@ def _close_or_skip(s: Session, month: Month, user: str, now: datetime, result: R
 def _close(s: Session, month: Month, user: str, now: datetime) -> list[ClosedLine]:
     active = contracts.active_contracts(s, month)
     usage = entries.month_usage(s, active, month)
-    months.mark_closed(s, month, user, now)
+    months.mark_closed(s, month, user)
     lines = []
     for contract in active:
         terms = contract.terms(month)
@@ -107,7 +109,7 @@ def _close(s: Session, month: Month, user: str, now: datetime) -> list[ClosedLin
                 note=post.note,
                 amount=post.amount,
             )
-            entries.add_entry(s, new, now)
+            entries.add_entry(s, new)
         months.save_closing(s, month, contract.id, figures)
         lines.append(
             ClosedLine(

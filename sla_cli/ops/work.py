@@ -12,7 +12,7 @@ from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.domain.reversals import check_reversible, reversal_note
-from sla_cli.domain.text import MAX_NOTE, check_length, normalise_ticket
+from sla_cli.domain.text import MAX_NOTE, MAX_TICKET, check_author, check_text, normalise_ticket
 from sla_cli.domain.work import (
     DevOverCap,
     Overdraft,
@@ -40,6 +40,9 @@ def log_work(
     s: Session, policy: WorkPolicy, zone: str, work: WorkLog, user: str, now: datetime
 ) -> Logged:
     """Append a work entry, rounded up to the billing increment."""
+    check_text(work.ticket, MAX_TICKET, "the ticket")
+    check_text(work.note, MAX_NOTE, "--note")
+    user = check_author(user)
     ticket = normalise_ticket(work.ticket)
     tz = ZoneInfo(zone)
     check_work(work, ticket, user, now.astimezone(tz).date())
@@ -58,7 +61,7 @@ def log_work(
         kind=work.kind,
         started_at=plan.started_at,
     )
-    saved = store.add_entry(s, new, now)
+    saved = store.add_entry(s, new)
     return Logged(saved, contract, plan.balance_after, plan.overdraft, plan.dev_over_cap)
 
 
@@ -72,7 +75,7 @@ def _standing(s: Session, contract: ContractRecord, work: WorkLog) -> Standing:
 
 
 def reverse(
-    s: Session, original: EntryRecord, user: str, now: datetime, note: str | None, undo: bool
+    s: Session, original: EntryRecord, user: str, note: str | None, undo: bool
 ) -> EntryRecord:
     text = reversal_note(original, note, undo)
     check_reversible(original, store.reversed_by(s, original.id))
@@ -83,28 +86,28 @@ def reverse(
             f"entry {original.id} ({original.on.isoformat()}): {e.message}"
         ) from None
     try:
-        return store.add_reversal(s, original, user, text, now)
+        return store.add_reversal(s, original, user, text)
     except store.AlreadyReversed:  # another process voided it first
         raise InputError(f"entry {original.id} is already voided") from None
 
 
-def void(
-    s: Session, entry_id: int, user: str, now: datetime, note: str | None = None
-) -> EntryRecord:
+def void(s: Session, entry_id: int, user: str, note: str | None = None) -> EntryRecord:
     """Reverse any entry once."""
-    check_length(note, MAX_NOTE, "--note")
+    check_text(note, MAX_NOTE, "--note")
+    user = check_author(user)
     original = store.entry(s, entry_id)
     if original is None:
         raise NotFound(f"there is no entry {entry_id}")
-    return reverse(s, original, user, now, note, undo=False)
+    return reverse(s, original, user, note, undo=False)
 
 
-def undo_last(s: Session, user: str, now: datetime) -> EntryRecord:
+def undo_last(s: Session, user: str) -> EntryRecord:
     """Reverse the user's most recent work entry that is not reversed yet."""
+    user = check_author(user)
     last = store.last_unreversed_work(s, user)
     if last is None:
         raise NotFound(f"{user} has no entry to undo")
-    return reverse(s, last, user, now, None, undo=True)
+    return reverse(s, last, user, None, undo=True)
 
 
 def list_entries(s: Session, month: Month | None, client_key: str | None) -> list[EntryRecord]:

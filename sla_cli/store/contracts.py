@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractRecord
 from sla_cli.store.models import Client, Contract
-from sla_cli.store.rows import client_record, contract_record, pk, to_bp, to_kopecks
+from sla_cli.store.rows import client_record, contract_record, pk, to_bp, to_kopecks, wall_clock
 
 
 def known_keys(s: Session) -> list[str]:
@@ -86,8 +86,9 @@ def earliest_start(s: Session) -> date | None:
     return s.exec(select(func.min(Contract.start))).one()
 
 
-def save_contract(s: Session, draft: ContractDraft, user: str, now: datetime) -> ContractRecord:
-    """Write a signed contract (and its client, when new)."""
+def save_contract(s: Session, draft: ContractDraft, user: str) -> ContractRecord:
+    """Write a signed contract (and its client, when new), stamped by the real clock."""
+    now = wall_clock(s)
     client = s.exec(select(Client).where(Client.key == draft.key)).first()
     if client is None:
         client = Client(key=draft.key, name=draft.client_name, created_at=now, created_by=user)

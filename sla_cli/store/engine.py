@@ -14,16 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from sla_cli.errors import LedgerError, NoLedger
-
-if TYPE_CHECKING:
-    from alembic.config import Config
+from sla_cli.files import create_private, private_dir
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -76,15 +74,29 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def parse_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError):
+        raise LedgerError(
+            f"cannot read the database URL {url!r}; use a SQLite file path or a URL "
+            "like postgresql://user@host/db"
+        ) from None
+
+
 def make_engine(url: str, create: bool = False) -> Engine:
-    u = make_url(url)
+    """The engine for ``url``. A SQLite file is created (readable by its owner only, in a
+    folder made the same way) only when ``create`` says so."""
+    u = parse_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database not in (None, "", ":memory:"):
             path = Path(u.database).expanduser()
             if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(path.parent)
+                create_private(path)
             elif not path.exists():
                 raise NoLedger(str(path))
+            _refuse_foreign_file(path)
         engine = create_engine(u, connect_args={"timeout": 60}, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
@@ -121,11 +133,44 @@ def open_ledger(url: str, create: bool = False) -> Ledger:
     engine = make_engine(url, create)
     ledger = Ledger(engine, url)
     try:
-        if schema_version(engine) != SCHEMA_HEAD:
+        version = schema_version(engine)
+        if version != SCHEMA_HEAD:
+            refuse_foreign(ledger, version)
             upgrade(ledger)
     except DBAPIError as e:
         raise LedgerError(f"cannot open the ledger {ledger.display_url}: {_reason(e)}") from None
     return ledger
+
+
+def refuse_foreign(ledger: Ledger, version: str | None) -> None:
+    """A database holding tables that are not a ledger's is never migrated: say so instead."""
+    tables = set(inspect(ledger.engine).get_table_names())
+    _check_tables(ledger.display_url, tables, version is not None)
+
+
+def _check_tables(where: str, tables: set[str], versioned: bool) -> None:
+    """A ledger's database is empty (a new ledger) or has its ``entries``."""
+    tables = tables - {"alembic_version"}
+    if (bool(tables) and not versioned) or (versioned and "entries" not in tables):
+        shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        raise LedgerError(
+            f"{where} is not an sla ledger (its tables: {shown or 'none'}); it was left as it is"
+        )
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Look at a SQLite file read-only before the engine opens it (which switches it to WAL)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return  # the engine says what is wrong with it
+    try:
+        names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.Error:
+        return
+    finally:
+        conn.close()
+    _check_tables(str(path), names, "alembic_version" in names)
 
 
 def _reason(e: DBAPIError) -> str:
@@ -210,6 +255,7 @@ def schema_change(engine: Engine) -> Iterator[Connection]:
 
 
 def backup_sqlite(source: Path, target: Path) -> None:
+    create_private(target)  # a copy of the ledger is as private as the ledger
     src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
     try:

@@ -17,7 +17,7 @@ from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.store.models import Client, Closing, Entry
-from sla_cli.store.rows import entry_record, from_kopecks, to_kopecks
+from sla_cli.store.rows import entry_record, from_kopecks, to_kopecks, wall_clock
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ class AlreadyReversed(Exception):
     """Another writer reversed the entry first (the unique ``reverses`` column said so)."""
 
 
-def add_entry(s: Session, new: NewEntry, now: datetime) -> EntryRecord:
+def add_entry(s: Session, new: NewEntry) -> EntryRecord:
+    """Append an entry; ``created_at`` is the real clock (`rows.wall_clock`)."""
     row = Entry(
         contract_id=new.contract.id,
         client_id=new.contract.client.id,
@@ -54,16 +55,14 @@ def add_entry(s: Session, new: NewEntry, now: datetime) -> EntryRecord:
         started_at=new.started_at,
         by=new.by,
         note=new.note,
-        created_at=now,
+        created_at=wall_clock(s),
     )
     s.add(row)
     s.flush()
     return entry_record(row, new.contract.client.key)
 
 
-def add_reversal(
-    s: Session, original: EntryRecord, by: str, note: str, now: datetime
-) -> EntryRecord:
+def add_reversal(s: Session, original: EntryRecord, by: str, note: str) -> EntryRecord:
     """Append the entry that reverses ``original``: the negated amount, same day and category."""
     row = Entry(
         contract_id=original.contract_id,
@@ -78,7 +77,7 @@ def add_reversal(
         by=by,
         note=note,
         reverses=original.id,
-        created_at=now,
+        created_at=wall_clock(s),
     )
     s.add(row)
     try:

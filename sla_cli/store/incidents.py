@@ -14,7 +14,7 @@ from sla_cli.domain.incidents import IncidentRecord
 from sla_cli.domain.kinds import EntryType, Event
 from sla_cli.domain.records import ContractRecord
 from sla_cli.store.models import Client, Contract, Entry, Incident, UTCDateTime
-from sla_cli.store.rows import contract_record
+from sla_cli.store.rows import contract_record, wall_clock
 
 _FIELDS = {Event.ACK: "reacted_at", Event.START: "started_at", Event.RESOLVE: "resolved_at"}
 
@@ -22,9 +22,11 @@ _FIELDS = {Event.ACK: "reacted_at", Event.START: "started_at", Event.RESOLVE: "r
 def _first_work() -> Any:
     """When the first hours on an incident's ticket began: a correlated subquery.
 
-    Hours recorded after the incident opened count, from their start time (or when they
+    Hours logged after the incident was opened count, from their start time (or when they
     were recorded), but not work begun after it was resolved; a reversed entry does not
-    count, so undoing a log puts the clock back.
+    count, so undoing a log puts the clock back. "After" is either order: the entry's row was
+    written after the incident's (both stamped by the real clock), or its work began at or
+    after the opening (both moments the commands were about, which ``SLA_NOW`` may pin).
     """
     reversal = aliased(Entry)
     began = func.coalesce(col(Entry.started_at), col(Entry.created_at))
@@ -34,7 +36,10 @@ def _first_work() -> Any:
             col(Entry.ticket) == col(Incident.ticket),
             col(Entry.client_id) == col(Incident.client_id),
             col(Entry.type) == EntryType.WORK.value,
-            col(Entry.created_at) >= col(Incident.opened_at),
+            or_(
+                col(Entry.created_at) >= col(Incident.created_at),
+                began >= col(Incident.opened_at),
+            ),
             or_(col(Incident.resolved_at).is_(None), began <= col(Incident.resolved_at)),
             ~exists().where(col(reversal.reverses) == col(Entry.id)),
         )
@@ -131,7 +136,6 @@ def add_incident(
     title: str | None,
     at: datetime,
     user: str,
-    now: datetime,
 ) -> IncidentRecord:
     row = Incident(
         contract_id=contract.id,
@@ -139,7 +143,7 @@ def add_incident(
         ticket=ticket,
         title=title,
         opened_at=at,
-        created_at=now,
+        created_at=wall_clock(s),
         created_by=user,
     )
     s.add(row)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from sla_cli.domain.billing import MonthClose
 from sla_cli.domain.month import Month
 from sla_cli.store.models import ClosedMonth, Closing
-from sla_cli.store.rows import to_kopecks
+from sla_cli.store.rows import to_kopecks, wall_clock
 
 # Month close holds this PostgreSQL advisory lock exclusively; every write dated in a month takes
 # it shared first, so no entry can slip into a month between its check and the close.
@@ -41,8 +39,9 @@ def lock_for_close(s: Session) -> None:
         s.exec(select(func.count()).select_from(ClosedMonth)).one()  # starts BEGIN IMMEDIATE
 
 
-def mark_closed(s: Session, month: Month, user: str, now: datetime) -> None:
-    s.add(ClosedMonth(month=str(month), closed_at=now, closed_by=user))
+def mark_closed(s: Session, month: Month, user: str) -> None:
+    """Record the close, stamped by the real clock."""
+    s.add(ClosedMonth(month=str(month), closed_at=wall_clock(s), closed_by=user))
     s.flush()
 
 

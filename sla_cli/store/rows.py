@@ -5,11 +5,16 @@ Money is stored as whole kopecks, percentages as basis points (1/100 %).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlmodel import Session
 
 from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.money import round_money
 from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
+from sla_cli.errors import LedgerError
 from sla_cli.store.models import Client, Contract, Entry
 
 
@@ -19,8 +24,22 @@ def pk(row: Client | Contract | Entry) -> int:
     return row.id
 
 
+def wall_clock(s: Session) -> datetime:
+    """When a row is written: the real clock, never the moment a command is about (``SLA_NOW``
+    pins that one). PostgreSQL's own clock (``CURRENT_TIMESTAMP``, the transaction's start), so
+    a team's ledger stamps rows by one clock; this machine's on SQLite."""
+    if s.get_bind().dialect.name == "postgresql":
+        stamp: datetime = s.execute(select(func.current_timestamp())).scalar_one()
+        return stamp.astimezone(UTC).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 def to_kopecks(amount: Decimal) -> int:
-    return int(round_money(amount) * 100)
+    """Whole kopecks, as the ledger's 64-bit money columns hold them."""
+    kopecks = int(round_money(amount) * 100)
+    if not -(2**63) <= kopecks < 2**63:
+        raise LedgerError(f"the amount {amount} is too large for the ledger")
+    return kopecks
 
 
 def from_kopecks(value: int) -> Decimal:

@@ -40,7 +40,7 @@ def test_ack_and_logged_hours_stop_the_clocks(ledger_sla: Sla) -> None:
     ledger_sla.ok("incident", "open", "ACME-2", "--at", "2026-01-12 09:00", env=JAN12_11)
     ack = ledger_sla.ok("incident", "ack", "ACME-2", "--at", "2026-01-12 10:30", env=JAN12_11)
     assert ack.stdout.startswith("ACME-2 acknowledged at 2026-01-12 10:30+03:00: reaction due")
-    ledger_sla.ok("log", "30m", "ACME-2", "--on", "2026-01-12", "--from", "10:45", env=JAN12_11)
+    ledger_sla.ok("log", "15m", "ACME-2", "--on", "2026-01-12", "--from", "10:45", env=JAN12_11)
     (i,) = listing(ledger_sla)
     assert i["reacted_at"] == "2026-01-12T10:30:00+03:00"
     assert i["started_at"] == "2026-01-12T10:45:00+03:00"

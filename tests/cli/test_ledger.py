@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import Sla
@@ -29,7 +30,9 @@ def test_log_two_hours_shows_120_minutes_for_acme(ledger_sla: Sla) -> None:
     assert e["client"] == "ACME" and e["minutes"] == 120 and e["ticket"] == "ACME-12"
     assert e["type"] == "work" and e["kind"] == "support" and e["by"] == "tester"
     assert e["on"] == "2026-11-24" and e["reverses"] is None
-    assert str(e["created_at"]).startswith("2026-11-24T12:00:00+03:00")
+    written = datetime.fromisoformat(str(e["created_at"]))  # the real clock, not SLA_NOW
+    assert abs(written - datetime.now(UTC)) < timedelta(minutes=5)
+    assert written.utcoffset() == timedelta(hours=3)
     assert set(e) == {
         "id", "client", "ticket", "on", "minutes", "type", "kind", "by", "note", "reverses",
         "created_at",

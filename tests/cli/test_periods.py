@@ -243,4 +243,4 @@ def test_now_with_another_offset_is_read_in_the_company_zone(ledger_sla: Sla) ->
     late = {"SLA_NOW": "2026-11-30T22:30:00Z"}  # 01:30 on 1 December in Moscow
     ledger_sla.ok("log", "30m", "ACME-9", env=late)
     (e,) = ledger_sla.ok("entries", "-f", "json", env=late).json()
-    assert e["on"] == "2026-12-01" and e["created_at"] == "2026-12-01T01:30:00+03:00"
+    assert e["on"] == "2026-12-01" and str(e["created_at"]).endswith("+03:00")

@@ -62,7 +62,7 @@ def _apply(ledger: Ledger, o: tuple[object, ...]) -> None:
             work = WorkLog(f"{key}-1", int(minutes), on, kind=kind)  # type: ignore[arg-type, call-overload]
             log_work(s, work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
         elif o[0] == "void":
-            void(s, int(o[1]), "t", NOW)  # type: ignore[call-overload]
+            void(s, int(o[1]), "t")
         elif o[0] == "topup":
             topup(s, SETTINGS.catalog, "PKG", str(o[2]), o[1], "t", NOW)  # type: ignore[arg-type]
     if o[0] == "close":

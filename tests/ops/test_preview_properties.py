@@ -93,7 +93,7 @@ def _apply(ledger: Ledger, o: tuple[Any, ...]) -> None:
         return
     with ledger.session() as s:
         if o[0] == "void":
-            void(s, o[1], "t", NOW)
+            void(s, o[1], "t")
         else:
             topup(s, SETTINGS.catalog, "PKG", o[2], o[1], "t", NOW, TODAY)
 

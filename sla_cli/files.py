@@ -1,0 +1,121 @@
+"""Writing files whole: the config, the ledger's folder, documents (`-o FILE`).
+
+A file is written to a temporary file beside it and renamed into place, so a crash never
+leaves half of it. What `sla` creates for itself (the config, the ledger, their folders) is
+readable by its owner only; a file that exists keeps its permissions when it is replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from sla_cli.errors import InputError, SlaError
+
+__all__ = ["STDOUT", "atomic_write", "create_private", "output_path", "private_dir"]
+
+STDOUT = "-"  # `-o -`: standard output
+
+
+class WriteError(SlaError):
+    """A file could not be written (a full disk, a folder without permission)."""
+
+
+def private_dir(folder: Path) -> None:
+    """Create ``folder`` and any missing parents, each readable by its owner only (0700);
+    folders that exist are left as they are."""
+    missing = []
+    for p in (folder, *folder.parents):
+        if p.is_dir():
+            break
+        missing.append(p)
+    for p in reversed(missing):
+        try:
+            p.mkdir(mode=0o700)
+        except FileExistsError:
+            if not p.is_dir():
+                raise InputError(f"{p} is not a folder") from None
+        except OSError as e:
+            raise WriteError(f"cannot create the folder {p}: {e.strerror}") from None
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty, readable by its owner only (0600), unless it exists."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def output_path(typed: str) -> Path | None:
+    """Where ``-o`` writes: None for ``-`` (standard output), else a path to a regular file.
+
+    A folder, a device, a FIFO or a socket is refused and left alone: writing there would
+    replace it (or block). A symbolic link is followed, so the file it names is replaced.
+    """
+    if typed == STDOUT:
+        return None
+    if not typed.strip():
+        raise InputError("-o needs a file name (or - for standard output)")
+    path = Path(typed).expanduser()
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as e:
+        raise InputError(f"-o {typed}: {e.strerror}") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise InputError(f"-o {typed} is a folder; name a file in it")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise InputError(
+            f"-o {typed} is not a regular file (a device, FIFO or socket); "
+            "name a file, or use -o - for standard output"
+        )
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def atomic_write(path: Path, text: str, *, private: bool = False) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename.
+
+    A file that exists keeps its permissions (and its owner and group, where allowed); a new
+    one is private (0600) when ``private`` says so, else as the umask makes new files.
+    """
+    if not path.parent.is_dir():
+        raise InputError(f"{path}: no folder {path.parent}")
+    try:
+        old = path.stat()
+    except OSError:
+        old = None
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        raise InputError(f"{path} is not a regular file; it is left alone")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    except OSError as e:
+        raise WriteError(f"cannot write {path}: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _mode(old, private))
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.chown(tmp, old.st_uid, old.st_gid)
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise WriteError(f"cannot write {path}: {e.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _mode(old: os.stat_result | None, private: bool) -> int:
+    if old is not None:
+        return stat.S_IMODE(old.st_mode)
+    if private:
+        return 0o600
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
