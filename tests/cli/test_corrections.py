@@ -50,6 +50,7 @@ def test_a_contract_signed_by_mistake_is_cancelled_with_its_first_package(
     )
     assert "cancelled by boris; its first package reversed by entry 2" in r.stdout
     topup, reversal = entries(ledger_sla)
+    assert (topup["type"], topup["minutes"]) == ("topup", 600)
     assert (reversal["type"], reversal["reverses"], reversal["minutes"]) == ("reversal", 1, -600)
     assert reversal["by"] == "boris" and "signed for the wrong client" in reversal["note"]
     assert contracts(ledger_sla) == []  # gone from listings

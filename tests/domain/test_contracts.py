@@ -18,8 +18,8 @@ from sla_cli.domain.contracts import (
     sign,
 )
 from sla_cli.domain.kinds import ChangeKind, EntryType
-from sla_cli.domain.records import ContractChange, ContractRecord
 from sla_cli.domain.month import Month
+from sla_cli.domain.records import ContractChange, ContractRecord
 from sla_cli.domain.tariffs import Catalog
 from sla_cli.errors import ClosedPeriod, InputError
 from tests.domain.conftest import contract, entry
