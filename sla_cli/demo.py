@@ -161,12 +161,14 @@ def _month_of_work(
         reaction = cal.add(opened, rng.choice((20, 45, 90, 150)))
         start = cal.add(reaction, rng.choice((30, 60, 120, 200)))
         if reaction <= now:
-            record_event(s, ticket, Event.ACK, reaction, now, settings.timezone)
+            record_event(s, ticket, Event.ACK, reaction, now, settings.timezone, user="demo")
         if start <= now:
-            record_event(s, ticket, Event.START, start, now, settings.timezone)
+            record_event(s, ticket, Event.START, start, now, settings.timezone, user="demo")
             resolved = cal.add(start, rng.choice((60, 240, 600)))
             if resolved <= now:
-                record_event(s, ticket, Event.RESOLVE, resolved, now, settings.timezone)
+                record_event(
+                    s, ticket, Event.RESOLVE, resolved, now, settings.timezone, user="demo"
+                )
 
 
 _TITLES = (

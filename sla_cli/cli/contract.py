@@ -1,4 +1,4 @@
-"""`sla contract add|list|topup`."""
+"""`sla contract add|list|show|topup|end|cancel`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import typer
 from sla_cli.cli.options import Format, FormatOption, state
 from sla_cli.errors import InputError
 
-contract_app = typer.Typer(help="Contracts: sign, list, buy packages.", no_args_is_help=True)
+contract_app = typer.Typer(
+    help="Contracts: sign, list, show, buy packages, end, cancel.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -82,6 +84,9 @@ def add(
 @contract_app.command("list")
 def list_(
     ctx: typer.Context,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Cancelled contracts too, with who and why.")
+    ] = False,
     format: FormatOption = Format.table,
 ) -> None:
     """Every contract with its terms (and balance, for packages)."""
@@ -90,8 +95,28 @@ def list_(
 
     st = state(ctx)
     with st.ledger().session() as s:
-        found = list_contracts(s, st.today())
-    contracts_view(found, format.value)
+        found = list_contracts(s, st.today(), with_cancelled=all_)
+    contracts_view(found, format.value, st.settings().timezone)
+
+
+@contract_app.command("show")
+def show(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Client key.")],
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format: table or json.")
+    ] = Format.table,
+) -> None:
+    """One contract: its terms, the history of its changes (who, when, why) and its balance."""
+    from sla_cli.cli.ledger_views import contract_view
+    from sla_cli.ops.contracts import show_contract
+
+    st = state(ctx)
+    if format == Format.csv:
+        raise InputError("contract show prints a table or JSON, not CSV")
+    with st.ledger().session() as s:
+        line = show_contract(s, key, st.today())
+    contract_view(line, format.value, st.settings().timezone)
 
 
 @contract_app.command("end")
@@ -99,8 +124,9 @@ def end(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Client key.")],
     on: Annotated[str, typer.Option("--on", help="The contract's last day, YYYY-MM-DD.")],
+    note: Annotated[str | None, typer.Option("--note", help="Why the end moves.")] = None,
 ) -> None:
-    """End a contract after a given day (a package contract, or one ended early)."""
+    """Move a contract's end, earlier or later, while the months it touches are open."""
     from sla_cli.ops.contracts import end_contract
     from sla_cli.render import lines
     from sla_cli.timeparse import parse_date
@@ -108,8 +134,29 @@ def end(
     st = state(ctx)
     last = parse_date(on, st.today())
     with st.ledger().session() as s:
-        c = end_contract(s, st.settings().catalog, key, last)
-    lines(f"contract {c.id}: {key.upper()} runs through {last.isoformat()}")
+        c = end_contract(s, st.settings().catalog, key, last, note, st.user(), st.now())
+    lines(f"contract {c.id}: {c.client.key} runs through {last.isoformat()}")
+
+
+@contract_app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Client key.")],
+    note: Annotated[str, typer.Option("--note", help="Why: a cancellation says why.")],
+) -> None:
+    """Cancel a contract signed by mistake (no month of it closed, nothing logged on it)."""
+    from sla_cli.ops.contracts import cancel_contract
+    from sla_cli.render import lines
+
+    st = state(ctx)
+    with st.ledger().session() as s:
+        done = cancel_contract(s, key, note, st.user(), st.now())
+    c, r = done.contract, done.reversal
+    lines(
+        f"contract {c.id}: {c.client.key} cancelled by {st.user()}"
+        + ("" if r is None else f"; its first package reversed by entry {r.id}")
+        + "; `sla contract list --all` shows it"
+    )
 
 
 @contract_app.command("topup")

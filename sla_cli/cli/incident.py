@@ -1,15 +1,18 @@
-"""`sla incident open|ack|start|resolve|list` and `sla breaches`: SLA clocks."""
+"""`sla incident open|ack|start|resolve|undo|cancel|reopen|list` and `sla breaches`."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sla_cli.cli.options import Format, FormatOption, State, state
 from sla_cli.domain.kinds import Event
 from sla_cli.errors import CheckFailed
+
+if TYPE_CHECKING:
+    from sla_cli.ops.incidents import Recorded
 
 incident_app = typer.Typer(
     help="Incidents and their SLA clocks (reaction, start of work).", no_args_is_help=True
@@ -82,13 +85,17 @@ def _event(
     settings = st.settings()
     moment = _moment(st, at)
     with st.ledger().session() as s:
-        inc = record_event(s, ticket, event, moment, st.now(), settings.timezone, client)
+        inc = record_event(s, ticket, event, moment, st.now(), settings.timezone, client, st.user())
     reaction, start = clocks(st).of(inc)
     shown = {Event.ACK: [reaction], Event.START: [start], Event.RESOLVE: [reaction, start]}[event]
-    lines(
-        f"{ticket} {event.past} at {short_time(moment, settings.timezone)}: "
-        + "; ".join(clock_line(c, settings.timezone) for c in shown)
-    )
+    said = f"{inc.ticket} {event.past} at {short_time(moment, settings.timezone)}"
+    logged = inc.logged_work()
+    if event == Event.START and logged is not None and logged <= moment:
+        said += (
+            f", but hours logged already stopped the start-of-work clock at "
+            f"{short_time(logged, settings.timezone)}; this changes no clock"
+        )
+    lines(f"{said}: " + "; ".join(clock_line(c, settings.timezone) for c in shown))
 
 
 @incident_app.command("ack")
@@ -115,10 +122,87 @@ def resolve(
     _event(ctx, ticket, at, Event.RESOLVE, client)
 
 
+NoteOption = Annotated[str | None, typer.Option("--note", help="Why.")]
+
+
+def _said(st: State, done: Recorded) -> str:
+    """What an undo, cancellation or reopening did, and the clocks after it."""
+    from sla_cli.cli.ledger_views import clock_line
+    from sla_cli.cli.needs import clocks
+    from sla_cli.formatting import short_time
+
+    tz = st.settings().timezone
+    inc, new = done.incident, done.event
+    if new.undoes is not None:
+        u = new.undoes
+        what = f"undid {u.kind} at {short_time(u.at, tz)} (recorded by {u.by})"
+    else:
+        what = f"{new.kind.past} at {short_time(new.at, tz)}"
+    if inc.cancelled is not None:
+        return f"{inc.ticket} {what}; it is cancelled: out of breaches and statements"
+    state_ = "open" if inc.resolved_at is None else f"resolved {short_time(inc.resolved_at, tz)}"
+    shown = "; ".join(clock_line(c, tz) for c in clocks(st).of(inc))
+    return f"{inc.ticket} {what}; {state_}: {shown}"
+
+
+@incident_app.command("undo")
+def undo(
+    ctx: typer.Context, ticket: TicketArg, note: NoteOption = None, client: ClientOption = None
+) -> None:
+    """Reverse the incident's last event (ack, start, resolve, cancel, reopen), once each."""
+    from sla_cli.ops.incidents import undo_event
+    from sla_cli.render import lines
+
+    st = state(ctx)
+    tz = st.settings().timezone
+    with st.ledger().session() as s:
+        done = undo_event(s, ticket, note, tz, st.user(), st.now(), client)
+    lines(_said(st, done))
+
+
+@incident_app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    ticket: TicketArg,
+    note: Annotated[str, typer.Option("--note", help="Why it is cancelled.")],
+    client: ClientOption = None,
+) -> None:
+    """Cancel an incident opened by mistake: out of breaches and statements, kept in the list."""
+    from sla_cli.ops.incidents import cancel_incident
+    from sla_cli.render import lines
+
+    st = state(ctx)
+    tz = st.settings().timezone
+    with st.ledger().session() as s:
+        done = cancel_incident(s, ticket, note, tz, st.user(), st.now(), client)
+    lines(_said(st, done))
+
+
+@incident_app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    ticket: TicketArg,
+    at: AtOption = None,
+    note: NoteOption = None,
+    client: ClientOption = None,
+) -> None:
+    """Reopen a resolved incident: its clocks run on as if it had not been resolved."""
+    from sla_cli.ops.incidents import reopen_incident
+    from sla_cli.render import lines
+
+    st = state(ctx)
+    tz = st.settings().timezone
+    moment = _moment(st, at)
+    with st.ledger().session() as s:
+        done = reopen_incident(s, ticket, moment, note, tz, st.user(), st.now(), client)
+    lines(_said(st, done))
+
+
 @incident_app.command("list")
 def list_(
     ctx: typer.Context,
     open_only: Annotated[bool, typer.Option("--open", help="Only unresolved incidents.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Cancelled incidents too.")] = False,
     client: Annotated[str | None, typer.Option("--client", help="Client key.")] = None,
     format: FormatOption = Format.table,
 ) -> None:
@@ -130,7 +214,7 @@ def list_(
     st = state(ctx)
     tz = st.settings().timezone
     with st.ledger().session() as s:
-        found = list_incidents(s, tz, client, open_only)
+        found = list_incidents(s, tz, client, open_only, with_cancelled=all_)
     now = clocks(st)
     incidents_view([(i, *now.of(i)) for i in found], format.value, tz, st.now())
 

@@ -12,13 +12,23 @@ from sla_cli.cli.records import (
     INCIDENT_FIELDS,
     breach_record,
     contract_record,
+    contract_show_record,
     entry_record,
     incident_record,
     zone_of,
 )
 from sla_cli.cli.views import plural
 from sla_cli.formatting import hours_text, money_short, short_time
-from sla_cli.render import STATUS_STYLES, Cell, Column, json_out, records_csv, status_cell, table
+from sla_cli.render import (
+    STATUS_STYLES,
+    Cell,
+    Column,
+    json_out,
+    lines,
+    records_csv,
+    status_cell,
+    table,
+)
 
 if TYPE_CHECKING:
     from sla_cli.domain.clock import Clock
@@ -74,8 +84,8 @@ def entry_type(e: EntryRecord) -> str:
     return str(e.kind) if e.type == "work" and e.kind else str(e.type)
 
 
-def contracts_view(lines: list[ContractLine], fmt: str) -> None:
-    records = [contract_record(line.contract, line.balance) for line in lines]
+def contracts_view(lines: list[ContractLine], fmt: str, tz: str) -> None:
+    records = [contract_record(line.contract, line.balance, tz) for line in lines]
     if _machine(records, fmt, CONTRACT_FIELDS):
         return
     rows = []
@@ -87,7 +97,9 @@ def contracts_view(lines: list[ContractLine], fmt: str) -> None:
                 str(c.id),
                 c.client.key,
                 f"{c.variant} {c.tier_key}",
-                f"{c.start:%m.%Y}–" + (f"{last:%m.%Y}" if last else ""),
+                f"{c.start:%m.%Y}–"
+                + (f"{last:%m.%Y}" if last else "")
+                + ("\ncancelled" if c.cancelled else ""),
                 money_short(c.price),
                 f"{r['prepay_discount_percent']} % / {r['hour_discount_percent']} %",
                 "" if line.balance is None else hours_text(line.balance),
@@ -143,7 +155,7 @@ def incidents_view(
                 time_cell(i.opened_at, zone_of(i, tz)),
                 clock_cell(reaction, zone_of(i, tz)),
                 clock_cell(start, zone_of(i, tz)),
-                time_cell(i.resolved_at, zone_of(i, tz)) if i.resolved_at else "",
+                _resolved_cell(i, zone_of(i, tz)),
             ]
             for i, reaction, start in rows
         ],
@@ -153,6 +165,47 @@ def incidents_view(
             else "no incidents"
         ),
     )
+
+
+def _resolved_cell(i: IncidentRecord, tz: str) -> Cell:
+    if i.cancelled is not None:
+        return (f"cancelled\nby {i.cancelled.by}", "dim")
+    return time_cell(i.resolved_at, tz) if i.resolved_at else ""
+
+
+def contract_view(line: ContractLine, fmt: str, tz: str) -> None:
+    """`contract show`: the terms, the cancellation, the history of changes, the balance."""
+    c = line.contract
+    record = contract_show_record(c, line.balance, tz)
+    if fmt == "json":
+        json_out(record)
+        return
+    cancelled = c.cancelled
+    terms = [
+        f"contract {c.id}: {c.client.key} «{c.client.name}», variant {c.variant} «{c.tier_name}»",
+        f"term: {c.start.isoformat()} – {record['end'] or 'open-ended'}"
+        + (f" (signed through {record['signed_end'] or 'open-ended'})" if c.changes else ""),
+        f"price {money_short(c.price)}, prepayment discount {record['prepay_discount_percent']} %"
+        f" for {plural(c.prepaid_months, 'month')}, hour discount "
+        f"{record['hour_discount_percent']} %",
+        f"signed by {c.created_by} at {short_time(c.created_at, tz)}",
+    ]
+    if line.balance is not None:
+        terms.append(f"balance: {hours_text(line.balance)}")
+    if cancelled is not None:
+        terms.append(
+            f"CANCELLED by {cancelled.by} at {short_time(cancelled.at, tz)}: {cancelled.note}"
+        )
+    lines("\n".join(terms))
+    table(
+        [Column("Change", no_wrap=True), Column("Last day", no_wrap=True),
+         Column("By"), Column("When", no_wrap=True), Column("Note")],
+        [
+            [h["kind"], h["end"] or "", h["by"], short_time(ch.created_at, tz), h["note"] or ""]
+            for h, ch in zip(record["history"], c.changes, strict=True)
+        ],
+        caption=plural(len(c.changes), "change") if c.changes else "no changes since signed",
+    )  # fmt: skip
 
 
 def time_cell(moment: datetime | None, tz: str) -> str:

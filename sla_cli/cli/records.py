@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sla_cli.formatting import local_iso, money_str, percent_number
+from sla_cli.formatting import last_day, local_iso, money_str, percent_number
 
 if TYPE_CHECKING:
     from sla_cli.domain.clock import Clock
@@ -24,11 +24,13 @@ ENTRY_FIELDS = (
 CONTRACT_FIELDS = (
     "id", "client", "client_name", "variant", "tier", "tier_name", "start", "end", "months",
     "prepaid_months", "price", "prepay_discount_percent", "hour_discount_percent",
-    "included_minutes", "balance_minutes", "timezone",
+    "included_minutes", "balance_minutes", "timezone", "cancelled_by", "cancelled_at",
+    "cancelled_note",
 )  # fmt: skip
 INCIDENT_FIELDS = (
     "ticket", "client", "variant", "opened_at", "reacted_at", "started_at", "resolved_at",
-    "reaction_due", "start_due", "reaction_status", "start_status",
+    "reaction_due", "start_due", "reaction_status", "start_status", "status", "cancelled_by",
+    "cancelled_at", "cancelled_note",
 )  # fmt: skip
 BREACH_FIELDS = ("ticket", "client", "clock", "due", "at", "overdue_minutes", "status")
 TARIFF_FIELDS = (
@@ -57,8 +59,9 @@ def entry_record(e: EntryRecord, tz: str) -> Record:
     }
 
 
-def contract_record(c: ContractRecord, balance: int | None) -> Record:
+def contract_record(c: ContractRecord, balance: int | None, tz: str = "UTC") -> Record:
     last = c.last_day
+    cancelled = c.cancelled
     return {
         "id": c.id,
         "client": c.client.key,
@@ -76,6 +79,35 @@ def contract_record(c: ContractRecord, balance: int | None) -> Record:
         "included_minutes": c.included_minutes,
         "balance_minutes": balance,
         "timezone": c.timezone,
+        "cancelled_by": None if cancelled is None else cancelled.by,
+        "cancelled_at": None if cancelled is None else iso(cancelled.at, tz),
+        "cancelled_note": None if cancelled is None else cancelled.note,
+    }
+
+
+def contract_show_record(c: ContractRecord, balance: int | None, tz: str) -> Record:
+    """`contract show`: the terms as `contract list` gives them, the end as signed, who signed
+    it and when, the cancellation, and the history of changes."""
+    record = contract_record(c, balance, tz)
+    cancelled = c.cancelled
+    return {
+        **record,
+        "signed_end": last_day(c.signed_end),
+        "created_by": c.created_by,
+        "created_at": iso(c.created_at, tz),
+        "cancelled": None
+        if cancelled is None
+        else {"by": cancelled.by, "at": iso(cancelled.at, tz), "note": cancelled.note},
+        "history": [
+            {
+                "kind": change.kind.value,
+                "end": last_day(change.end),
+                "note": change.note,
+                "by": change.by,
+                "created_at": iso(change.created_at, tz),
+            }
+            for change in c.changes
+        ],
     }
 
 
@@ -84,10 +116,18 @@ def zone_of(incident: IncidentRecord, company_tz: str) -> str:
     return incident.contract.timezone or company_tz
 
 
+def incident_status(i: IncidentRecord) -> str:
+    """``open``, ``resolved`` or ``cancelled``."""
+    if i.cancelled is not None:
+        return "cancelled"
+    return "open" if i.resolved_at is None else "resolved"
+
+
 def incident_record(
     i: IncidentRecord, reaction: Clock, start: Clock, tz: str, now: datetime
 ) -> Record:
     zone = zone_of(i, tz)
+    cancelled = i.cancelled
     return {
         "ticket": i.ticket,
         "client": i.client.key,
@@ -98,8 +138,12 @@ def incident_record(
         "resolved_at": iso(i.resolved_at, zone),
         "reaction_due": iso(reaction.due, zone),
         "start_due": iso(start.due, zone),
-        "reaction_status": str(reaction.status),
-        "start_status": str(start.status),
+        "reaction_status": "cancelled" if cancelled else str(reaction.status),
+        "start_status": "cancelled" if cancelled else str(start.status),
+        "status": incident_status(i),
+        "cancelled_by": None if cancelled is None else cancelled.by,
+        "cancelled_at": None if cancelled is None else iso(cancelled.at, zone),
+        "cancelled_note": None if cancelled is None else cancelled.note,
     }
 
 

@@ -1,5 +1,6 @@
 """Contract rules: signing (term, first day, prepaid months, overlap, closed months, a key
-keeping its name) and ending. Given the facts, return the terms or raise."""
+keeping its name), moving the end and cancelling. Given the facts, return what to save or
+raise."""
 
 from __future__ import annotations
 
@@ -7,14 +8,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sla_cli.domain.kinds import Billing
+from sla_cli.domain.kinds import Billing, EntryType
 from sla_cli.domain.month import Month
-from sla_cli.domain.records import ContractRecord
+from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.domain.tariffs import Catalog, Tier, VariantTerms
-from sla_cli.domain.text import MAX_NAME, MAX_USER, check_length, valid_key
+from sla_cli.domain.text import MAX_NAME, MAX_NOTE, MAX_USER, check_length, valid_key
 from sla_cli.errors import ClosedPeriod, InputError
 
-__all__ = ["ContractDraft", "NewContract", "Signing", "end_of", "sign"]
+__all__ = [
+    "Cancelling",
+    "ContractDraft",
+    "Ending",
+    "NewContract",
+    "Signing",
+    "plan_cancel",
+    "plan_end",
+    "refuse_overlap",
+    "sign",
+]
 
 
 @dataclass(frozen=True)
@@ -143,28 +154,108 @@ def refuse_overlap(
             )
 
 
-def end_of(
-    contract: ContractRecord, last: date, min_months: int | None, later_entries: int
-) -> tuple[date, int | None]:
-    """End a contract after ``last``, its last day: the new exclusive end and term in months.
+@dataclass(frozen=True)
+class Ending:
+    """What the ledger knows that moving a contract's end depends on."""
+
+    min_months: int | None  # the variant's minimum term
+    latest_closed: Month | None
+    later_entries: int  # the contract's entries not reversed, dated on or after the new end
+    others: tuple[ContractRecord, ...]  # the client's other contracts, not cancelled
+
+
+def plan_end(contract: ContractRecord, last: date, facts: Ending, note: str | None) -> date:
+    """Move a contract's end to after ``last``, its new last day, earlier or later, any number
+    of times: the new exclusive end.
 
     Monthly contracts end on a month's last day and keep their minimum term; nothing may be
-    dated after the new end.
+    dated after the new end; every month the move touches (the days between the old and the new
+    end) is open; and the contract may not grow into another of the client's.
     """
+    check_length(note, MAX_NOTE, "--note")
+    key = contract.client.key
+    if contract.cancelled is not None:
+        raise InputError(f"{key}'s contract {contract.id} is cancelled")
     end = date.fromordinal(last.toordinal() + 1)
+    if end <= contract.start:
+        raise InputError(
+            f"{key}'s contract starts on {contract.start.isoformat()}; it cannot end before"
+        )
+    if end == contract.end:
+        raise InputError(f"{key}'s contract already runs through {last.isoformat()}")
     months = Month.of(end).months_since(Month.of(contract.start))
     if contract.billing == Billing.MONTHLY:
         if end.day != 1:
             raise InputError(f"monthly contracts end on a month's last day, not {last.isoformat()}")
-        minimum = min_months or 1
+        minimum = facts.min_months or 1
         if months < minimum:
             raise InputError(
                 f"variant {contract.variant} has a minimum term of {minimum} months; "
                 f"ending after {months} is too early"
             )
-    if later_entries:
-        raise InputError(
-            f"{contract.client.key} has {later_entries} entries after {last.isoformat()}; "
-            "void them first"
+    old_end = contract.end
+    first_touched = Month.of(end if old_end is None else min(old_end, end))
+    closed = facts.latest_closed
+    if closed is not None and first_touched <= closed:
+        raise ClosedPeriod(
+            f"months up to {closed} are closed; {key}'s contract end moves only within open months"
         )
-    return end, (months if contract.months is not None else None)
+    if facts.later_entries:
+        raise InputError(
+            f"{key} has {facts.later_entries} entries after {last.isoformat()}; void them first"
+        )
+    refuse_overlap(key, contract.start, end, facts.others)
+    return end
+
+
+@dataclass(frozen=True)
+class Cancelling:
+    """What the ledger knows that cancelling a contract depends on."""
+
+    latest_closed: Month | None
+    first_entry: int | None  # the contract's first entry (a package contract's first package)
+    unreversed: tuple[EntryRecord, ...]  # its entries that count: not reversals, not reversed
+    incidents: tuple[str, ...]  # tickets of its incidents not cancelled
+
+
+def plan_cancel(contract: ContractRecord, note: str, facts: Cancelling) -> EntryRecord | None:
+    """A contract signed by mistake is cancelled, saying why, while none of its months is
+    closed and nothing but its own first package counts on it: the package to reverse with it.
+    """
+    key = contract.client.key
+    cancelled = contract.cancelled
+    if cancelled is not None:
+        raise InputError(
+            f"{key}'s contract {contract.id} was cancelled by {cancelled.by} "
+            f"on {cancelled.at.date().isoformat()}"
+        )
+    if not note.strip():
+        raise InputError("say why the contract is cancelled: --note TEXT")
+    check_length(note, MAX_NOTE, "--note")
+    closed = facts.latest_closed
+    if closed is not None and Month.of(contract.start) <= closed:
+        raise ClosedPeriod(
+            f"{closed} is closed and {key}'s contract {contract.id} has months in it; "
+            "a contract with a closed month is not cancelled: end it instead (`sla contract end`)"
+        )
+    package = next(
+        (
+            e
+            for e in facts.unreversed
+            if e.id == facts.first_entry and e.type == EntryType.TOPUP and e.on == contract.start
+        ),
+        None,
+    )
+    others = [e.id for e in facts.unreversed if e is not package]
+    if others:
+        shown = ", ".join(str(i) for i in others[:10]) + (", …" if len(others) > 10 else "")
+        raise InputError(
+            f"{key}'s contract {contract.id} has {len(others)} entries not reversed "
+            f"({shown}); void them first (`sla void ID`)"
+        )
+    if facts.incidents:
+        raise InputError(
+            f"{key}'s contract {contract.id} has incidents {', '.join(facts.incidents)}; "
+            "cancel them first (`sla incident cancel TICKET --note TEXT`)"
+        )
+    return package

@@ -6,40 +6,81 @@ these rules decide which events may be recorded and how the clocks stand at ``no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock, evaluate
-from sla_cli.domain.kinds import Event
+from sla_cli.domain.incident_events import (
+    Cancellation,
+    IncidentEvent,
+    IncidentState,
+    last_live,
+    live,
+    state_of,
+)
+from sla_cli.domain.kinds import Event, EventKind
 from sla_cli.domain.records import ClientRecord, ContractRecord
-from sla_cli.domain.text import MAX_TITLE, check_length
-from sla_cli.errors import InputError
+from sla_cli.domain.text import MAX_NOTE, MAX_TITLE, check_length
+from sla_cli.errors import InputError, NotFound
 
 __all__ = [
     "Event",
     "IncidentRecord",
-    "check_event",
+    "NewEvent",
     "check_open",
     "check_past",
+    "check_single_open",
     "clocks",
     "earliest",
     "known",
+    "plan_cancel",
+    "plan_event",
+    "plan_reopen",
+    "plan_undo",
+    "touched",
+    "with_event",
 ]
 
 
 @dataclass(frozen=True)
 class IncidentRecord:
+    """An incident as the ledger holds it: when it opened, and its event log."""
+
     id: int
     client: ClientRecord
     contract: ContractRecord
     ticket: str
     title: str | None
     opened_at: datetime
-    reacted_at: datetime | None
-    started_at: datetime | None  # `incident start`
-    resolved_at: datetime | None
+    events: tuple[IncidentEvent, ...] = ()
     first_work: datetime | None = None  # when the first hours logged on the ticket began
+
+    @cached_property
+    def state(self) -> IncidentState:
+        return state_of(self.events)
+
+    @property
+    def reacted_at(self) -> datetime | None:
+        return self.state.reacted_at
+
+    @property
+    def started_at(self) -> datetime | None:
+        """`incident start`."""
+        return self.state.started_at
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        return self.state.resolved_at
+
+    @property
+    def cancelled(self) -> Cancellation | None:
+        return self.state.cancelled
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None and self.cancelled is None
 
     def at(self, event: Event) -> datetime | None:
         """When ``event`` was recorded, if it was."""
@@ -47,11 +88,27 @@ class IncidentRecord:
             event.value
         ]
 
+    def logged_work(self) -> datetime | None:
+        """When the first hours logged stopped the start-of-work clock: work begun before the
+        opening counts from the opening, work begun after the resolution not at all."""
+        if self.first_work is None:
+            return None
+        logged = max(self.first_work, self.opened_at)
+        return None if self.resolved_at is not None and logged > self.resolved_at else logged
+
     def work_started(self, now: datetime) -> datetime | None:
-        """When work started, as known at ``now``: `incident start`, or the first hours logged
-        (work begun before the incident was opened counts from the opening)."""
-        logged = self.first_work and max(self.first_work, self.opened_at)
-        return earliest(known(self.started_at, now), known(logged, now))
+        """When work started, as known at ``now``: `incident start`, or the first hours logged."""
+        return earliest(known(self.started_at, now), known(self.logged_work(), now))
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event the rules allow: what to append to the incident's log."""
+
+    kind: EventKind
+    at: datetime
+    undoes: IncidentEvent | None = None
+    note: str | None = None
 
 
 def known(t: datetime | None, now: datetime) -> datetime | None:
@@ -87,9 +144,20 @@ def check_open(
         )
 
 
-def check_event(incident: IncidentRecord, event: Event, at: datetime, now: datetime) -> None:
-    """An event is recorded once, not before the opening, and not after the resolution."""
+def _not_cancelled(incident: IncidentRecord, at: datetime) -> None:
+    c = incident.cancelled
+    if c is not None:
+        raise InputError(
+            f"{incident.ticket} was cancelled by {c.by} at {_shown(c.at, at)}; "
+            f"`sla incident undo {incident.ticket}` brings it back"
+        )
+
+
+def plan_event(incident: IncidentRecord, event: Event, at: datetime, now: datetime) -> NewEvent:
+    """An event is recorded once, in time order: not before the opening, not after the
+    resolution, and a resolution not before any event already recorded."""
     check_past(at, now)
+    _not_cancelled(incident, at)
     if at < incident.opened_at:
         raise InputError(
             f"{at.isoformat()} is before the incident opened ({_shown(incident.opened_at, at)})"
@@ -99,6 +167,87 @@ def check_event(incident: IncidentRecord, event: Event, at: datetime, now: datet
         raise InputError(f"{incident.ticket} was already {event.past} at {_shown(done, at)}")
     if incident.resolved_at is not None:
         raise InputError(f"{incident.ticket} was resolved at {_shown(incident.resolved_at, at)}")
+    if event == Event.RESOLVE:
+        for e in live(incident.events):
+            if at < e.at:
+                raise InputError(
+                    f"{at.isoformat()} is before {incident.ticket} was {e.kind.past} "
+                    f"({_shown(e.at, at)}); a resolution comes last"
+                )
+    return NewEvent(EventKind(event.value), at)
+
+
+def plan_undo(incident: IncidentRecord, note: str | None, now: datetime) -> NewEvent:
+    """Undo reverses the last event not undone yet."""
+    check_length(note, MAX_NOTE, "--note")
+    last = last_live(incident.events)
+    if last is None:
+        raise NotFound(f"{incident.ticket} has no event to undo (opened, nothing recorded since)")
+    return NewEvent(EventKind.UNDO, now, undoes=last, note=note)
+
+
+def plan_cancel(incident: IncidentRecord, note: str, now: datetime) -> NewEvent:
+    """An incident opened by mistake is cancelled, saying why; it stays in the ledger."""
+    _not_cancelled(incident, now)
+    if not note.strip():
+        raise InputError("say why the incident is cancelled: --note TEXT")
+    check_length(note, MAX_NOTE, "--note")
+    return NewEvent(EventKind.CANCEL, now, note=note.strip())
+
+
+def plan_reopen(
+    incident: IncidentRecord, at: datetime, note: str | None, now: datetime
+) -> NewEvent:
+    """A resolved incident opens again: its clocks run on as if it had not been resolved."""
+    check_past(at, now)
+    check_length(note, MAX_NOTE, "--note")
+    _not_cancelled(incident, at)
+    resolved = incident.resolved_at
+    if resolved is None:
+        raise InputError(f"{incident.ticket} is not resolved; only a resolved incident reopens")
+    if at < resolved:
+        raise InputError(
+            f"{at.isoformat()} is before {incident.ticket} was resolved ({_shown(resolved, at)})"
+        )
+    return NewEvent(EventKind.REOPEN, at, note=note)
+
+
+def with_event(incident: IncidentRecord, new: NewEvent, by: str, now: datetime) -> IncidentRecord:
+    """The incident as it stands once ``new`` is appended."""
+    next_id = max((e.id for e in incident.events), default=0) + 1
+    undoes = None if new.undoes is None else new.undoes.id
+    row = IncidentEvent(next_id, new.kind, new.at, undoes, new.note, by, now)
+    return replace(incident, events=(*incident.events, row))
+
+
+def touched(incident: IncidentRecord, new: NewEvent) -> list[datetime]:
+    """The moments whose months an event changes; each must be in an open month.
+
+    An event changes the month it is dated in; an undo or reopening changes the months of the
+    times it takes back; a cancellation (or its undo) the month the incident opened in.
+    """
+    before = incident.state
+    after = state_of(with_event(incident, new, "", new.at).events)
+    moments = [] if new.kind in (EventKind.UNDO, EventKind.CANCEL) else [new.at]
+    for old, new_value in (
+        (before.reacted_at, after.reacted_at),
+        (before.started_at, after.started_at),
+        (before.resolved_at, after.resolved_at),
+    ):
+        if old != new_value:
+            moments += [m for m in (old, new_value) if m is not None]
+    if before.cancelled != after.cancelled:
+        moments.append(incident.opened_at)
+    return sorted(set(moments))
+
+
+def check_single_open(incident: IncidentRecord, running: IncidentRecord | None) -> None:
+    """Bringing an incident back may not leave its ticket with two open incidents."""
+    if incident.is_open and running is not None and running.id != incident.id:
+        raise InputError(
+            f"{incident.ticket} has another open incident (opened "
+            f"{_shown(running.opened_at, incident.opened_at)}); resolve or cancel it first"
+        )
 
 
 def clocks(

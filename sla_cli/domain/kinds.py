@@ -1,10 +1,11 @@
-"""The closed sets of the ledger: entry types, work kinds, billing modes."""
+"""The closed sets of the ledger: entry types, work kinds, billing modes, incident events and
+contract changes."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["CLOSE_TYPES", "Billing", "EntryType", "Event", "WorkKind"]
+__all__ = ["CLOSE_TYPES", "Billing", "ChangeKind", "EntryType", "Event", "EventKind", "WorkKind"]
 
 
 class EntryType(StrEnum):
@@ -46,3 +47,32 @@ class Event(StrEnum):
     @property
     def past(self) -> str:
         return {"ack": "acknowledged", "start": "started", "resolve": "resolved"}[self.value]
+
+
+class EventKind(StrEnum):
+    """What a row of an incident's append-only event log records."""
+
+    ACK = "ack"
+    START = "start"
+    RESOLVE = "resolve"
+    UNDO = "undo"  # reverses the last event not undone yet (`incident undo`)
+    CANCEL = "cancel"  # an incident opened by mistake: out of breaches and statements
+    REOPEN = "reopen"  # a resolved incident is open again
+
+    @property
+    def past(self) -> str:
+        return {
+            "ack": "acknowledged",
+            "start": "started",
+            "resolve": "resolved",
+            "undo": "undone",
+            "cancel": "cancelled",
+            "reopen": "reopened",
+        }[self.value]
+
+
+class ChangeKind(StrEnum):
+    """What a row of a contract's append-only change log records."""
+
+    END = "end"  # the contract's end moved (`contract end`)
+    CANCEL = "cancel"  # signed by mistake (`contract cancel`)

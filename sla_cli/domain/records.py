@@ -11,10 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sla_cli.domain.billing import ContractTerms
-from sla_cli.domain.kinds import Billing, EntryType, WorkKind
+from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, WorkKind
 from sla_cli.domain.month import Month
 
-__all__ = ["ClientRecord", "ContractRecord", "EntryRecord"]
+__all__ = ["Cancellation", "ClientRecord", "ContractChange", "ContractRecord", "EntryRecord"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,27 @@ class ClientRecord:
     id: int
     key: str  # ACME: what tickets and commands name the client by
     name: str  # as on statements
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """Who cancelled an incident or a contract, when and why."""
+
+    by: str
+    at: datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ContractChange:
+    """One row of a contract's append-only change log."""
+
+    id: int  # in the order recorded
+    kind: ChangeKind
+    end: date | None  # an end change: the new exclusive end
+    note: str | None
+    by: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -47,12 +68,37 @@ class ContractRecord:
     reaction_minutes: int
     start_minutes: int
     start: date
-    end: date | None  # exclusive; None: open-ended (packages)
-    months: int | None
+    signed_end: date | None  # exclusive, as signed; None: open-ended (packages)
+    signed_months: int | None
     prepaid_months: int
     timezone: str | None  # the client's zone, for display
     created_at: datetime
     created_by: str
+    changes: tuple[ContractChange, ...] = ()  # its end moved, or cancelled; oldest first
+
+    @property
+    def end(self) -> date | None:
+        """The exclusive end in force: the latest end change's, else the end as signed."""
+        for change in reversed(self.changes):
+            if change.kind == ChangeKind.END:
+                return change.end
+        return self.signed_end
+
+    @property
+    def months(self) -> int | None:
+        """The term in months, as the end in force makes it (None: open-ended packages)."""
+        end = self.end
+        if self.signed_months is None or end is None or end == self.signed_end:
+            return self.signed_months
+        return Month.of(end).months_since(Month.of(self.start))
+
+    @property
+    def cancelled(self) -> Cancellation | None:
+        """Signed by mistake and cancelled: who, when and why."""
+        for change in self.changes:
+            if change.kind == ChangeKind.CANCEL:
+                return Cancellation(change.by, change.created_at, change.note)
+        return None
 
     @property
     def last_day(self) -> date | None:

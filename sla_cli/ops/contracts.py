@@ -8,17 +8,26 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from sla_cli.domain.contracts import NewContract, Signing, end_of, sign
-from sla_cli.domain.kinds import Billing, EntryType
+from sla_cli.domain.contracts import (
+    Cancelling,
+    Ending,
+    NewContract,
+    Signing,
+    plan_cancel,
+    plan_end,
+    sign,
+)
+from sla_cli.domain.kinds import Billing, ChangeKind, EntryType
 from sla_cli.domain.month import Month
-from sla_cli.domain.records import ContractRecord, EntryRecord
+from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
 from sla_cli.domain.statement import package_note
 from sla_cli.domain.tariffs import Tier
-from sla_cli.domain.text import MAX_NAME, check_author, check_text
-from sla_cli.errors import InputError
+from sla_cli.domain.text import MAX_NAME, MAX_NOTE, check_author, check_text
+from sla_cli.errors import InputError, NotFound
 from sla_cli.ops.lookup import client_by_key, contract_on, ensure_open
 from sla_cli.store import contracts as store
 from sla_cli.store import entries, months
+from sla_cli.store import incidents as incident_store
 from sla_cli.timeparse import zone_exists
 
 if TYPE_CHECKING:
@@ -94,16 +103,90 @@ def topup(
     return Bought(entry, entries.package_balance(s, contract).current(Month.of(today or on)))
 
 
-def end_contract(s: Session, catalog: Catalog, key: str, last: date) -> ContractRecord:
-    """End a contract after ``last``, its last day (a package contract, or one ended early)."""
+def end_contract(
+    s: Session,
+    catalog: Catalog,
+    key: str,
+    last: date,
+    note: str | None,
+    user: str,
+    now: datetime,
+) -> ContractRecord:
+    """Move the end of the client's contract that started last by ``last`` to after ``last``,
+    its new last day: earlier or later, recorded as a change with who, when and why."""
+    check_text(note, MAX_NOTE, "--note")
+    user = check_author(user)
     client = client_by_key(s, key)
-    contract = contract_on(s, client, last)
-    ensure_open(s, last)
+    contract = store.latest_started(s, client.id, last)
+    if contract is None:
+        raise NotFound(f"{client.key} has no contract started by {last.isoformat()}")
+    months.lock_for_write(s)
     end = date.fromordinal(last.toordinal() + 1)
-    later = entries.count_from(s, contract.id, end)
-    minimum = catalog.variant(contract.variant).min_months
-    end, term = end_of(contract, last, minimum, later)
-    return store.set_end(s, contract.id, end, term)
+    facts = Ending(
+        min_months=catalog.variant(contract.variant).min_months,
+        latest_closed=months.latest_closed(s),
+        later_entries=entries.count_from(s, contract.id, end),
+        others=tuple(c for c in store.client_contracts(s, client.id) if c.id != contract.id),
+    )
+    end = plan_end(contract, last, facts, note)
+    return store.add_change(s, contract.id, ChangeKind.END, end, note, user)
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    contract: ContractRecord
+    reversal: EntryRecord | None  # the entry that reversed its first package
+
+
+def cancel_contract(s: Session, key: str, note: str, user: str, now: datetime) -> Cancelled:
+    """Cancel the client's contract signed last (by mistake), reversing its first package."""
+    check_text(note, MAX_NOTE, "--note")
+    user = check_author(user)
+    client = client_by_key(s, key)
+    live = store.client_contracts(s, client.id)
+    if not live:
+        raise NotFound(f"{client.key} has no contract to cancel")
+    contract = max(live, key=lambda c: c.id)
+    months.lock_for_write(s)
+    facts = Cancelling(
+        latest_closed=months.latest_closed(s),
+        first_entry=entries.first_entry(s, contract.id),
+        unreversed=tuple(entries.unreversed(s, contract.id)),
+        incidents=tuple(incident_store.contract_incidents(s, contract.id)),
+    )
+    package = plan_cancel(contract, note, facts)
+    note = note.strip()
+    reversal = None
+    if package is not None:
+        text = f"contract {contract.id} cancelled: {note}"[:MAX_NOTE]
+        reversal = entries.add_reversal(s, package, user, text)
+    changed = store.add_change(s, contract.id, ChangeKind.CANCEL, None, note, user)
+    return Cancelled(changed, reversal)
+
+
+def the_contract(s: Session, client: ClientRecord, today: date) -> ContractRecord:
+    """The contract `contract show` means: the one active today, else the one signed last
+    (cancelled ones only when the client has no other)."""
+    active = store.contract_on(s, client.id, today)
+    if active is not None:
+        return active
+    every = store.client_contracts(s, client.id, with_cancelled=True)
+    if not every:
+        raise NotFound(f"{client.key} has no contract")
+    live = [c for c in every if c.cancelled is None]
+    return max(live or every, key=lambda c: c.id)
+
+
+def show_contract(s: Session, key: str, today: date) -> ContractLine:
+    """A contract's terms, its history of changes and its balance."""
+    contract = the_contract(s, client_by_key(s, key), today)
+    return ContractLine(contract, _balance(s, contract, today))
+
+
+def _balance(s: Session, c: ContractRecord, today: date) -> int | None:
+    if c.billing != Billing.PACKAGE:
+        return None
+    return entries.package_balance(s, c).current(Month.of(today))
 
 
 @dataclass(frozen=True)
@@ -112,14 +195,7 @@ class ContractLine:
     balance: int | None  # package contracts: the balance now
 
 
-def list_contracts(s: Session, today: date) -> list[ContractLine]:
-    """Every contract; a package's balance as it stands ``today``, earlier open months closed
-    as their closes will close them."""
-    month = Month.of(today)
-    return [
-        ContractLine(
-            c,
-            entries.package_balance(s, c).current(month) if c.billing == Billing.PACKAGE else None,
-        )
-        for c in store.all_contracts(s)
-    ]
+def list_contracts(s: Session, today: date, with_cancelled: bool = False) -> list[ContractLine]:
+    """Every contract (cancelled ones too, when asked); a package's balance as it stands
+    ``today``, earlier open months closed as their closes will close them."""
+    return [ContractLine(c, _balance(s, c, today)) for c in store.all_contracts(s, with_cancelled)]

@@ -10,11 +10,32 @@ from sqlmodel import Session
 
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock, ClockStatus
-from sla_cli.domain.incidents import IncidentRecord, check_event, check_open, check_past
+from sla_cli.domain.incident_events import last_live
+from sla_cli.domain.incidents import (
+    IncidentRecord,
+    NewEvent,
+    check_open,
+    check_past,
+    check_single_open,
+    plan_cancel,
+    plan_event,
+    plan_reopen,
+    plan_undo,
+    touched,
+    with_event,
+)
 from sla_cli.domain.incidents import clocks as evaluate
 from sla_cli.domain.kinds import Event
 from sla_cli.domain.month import Month
-from sla_cli.domain.text import MAX_TICKET, MAX_TITLE, check_author, check_text, normalise_ticket
+from sla_cli.domain.records import ClientRecord
+from sla_cli.domain.text import (
+    MAX_NOTE,
+    MAX_TICKET,
+    MAX_TITLE,
+    check_author,
+    check_text,
+    normalise_ticket,
+)
 from sla_cli.errors import NotFound
 from sla_cli.ops.lookup import client_id, contract_on, ensure_open, ticket_client
 from sla_cli.store import incidents as store
@@ -56,6 +77,38 @@ def open_incident(
     return store.add_incident(s, contract, ticket, title, at, user)
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """An event appended, and the incident as it stands after it."""
+
+    incident: IncidentRecord
+    event: NewEvent
+
+
+def _incident(s: Session, ticket: str, client_key: str | None) -> tuple[str, ClientRecord]:
+    ticket = normalise_ticket(ticket)
+    return ticket, ticket_client(s, ticket, client_key)
+
+
+def _latest(s: Session, ticket: str, client: ClientRecord) -> IncidentRecord:
+    incident = store.latest(s, client.id, ticket, open_only=False)
+    if incident is None:
+        raise NotFound(f"{ticket} has no incident; `sla incident open {ticket}` opens one")
+    return incident
+
+
+def _append(
+    s: Session, incident: IncidentRecord, new: NewEvent, zone: str, user: str, now: datetime
+) -> Recorded:
+    """Append ``new`` once every month it changes is open."""
+    check_text(new.note, MAX_NOTE, "--note")
+    user = check_author(user)
+    tz = ZoneInfo(zone)
+    for moment in touched(incident, new):
+        ensure_open(s, moment.astimezone(tz).date())
+    return Recorded(store.add_event(s, incident.id, new, user), new)
+
+
 def record_event(
     s: Session,
     ticket: str,
@@ -64,24 +117,68 @@ def record_event(
     now: datetime,
     zone: str,
     client_key: str | None = None,
+    user: str = "",
 ) -> IncidentRecord:
     """Stop a clock (``ack``, ``start``) or resolve the ticket's latest incident."""
     check_text(ticket, MAX_TICKET, "the ticket")
     check_past(at, now)
-    ticket = normalise_ticket(ticket)
-    client = ticket_client(s, ticket, client_key)
-    incident = store.latest(s, client.id, ticket, open_only=False)
-    if incident is None:
+    ticket, client = _incident(s, ticket, client_key)
+    incident = _latest(s, ticket, client)
+    new = plan_event(incident, event, at, now)
+    return _append(s, incident, new, zone, user, now).incident
+
+
+def undo_event(
+    s: Session, ticket: str, note: str | None, zone: str, user: str, now: datetime,
+    client_key: str | None = None,
+) -> Recorded:  # fmt: skip
+    """Reverse the last event of the ticket's incident last changed (a cancelled one too)."""
+    ticket, client = _incident(s, ticket, client_key)
+    found = store.ticket_incidents(s, client.id, ticket)
+    if not found:
         raise NotFound(f"{ticket} has no incident; `sla incident open {ticket}` opens one")
-    check_event(incident, event, at, now)
-    ensure_open(s, at.astimezone(ZoneInfo(zone)).date())
-    return store.record_event(s, incident.id, event, at)
+    changed = [(last.id, i) for i in found if (last := last_live(i.events)) is not None]
+    incident = max(changed, key=lambda pair: pair[0])[1] if changed else found[-1]
+    new = plan_undo(incident, note, now)
+    running = store.latest(s, client.id, ticket, open_only=True)
+    check_single_open(with_event(incident, new, user, now), running)
+    return _append(s, incident, new, zone, user, now)
+
+
+def cancel_incident(
+    s: Session, ticket: str, note: str, zone: str, user: str, now: datetime,
+    client_key: str | None = None,
+) -> Recorded:  # fmt: skip
+    """Cancel an incident opened by mistake: out of breaches and statements, kept in the log."""
+    ticket, client = _incident(s, ticket, client_key)
+    incident = _latest(s, ticket, client)
+    return _append(s, incident, plan_cancel(incident, note, now), zone, user, now)
+
+
+def reopen_incident(
+    s: Session, ticket: str, at: datetime, note: str | None, zone: str, user: str,
+    now: datetime, client_key: str | None = None,
+) -> Recorded:  # fmt: skip
+    """A resolved incident opens again; its clocks run on as if it had not been resolved."""
+    check_past(at, now)
+    ticket, client = _incident(s, ticket, client_key)
+    incident = _latest(s, ticket, client)
+    new = plan_reopen(incident, at, note, now)
+    running = store.latest(s, client.id, ticket, open_only=True)
+    check_single_open(with_event(incident, new, user, now), running)
+    return _append(s, incident, new, zone, user, now)
 
 
 def list_incidents(
-    s: Session, zone: str, client_key: str | None = None, open_only: bool = False
+    s: Session,
+    zone: str,
+    client_key: str | None = None,
+    open_only: bool = False,
+    with_cancelled: bool = False,
 ) -> list[IncidentRecord]:
-    query = store.IncidentQuery(ZoneInfo(zone), client_id(s, client_key), open_only=open_only)
+    query = store.IncidentQuery(
+        ZoneInfo(zone), client_id(s, client_key), open_only=open_only, with_cancelled=with_cancelled
+    )
     return store.incidents(s, query)
 
 

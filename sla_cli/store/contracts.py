@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import exists, func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 if TYPE_CHECKING:
     from sla_cli.domain.contracts import ContractDraft
 
+from sla_cli.domain.kinds import ChangeKind
 from sla_cli.domain.month import Month
-from sla_cli.domain.records import ClientRecord, ContractRecord
+from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord
 from sla_cli.store.models import Client, Contract
+from sla_cli.store.models import ContractChange as ChangeRow
 from sla_cli.store.rows import client_record, contract_record, pk, to_bp, to_kopecks, wall_clock
 
 
@@ -31,19 +36,68 @@ Joined = Select[Contract, Client]
 
 
 def _with_client(s: Session, stmt: Joined) -> list[ContractRecord]:
-    return [contract_record(c, cl) for c, cl in s.exec(stmt).all()]
+    found = [contract_record(c, cl) for c, cl in s.exec(stmt).all()]
+    changes = _changes(s, [c.id for c in found])
+    return [replace(c, changes=changes[c.id]) if changes[c.id] else c for c in found]
+
+
+def _changes(s: Session, ids: list[int]) -> dict[int, tuple[ContractChange, ...]]:
+    found: dict[int, list[ContractChange]] = defaultdict(list)
+    for chunk in range(0, len(ids), 500):
+        rows = s.exec(
+            select(ChangeRow)
+            .where(col(ChangeRow.contract_id).in_(ids[chunk : chunk + 500]))
+            .order_by(col(ChangeRow.id))
+        )
+        for r in rows:
+            assert r.id is not None
+            change = ContractChange(r.id, ChangeKind(r.kind), r.end, r.note, r.by, r.created_at)
+            found[r.contract_id].append(change)
+    return {i: tuple(found[i]) for i in ids}
 
 
 def _contracts() -> Joined:
     return select(Contract, Client).join(Client, col(Client.id) == col(Contract.client_id))
 
 
+def effective_end() -> Any:
+    """The end in force, in SQL: the latest end change's, else the end as signed (the SQL form
+    of ``ContractRecord.end``, for filtering)."""
+    latest = (
+        select(col(ChangeRow.end))
+        .where(col(ChangeRow.contract_id) == col(Contract.id))
+        .where(col(ChangeRow.kind) == ChangeKind.END.value)
+        .order_by(col(ChangeRow.id).desc())
+        .limit(1)
+        .correlate(Contract)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, col(Contract.end))
+
+
+def cancelled() -> Any:
+    change = aliased(ChangeRow)
+    return exists().where(
+        col(change.contract_id) == col(Contract.id), col(change.kind) == ChangeKind.CANCEL.value
+    )
+
+
+def _in_force() -> Joined:
+    """Contracts not cancelled."""
+    return _contracts().where(~cancelled())
+
+
+def _ends_after(day: date) -> Any:
+    end = effective_end()
+    return or_(end.is_(None), end > day)
+
+
 def contract_on(s: Session, client_id: int, on: date) -> ContractRecord | None:
     """The client's contract active on ``on``."""
     stmt = (
-        _contracts()
+        _in_force()
         .where(Contract.client_id == client_id, Contract.start <= on)
-        .where(or_(col(Contract.end).is_(None), col(Contract.end) > on))
+        .where(_ends_after(on))
         .order_by(col(Contract.start).desc())
         .limit(1)
     )
@@ -51,9 +105,24 @@ def contract_on(s: Session, client_id: int, on: date) -> ContractRecord | None:
     return found[0] if found else None
 
 
-def client_contracts(s: Session, client_id: int) -> tuple[ContractRecord, ...]:
-    stmt = _contracts().where(Contract.client_id == client_id)
-    return tuple(_with_client(s, stmt.order_by(col(Contract.start))))
+def latest_started(s: Session, client_id: int, on: date) -> ContractRecord | None:
+    """The client's contract (not cancelled) that started last, on or before ``on``."""
+    stmt = (
+        _in_force()
+        .where(Contract.client_id == client_id, Contract.start <= on)
+        .order_by(col(Contract.start).desc())
+        .limit(1)
+    )
+    found = _with_client(s, stmt)
+    return found[0] if found else None
+
+
+def client_contracts(
+    s: Session, client_id: int, with_cancelled: bool = False
+) -> tuple[ContractRecord, ...]:
+    """The client's contracts, by start (cancelled ones only when asked for)."""
+    stmt = (_contracts() if with_cancelled else _in_force()).where(Contract.client_id == client_id)
+    return tuple(_with_client(s, stmt.order_by(col(Contract.start), col(Contract.id))))
 
 
 def contract(s: Session, contract_id: int) -> ContractRecord:
@@ -62,28 +131,26 @@ def contract(s: Session, contract_id: int) -> ContractRecord:
     return found
 
 
-def all_contracts(s: Session) -> list[ContractRecord]:
-    stmt = _contracts().order_by(col(Client.key), col(Contract.start))
+def all_contracts(s: Session, with_cancelled: bool = False) -> list[ContractRecord]:
+    stmt = (_contracts() if with_cancelled else _in_force()).order_by(
+        col(Client.key), col(Contract.start)
+    )
     return _with_client(s, stmt)
 
 
 def active_contracts(
     s: Session, month: Month, client_id: int | None = None
 ) -> list[ContractRecord]:
-    """Contracts that cover any day of ``month``."""
+    """Contracts in force that cover any day of ``month``."""
     first, nxt = month.bounds
-    stmt = (
-        _contracts()
-        .where(col(Contract.start) < nxt)
-        .where(or_(col(Contract.end).is_(None), col(Contract.end) > first))
-    )
+    stmt = _in_force().where(col(Contract.start) < nxt).where(_ends_after(first))
     if client_id is not None:
         stmt = stmt.where(Contract.client_id == client_id)
     return _with_client(s, stmt.order_by(col(Client.key), col(Contract.start)))
 
 
 def earliest_start(s: Session) -> date | None:
-    return s.exec(select(func.min(Contract.start))).one()
+    return s.exec(select(func.min(Contract.start)).where(~cancelled())).one()
 
 
 def save_contract(s: Session, draft: ContractDraft, user: str) -> ContractRecord:
@@ -126,11 +193,25 @@ def save_contract(s: Session, draft: ContractDraft, user: str) -> ContractRecord
     return contract_record(row, client)
 
 
-def set_end(s: Session, contract_id: int, end: date, months: int | None) -> ContractRecord:
-    row = s.get(Contract, contract_id)
-    assert row is not None
-    row.end = end
-    row.months = months
-    s.add(row)
+def add_change(
+    s: Session,
+    contract_id: int,
+    kind: ChangeKind,
+    end: date | None,
+    note: str | None,
+    user: str,
+) -> ContractRecord:
+    """Append a change to the contract's log: its end moved, or it was cancelled; stamped by
+    the real clock."""
+    s.add(
+        ChangeRow(
+            contract_id=contract_id,
+            kind=kind.value,
+            end=end,
+            note=note,
+            by=user,
+            created_at=wall_clock(s),
+        )
+    )
     s.flush()
     return contract(s, contract_id)

@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import case, extract, func
+from sqlalchemy import case, exists, extract, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -117,13 +118,37 @@ def last_unreversed_work(s: Session, user: str) -> EntryRecord | None:
     return None if found is None else entry_record(*found)
 
 
+def _counting() -> Any:
+    """Entries that count: not a reversal, and not reversed."""
+    reversal = aliased(Entry)
+    return (col(Entry.type) != EntryType.REVERSAL.value) & ~exists().where(
+        col(reversal.reverses) == col(Entry.id)
+    )
+
+
 def count_from(s: Session, contract_id: int, day: date) -> int:
-    """How many of the contract's entries are dated ``day`` or later."""
+    """How many of the contract's entries that count (not voided) are dated ``day`` or later."""
     return s.exec(
         select(func.count())
         .select_from(Entry)
-        .where(Entry.contract_id == contract_id, col(Entry.on) >= day)
+        .where(Entry.contract_id == contract_id, col(Entry.on) >= day, _counting())
     ).one()
+
+
+def unreversed(s: Session, contract_id: int) -> list[EntryRecord]:
+    """The contract's entries that count (not reversals, not reversed), oldest first."""
+    stmt = (
+        select(Entry, Client.key)
+        .join(Client, col(Client.id) == col(Entry.client_id))
+        .where(Entry.contract_id == contract_id, _counting())
+        .order_by(col(Entry.id))
+    )
+    return [entry_record(e, key) for e, key in s.exec(stmt).all()]
+
+
+def first_entry(s: Session, contract_id: int) -> int | None:
+    """The id of the contract's first entry (a package contract's first package)."""
+    return s.exec(select(func.min(Entry.id)).where(Entry.contract_id == contract_id)).one()
 
 
 def entries(s: Session, month: Month | None, client_id: int | None) -> list[EntryRecord]:
@@ -273,9 +298,11 @@ __all__ = [
     "daily_minutes",
     "entries",
     "entry",
+    "first_entry",
     "last_unreversed_work",
     "month_usage",
     "package_balance",
     "packages_bought",
     "reversed_by",
+    "unreversed",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
@@ -10,23 +11,24 @@ from sqlalchemy import exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from sla_cli.domain.incidents import IncidentRecord
-from sla_cli.domain.kinds import EntryType, Event
+from sla_cli.domain.incident_events import IncidentEvent
+from sla_cli.domain.incidents import IncidentRecord, NewEvent
+from sla_cli.domain.kinds import EntryType, EventKind
 from sla_cli.domain.records import ContractRecord
 from sla_cli.store.models import Client, Contract, Entry, Incident, UTCDateTime
+from sla_cli.store.models import IncidentEvent as EventRow
 from sla_cli.store.rows import contract_record, wall_clock
-
-_FIELDS = {Event.ACK: "reacted_at", Event.START: "started_at", Event.RESOLVE: "resolved_at"}
 
 
 def _first_work() -> Any:
     """When the first hours on an incident's ticket began: a correlated subquery.
 
     Hours logged after the incident was opened count, from their start time (or when they
-    were recorded), but not work begun after it was resolved; a reversed entry does not
-    count, so undoing a log puts the clock back. "After" is either order: the entry's row was
-    written after the incident's (both stamped by the real clock), or its work began at or
-    after the opening (both moments the commands were about, which ``SLA_NOW`` may pin).
+    were recorded); a reversed entry does not count, so undoing a log puts the clock back.
+    "After" is either order: the entry's row was written after the incident's (both stamped by
+    the real clock), or its work began at or after the opening (both moments the commands were
+    about, which ``SLA_NOW`` may pin). Whether they began before the resolution is the
+    domain's to judge.
     """
     reversal = aliased(Entry)
     began = func.coalesce(col(Entry.started_at), col(Entry.created_at))
@@ -40,7 +42,6 @@ def _first_work() -> Any:
                 col(Entry.created_at) >= col(Incident.created_at),
                 began >= col(Incident.opened_at),
             ),
-            or_(col(Incident.resolved_at).is_(None), began <= col(Incident.resolved_at)),
             ~exists().where(col(reversal.reverses) == col(Entry.id)),
         )
         .correlate(Incident)
@@ -48,7 +49,54 @@ def _first_work() -> Any:
     )
 
 
-def _record(i: Incident, client: Client, contract: Contract, first: Any) -> IncidentRecord:
+def _live(kind: EventKind, after: Any = None) -> Any:
+    """An event of ``kind`` on the incident that no undo reversed (recorded after ``after``)."""
+    e, undo = aliased(EventRow), aliased(EventRow)
+    cond = exists().where(
+        col(e.incident_id) == col(Incident.id),
+        col(e.kind) == kind.value,
+        ~exists().where(col(undo.undoes) == col(e.id)),
+    )
+    if after is not None:
+        cond = cond.where(col(e.id) > after)
+    return cond, e
+
+
+def _resolved() -> Any:
+    """Resolved: a resolution that counts, with no reopening that counts after it
+    (the SQL form of the domain's ``state_of``, for filtering)."""
+    resolution, r = _live(EventKind.RESOLVE)
+    reopened, _ = _live(EventKind.REOPEN, after=col(r.id))
+    return resolution.where(~reopened)
+
+
+def _cancelled() -> Any:
+    return _live(EventKind.CANCEL)[0]
+
+
+def _events(s: Session, ids: list[int]) -> dict[int, tuple[IncidentEvent, ...]]:
+    found: dict[int, list[IncidentEvent]] = defaultdict(list)
+    for chunk in range(0, len(ids), 500):
+        rows = s.exec(
+            select(EventRow)
+            .where(col(EventRow.incident_id).in_(ids[chunk : chunk + 500]))
+            .order_by(col(EventRow.id))
+        )
+        for r in rows:
+            assert r.id is not None
+            found[r.incident_id].append(
+                IncidentEvent(r.id, EventKind(r.kind), r.at, r.undoes, r.note, r.by, r.created_at)
+            )
+    return {i: tuple(found[i]) for i in ids}
+
+
+def _record(
+    i: Incident,
+    client: Client,
+    contract: Contract,
+    first: Any,
+    events: tuple[IncidentEvent, ...],
+) -> IncidentRecord:
     c = contract_record(contract, client)
     return IncidentRecord(
         id=pk_incident(i),
@@ -57,9 +105,7 @@ def _record(i: Incident, client: Client, contract: Contract, first: Any) -> Inci
         ticket=i.ticket,
         title=i.title,
         opened_at=i.opened_at,
-        reacted_at=i.reacted_at,
-        started_at=i.started_at,
-        resolved_at=i.resolved_at,
+        events=events,
         first_work=first,
     )
 
@@ -81,6 +127,7 @@ class IncidentQuery:
     also_unresolved: bool = False  # keep unresolved ones opened before ``opened_from``
     incident_id: int | None = None
     ticket: str | None = None
+    with_cancelled: bool = False  # cancelled ones too (they are left out otherwise)
 
 
 def incidents(s: Session, q: IncidentQuery) -> list[IncidentRecord]:
@@ -96,37 +143,58 @@ def incidents(s: Session, q: IncidentQuery) -> list[IncidentRecord]:
         stmt = stmt.where(Incident.client_id == q.client_id)
     if q.ticket is not None:
         stmt = stmt.where(Incident.ticket == q.ticket)
+    if not q.with_cancelled:
+        stmt = stmt.where(~_cancelled())
     if q.open_only:
-        stmt = stmt.where(col(Incident.resolved_at).is_(None))
+        stmt = stmt.where(~_resolved(), ~_cancelled())
     if q.opened_from is not None:
         start = datetime.combine(q.opened_from, datetime.min.time(), tzinfo=q.zone)
         after = col(Incident.opened_at) >= start
-        unresolved = col(Incident.resolved_at).is_(None)
+        unresolved = ~_resolved()
         stmt = stmt.where(or_(after, unresolved) if q.also_unresolved else after)
     if q.opened_before is not None:
         end = datetime.combine(q.opened_before, datetime.min.time(), tzinfo=q.zone)
         stmt = stmt.where(col(Incident.opened_at) < end)
     stmt = stmt.order_by(col(Incident.opened_at), col(Incident.id))
-    return [_record(*row) for row in s.exec(stmt).all()]
+    rows = s.exec(stmt).all()
+    events = _events(s, [pk_incident(row[0]) for row in rows])
+    return [_record(*row, events[pk_incident(row[0])]) for row in rows]
 
 
 def latest(s: Session, client_id: int, ticket: str, open_only: bool) -> IncidentRecord | None:
-    """The ticket's latest incident (or its open one)."""
+    """The ticket's latest incident not cancelled (or its open one)."""
     stmt = (
         select(Incident.id)
         .where(Incident.ticket == ticket, Incident.client_id == client_id)
-        .order_by(col(Incident.opened_at).desc())
+        .where(~_cancelled())
+        .order_by(col(Incident.opened_at).desc(), col(Incident.id).desc())
         .limit(1)
     )
     if open_only:
-        stmt = stmt.where(col(Incident.resolved_at).is_(None))
+        stmt = stmt.where(~_resolved())
     found = s.exec(stmt).first()
     return None if found is None else one(s, found)
 
 
 def one(s: Session, incident_id: int) -> IncidentRecord:
-    (row,) = incidents(s, IncidentQuery(zone=UTC, incident_id=incident_id))
+    (row,) = incidents(s, IncidentQuery(zone=UTC, incident_id=incident_id, with_cancelled=True))
     return row
+
+
+def ticket_incidents(s: Session, client_id: int, ticket: str) -> list[IncidentRecord]:
+    """Every incident of the ticket, cancelled ones too, oldest first."""
+    query = IncidentQuery(zone=UTC, client_id=client_id, ticket=ticket, with_cancelled=True)
+    return incidents(s, query)
+
+
+def contract_incidents(s: Session, contract_id: int) -> list[str]:
+    """Tickets of the contract's incidents not cancelled."""
+    stmt = (
+        select(Incident.ticket)
+        .where(Incident.contract_id == contract_id, ~_cancelled())
+        .order_by(col(Incident.opened_at))
+    )
+    return list(s.exec(stmt))
 
 
 def add_incident(
@@ -151,13 +219,30 @@ def add_incident(
     return one(s, pk_incident(row))
 
 
-def record_event(s: Session, incident_id: int, event: Event, at: datetime) -> IncidentRecord:
-    row = s.get(Incident, incident_id)
-    assert row is not None
-    setattr(row, _FIELDS[event], at)
-    s.add(row)
+def add_event(s: Session, incident_id: int, new: NewEvent, by: str) -> IncidentRecord:
+    """Append an event to the incident's log, stamped by the real clock."""
+    s.add(
+        EventRow(
+            incident_id=incident_id,
+            kind=new.kind.value,
+            at=new.at,
+            undoes=None if new.undoes is None else new.undoes.id,
+            note=new.note,
+            by=by,
+            created_at=wall_clock(s),
+        )
+    )
     s.flush()
     return one(s, incident_id)
 
 
-__all__ = ["IncidentQuery", "add_incident", "incidents", "latest", "one", "record_event"]
+__all__ = [
+    "IncidentQuery",
+    "add_event",
+    "add_incident",
+    "contract_incidents",
+    "incidents",
+    "latest",
+    "one",
+    "ticket_incidents",
+]

@@ -20,9 +20,19 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from sla_cli.domain.kinds import Billing, EntryType, WorkKind
+from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, EventKind, WorkKind
 
-__all__ = ["Client", "ClosedMonth", "Closing", "Contract", "Entry", "Incident", "SQLModel"]
+__all__ = [
+    "Client",
+    "ClosedMonth",
+    "Closing",
+    "Contract",
+    "ContractChange",
+    "Entry",
+    "Incident",
+    "IncidentEvent",
+    "SQLModel",
+]
 
 ENTRY_TYPES = tuple(t.value for t in EntryType)
 
@@ -55,6 +65,20 @@ ENTRY_CHECKS = {
     "ck_entries_minutes": (
         "(type = 'reversal' AND minutes <= 0) OR (type = 'topup' AND minutes >= 0)"
         " OR (type NOT IN ('reversal', 'topup') AND minutes > 0)"
+    ),
+}
+
+# Migration 0003 creates these with the same names and conditions.
+EVENT_CHECKS = {
+    "ck_incident_events_kind": one_of("kind", EventKind),
+    "ck_incident_events_undoes": (
+        "(kind = 'undo' AND undoes IS NOT NULL) OR (kind <> 'undo' AND undoes IS NULL)"
+    ),
+}
+CHANGE_CHECKS = {
+    "ck_contract_changes_kind": one_of("kind", ChangeKind),
+    "ck_contract_changes_end": (
+        "(kind = 'end' AND \"end\" IS NOT NULL) OR (kind <> 'end' AND \"end\" IS NULL)"
     ),
 }
 
@@ -210,8 +234,49 @@ class Incident(SQLModel, table=True):
     ticket: str = Field(max_length=64)
     title: str | None = Field(default=None, max_length=500)
     opened_at: datetime = utc_column(index=True)
+    # The events of ledgers written before revision 0003, copied into `incident_events` by it
+    # (and back by its downgrade); nothing reads or writes them since.
     reacted_at: datetime | None = utc_column(nullable=True)
     started_at: datetime | None = utc_column(nullable=True)
     resolved_at: datetime | None = utc_column(nullable=True)
     created_at: datetime = utc_column()
     created_by: str = Field(max_length=100)
+
+
+class IncidentEvent(SQLModel, table=True):
+    """One row of an incident's append-only event log."""
+
+    __tablename__ = "incident_events"
+    __table_args__ = (
+        Index("ix_incident_events_incident_kind", "incident_id", "kind"),
+        *checks(EVENT_CHECKS),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incidents.id")
+    kind: str = Field(max_length=16)
+    at: datetime = utc_column()
+    undoes: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("incident_events.id"), unique=True)
+    )
+    note: str | None = Field(default=None, max_length=1000)
+    by: str = Field(max_length=100)
+    created_at: datetime = utc_column()
+
+
+class ContractChange(SQLModel, table=True):
+    """One row of a contract's append-only change log: its end moved, or it was cancelled."""
+
+    __tablename__ = "contract_changes"
+    __table_args__ = (
+        Index("ix_contract_changes_contract_kind", "contract_id", "kind"),
+        *checks(CHANGE_CHECKS),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contracts.id")
+    kind: str = Field(max_length=16)
+    end: date | None = None  # an end change: the new exclusive end
+    note: str | None = Field(default=None, max_length=1000)
+    by: str = Field(max_length=100)
+    created_at: datetime = utc_column()

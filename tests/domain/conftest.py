@@ -41,8 +41,8 @@ def contract(variant: int = 1, **changes: Any) -> ContractRecord:
         reaction_minutes=120,
         start_minutes=240,
         start=date(2026, 10, 1),
-        end=date(2027, 1, 1),
-        months=3,
+        signed_end=date(2027, 1, 1),
+        signed_months=3,
         prepaid_months=1,
         timezone=None,
         created_at=CREATED,
@@ -52,11 +52,12 @@ def contract(variant: int = 1, **changes: Any) -> ContractRecord:
         1: {},
         2: dict(variant=2, burns=False, tier_key="standard", tier_name="Стандартный",
                 included_minutes=None, price=Decimal("250000.00"), dev_cap_minutes=None,
-                reaction_minutes=60, start_minutes=180, end=date(2026, 11, 1), months=1),
+                reaction_minutes=60, start_minutes=180, signed_end=date(2026, 11, 1),
+                signed_months=1),
         3: dict(variant=3, billing=Billing.PACKAGE, burns=False, tier_key="minimal",
                 tier_name="Минимальный", included_minutes=10 * 60, price=Decimal("29000.00"),
-                dev_cap_minutes=None, reaction_minutes=180, start_minutes=360, end=None,
-                months=None),
+                dev_cap_minutes=None, reaction_minutes=180, start_minutes=360, signed_end=None,
+                signed_months=None),
     }  # fmt: skip
     return replace(base, **{**by_variant[variant], **changes})
 

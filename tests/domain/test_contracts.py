@@ -1,4 +1,4 @@
-"""Signing and ending contracts, from the facts alone."""
+"""Signing, ending and cancelling contracts, from the facts alone."""
 
 from __future__ import annotations
 
@@ -8,11 +8,21 @@ from decimal import Decimal
 
 import pytest
 
-from sla_cli.domain.contracts import NewContract, Signing, end_of, sign
+from sla_cli.domain.contracts import (
+    Cancelling,
+    Ending,
+    NewContract,
+    Signing,
+    plan_cancel,
+    plan_end,
+    sign,
+)
+from sla_cli.domain.kinds import ChangeKind, EntryType
 from sla_cli.domain.month import Month
+from sla_cli.domain.records import ContractChange, ContractRecord
 from sla_cli.domain.tariffs import Catalog
 from sla_cli.errors import ClosedPeriod, InputError
-from tests.domain.conftest import contract
+from tests.domain.conftest import contract, entry
 
 NOW = datetime(2026, 9, 15, 12, 0, tzinfo=UTC)
 NEW = NewContract("ООО «Акме»", "acme", 1, "basic", date(2026, 10, 1))
@@ -77,34 +87,119 @@ def test_refusals(
 
 
 def test_a_contract_after_another_ends_is_fine(catalog: Catalog) -> None:
-    before = contract(start=date(2026, 7, 1), end=date(2026, 10, 1))
+    before = contract(start=date(2026, 7, 1), signed_end=date(2026, 10, 1))
     facts = replace(FRESH, others=(before,), client_name="ООО «Акме»")
     assert sign(catalog, NEW, facts).start == date(2026, 10, 1)
 
 
+OPEN = Ending(min_months=3, latest_closed=None, later_entries=0, others=())
+
+
+def moved(end: date, id: int = 1, kind: ChangeKind = ChangeKind.END) -> ContractChange:
+    return ContractChange(id, kind, end if kind == ChangeKind.END else None, None, "anna", NOW)
+
+
 @pytest.mark.parametrize(
-    ("record", "last", "minimum", "later", "result"),
+    ("record", "last", "facts", "result", "months"),
     [
-        (contract(months=12, end=date(2027, 10, 1)), date(2027, 3, 31), 3, 0,
-         (date(2027, 4, 1), 6)),
-        (contract(variant=3), date(2026, 12, 15), None, 0, (date(2026, 12, 16), None)),
+        # a 12-month contract ended early, after its minimum term
+        (contract(signed_months=12, signed_end=date(2027, 10, 1)), date(2027, 3, 31), OPEN,
+         date(2027, 4, 1), 6),
+        (contract(variant=3), date(2026, 12, 15), OPEN, date(2026, 12, 16), None),
+        # later as well as earlier, any number of times: the latest change wins
+        (contract(), date(2027, 3, 31), OPEN, date(2027, 4, 1), 6),
+        (contract(changes=(moved(date(2027, 4, 1)),)), date(2027, 1, 31), OPEN,
+         date(2027, 2, 1), 4),
+        (contract(changes=(moved(date(2027, 4, 1)), moved(date(2027, 2, 1), 2))),
+         date(2027, 6, 30), OPEN, date(2027, 7, 1), 9),
+        # a closed month before every month the move touches
+        (contract(), date(2027, 3, 31), replace(OPEN, latest_closed=Month(2026, 12)),
+         date(2027, 4, 1), 6),
     ],
 )  # fmt: skip
 def test_end(
-    record: object, last: date, minimum: int | None, later: int, result: tuple[date, int | None]
+    record: ContractRecord, last: date, facts: Ending, result: date, months: int | None
 ) -> None:
-    assert end_of(record, last, minimum, later) == result  # type: ignore[arg-type]
+    end = plan_end(record, last, facts, "renewed")
+    assert end == result
+    after = replace(record, changes=(*record.changes, moved(end, 9)))
+    assert (after.end, after.months, after.last_day) == (result, months, last)
+    assert after.signed_end == record.signed_end  # the term as signed stays
 
 
 @pytest.mark.parametrize(
-    ("last", "minimum", "later", "words"),
+    ("record", "last", "facts", "error", "words"),
     [
-        (date(2026, 11, 15), 3, 0, "end on a month's last day"),
-        (date(2026, 11, 30), 3, 0, "minimum term of 3 months; ending after 2 is too early"),
-        (date(2026, 12, 31), 3, 4, "4 entries after 2026-12-31; void them first"),
+        (contract(), date(2026, 11, 15), OPEN, InputError, "end on a month's last day"),
+        (contract(), date(2026, 11, 30), OPEN, InputError,
+         "minimum term of 3 months; ending after 2 is too early"),
+        (contract(), date(2026, 12, 31), OPEN, InputError, "already runs through 2026-12-31"),
+        (contract(variant=3), date(2026, 9, 30), OPEN, InputError, "it cannot end before"),
+        (contract(), date(2027, 2, 28), replace(OPEN, later_entries=4), InputError,
+         "4 entries after 2027-02-28; void them first"),
+        # moving later touches the days after the old end: January is closed
+        (contract(), date(2027, 2, 28), replace(OPEN, latest_closed=Month(2027, 1)),
+         ClosedPeriod, "months up to 2027-01 are closed"),
+        # moving earlier touches the days after the new end
+        (contract(signed_end=date(2027, 4, 1), signed_months=6), date(2027, 1, 31),
+         replace(OPEN, latest_closed=Month(2027, 2)), ClosedPeriod, "only within open months"),
+        (contract(), date(2027, 3, 31), replace(OPEN, others=(contract(start=date(2027, 3, 1)),)),
+         InputError, "may not overlap"),
+        (contract(changes=(moved(date(2027, 1, 1), kind=ChangeKind.CANCEL),)), date(2027, 3, 31),
+         OPEN, InputError, "is cancelled"),
     ],
-)
-def test_end_refusals(last: date, minimum: int, later: int, words: str) -> None:
-    with pytest.raises(InputError) as e:
-        end_of(contract(), last, minimum, later)
+)  # fmt: skip
+def test_end_refusals(
+    record: ContractRecord, last: date, facts: Ending, error: type[Exception], words: str
+) -> None:
+    with pytest.raises(error) as e:
+        plan_end(record, last, facts, None)
     assert words in str(e.value)
+
+
+PACKAGE = contract(variant=3)
+FIRST = entry(EntryType.TOPUP, id=3, on=PACKAGE.start, minutes=600)
+NOTHING = Cancelling(latest_closed=None, first_entry=3, unreversed=(FIRST,), incidents=())
+
+
+def test_cancel_reverses_the_first_package_only() -> None:
+    assert plan_cancel(PACKAGE, "signed twice", NOTHING) == FIRST
+    assert plan_cancel(contract(), "wrong tier", replace(NOTHING, unreversed=())) is None
+    # voided already: nothing left to reverse
+    assert plan_cancel(PACKAGE, "x", replace(NOTHING, unreversed=())) is None
+
+
+@pytest.mark.parametrize(
+    ("record", "note", "facts", "error", "words"),
+    [
+        (PACKAGE, "x", replace(NOTHING, unreversed=(FIRST, entry(id=8), entry(id=9))),
+         InputError, "has 2 entries not reversed (8, 9); void them first"),
+        # a second package is not its first one
+        (PACKAGE, "x", replace(NOTHING, first_entry=2), InputError, "entries not reversed (3)"),
+        (PACKAGE, "x", replace(NOTHING, incidents=("ACME-1",)), InputError,
+         "has incidents ACME-1; cancel them first"),
+        (PACKAGE, "x", replace(NOTHING, latest_closed=Month(2026, 10)), ClosedPeriod,
+         "2026-10 is closed"),
+        (PACKAGE, "  ", NOTHING, InputError, "say why"),
+        (PACKAGE, "x" * 1001, NOTHING, InputError, "--note is 1001 characters"),
+        (replace(PACKAGE, changes=(moved(date(2027, 1, 1), kind=ChangeKind.CANCEL),)), "x",
+         NOTHING, InputError, "was cancelled by anna"),
+    ],
+)  # fmt: skip
+def test_cancel_refusals(
+    record: ContractRecord, note: str, facts: Cancelling, error: type[Exception], words: str
+) -> None:
+    with pytest.raises(error) as e:
+        plan_cancel(record, note, facts)
+    assert words in str(e.value)
+
+
+def test_a_cancelled_contract_says_who_when_and_why() -> None:
+    change = ContractChange(1, ChangeKind.CANCEL, None, "signed twice", "boris", NOW)
+    c = contract(changes=(change,))
+    assert c.cancelled is not None and (c.cancelled.by, c.cancelled.note) == (
+        "boris",
+        "signed twice",
+    )
+    assert c.end == c.signed_end  # a cancellation moves no end
+    assert contract().cancelled is None

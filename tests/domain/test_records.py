@@ -18,7 +18,7 @@ from tests.domain.conftest import contract
 def test_prepayment_discount_within_prepaid_months(
     prepaid: int, month: Month, discount: Decimal
 ) -> None:
-    record = contract(prepaid_months=prepaid, prepay_discount=Decimal(5), months=12)
+    record = contract(prepaid_months=prepaid, prepay_discount=Decimal(5), signed_months=12)
     assert record.terms(month).prepay_discount == discount
 
 

@@ -24,9 +24,7 @@ HEAD = Letterhead("КИТ Консалтинг", "RUB", "Europe/Moscow", 75)
 def test_statement_from_month_facts() -> None:
     one = contract(tier_name_en="Basic (as signed)", variant_name_en="V1 as signed")
     pkg = replace(contract(variant=3), id=2)
-    incident = IncidentRecord(
-        1, ACME, one, "ACME-5", "Down", datetime(2026, 10, 5, 7, tzinfo=UTC), None, None, None
-    )
+    incident = IncidentRecord(1, ACME, one, "ACME-5", "Down", datetime(2026, 10, 5, 7, tzinfo=UTC))
     facts = MonthFacts(
         month=OCT,
         closed=True,

@@ -1,6 +1,8 @@
 """The upgrade path: a ledger written at revision 0001 keeps every row and total through 0002
-(its CHECK constraints and the contracts' name snapshot), on SQLite and PostgreSQL; SQLite keeps
-a copy of the old file, and a downgrade gives the old schema back with the same rows."""
+(its CHECK constraints and the contracts' name snapshot) and 0003 (incident events and contract
+changes as append-only logs, the events copied from the incidents' times), on SQLite and
+PostgreSQL; SQLite keeps a copy of the old file, and a downgrade gives the old schema back with
+the same rows."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from sla_cli.config import DEFAULTS
-from sla_cli.domain.kinds import Billing, EntryType, WorkKind
+from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, EventKind, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.store.contracts import contract as contract_record
 from sla_cli.store.engine import (
@@ -32,7 +34,14 @@ from sla_cli.store.engine import (
     schema_version,
 )
 from sla_cli.store.entries import package_balance
-from sla_cli.store.models import CONTRACT_CHECKS, ENTRY_CHECKS, SQLModel
+from sla_cli.store.incidents import one as incident_record
+from sla_cli.store.models import (
+    CHANGE_CHECKS,
+    CONTRACT_CHECKS,
+    ENTRY_CHECKS,
+    EVENT_CHECKS,
+    SQLModel,
+)
 from tests.conftest import pg_schema, sqlite_url
 
 TABLES = ("clients", "contracts", "closed_months", "closings", "entries", "incidents")
@@ -310,11 +319,49 @@ def check_upgrade(url: str, old_tables: dict[str, sa.Table]) -> None:
                 c = contract_record(s, contract_id)
                 if c.billing == "package":
                     assert package_balance(s, c).current(Month.of(NOV)) == minutes
-        refused = pytest.raises(sa.exc.DBAPIError, match="append-only")
-        with refused, ledger.engine.begin() as conn:
-            conn.execute(sa.text("UPDATE entries SET minutes = 1 WHERE id = 1"))
+        check_events(ledger.engine)
+        with ledger.session() as s:  # the incidents' state, from their events, is what it was
+            for i in SEED["incidents"]:
+                found = incident_record(s, i["id"])
+                moments = (found.reacted_at, found.started_at, found.resolved_at)
+                assert moments == (i["reacted_at"], i["started_at"], i["resolved_at"])
+        for sql in (
+            "UPDATE entries SET minutes = 1 WHERE id = 1",
+            "UPDATE incident_events SET at = created_at WHERE id = 1",
+            "DELETE FROM incident_events WHERE id = 1",
+        ):
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"), ledger.engine.begin() as c:
+                c.execute(sa.text(sql))
     finally:
         ledger.engine.dispose()
+
+
+def events(engine: sa.Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.text("SELECT incident_id, kind, at, undoes, by FROM incident_events ORDER BY id")
+        )
+        return [(i, k, _utc(at), u, by) for i, k, at, u, by in found]
+
+
+def _utc(moment: Any) -> datetime:
+    """SQLite hands back text, PostgreSQL an aware datetime."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def check_events(engine: sa.Engine) -> None:
+    """Every time an incident held became one event, a resolution after the others."""
+    assert events(engine) == [
+        (2, "ack", at(6, 11), None, "anna"),
+        (3, "ack", at(6, 11), None, "anna"),
+        (4, "ack", at(6, 11), None, "anna"),
+        (3, "start", at(6, 12), None, "anna"),
+        (4, "start", at(6, 12), None, "anna"),
+        (5, "start", at(6, 12), None, "anna"),
+        (4, "resolve", at(7), None, "anna"),
+    ]
 
 
 # --- the tests --------------------------------------------------------------------------------
@@ -358,7 +405,12 @@ def test_the_migrated_schema_is_the_models_schema(upgraded: sa.Engine) -> None:
     with upgraded.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
         inspector = sa.inspect(conn)
-        for table, expected in (("contracts", CONTRACT_CHECKS), ("entries", ENTRY_CHECKS)):
+        for table, expected in (
+            ("contracts", CONTRACT_CHECKS),
+            ("entries", ENTRY_CHECKS),
+            ("incident_events", EVENT_CHECKS),
+            ("contract_changes", CHANGE_CHECKS),
+        ):
             found = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table)}
             assert set(found) == set(expected)
             if conn.dialect.name == "sqlite":  # PostgreSQL rewrites the conditions its own way
@@ -388,6 +440,22 @@ BAD_ROWS = [
     ("contracts", {"hour_discount_bp": 10_001}, "ck_contracts_discounts"),
     ("contracts", {"prepay_discount_bp": -1}, "ck_contracts_discounts"),
 ]  # fmt: skip
+GOOD_EVENT = {
+    "id": 100, "incident_id": 1, "kind": "ack", "at": at(6, 11), "undoes": None, "note": None,
+    "by": "anna", "created_at": at(6, 11),
+}  # fmt: skip
+GOOD_CHANGE = {
+    "id": 100, "contract_id": 1, "kind": "end", "end": date(2027, 2, 1), "note": "renewed",
+    "by": "anna", "created_at": at(6, 11),
+}  # fmt: skip
+BAD_ROWS += [
+    ("incident_events", {"kind": "wait"}, None),
+    ("incident_events", {"kind": "undo"}, "ck_incident_events_undoes"),
+    ("incident_events", {"undoes": 1}, "ck_incident_events_undoes"),
+    ("contract_changes", {"kind": "pause"}, None),
+    ("contract_changes", {"end": None}, "ck_contract_changes_end"),
+    ("contract_changes", {"kind": "cancel"}, "ck_contract_changes_end"),
+]
 GOOD_CONTRACT = {
     **contract(100, 1, 1, "monthly", ("basic", "Базовый"), 900, date(2027, 4, 1)),
     "start": date(2027, 1, 1), "variant_name": "В", "variant_name_en": "V", "tier_name_en": "B",
@@ -398,7 +466,12 @@ GOOD_CONTRACT = {
 def test_the_database_refuses_values_outside_the_sets(
     upgraded: sa.Engine, table: str, change: dict[str, Any], constraint: str | None
 ) -> None:
-    good = {"entries": WORK, "contracts": GOOD_CONTRACT}[table]
+    good = {
+        "entries": WORK,
+        "contracts": GOOD_CONTRACT,
+        "incident_events": GOOD_EVENT,
+        "contract_changes": GOOD_CHANGE,
+    }[table]
     target = sa.Table(table, sa.MetaData(), autoload_with=upgraded)
     refused = pytest.raises(sa.exc.IntegrityError, match=constraint or "(?i)check constraint")
     with refused, upgraded.begin() as conn:
@@ -424,6 +497,48 @@ def test_a_downgrade_to_0001_and_back_keeps_every_row(backend_url: str) -> None:
     engine.dispose()
 
 
+def test_a_downgrade_to_0002_writes_back_what_the_events_add_up_to(backend_url: str) -> None:
+    """Events recorded since 0003 (an undo, a reopening, a cancellation) leave the incidents'
+    old columns holding the state they add up to."""
+    ledger_at_0001(backend_url)
+    ledger = open_ledger(backend_url)
+    new = [
+        (1, "ack", at(6, 11), None),  # 8: incident 1 acknowledged...
+        (1, "undo", at(6, 12), 8),  # 9: ...not after all
+        (1, "ack", at(6, 13), None),  # 10: acknowledged later
+        (4, "reopen", at(8), None),  # 11: incident 4 reopened: no longer resolved
+        (3, "resolve", at(8), None),  # 12
+        (2, "cancel", at(8), None),  # 13: a cancellation, lost on the way down
+    ]
+    with ledger.engine.begin() as conn:
+        for n, (incident, kind, moment, undoes) in enumerate(new, start=8):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO incident_events (id, incident_id, kind, at, undoes, by, "
+                    "created_at) VALUES (:n, :i, :k, :at, :u, 'anna', :at)"
+                ),
+                {"n": n, "i": incident, "k": kind, "at": moment, "u": undoes},
+            )
+    with ledger.session() as s:
+        expected = {
+            i["id"]: (r.reacted_at, r.started_at, r.resolved_at)
+            for i in SEED["incidents"]
+            if (r := incident_record(s, i["id"]))
+        }
+    ledger.engine.dispose()
+    migrate(backend_url, "0002", down=True)
+    engine = make_engine(backend_url)
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.text("SELECT id, reacted_at, started_at, resolved_at FROM incidents ORDER BY id")
+        )
+        back = {r[0]: tuple(None if m is None else _utc(m) for m in r[1:]) for r in found}
+    engine.dispose()
+    assert back == expected
+    assert expected[1] == (at(6, 13), None, None) and expected[4][2] is None
+    assert expected[3][2] == at(8)
+
+
 def _shape(engine: sa.Engine) -> dict[str, Any]:
     """Columns, keys, indexes and checks of every table, as the database reports them."""
     with engine.connect() as conn:
@@ -442,17 +557,25 @@ def _table_shape(i: sa.Inspector, t: str) -> tuple[Any, ...]:
     )
 
 
-def _migration_0002() -> ModuleType:
-    (path,) = (MIGRATIONS / "versions").glob("0002_*.py")
-    spec = importlib.util.spec_from_file_location("migration_0002", path)
+def _migration(number: str) -> ModuleType:
+    (path,) = (MIGRATIONS / "versions").glob(f"{number}_*.py")
+    spec = importlib.util.spec_from_file_location(f"migration_{number}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+def test_migration_0003_froze_the_sets_the_code_has_today() -> None:
+    m = _migration("0003")
+    assert tuple(EventKind) == m.EVENT_KINDS
+    assert tuple(ChangeKind) == m.CHANGE_KINDS
+    assert m.EVENT_CHECKS == EVENT_CHECKS
+    assert m.CHANGE_CHECKS == CHANGE_CHECKS
+
+
 def test_migration_0002_froze_the_sets_and_names_the_code_has_today() -> None:
-    m = _migration_0002()
+    m = _migration("0002")
     assert tuple(EntryType) == m.ENTRY_TYPES
     assert tuple(t for t in EntryType if t != EntryType.REVERSAL) == m.CATEGORIES
     assert tuple(WorkKind) == m.WORK_KINDS

@@ -1,0 +1,75 @@
+"""An incident's append-only event log, and the state it adds up to.
+
+Nothing is updated or deleted: an acknowledgement, a start of work, a resolution, a
+cancellation or a reopening is a row, and `incident undo` is a row too, naming the event it
+reverses (always the last one not undone yet). The state is a pure function of the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sla_cli.domain.kinds import EventKind
+from sla_cli.domain.records import Cancellation
+
+__all__ = ["Cancellation", "IncidentEvent", "IncidentState", "last_live", "live", "state_of"]
+
+
+@dataclass(frozen=True)
+class IncidentEvent:
+    """One row of an incident's event log."""
+
+    id: int  # rows are ordered by id: the order they were recorded in
+    kind: EventKind
+    at: datetime  # when it happened (UTC); for an undo, when it was undone
+    undoes: int | None  # the event an undo reverses
+    note: str | None
+    by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class IncidentState:
+    """What the events not undone say."""
+
+    reacted_at: datetime | None = None
+    started_at: datetime | None = None  # `incident start`
+    resolved_at: datetime | None = None  # None once reopened
+    cancelled: Cancellation | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+def live(events: tuple[IncidentEvent, ...]) -> list[IncidentEvent]:
+    """The events that count, in the order recorded: undos and what they undid drop out."""
+    undone = {e.undoes for e in events if e.kind == EventKind.UNDO}
+    ordered = sorted(events, key=lambda e: e.id)
+    return [e for e in ordered if e.kind != EventKind.UNDO and e.id not in undone]
+
+
+def last_live(events: tuple[IncidentEvent, ...]) -> IncidentEvent | None:
+    """The event `incident undo` reverses next."""
+    counted = live(events)
+    return counted[-1] if counted else None
+
+
+def state_of(events: tuple[IncidentEvent, ...]) -> IncidentState:
+    """Replay the events that count: the first ack and start stop their clocks, a resolution
+    holds until a reopening, a cancellation holds until it is undone."""
+    reacted = started = resolved = None
+    cancelled = None
+    for e in live(events):
+        if e.kind == EventKind.ACK and reacted is None:
+            reacted = e.at
+        elif e.kind == EventKind.START and started is None:
+            started = e.at
+        elif e.kind == EventKind.RESOLVE:
+            resolved = e.at
+        elif e.kind == EventKind.REOPEN:
+            resolved = None
+        elif e.kind == EventKind.CANCEL:
+            cancelled = Cancellation(e.by, e.at, e.note)
+    return IncidentState(reacted, started, resolved, cancelled)
