@@ -3,14 +3,13 @@ the statements say, and hours are never created or lost."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from sla_cli.cli.needs import business_calendar, letterhead, work_policy
@@ -19,11 +18,11 @@ from sla_cli.domain.contracts import NewContract
 from sla_cli.domain.kinds import EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog
-from sla_cli.errors import SlaError
 from sla_cli.ops.contracts import add_contract, topup
 from sla_cli.ops.periods import month_report, rollover
 from sla_cli.ops.work import list_entries, log_work, void
 from sla_cli.store.engine import Ledger, open_ledger
+from tests.ops.conftest import PROPERTY, replayed
 
 SETTINGS = parse_settings({})
 NOW = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
@@ -55,18 +54,18 @@ op = st.one_of(
 )  # fmt: skip
 
 
-def _apply(ledger: Ledger, o: tuple[object, ...]) -> None:
+def _apply(ledger: Ledger, o: tuple[Any, ...]) -> None:
     with ledger.session() as s:
         if o[0] == "log":
             _, key, on, minutes, kind = o
-            work = WorkLog(f"{key}-1", int(minutes), on, kind=kind)  # type: ignore[arg-type, call-overload]
+            work = WorkLog(f"{key}-1", int(minutes), on, kind=kind)
             log_work(s, work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
         elif o[0] == "void":
             void(s, int(o[1]), "t")
         elif o[0] == "topup":
-            topup(s, SETTINGS.catalog, "PKG", str(o[2]), o[1], "t", NOW)  # type: ignore[arg-type]
+            topup(s, SETTINGS.catalog, "PKG", str(o[2]), o[1], "t", NOW)
     if o[0] == "close":
-        rollover(ledger, o[1], TODAY, "t", NOW)  # type: ignore[arg-type]
+        rollover(ledger, o[1], TODAY, "t", NOW)
 
 
 def _posted(ledger: Ledger, month: Month) -> dict[tuple[str, EntryType], int]:
@@ -109,27 +108,12 @@ def _check_closes(ledger: Ledger) -> None:
 def test_closes_post_what_statements_say(template: Path) -> None:
     done: Counter[str] = Counter()
 
-    @settings(
-        max_examples=40,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.function_scoped_fixture],
-    )
+    @PROPERTY
     @given(ops=st.lists(op, max_size=25))
-    def run(ops: list[tuple[object, ...]]) -> None:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "ledger.db"
-            shutil.copy(template, path)
-            ledger = open_ledger(f"sqlite:///{path}")
-            for o in ops:
-                try:
-                    _apply(ledger, o)
-                    done[str(o[0])] += 1
-                except SlaError:
-                    done["refused"] += 1  # a closed month, an entry voided twice: nothing written
+    def run(ops: list[tuple[Any, ...]]) -> None:
+        with replayed(template, ops, _apply, done) as ledger:
             rollover(ledger, MONTHS[-1], TODAY, "t", NOW)
             _check_closes(ledger)
-            ledger.engine.dispose()
 
     run()
     assert done["log"] and done["void"] and done["topup"] and done["close"], done

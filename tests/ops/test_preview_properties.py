@@ -4,8 +4,6 @@ taken before the rollover, are exactly what the closes then post."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections import Counter
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -13,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
@@ -23,11 +21,11 @@ from sla_cli.domain.contracts import NewContract
 from sla_cli.domain.kinds import EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog
-from sla_cli.errors import SlaError
 from sla_cli.ops.contracts import add_contract, list_contracts, topup
 from sla_cli.ops.periods import month_report, rollover
 from sla_cli.ops.work import list_entries, log_work, void
 from sla_cli.store.engine import Ledger, open_ledger
+from tests.ops.conftest import PROPERTY, replayed
 
 SETTINGS = parse_settings({})
 NOW = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
@@ -129,26 +127,11 @@ def _check(ledger: Ledger) -> None:
 def test_previews_equal_what_the_closes_post(template: Path) -> None:
     done: Counter[str] = Counter()
 
-    @settings(
-        max_examples=40,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.function_scoped_fixture],
-    )
+    @PROPERTY
     @given(ops=st.lists(op, max_size=20))
     def run(ops: list[tuple[Any, ...]]) -> None:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "ledger.db"
-            shutil.copy(template, path)
-            ledger = open_ledger(f"sqlite:///{path}")
-            for o in ops:
-                try:
-                    _apply(ledger, o)
-                    done[str(o[0])] += 1
-                except SlaError:
-                    done["refused"] += 1  # development a package does not cover, a void twice
+        with replayed(template, ops, _apply, done) as ledger:
             _check(ledger)
-            ledger.engine.dispose()
 
     run()
     assert done["log"] and done["void"] and done["topup"] and done["refused"], done
