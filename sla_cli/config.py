@@ -16,7 +16,6 @@ from sla_cli.domain.kinds import Billing
 from sla_cli.domain.schedule import Schedule, ScheduleError
 from sla_cli.domain.tariffs import Catalog, PrepayDiscount, Tier, VariantTerms
 from sla_cli.errors import ConfigError
-from sla_cli.files import atomic_write, private_dir
 from sla_cli.timeparse import zone_exists
 from sla_cli.toml_table import TomlTable as _Table
 
@@ -24,7 +23,6 @@ __all__ = [
     "DEFAULTS",
     "HEADER",
     "Settings",
-    "atomic_write",
     "config_path",
     "default_config_path",
     "default_data_dir",
@@ -305,5 +303,7 @@ def write_config(path: Path, document: Mapping[str, Any], *, force: bool = False
 
     if path.exists() and not force:
         raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
+    from sla_cli.files import atomic_write, private_dir  # only `sla init` and the demo write
+
     private_dir(path.parent)
     atomic_write(path, HEADER + "\n" + tomli_w.dumps(document), private=True)

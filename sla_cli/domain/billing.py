@@ -10,13 +10,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sla_cli.domain.kinds import Billing, EntryType
-from sla_cli.domain.money import HUNDRED, minutes_price, round_money
+from sla_cli.domain.money import discounted_fee, minutes_price, round_money
 from sla_cli.domain.month import Month
-
-
-def discounted_fee(price: Decimal, discount_percent: Decimal) -> Decimal:
-    """A month's fee after a prepayment discount, rounded to kopecks: what a statement bills."""
-    return round_money(price * (HUNDRED - discount_percent) / HUNDRED)
 
 
 def carried(balance: int) -> int:

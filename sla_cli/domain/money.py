@@ -47,3 +47,9 @@ def minutes_price(
 ) -> Decimal:
     """The unrounded price of ``minutes`` at ``hour_rate`` less ``discount_percent``."""
     return Decimal(minutes) * hour_rate / 60 * (HUNDRED - discount_percent) / HUNDRED
+
+
+def discounted_fee(price: Decimal, discount_percent: Decimal) -> Decimal:
+    """A month's fee after a prepayment discount, rounded to kopecks: what a statement bills
+    and what a quote totals."""
+    return round_money(price * (HUNDRED - discount_percent) / HUNDRED)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sla_cli.domain.billing import discounted_fee
-from sla_cli.domain.money import round_money
+from sla_cli.domain.money import discounted_fee, round_money
 from sla_cli.domain.tariffs import Catalog, Tier, VariantTerms
 
 
