@@ -49,6 +49,9 @@ _MOMENT = re.compile(
 MIN_OFFSET, MAX_OFFSET = -12 * 60, 14 * 60
 
 
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(.*)$", re.S)
+
+
 def parse_moment(text: str, tz: str, now: datetime | None = None) -> datetime:
     """``2025-12-30 18:30``, ``2025-12-30T18:30+03:00``, ``…Z``, ``18:30`` (today), or ``now``.
 
@@ -62,6 +65,10 @@ def parse_moment(text: str, tz: str, now: datetime | None = None) -> datetime:
         return _standard(now, zone)
     if re.fullmatch(r"\d{1,2}:\d{2}", raw) and now is not None:
         raw = f"{now.astimezone(zone).date().isoformat()} {raw}"
+    dotted = _DOTTED.match(raw)
+    if dotted:  # 05.11.2026 10:00, as Russians write dates
+        day, month, year, rest = dotted.groups()
+        raw = f"{year}-{int(month):02d}-{int(day):02d}{rest}"
     m = _MOMENT.fullmatch(raw)
     if m is None:
         raise InputError(
@@ -147,7 +154,11 @@ def parse_clock(text: str) -> tuple[int, int]:
 
 
 def zone_exists(name: str) -> bool:
-    """Whether ``name`` is an IANA time zone this machine knows."""
+    """Whether ``name`` is an IANA time zone this machine knows, written as a region and a city
+    (``Europe/Moscow``) or ``UTC``: abbreviations such as ``EST`` mean different things in
+    different places, and ``localtime`` or ``Factory`` depend on the machine."""
+    if name != "UTC" and ("/" not in name or name.startswith(("posix/", "right/", "Etc/"))):
+        return False
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

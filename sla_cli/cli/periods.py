@@ -43,9 +43,12 @@ def demo(
     from sla_cli.ops.periods import month_report
     from sla_cli.render import lines
 
-    st = state(ctx)
     target = folder or Path(tempfile.mkdtemp(prefix="sla-demo-"))
-    now = st.now()
+    # The demo writes and reads its own config: the user's (even one not written yet) has no say.
+    from sla_cli.defaults import DEFAULTS
+    from sla_cli.timeparse import now_from_env
+
+    now = now_from_env(DEFAULTS["company"]["timezone"])
     built = build_demo(target, now)
     head, cal = letterhead(built.settings), business_calendar(built.settings)
     with built.ledger.session() as s:

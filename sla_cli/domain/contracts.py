@@ -147,7 +147,8 @@ def refuse_overlap(
     """Contracts of one client may not overlap: a day would be billed twice."""
     for other in others:
         if (other.end is None or other.end > start) and (end is None or other.start < end):
-            until = other.end.isoformat() if other.end else "open-ended"
+            last = other.last_day
+            until = f"through {last.isoformat()}" if last else "open-ended"
             raise InputError(
                 f"{key} already has a contract from {other.start.isoformat()} ({until}); "
                 "contracts of one client may not overlap"

@@ -241,12 +241,15 @@ def touched(incident: IncidentRecord, new: NewEvent) -> list[datetime]:
     return sorted(set(moments))
 
 
-def check_single_open(incident: IncidentRecord, running: IncidentRecord | None) -> None:
-    """Bringing an incident back may not leave its ticket with two open incidents."""
+def check_single_open(
+    incident: IncidentRecord, running: IncidentRecord | None, now: datetime
+) -> None:
+    """Bringing an incident back may not leave its ticket with two open incidents; the
+    message gives times in the zone of ``now`` (the company's)."""
     if incident.is_open and running is not None and running.id != incident.id:
         raise InputError(
             f"{incident.ticket} has another open incident (opened "
-            f"{_shown(running.opened_at, incident.opened_at)}); resolve or cancel it first"
+            f"{_shown(running.opened_at, now)}); resolve or cancel it first"
         )
 
 

@@ -141,7 +141,7 @@ def undo_event(
     incident = max(changed, key=lambda pair: pair[0])[1] if changed else found[-1]
     new = plan_undo(incident, note, now)
     running = store.latest(s, client.id, ticket, open_only=True)
-    check_single_open(with_event(incident, new, user, now), running)
+    check_single_open(with_event(incident, new, user, now), running, now)
     return _append(s, incident, new, zone, user, now)
 
 
@@ -165,7 +165,7 @@ def reopen_incident(
     incident = _latest(s, ticket, client)
     new = plan_reopen(incident, at, note, now)
     running = store.latest(s, client.id, ticket, open_only=True)
-    check_single_open(with_event(incident, new, user, now), running)
+    check_single_open(with_event(incident, new, user, now), running, now)
     return _append(s, incident, new, zone, user, now)
 
 

@@ -228,11 +228,14 @@ def test_the_months_an_event_touches(
 
 def test_bringing_an_incident_back_keeps_one_open_incident_per_ticket() -> None:
     other = replace(OPENED, id=2, opened_at=at(5, 11))
-    check_single_open(OPENED, None)
-    check_single_open(OPENED, OPENED)
-    check_single_open(incident(resolved_at=at(5, 11)), other)
-    with pytest.raises(InputError, match="has another open incident"):
-        check_single_open(OPENED, other)
+    now = at(5, 12)
+    check_single_open(OPENED, None, now)
+    check_single_open(OPENED, OPENED, now)
+    check_single_open(incident(resolved_at=at(5, 11)), other, now)
+    with pytest.raises(
+        InputError, match=r"another open incident \(opened 2026-10-05T11:00:00\+03:00"
+    ):
+        check_single_open(OPENED, other, now)
 
 
 def test_one_open_incident_per_ticket() -> None:
