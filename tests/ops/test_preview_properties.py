@@ -6,46 +6,26 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
 from sla_cli.cli.needs import business_calendar, letterhead, work_policy
-from sla_cli.config import parse_settings
-from sla_cli.domain.contracts import NewContract
 from sla_cli.domain.kinds import EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog
-from sla_cli.ops.contracts import add_contract, list_contracts, topup
+from sla_cli.ops.contracts import list_contracts, topup
 from sla_cli.ops.periods import month_report, rollover
 from sla_cli.ops.work import list_entries, log_work, void
-from sla_cli.store.engine import Ledger, open_ledger
-from tests.ops.conftest import PROPERTY, replayed
+from sla_cli.store.engine import Ledger
+from tests.ops.conftest import NOW, PROPERTY, SETTINGS, TODAY, replayed
 
-SETTINGS = parse_settings({})
-NOW = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
-TODAY = date(2027, 1, 20)
 MONTHS = (Month(2026, 10), Month(2026, 11), Month(2026, 12))
 HEAD, CALENDAR = letterhead(SETTINGS), business_calendar(SETTINGS)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated ledger with a variant 1 and a variant 3 contract, copied for each example."""
-    path = tmp_path_factory.mktemp("template") / "ledger.db"
-    ledger = open_ledger(f"sqlite:///{path}", create=True)
-    with ledger.session() as s:
-        for key, variant, tier in (("ONE", 1, "basic"), ("PKG", 3, "minimal")):
-            months = 3 if variant == 1 else None
-            new = NewContract(key, key, variant, tier, date(2026, 10, 1), months)
-            add_contract(s, SETTINGS.catalog, new, "t", NOW)
-    ledger.engine.dispose()
-    return path
 
 
 day = st.dates(min_value=date(2026, 10, 1), max_value=date(2026, 12, 31))
