@@ -108,8 +108,7 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
                     topup(s, settings.catalog, c.key, None, first, "demo", _at(first, 9, tz))
                 _month_of_work(s, settings, c, days, rng, tz, cal, now)
         if month in months:
-            close_at = _at(nxt, 0, tz) + timedelta(minutes=5)
-            rollover(ledger, month, nxt, "cron", min(close_at, now))
+            rollover(ledger, month, nxt, "cron")
     return Demo(folder, config, url, months, ledger, settings)
 
 

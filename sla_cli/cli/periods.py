@@ -88,7 +88,7 @@ def rollover(
     st = state(ctx)
     st.settings()  # a bad config stops the close before it starts
     ledger = st.ledger()
-    result = close(ledger, month_option(month), st.today(), st.user(), st.now(), dry_run)
+    result = close(ledger, month_option(month), st.today(), st.user(), dry_run)
     record = rollover_record(result)
     if format == Format.json:
         json_out(record)

@@ -97,9 +97,7 @@ def _latest(s: Session, ticket: str, client: ClientRecord) -> IncidentRecord:
     return incident
 
 
-def _append(
-    s: Session, incident: IncidentRecord, new: NewEvent, zone: str, user: str, now: datetime
-) -> Recorded:
+def _append(s: Session, incident: IncidentRecord, new: NewEvent, zone: str, user: str) -> Recorded:
     """Append ``new`` once every month it changes is open."""
     check_text(new.note, MAX_NOTE, "--note")
     user = check_author(user)
@@ -125,7 +123,7 @@ def record_event(
     ticket, client = _incident(s, ticket, client_key)
     incident = _latest(s, ticket, client)
     new = plan_event(incident, event, at, now)
-    return _append(s, incident, new, zone, user, now).incident
+    return _append(s, incident, new, zone, user).incident
 
 
 def undo_event(
@@ -142,7 +140,7 @@ def undo_event(
     new = plan_undo(incident, note, now)
     running = store.latest(s, client.id, ticket, open_only=True)
     check_single_open(with_event(incident, new, user, now), running, now)
-    return _append(s, incident, new, zone, user, now)
+    return _append(s, incident, new, zone, user)
 
 
 def cancel_incident(
@@ -152,7 +150,7 @@ def cancel_incident(
     """Cancel an incident opened by mistake: out of breaches and statements, kept in the log."""
     ticket, client = _incident(s, ticket, client_key)
     incident = _latest(s, ticket, client)
-    return _append(s, incident, plan_cancel(incident, note, now), zone, user, now)
+    return _append(s, incident, plan_cancel(incident, note, now), zone, user)
 
 
 def reopen_incident(
@@ -166,7 +164,7 @@ def reopen_incident(
     new = plan_reopen(incident, at, note, now)
     running = store.latest(s, client.id, ticket, open_only=True)
     check_single_open(with_event(incident, new, user, now), running, now)
-    return _append(s, incident, new, zone, user, now)
+    return _append(s, incident, new, zone, user)
 
 
 def list_incidents(

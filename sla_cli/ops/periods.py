@@ -49,7 +49,6 @@ def rollover(
     upto: Month | None,
     today: date,
     user: str,
-    now: datetime,
     dry_run: bool = False,
 ) -> Rollover:
     """Close every ended month that is still open, oldest first, up to ``upto``.
@@ -74,24 +73,24 @@ def rollover(
         with ledger.session() as s:
             months.lock_for_close(s)
             for m in todo:
-                _close_or_skip(s, m, user, now, result)
+                _close_or_skip(s, m, user, result)
             s.rollback()
         return result
     for m in todo:
         with ledger.session() as s:
             months.lock_for_close(s)
-            _close_or_skip(s, m, user, now, result)
+            _close_or_skip(s, m, user, result)
     return result
 
 
-def _close_or_skip(s: Session, month: Month, user: str, now: datetime, result: Rollover) -> None:
+def _close_or_skip(s: Session, month: Month, user: str, result: Rollover) -> None:
     if months.is_closed(s, month):
         result.already_closed.append(month)
     else:
-        result.closed.extend(_close(s, month, user, now))
+        result.closed.extend(_close(s, month, user))
 
 
-def _close(s: Session, month: Month, user: str, now: datetime) -> list[ClosedLine]:
+def _close(s: Session, month: Month, user: str) -> list[ClosedLine]:
     active = contracts.active_contracts(s, month)
     usage = entries.month_usage(s, active, month)
     months.mark_closed(s, month, user)

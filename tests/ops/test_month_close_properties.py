@@ -45,7 +45,7 @@ def _apply(ledger: Ledger, o: tuple[Any, ...]) -> None:
         elif o[0] == "topup":
             topup(s, SETTINGS.catalog, "PKG", str(o[2]), o[1], "t", NOW)
     if o[0] == "close":
-        rollover(ledger, o[1], TODAY, "t", NOW)
+        rollover(ledger, o[1], TODAY, "t")
 
 
 def _posted(ledger: Ledger, month: Month) -> dict[tuple[str, EntryType], int]:
@@ -92,7 +92,7 @@ def test_closes_post_what_statements_say(template: Path) -> None:
     @given(ops=st.lists(op, max_size=25))
     def run(ops: list[tuple[Any, ...]]) -> None:
         with replayed(template, ops, _apply, done) as ledger:
-            rollover(ledger, MONTHS[-1], TODAY, "t", NOW)
+            rollover(ledger, MONTHS[-1], TODAY, "t")
             _check_closes(ledger)
 
     run()

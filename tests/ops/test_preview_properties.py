@@ -88,7 +88,7 @@ def _posted(ledger: Ledger, month: Month) -> Counter[tuple[str, EntryType]]:
 def _check(ledger: Ledger) -> None:
     with ledger.session() as s:
         before, balance_before = _previews(s), _balance(s)
-    rollover(ledger, MONTHS[-1], TODAY, "t", NOW)
+    rollover(ledger, MONTHS[-1], TODAY, "t")
     with ledger.session() as s:
         after, balance_after = _previews(s), _balance(s)
     assert balance_before == balance_after
