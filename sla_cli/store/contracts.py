@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,15 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord
 from sla_cli.store.models import Client, Contract
 from sla_cli.store.models import ContractChange as ChangeRow
-from sla_cli.store.rows import client_record, contract_record, pk, to_bp, to_kopecks, wall_clock
+from sla_cli.store.rows import (
+    children,
+    client_record,
+    contract_record,
+    pk,
+    to_bp,
+    to_kopecks,
+    wall_clock,
+)
 
 
 def known_keys(s: Session) -> list[str]:
@@ -42,18 +49,13 @@ def _with_client(s: Session, stmt: Joined) -> list[ContractRecord]:
 
 
 def _changes(s: Session, ids: list[int]) -> dict[int, tuple[ContractChange, ...]]:
-    found: dict[int, list[ContractChange]] = defaultdict(list)
-    for chunk in range(0, len(ids), 500):
-        rows = s.exec(
-            select(ChangeRow)
-            .where(col(ChangeRow.contract_id).in_(ids[chunk : chunk + 500]))
-            .order_by(col(ChangeRow.id))
+    return {
+        i: tuple(
+            ContractChange(pk(r), ChangeKind(r.kind), r.end, r.note, r.by, r.created_at)
+            for r in rows
         )
-        for r in rows:
-            assert r.id is not None
-            change = ContractChange(r.id, ChangeKind(r.kind), r.end, r.note, r.by, r.created_at)
-            found[r.contract_id].append(change)
-    return {i: tuple(found[i]) for i in ids}
+        for i, rows in children(s, ChangeRow, ChangeRow.contract_id, ids).items()
+    }
 
 
 def _contracts() -> Joined:

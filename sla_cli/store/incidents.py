@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
@@ -17,7 +16,7 @@ from sla_cli.domain.kinds import EntryType, EventKind
 from sla_cli.domain.records import ContractRecord
 from sla_cli.store.models import Client, Contract, Entry, Incident, UTCDateTime
 from sla_cli.store.models import IncidentEvent as EventRow
-from sla_cli.store.rows import contract_record, wall_clock
+from sla_cli.store.rows import children, contract_record, pk, wall_clock
 
 
 def _first_work() -> Any:
@@ -75,19 +74,13 @@ def _cancelled() -> Any:
 
 
 def _events(s: Session, ids: list[int]) -> dict[int, tuple[IncidentEvent, ...]]:
-    found: dict[int, list[IncidentEvent]] = defaultdict(list)
-    for chunk in range(0, len(ids), 500):
-        rows = s.exec(
-            select(EventRow)
-            .where(col(EventRow.incident_id).in_(ids[chunk : chunk + 500]))
-            .order_by(col(EventRow.id))
+    return {
+        i: tuple(
+            IncidentEvent(pk(r), EventKind(r.kind), r.at, r.undoes, r.note, r.by, r.created_at)
+            for r in rows
         )
-        for r in rows:
-            assert r.id is not None
-            found[r.incident_id].append(
-                IncidentEvent(r.id, EventKind(r.kind), r.at, r.undoes, r.note, r.by, r.created_at)
-            )
-    return {i: tuple(found[i]) for i in ids}
+        for i, rows in children(s, EventRow, EventRow.incident_id, ids).items()
+    }
 
 
 def _record(
@@ -99,7 +92,7 @@ def _record(
 ) -> IncidentRecord:
     c = contract_record(contract, client)
     return IncidentRecord(
-        id=pk_incident(i),
+        id=pk(i),
         client=c.client,
         contract=c,
         ticket=i.ticket,
@@ -108,11 +101,6 @@ def _record(
         events=events,
         first_work=first,
     )
-
-
-def pk_incident(i: Incident) -> int:
-    assert i.id is not None, "row not flushed yet"
-    return i.id
 
 
 @dataclass(frozen=True)
@@ -157,8 +145,8 @@ def incidents(s: Session, q: IncidentQuery) -> list[IncidentRecord]:
         stmt = stmt.where(col(Incident.opened_at) < end)
     stmt = stmt.order_by(col(Incident.opened_at), col(Incident.id))
     rows = s.exec(stmt).all()
-    events = _events(s, [pk_incident(row[0]) for row in rows])
-    return [_record(*row, events[pk_incident(row[0])]) for row in rows]
+    events = _events(s, [pk(row[0]) for row in rows])
+    return [_record(*row, events[pk(row[0])]) for row in rows]
 
 
 def latest(s: Session, client_id: int, ticket: str, open_only: bool) -> IncidentRecord | None:
@@ -216,7 +204,7 @@ def add_incident(
     )
     s.add(row)
     s.flush()
-    return one(s, pk_incident(row))
+    return one(s, pk(row))
 
 
 def add_event(s: Session, incident_id: int, new: NewEvent, by: str) -> IncidentRecord:

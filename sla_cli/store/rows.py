@@ -5,11 +5,14 @@ Money is stored as whole kopecks, percentages as basis points (1/100 %).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
+from sqlmodel import select as select_rows
 
 from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.money import round_money
@@ -18,7 +21,11 @@ from sla_cli.errors import LedgerError
 from sla_cli.store.models import Client, Contract, Entry
 
 
-def pk(row: Client | Contract | Entry) -> int:
+class Keyed(Protocol):
+    id: int | None
+
+
+def pk(row: Keyed) -> int:
     """The primary key of a flushed row."""
     assert row.id is not None, "row not flushed yet"
     return row.id
@@ -107,3 +114,18 @@ def entry_record(row: Entry, client_key: str) -> EntryRecord:
         reverses=row.reverses,
         created_at=row.created_at,
     )
+
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def children(s: Session, model: type[Row], parent: Any, ids: Sequence[int]) -> dict[int, list[Row]]:
+    """The rows of ``model`` whose ``parent`` column holds one of ``ids``, by parent id, oldest
+    first: append-only logs (events, changes) loaded for many records in a few queries."""
+    found: dict[int, list[Row]] = {i: [] for i in ids}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        rows = s.exec(select_rows(model).where(col(parent).in_(part)).order_by(col(model.id)))  # type: ignore[attr-defined]
+        for row in rows:
+            found[getattr(row, parent.key)].append(row)
+    return found
