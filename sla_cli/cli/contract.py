@@ -94,7 +94,7 @@ def list_(
     from sla_cli.ops.contracts import list_contracts
 
     st = state(ctx)
-    with st.ledger().session() as s:
+    with st.reading() as s:
         found = list_contracts(s, st.today(), with_cancelled=all_)
     contracts_view(found, format.value, st.settings().timezone)
 
@@ -114,7 +114,7 @@ def show(
     st = state(ctx)
     if format == Format.csv:
         raise InputError("contract show prints a table or JSON, not CSV")
-    with st.ledger().session() as s:
+    with st.reading() as s:
         line = show_contract(s, key, st.today())
     contract_view(line, format.value, st.settings().timezone)
 

@@ -213,7 +213,7 @@ def list_(
 
     st = state(ctx)
     tz = st.settings().timezone
-    with st.ledger().session() as s:
+    with st.reading() as s:
         found = list_incidents(s, tz, client, open_only, with_cancelled=all_)
     now = clocks(st)
     incidents_view([(i, *now.of(i)) for i in found], format.value, tz, st.now())
@@ -245,7 +245,7 @@ def breaches(
     st = state(ctx)
     tz = st.settings().timezone
     wanted = month_option(month) or Month.of(st.today())
-    with st.ledger().session() as s:
+    with st.reading() as s:
         found = month_incidents(s, tz, wanted, client, also_unresolved=month is None)
     breached = flagged(found, clocks(st))
     breaches_view(breached, format.value, tz)

@@ -132,7 +132,7 @@ def entries(
 
     st = state(ctx)
     wanted = month_option(month)
-    with st.ledger().session() as s:
+    with st.reading() as s:
         found = list_entries(s, wanted, client)
     entries_view(found, format.value, st.settings().timezone)
 

@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from sqlmodel import Session
+
     from sla_cli.config import Settings
     from sla_cli.store.engine import Ledger
 
@@ -81,7 +85,7 @@ class State:
 
         return f"sqlite:///{default_data_dir() / 'ledger.db'}"
 
-    def ledger(self, create: bool = False) -> Ledger:
+    def ledger(self, create: bool = False, write: bool = True) -> Ledger:
         """The ledger, opened (and upgraded) on first use.
 
         Only ``create`` (`sla init`) makes a new one: every other command needs a ledger that
@@ -93,13 +97,17 @@ class State:
             from sla_cli.store.engine import open_ledger
 
             try:
-                self._ledger = open_ledger(self.db_url(), create)
+                self._ledger = open_ledger(self.db_url(), create, write)
             except NoLedger as e:
                 raise LedgerError(
                     f"{e.message}; create it with `sla init`, or name the ledger with "
                     "--db / SLA_DATABASE_URL"
                 ) from None
         return self._ledger
+
+    def reading(self) -> AbstractContextManager[Session]:
+        """A read-only transaction on the ledger, for commands that change nothing."""
+        return self.ledger(write=False).read()
 
     def now(self) -> datetime:
         """The current moment, fixed for the run; ``SLA_NOW`` (ISO 8601) pins it."""

@@ -159,7 +159,7 @@ def report(
         label = last_ended_month(st.today())
     settings = st.settings()
     head, cal = letterhead(settings), business_calendar(settings)
-    with st.ledger().session() as s:
+    with st.reading() as s:
         data = month_report(s, head, cal, label, client, st.now())
     if format == ReportFormat.table:
         from sla_cli.documents import print_report_table

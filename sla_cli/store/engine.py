@@ -51,6 +51,12 @@ class Ledger:
         return Path(u.database)
 
     @contextmanager
+    def read(self) -> Iterator[Session]:
+        """One read-only transaction, for commands that change nothing."""
+        with self.session() as s:
+            yield s
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on an error."""
         with Session(self.engine, expire_on_commit=False) as s:
@@ -123,8 +129,10 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def open_ledger(url: str, create: bool = False) -> Ledger:
+def open_ledger(url: str, create: bool = False, write: bool = True) -> Ledger:
     """The ledger at ``url``, upgraded to the current schema on first use.
+
+    ``write`` False: the command only reads the ledger.
 
     A SQLite file that does not exist yet is created only when ``create`` says so (a new ledger,
     the default location): a mistyped path is an error, not a new empty ledger.
