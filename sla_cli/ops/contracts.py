@@ -28,6 +28,7 @@ from sla_cli.ops.lookup import client_by_key, contract_on, ensure_open
 from sla_cli.store import contracts as store
 from sla_cli.store import entries, months
 from sla_cli.store import incidents as incident_store
+from sla_cli.store.locks import lock_client
 from sla_cli.timeparse import zone_exists
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ def add_contract(
     user = check_author(user)
     if new.timezone and not zone_exists(new.timezone):
         raise InputError(f"unknown time zone {new.timezone!r}; use a name like Europe/Moscow")
+    lock_client(s, new.key)  # the contracts it must not overlap, read once at a time
+    months.lock_for_write(s)  # and no month closes meanwhile
     existing = store.find_client(s, new.key.strip().upper())
     facts = Signing(
         client_name=None if existing is None else existing.name,
@@ -92,6 +95,7 @@ def topup(
     balance shown after it."""
     user = check_author(user)
     client = client_by_key(s, key)
+    lock_client(s, client.key)
     contract = contract_on(s, client, on)
     if contract.billing != Billing.PACKAGE:
         raise InputError(
@@ -117,6 +121,7 @@ def end_contract(
     check_text(note, MAX_NOTE, "--note")
     user = check_author(user)
     client = client_by_key(s, key)
+    lock_client(s, client.key)
     contract = store.latest_started(s, client.id, last)
     if contract is None:
         raise NotFound(f"{client.key} has no contract started by {last.isoformat()}")
@@ -143,6 +148,7 @@ def cancel_contract(s: Session, key: str, note: str, user: str, now: datetime) -
     check_text(note, MAX_NOTE, "--note")
     user = check_author(user)
     client = client_by_key(s, key)
+    lock_client(s, client.key)  # no log or incident slips in between the checks and the cancel
     live = store.client_contracts(s, client.id)
     if not live:
         raise NotFound(f"{client.key} has no contract to cancel")

@@ -39,6 +39,7 @@ from sla_cli.domain.text import (
 from sla_cli.errors import NotFound
 from sla_cli.ops.lookup import client_id, contract_on, ensure_open, ticket_client
 from sla_cli.store import incidents as store
+from sla_cli.store.locks import lock_client
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def open_incident(
     check_past(at, now)
     ticket = normalise_ticket(ticket)
     client = ticket_client(s, ticket, client_key)
+    lock_client(s, client.key)  # one open incident per ticket, checked once at a time
     day = at.astimezone(ZoneInfo(zone)).date()
     contract = contract_on(s, client, day)
     ensure_open(s, day)
@@ -86,8 +88,12 @@ class Recorded:
 
 
 def _incident(s: Session, ticket: str, client_key: str | None) -> tuple[str, ClientRecord]:
+    """The ticket and its client, locked: an incident's events are checked against the ones it
+    has, so two commands on it run one at a time."""
     ticket = normalise_ticket(ticket)
-    return ticket, ticket_client(s, ticket, client_key)
+    client = ticket_client(s, ticket, client_key)
+    lock_client(s, client.key)
+    return ticket, client
 
 
 def _latest(s: Session, ticket: str, client: ClientRecord) -> IncidentRecord:

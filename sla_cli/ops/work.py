@@ -25,6 +25,7 @@ from sla_cli.domain.work import (
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
 from sla_cli.ops.lookup import client_id, contract_on, ensure_open, ticket_client
 from sla_cli.store import entries as store
+from sla_cli.store.locks import lock_client
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ def log_work(
     tz = ZoneInfo(zone)
     check_work(work, ticket, user, now.astimezone(tz).date())
     client = ticket_client(s, ticket, work.client_key)
+    lock_client(s, client.key)  # the balance and the month's development, read once at a time
     contract = contract_on(s, client, work.on)
     ensure_open(s, work.on)
     plan = plan_work(work, contract, _standing(s, contract, work), policy, tz, now)
@@ -78,6 +80,7 @@ def reverse(
     s: Session, original: EntryRecord, user: str, note: str | None, undo: bool
 ) -> EntryRecord:
     text = reversal_note(original, note, undo)
+    lock_client(s, original.client_key)
     check_reversible(original, store.reversed_by(s, original.id))
     try:
         ensure_open(s, original.on)
