@@ -15,6 +15,7 @@ from sla_cli.domain.text import check_author
 from sla_cli.errors import InputError
 from sla_cli.ops.incidents import month_incidents
 from sla_cli.ops.lookup import client_id
+from sla_cli.ops.seals import ensure_unchanged, seal
 from sla_cli.store import contracts, entries, months
 
 if TYPE_CHECKING:
@@ -93,11 +94,11 @@ def _close_or_skip(s: Session, month: Month, user: str, result: Rollover) -> Non
 def _close(s: Session, month: Month, user: str) -> list[ClosedLine]:
     active = contracts.active_contracts(s, month)
     usage = entries.month_usage(s, active, month)
-    months.mark_closed(s, month, user)
-    lines = []
+    lines, closed = [], []
     for contract in active:
         terms = contract.terms(month)
         figures = close_month(terms, usage[contract.id])
+        closed.append((contract.id, figures))
         for post in close_posts(terms, month, figures):
             new = entries.NewEntry(
                 contract=contract,
@@ -109,7 +110,6 @@ def _close(s: Session, month: Month, user: str) -> list[ClosedLine]:
                 amount=post.amount,
             )
             entries.add_entry(s, new)
-        months.save_closing(s, month, contract.id, figures)
         lines.append(
             ClosedLine(
                 month,
@@ -119,6 +119,12 @@ def _close(s: Session, month: Month, user: str) -> list[ClosedLine]:
                 figures.carried_minutes,
             )
         )
+    s.flush()
+    # then the month is closed (the database refuses entries dated in it from here on),
+    # sealing its entries, posts included, and its terms
+    months.mark_closed(s, month, user, seal(s, month, active))
+    for contract_id, figures in closed:
+        months.save_closing(s, month, contract_id, figures)
     s.flush()
     return lines
 
@@ -133,9 +139,12 @@ def month_report(
 ) -> MonthReport:
     """Statements for every contract active in ``month`` (a preview while it is open)."""
     active = contracts.active_contracts(s, month, client_id(s, client_key))
+    closed = months.is_closed(s, month)
+    if closed:
+        ensure_unchanged(s, month)
     facts = MonthFacts(
         month=month,
-        closed=months.is_closed(s, month),
+        closed=closed,
         contracts=active,
         usage=entries.month_usage(s, active, month),
         daily=entries.daily_minutes(s, active, month),

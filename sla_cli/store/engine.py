@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["Ledger", "LedgerError", "open_ledger"]
 
 # The newest migration in store/migrations/versions; a test keeps the two equal.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_MIGRATION_LOCK = 0x5_1A_1ED6  # pg_advisory_xact_lock key for schema changes
 

@@ -199,6 +199,8 @@ class ClosedMonth(SQLModel, table=True):
     month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
     closed_at: datetime = utc_column()
     closed_by: str = Field(max_length=100)
+    # SHA-256 of the month's entries and terms (`domain.seal`); None: closed before revision 0004
+    digest: str | None = Field(default=None, max_length=64)
 
 
 class Closing(SQLModel, table=True):

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sla_cli.domain.billing import MonthClose
 from sla_cli.domain.month import Month
-from sla_cli.store.models import ClosedMonth, Closing
-from sla_cli.store.rows import to_kopecks, wall_clock
+from sla_cli.domain.seal import ClosedFigures, Figures
+from sla_cli.store.models import Client, ClosedMonth, Closing, Contract
+from sla_cli.store.rows import from_kopecks, to_kopecks, wall_clock
 
 # Month close holds this PostgreSQL advisory lock exclusively; every write dated in a month takes
 # it shared first, so no entry can slip into a month between its check and the close.
-# (SQLite needs none: every transaction there is BEGIN IMMEDIATE.)
+# (SQLite needs none: every writing transaction there is BEGIN IMMEDIATE.)
 MONTH_CLOSE_LOCK = 0x5_1A_C105E
 
 
@@ -23,6 +26,17 @@ def is_closed(s: Session, month: Month) -> bool:
 def latest_closed(s: Session) -> Month | None:
     label = s.exec(select(func.max(ClosedMonth.month))).one()
     return None if label is None else Month.parse(label)
+
+
+def closed_months(s: Session) -> list[tuple[Month, str | None]]:
+    """Every closed month, oldest first, with the digest its close recorded."""
+    rows = s.exec(select(ClosedMonth.month, ClosedMonth.digest).order_by(col(ClosedMonth.month)))
+    return [(Month.parse(m), digest) for m, digest in rows]
+
+
+def digest_of(s: Session, month: Month) -> str | None:
+    row = s.get(ClosedMonth, str(month))
+    return None if row is None else row.digest
 
 
 def lock_for_write(s: Session) -> None:
@@ -39,9 +53,16 @@ def lock_for_close(s: Session) -> None:
         s.exec(select(func.count()).select_from(ClosedMonth)).one()  # starts BEGIN IMMEDIATE
 
 
-def mark_closed(s: Session, month: Month, user: str) -> None:
-    """Record the close, stamped by the real clock."""
-    s.add(ClosedMonth(month=str(month), closed_at=wall_clock(s), closed_by=user))
+def mark_closed(s: Session, month: Month, user: str, digest: str) -> None:
+    """Record the close, the last write of its transaction, stamped when it commits: the real
+    clock now (PostgreSQL's ``clock_timestamp()``, not the transaction's start, which may have
+    waited for the lock)."""
+    if s.get_bind().dialect.name == "postgresql":
+        stamp: datetime = s.exec(select(func.clock_timestamp())).one()
+        closed_at = stamp.astimezone(UTC).replace(microsecond=0)
+    else:
+        closed_at = wall_clock(s)
+    s.add(ClosedMonth(month=str(month), closed_at=closed_at, closed_by=user, digest=digest))
     s.flush()
 
 
@@ -58,3 +79,27 @@ def save_closing(s: Session, month: Month, contract_id: int, figures: MonthClose
             amount_due_kopecks=to_kopecks(figures.amount_due),
         )
     )
+
+
+def closings(s: Session, month: Month) -> Figures:
+    """The figures the month's close stored, by contract id, with the client's key."""
+    rows = s.exec(
+        select(Closing, Client.key)
+        .join(Contract, col(Contract.id) == col(Closing.contract_id))
+        .join(Client, col(Client.id) == col(Contract.client_id))
+        .where(Closing.month == str(month))
+    )
+    return {
+        c.contract_id: (
+            key,
+            ClosedFigures(
+                burned_minutes=c.burned_minutes,
+                overage_minutes=c.overage_minutes,
+                overage_amount=from_kopecks(c.overage_kopecks),
+                carried_minutes=c.carried_minutes,
+                closing_balance_minutes=c.closing_balance_minutes,
+                amount_due=from_kopecks(c.amount_due_kopecks),
+            ),
+        )
+        for c, key in rows
+    }

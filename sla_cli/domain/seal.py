@@ -1,0 +1,161 @@
+"""Tamper evidence: what a month close seals, and how a closed month differs from its close.
+
+A close records a digest of the month's entries and of the terms of the contracts it closed, and
+each contract's figures. Both are final: entries dated in a closed month are refused, contracts
+and their changes are append-only, and moving a contract's end or cancelling it never reaches a
+closed month. So when the ledger's rows, recomputed, no longer give the digest or the figures
+the close stored, someone changed the database behind the tool's back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sla_cli.domain.billing import MonthClose
+from sla_cli.domain.durations import hours_text
+from sla_cli.domain.money import money_str
+from sla_cli.domain.month import Month
+from sla_cli.domain.records import ContractRecord, EntryRecord
+
+__all__ = ["ClosedFigures", "Difference", "Figures", "compare", "describe", "month_digest"]
+
+# What a contract's row holds that a closed month depends on: everything it was signed with.
+# Its changes are left out: an end moved (or a cancellation) never reaches a closed month.
+CONTRACT_FIELDS = (
+    "id", "variant", "variant_name", "variant_name_en", "billing", "burns", "tier_key",
+    "tier_name", "tier_name_en", "included_minutes", "price", "prepay_discount", "hour_rate",
+    "hour_discount", "dev_cap_minutes", "reaction_minutes", "start_minutes", "start",
+    "signed_end", "signed_months", "prepaid_months", "timezone", "created_at", "created_by",
+)  # fmt: skip
+ENTRY_FIELDS = (
+    "id", "contract_id", "client_id", "ticket", "on", "minutes", "type", "category", "kind",
+    "amount", "started_at", "by", "note", "reverses", "created_at",
+)  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    """One spelling per value, whatever the database returned it as."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date | Decimal):
+        return str(value)
+    return value
+
+
+def month_digest(entries: Iterable[EntryRecord], contracts: Iterable[ContractRecord]) -> str:
+    """SHA-256 over the month's entries (every column, by id) and the closed contracts' terms
+    (with their client's key and name, by id): the same on SQLite and PostgreSQL."""
+    h = hashlib.sha256()
+    for c in sorted(contracts, key=lambda c: c.id):
+        row = [c.client.id, c.client.key, c.client.name, *(getattr(c, f) for f in CONTRACT_FIELDS)]
+        h.update(b"contract " + json.dumps([_plain(v) for v in row]).encode() + b"\n")
+    for e in sorted(entries, key=lambda e: e.id):
+        row = [getattr(e, f) for f in ENTRY_FIELDS]
+        h.update(b"entry " + json.dumps([_plain(v) for v in row]).encode() + b"\n")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class ClosedFigures:
+    """One contract's figures as a close stores them."""
+
+    burned_minutes: int
+    overage_minutes: int
+    overage_amount: Decimal
+    carried_minutes: int
+    closing_balance_minutes: int | None
+    amount_due: Decimal
+
+    @classmethod
+    def of(cls, figures: MonthClose) -> ClosedFigures:
+        return cls(
+            burned_minutes=figures.burned_minutes,
+            overage_minutes=figures.overage_minutes,
+            overage_amount=figures.overage_amount,
+            carried_minutes=figures.carried_minutes,
+            closing_balance_minutes=figures.closing_balance_minutes,
+            amount_due=figures.amount_due,
+        )
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way a closed month no longer matches its close.
+
+    ``figure`` is a field of ``ClosedFigures``, or ``"contract"`` (closed with the month but no
+    longer in force in it, or in force but not closed: ``stored``/``live`` say which) or
+    ``"digest"`` (the entries or terms changed).
+    """
+
+    month: Month
+    client: str | None
+    contract_id: int | None
+    figure: str
+    stored: Any
+    live: Any
+
+
+Figures = Mapping[int, tuple[str, ClosedFigures]]  # by contract id: the client's key, figures
+
+
+def compare(
+    month: Month, stored_digest: str | None, live_digest: str, stored: Figures, live: Figures
+) -> list[Difference]:
+    """Every difference between a month's close and its live rows; none when they agree.
+
+    A close recorded before digests were kept (``stored_digest`` None) is compared by figures.
+    """
+    out = []
+    if stored_digest is not None and stored_digest != live_digest:
+        out.append(Difference(month, None, None, "digest", stored_digest, live_digest))
+    for cid in sorted(stored.keys() | live.keys()):
+        if cid not in live or cid not in stored:
+            client = (stored.get(cid) or live[cid])[0]
+            out.append(Difference(month, client, cid, "contract", cid in stored, cid in live))
+            continue
+        client, before = stored[cid]
+        now = live[cid][1]
+        for f in fields(ClosedFigures):
+            was, is_ = getattr(before, f.name), getattr(now, f.name)
+            if was != is_:
+                out.append(Difference(month, client, cid, f.name, was, is_))
+    return out
+
+
+LABELS = {
+    "burned_minutes": "hours burned",
+    "overage_minutes": "hours billed beyond the tariff",
+    "overage_amount": "amount for those hours",
+    "carried_minutes": "hours carried on",
+    "closing_balance_minutes": "closing balance",
+    "amount_due": "amount due",
+}
+
+
+def _value(figure: str, value: Any) -> str:
+    if figure.endswith("_minutes"):
+        return "none" if value is None else hours_text(value)
+    return money_str(value)
+
+
+def describe(d: Difference) -> str:
+    """One line for a difference: the month, the client, the figure at the close and now."""
+    if d.figure == "digest":
+        return (
+            f"{d.month}: the month's entries or contract terms changed after the close "
+            f"(digest {str(d.stored)[:12]}… at the close, {str(d.live)[:12]}… now)"
+        )
+    who = f"{d.month} {d.client} (contract {d.contract_id})"
+    if d.figure == "contract":
+        if d.stored:
+            return f"{who}: closed with the month, no longer in force in it"
+        return f"{who}: in force in the month, not in its close"
+    return f"{who}: {LABELS[d.figure]} {_value(d.figure, d.stored)} at the close, " + (
+        f"{_value(d.figure, d.live)} now"
+    )

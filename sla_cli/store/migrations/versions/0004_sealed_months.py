@@ -1,0 +1,97 @@
+"""Sealed months: every ledger table append-only, entries kept out of closed months, digests.
+
+``clients``, ``contracts`` and ``incidents`` refuse UPDATE and DELETE, as the other tables
+already do (their changes are rows of ``contract_changes`` and ``incident_events``); on
+PostgreSQL every ledger table also refuses TRUNCATE. ``entries_open_month`` refuses an entry
+dated in a closed month. ``closed_months.digest`` holds the SHA-256 of the month's entries and
+terms, recorded by each close from now on (earlier closes keep none).
+
+The names are copied here as literals: a migration says what the schema was at its revision.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+NEWLY_APPEND_ONLY = ("clients", "contracts", "incidents")
+LEDGER_TABLES = (
+    "clients", "contracts", "contract_changes", "entries", "closed_months", "closings",
+    "incidents", "incident_events",
+)  # fmt: skip
+UNCHANGEABLE = "sla ledger rows are never changed or removed: record a change instead"
+CLOSED = "the month of this entry is closed: date the adjustment in an open month"
+
+
+def upgrade() -> None:
+    op.add_column("closed_months", sa.Column("digest", sa.String(length=64), nullable=True))
+    if op.get_bind().dialect.name == "postgresql":
+        _postgresql_guards()
+    else:
+        _sqlite_guards()
+
+
+def _sqlite_guards() -> None:
+    for table in NEWLY_APPEND_ONLY:
+        for action in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{UNCHANGEABLE}'); END"
+            )
+    op.execute(
+        "CREATE TRIGGER entries_open_month BEFORE INSERT ON entries WHEN EXISTS "
+        '(SELECT 1 FROM closed_months WHERE month = substr(NEW."on", 1, 7)) '
+        f"BEGIN SELECT RAISE(ABORT, '{CLOSED}'); END"
+    )
+
+
+def _postgresql_guards() -> None:
+    op.execute(
+        "CREATE FUNCTION sla_unchangeable() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{UNCHANGEABLE}'; END $$ LANGUAGE plpgsql"
+    )
+    op.execute(
+        "CREATE FUNCTION sla_open_month() RETURNS trigger AS $$ BEGIN "
+        "IF EXISTS (SELECT 1 FROM closed_months WHERE month = to_char(NEW.\"on\", 'YYYY-MM')) "
+        f"THEN RAISE EXCEPTION '{CLOSED}'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+    )
+    for table in NEWLY_APPEND_ONLY:
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION sla_unchangeable()"
+        )
+    for table in LEDGER_TABLES:
+        op.execute(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION sla_unchangeable()"
+        )
+    op.execute(
+        "CREATE TRIGGER entries_open_month BEFORE INSERT ON entries "
+        "FOR EACH ROW EXECUTE FUNCTION sla_open_month()"
+    )
+
+
+def downgrade() -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    op.execute("DROP TRIGGER entries_open_month" + (" ON entries" if postgresql else ""))
+    if postgresql:
+        for table in LEDGER_TABLES:
+            op.execute(f"DROP TRIGGER {table}_no_truncate ON {table}")
+        for table in NEWLY_APPEND_ONLY:
+            op.execute(f"DROP TRIGGER {table}_append_only ON {table}")
+        op.execute("DROP FUNCTION sla_open_month()")
+        op.execute("DROP FUNCTION sla_unchangeable()")
+    else:
+        for table in NEWLY_APPEND_ONLY:
+            for action in ("update", "delete"):
+                op.execute(f"DROP TRIGGER {table}_no_{action}")
+    op.drop_column("closed_months", "digest")
