@@ -4,6 +4,7 @@ depend on them. CSV headers are constants, so an empty listing still prints its 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sla_cli.formatting import last_day, local_iso, money_str, percent_number
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from sla_cli.domain.records import ContractRecord, EntryRecord
     from sla_cli.domain.tariffs import Catalog
     from sla_cli.ops.periods import Rollover
+    from sla_cli.ops.seals import Verification
 
 Record = dict[str, Any]
 
@@ -173,6 +175,34 @@ def rollover_record(result: Rollover) -> Record:
             for line in result.closed
         ],
         "already_closed": [str(m) for m in result.already_closed],
+    }
+
+
+def _figure(value: object) -> object:
+    return money_str(value) if isinstance(value, Decimal) else value
+
+
+def verification_record(found: Verification) -> Record:
+    """`sla verify --format json`: each difference with its figure at the close and now."""
+    from sla_cli.domain.seal import describe
+
+    return {
+        "ok": found.ok,
+        "closed_months": [str(m) for m in found.months],
+        "unsealed_months": [str(m) for m in found.unsealed],
+        "differences": [
+            {
+                "month": str(d.month),
+                "client": d.client,
+                "contract_id": d.contract_id,
+                "figure": d.figure,
+                "at_close": _figure(d.stored),
+                "now": _figure(d.live),
+                "text": describe(d),
+            }
+            for d in found.differences
+        ],
+        "missing_guards": found.missing_guards,
     }
 
 

@@ -1,0 +1,69 @@
+"""`sla verify`: every closed month recomputed from the ledger and compared with its close."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from sla_cli.cli.options import state
+from sla_cli.errors import CheckFailed
+
+
+class VerifyFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify")(verify)
+
+
+def verify(
+    ctx: typer.Context,
+    format: Annotated[
+        VerifyFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = VerifyFormat.table,
+) -> None:
+    """Check that every closed month still matches its close: exit 1 listing each difference.
+
+    Recomputes each closed month's figures and the digest of its entries and contract terms
+    from the ledger's rows, compares them with what the close recorded, and checks that the
+    database's guards (append-only and closed-month triggers) are all in place. A difference
+    means the database was changed behind sla's back: restore it from a backup.
+    """
+    from sla_cli.cli.records import verification_record
+    from sla_cli.domain.seal import describe
+    from sla_cli.ops.seals import verify as check
+    from sla_cli.render import json_out, lines
+
+    st = state(ctx)
+    ledger = st.ledger(write=False)
+    with ledger.read() as s:
+        found = check(s)
+    if format == VerifyFormat.json:
+        json_out(verification_record(found))
+    else:
+        out = [f"ledger {ledger.display_url}"]
+        out += [describe(d) for d in found.differences]
+        out += [
+            f"the database guard {name} is missing or disabled: rows it protects can be "
+            "changed unnoticed until a close is verified"
+            for name in found.missing_guards
+        ]
+        if found.unsealed:
+            out.append(
+                f"closed before digests were kept, checked by their figures only: "
+                f"{', '.join(str(m) for m in found.unsealed)}"
+            )
+        if found.ok:
+            span = f" ({found.months[0]} to {found.months[-1]})" if found.months else ""
+            out.append(
+                f"{len(found.months)} closed month(s){span} match their closes; "
+                "every guard is in place"
+            )
+        lines("\n".join(out))
+    if not found.ok:
+        problems = len(found.differences) + len(found.missing_guards)
+        raise CheckFailed(f"the ledger does not match its closes: {problems} difference(s)")
