@@ -1,0 +1,124 @@
+"""What a close seals, and how a closed month's differences read."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sla_cli.domain.billing import MonthUsage, close_month
+from sla_cli.domain.kinds import ChangeKind
+from sla_cli.domain.month import Month
+from sla_cli.domain.records import ClientRecord, ContractChange
+from sla_cli.domain.seal import ClosedFigures, Difference, compare, describe, month_digest
+from tests.domain.conftest import contract, entry
+
+OCT = Month(2026, 10)
+ENTRIES = [entry(id=1, minutes=60), entry(id=2, minutes=90, ticket="ACME-2")]
+SEALED = month_digest(ENTRIES, [contract()])
+
+
+def test_the_digest_is_the_rows_not_their_order() -> None:
+    assert month_digest(list(reversed(ENTRIES)), [contract()]) == SEALED
+    assert len(SEALED) == 64
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"minutes": 61},
+        {"ticket": "ACME-9"},
+        {"by": "mallory"},
+        {"on": ENTRIES[0].on.replace(day=2)},
+        {"created_at": datetime(2026, 10, 3, tzinfo=UTC)},
+        {"note": "edited"},
+    ],
+)
+def test_any_change_to_an_entry_changes_the_digest(change: dict[str, Any]) -> None:
+    assert month_digest([replace(ENTRIES[0], **change), ENTRIES[1]], [contract()]) != SEALED
+
+
+def test_an_entry_removed_or_added_changes_the_digest() -> None:
+    assert month_digest(ENTRIES[:1], [contract()]) != SEALED
+    assert month_digest([*ENTRIES, entry(id=3)], [contract()]) != SEALED
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"price": Decimal("1.00")},
+        {"included_minutes": 60},
+        {"hour_rate": Decimal("1.00")},
+        {"prepay_discount": Decimal("5")},
+        {"client": ClientRecord(1, "ACME", "Someone else")},
+        {"id": 2},
+    ],
+)
+def test_any_change_to_the_terms_changes_the_digest(change: dict[str, Any]) -> None:
+    assert month_digest(ENTRIES, [replace(contract(), **change)]) != SEALED
+
+
+def test_an_end_moved_later_leaves_a_closed_month_sealed() -> None:
+    """Moving the end while later months are open is a correction, not a change to October."""
+    later = datetime(2026, 12, 1, tzinfo=UTC)
+    moved = ContractChange(1, ChangeKind.END, contract().signed_end, None, "anna", later)
+    assert month_digest(ENTRIES, [replace(contract(), changes=(moved,))]) == SEALED
+
+
+@given(st.lists(st.integers(1, 600), min_size=1, max_size=5), st.integers(0, 4))
+def test_changing_any_one_minute_count_is_seen(minutes: list[int], which: int) -> None:
+    rows = [entry(id=i + 1, minutes=m) for i, m in enumerate(minutes)]
+    i = which % len(rows)
+    changed = [*rows[:i], replace(rows[i], minutes=rows[i].minutes + 1), *rows[i + 1 :]]
+    assert month_digest(changed, [contract()]) != month_digest(rows, [contract()])
+
+
+def figures(used: int) -> ClosedFigures:
+    return ClosedFigures.of(close_month(contract().terms(OCT), MonthUsage(support_minutes=used)))
+
+
+def test_a_month_as_closed_has_no_differences() -> None:
+    stored = {1: ("ACME", figures(180))}
+    assert compare(OCT, SEALED, SEALED, stored, dict(stored)) == []
+
+
+def test_each_changed_figure_is_one_difference() -> None:
+    stored, live = {1: ("ACME", figures(180))}, {1: ("ACME", figures(20 * 60))}
+    found = compare(OCT, SEALED, "0" * 64, stored, live)
+    assert [d.figure for d in found] == [
+        "digest", "burned_minutes", "overage_minutes", "overage_amount", "amount_due",
+    ]  # fmt: skip
+    burned = found[1]
+    assert (burned.stored, burned.live) == (12 * 60, 0)
+    assert describe(burned) == (
+        "2026-10 ACME (contract 1): hours burned 12:00 at the close, 0:00 now"
+    )
+    assert describe(found[4]) == (
+        "2026-10 ACME (contract 1): amount due 42000.00 at the close, 57000.00 now"
+    )
+
+
+def test_a_close_without_a_digest_is_compared_by_its_figures() -> None:
+    stored = {1: ("ACME", figures(180))}
+    assert compare(OCT, None, SEALED, stored, dict(stored)) == []
+
+
+def test_a_contract_gone_from_or_new_in_a_closed_month_is_named() -> None:
+    found = compare(OCT, None, SEALED, {1: ("ACME", figures(0))}, {2: ("BETA", figures(0))})
+    assert [describe(d) for d in found] == [
+        "2026-10 ACME (contract 1): closed with the month, no longer in force in it",
+        "2026-10 BETA (contract 2): in force in the month, not in its close",
+    ]
+
+
+def test_a_changed_digest_reads_as_one_line() -> None:
+    d = Difference(OCT, None, None, "digest", "a" * 64, "b" * 64)
+    assert describe(d) == (
+        "2026-10: the month's entries or contract terms changed after the close "
+        "(digest aaaaaaaaaaaa… at the close, bbbbbbbbbbbb… now)"
+    )
