@@ -43,6 +43,8 @@ class Settings:
     refuse_overdraft: bool
     at_risk_percent: int
     schedule: Schedule  # working days and hours, in the company time zone
+    # seconds to wait for the database: to connect, for a lock, for one statement
+    ledger_timeouts: tuple[int, int, int] = (10, 30, 120)
     source: Path | None = None  # the file it was read from; None for built-in defaults
 
     @property
@@ -96,7 +98,15 @@ def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -
         refuse_overdraft=billing.get("refuse_overdraft", bool),
         at_risk_percent=_at_risk(merged.table("sla")),
         schedule=_schedule(merged.table("schedule"), _zone(company, "timezone")),
+        ledger_timeouts=_timeouts(merged.table("ledger")),
     )
+
+
+def _timeouts(t: _Table) -> tuple[int, int, int]:
+    """Whole seconds, 1 to an hour: long enough for a slow network, never forever."""
+    keys = ("connect_timeout_seconds", "lock_timeout_seconds", "statement_timeout_seconds")
+    connect, lock, statement = (t.positive(k, most=3600) for k in keys)
+    return connect, lock, statement
 
 
 def _schedule(t: _Table, timezone: str) -> Schedule:

@@ -48,6 +48,11 @@ DEFAULTS: dict[str, Any] = {
     "sla": {
         "at_risk_percent": 75,
     },
+    "ledger": {  # seconds a command waits before it says the ledger is unavailable (exit 75)
+        "connect_timeout_seconds": 10,
+        "lock_timeout_seconds": 30,
+        "statement_timeout_seconds": 120,
+    },
     "schedule": {
         "country": "RU",
         "day_start": "09:00",

@@ -41,6 +41,26 @@ class NoLedger(LedgerError):
         self.path = path
 
 
+class OldSchema(LedgerError):
+    """A ledger at an older schema revision, opened by a command that only reads: it is never
+    upgraded (or copied) on the way."""
+
+    def __init__(self, where: str, version: str, head: str) -> None:
+        super().__init__(
+            f"the ledger {where} is at schema revision {version}, older than this version's {head}"
+        )
+        self.where = where
+
+
+class LedgerUnavailable(LedgerError):
+    """The ledger cannot be reached or stays locked past its timeout: worth retrying later.
+
+    Exit 75 (``EX_TEMPFAIL`` of sysexits.h: "temporary failure, try again"), so that cron and
+    scripts can tell it from bad input (2) and retry."""
+
+    exit_code = 75
+
+
 class CheckFailed(SlaError):
     """A check asked for by the user failed (``breaches --fail``): exit 1."""
 

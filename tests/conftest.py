@@ -132,7 +132,11 @@ def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
 
 @pytest.fixture
 def ledger_sla(sla: Sla, backend_url: str) -> Sla:
-    """Like ``sla``, on SQLite and on PostgreSQL."""
+    """Like ``sla``, on SQLite and on PostgreSQL (a new ledger, as `sla init` leaves it)."""
+    if not backend_url.startswith("sqlite"):
+        from sla_cli.store.engine import open_ledger
+
+        open_ledger(backend_url, create=True).engine.dispose()
     sla.db_url = backend_url
     sla.env["SLA_DATABASE_URL"] = backend_url
     return sla

@@ -1,4 +1,5 @@
-"""`sla verify`: every closed month recomputed from the ledger and compared with its close."""
+"""Looking after the ledger: `sla verify` (every closed month recomputed and compared with its
+close) and `sla upgrade` (the schema brought to this version's)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,17 @@ class VerifyFormat(StrEnum):
 
 def register(app: typer.Typer) -> None:
     app.command("verify")(verify)
+    app.command("upgrade")(upgrade)
+
+
+def upgrade(ctx: typer.Context) -> None:
+    """Bring the ledger's schema up to this version of sla (an SQLite file is copied aside
+    first, once). Commands that write do it on their own; commands that only read never do."""
+    from sla_cli.render import lines
+    from sla_cli.store.engine import SCHEMA_HEAD
+
+    ledger = state(ctx).ledger()
+    lines(f"ledger {ledger.display_url} is at schema revision {SCHEMA_HEAD}")
 
 
 def verify(

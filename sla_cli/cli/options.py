@@ -93,15 +93,22 @@ class State:
         the path instead of reading or closing a new, empty ledger.
         """
         if self._ledger is None:
-            from sla_cli.errors import LedgerError, NoLedger
-            from sla_cli.store.engine import open_ledger
+            from sla_cli.errors import LedgerError, NoLedger, OldSchema
+            from sla_cli.store.engine import Timeouts, open_ledger
 
+            # `sla init` may be repairing the config: it opens the ledger on the defaults
+            timeouts = Timeouts() if create else Timeouts(*self.settings().ledger_timeouts)
             try:
-                self._ledger = open_ledger(self.db_url(), create, write)
+                self._ledger = open_ledger(self.db_url(), create, write, timeouts)
             except NoLedger as e:
                 raise LedgerError(
                     f"{e.message}; create it with `sla init`, or name the ledger with "
                     "--db / SLA_DATABASE_URL"
+                ) from None
+            except OldSchema as e:
+                raise LedgerError(
+                    f"{e.message}; this command only reads, so it does not upgrade it: "
+                    "`sla upgrade` does (an SQLite file is copied aside first)"
                 ) from None
         return self._ledger
 

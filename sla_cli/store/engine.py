@@ -20,18 +20,35 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from sla_cli.errors import LedgerError, NoLedger
+from sla_cli.errors import LedgerError, LedgerUnavailable, NoLedger, OldSchema
 from sla_cli.files import create_private, private_dir
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["Ledger", "LedgerError", "open_ledger"]
+__all__ = ["Ledger", "LedgerError", "Timeouts", "open_ledger"]
 
-# The newest migration in store/migrations/versions; a test keeps the two equal.
-SCHEMA_HEAD = "0004"
+# The migrations in store/migrations/versions, oldest first; a test keeps the two equal.
+REVISIONS = ("0001", "0002", "0003", "0004")
+SCHEMA_HEAD = REVISIONS[-1]
+# The tables of a ledger at any revision: a database holding some of them is an sla ledger.
+SLA_TABLES = frozenset(
+    {"clients", "contracts", "entries", "closed_months", "closings", "incidents"}
+)
 MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_MIGRATION_LOCK = 0x5_1A_1ED6  # pg_advisory_xact_lock key for schema changes
+READ_ONLY = "sla_read_only"  # the execution option of read-only transactions
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a command waits for the database, in seconds, before it gives up and says the
+    ledger is unavailable: to connect (PostgreSQL), for a lock another command holds (a row
+    lock, a month close, SQLite's write lock), and for one statement (PostgreSQL)."""
+
+    connect: int = 10
+    lock: int = 30
+    statement: int = 120
 
 
 @dataclass
@@ -52,23 +69,34 @@ class Ledger:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """One read-only transaction, for commands that change nothing."""
-        with self.session() as s:
+        """One read-only transaction, for commands that change nothing: it never takes SQLite's
+        write lock (WAL lets it read while another command writes), PostgreSQL refuses a write
+        in it, and nothing is committed."""
+        bind = self.engine.execution_options(**{READ_ONLY: True})
+        with Session(bind, expire_on_commit=False) as s, self._mapped(s):
+            if self.engine.dialect.name == "postgresql":
+                s.execute(text("SET TRANSACTION READ ONLY"))
             yield s
+            s.rollback()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on an error."""
-        with Session(self.engine, expire_on_commit=False) as s:
-            try:
-                yield s
-                s.commit()
-            except DBAPIError as e:
-                s.rollback()
-                raise LedgerError(f"the ledger {self.display_url} refused: {_reason(e)}") from e
-            except BaseException:
-                s.rollback()
-                raise
+        with Session(self.engine, expire_on_commit=False) as s, self._mapped(s):
+            yield s
+            s.commit()
+
+    @contextmanager
+    def _mapped(self, s: Session) -> Iterator[None]:
+        """Roll back on any error; the database's own errors become one line."""
+        try:
+            yield
+        except DBAPIError as e:
+            s.rollback()
+            raise database_error(self.display_url, e, "refused") from e
+        except BaseException:
+            s.rollback()
+            raise
 
 
 def normalise_url(url: str) -> str:
@@ -90,9 +118,10 @@ def parse_url(url: str) -> URL:
         ) from None
 
 
-def make_engine(url: str, create: bool = False) -> Engine:
+def make_engine(url: str, create: bool = False, timeouts: Timeouts | None = None) -> Engine:
     """The engine for ``url``. A SQLite file is created (readable by its owner only, in a
     folder made the same way) only when ``create`` says so."""
+    t = timeouts or Timeouts()
     u = parse_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database not in (None, "", ":memory:"):
@@ -103,22 +132,33 @@ def make_engine(url: str, create: bool = False) -> Engine:
             elif not path.exists():
                 raise NoLedger(str(path))
             _refuse_foreign_file(path)
-        engine = create_engine(u, connect_args={"timeout": 60}, poolclass=NullPool)
+        engine = create_engine(u, connect_args={"timeout": t.lock}, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
-        return create_engine(u, pool_pre_ping=False)
+        return create_engine(u, pool_pre_ping=False, connect_args=_pg_timeouts(u, t))
     except (ImportError, SQLAlchemyError) as e:
         raise LedgerError(f"cannot use the database URL {u!r}: {e}") from None
 
 
+def _pg_timeouts(u: URL, t: Timeouts) -> dict[str, Any]:
+    """libpq's connect timeout, and the server's lock and statement timeouts as options of the
+    session (after any the URL gives, such as a search path)."""
+    given = u.query.get("options", "")
+    options = " ".join(
+        [*([given] if isinstance(given, str) else given),
+         f"-c lock_timeout={t.lock * 1000}", f"-c statement_timeout={t.statement * 1000}"]
+    )  # fmt: skip
+    return {"connect_timeout": t.connect, "options": options.strip()}
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE: writers queue up on the busy
-    # timeout instead of failing when a read lock cannot be upgraded.
+    # timeout (the lock timeout, set as the driver's timeout) instead of failing when a read
+    # lock cannot be upgraded.
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA busy_timeout = 60000")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.execute("PRAGMA foreign_keys = ON")
@@ -126,27 +166,43 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    """Writers take the write lock as they begin; a read-only transaction never does."""
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def open_ledger(url: str, create: bool = False, write: bool = True) -> Ledger:
-    """The ledger at ``url``, upgraded to the current schema on first use.
+def open_ledger(
+    url: str, create: bool = False, write: bool = True, timeouts: Timeouts | None = None
+) -> Ledger:
+    """The ledger at ``url``, at the current schema.
 
-    ``write`` False: the command only reads the ledger.
-
-    A SQLite file that does not exist yet is created only when ``create`` says so (a new ledger,
-    the default location): a mistyped path is an error, not a new empty ledger.
+    Only ``create`` makes a new ledger: a SQLite file that does not exist yet, or an empty
+    database (a mistyped path or an empty PostgreSQL database is an error, not a new empty
+    ledger). A ledger at an older revision is upgraded by a command that writes (``write``; an
+    SQLite file is first copied aside) and refused by one that only reads; a revision this
+    version does not know (a newer one) is refused before anything is copied or changed.
     """
     url = normalise_url(url)
-    engine = make_engine(url, create)
+    engine = make_engine(url, create, timeouts)
     ledger = Ledger(engine, url)
     try:
         version = schema_version(engine)
-        if version != SCHEMA_HEAD:
-            refuse_foreign(ledger, version)
-            upgrade(ledger)
+        if version == SCHEMA_HEAD:
+            return ledger
+        refuse_foreign(ledger, version)
+        if version is None and not create:
+            raise NoLedger(ledger.display_url)
+        if version is not None and version not in REVISIONS:
+            raise LedgerError(
+                f"the ledger {ledger.display_url} has schema version {version!r}, which this "
+                "version of sla does not know (a newer one wrote it); upgrade sla. "
+                "Nothing was changed or copied"
+            )
+        if version is not None and not write:
+            raise OldSchema(ledger.display_url, version, SCHEMA_HEAD)
+        upgrade(ledger)
     except DBAPIError as e:
-        raise LedgerError(f"cannot open the ledger {ledger.display_url}: {_reason(e)}") from None
+        raise database_error(ledger.display_url, e, "cannot be opened") from None
     return ledger
 
 
@@ -159,8 +215,14 @@ def refuse_foreign(ledger: Ledger, version: str | None) -> None:
 def _check_tables(where: str, tables: set[str], versioned: bool) -> None:
     """A ledger's database is empty (a new ledger) or has its ``entries``."""
     tables = tables - {"alembic_version"}
+    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    if tables and not versioned and tables & SLA_TABLES:
+        raise LedgerError(
+            f"{where} holds sla tables ({shown}) but no schema version (its alembic_version "
+            "table is missing or empty), so it cannot be told which migrations it has had; "
+            "it was left as it is"
+        )
     if (bool(tables) and not versioned) or (versioned and "entries" not in tables):
-        shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
         raise LedgerError(
             f"{where} is not an sla ledger (its tables: {shown or 'none'}); it was left as it is"
         )
@@ -185,6 +247,34 @@ def _reason(e: DBAPIError) -> str:
     return str(e.orig).strip().splitlines()[0] if e.orig else str(e)
 
 
+# PostgreSQL's SQLSTATEs worth a retry: lock or statement timeout, deadlock, serialization
+# failure, the server shutting down or not accepting connections yet.
+_RETRY_STATES = {"55P03", "57014", "40P01", "40001", "57P01", "57P02", "57P03"}
+
+
+def unavailable(e: DBAPIError) -> bool:
+    """The database could not be reached, or a wait ran out: nothing wrong with the input."""
+    if e.connection_invalidated:
+        return True
+    state = getattr(e.orig, "sqlstate", None)
+    if state is not None:
+        return state in _RETRY_STATES or state.startswith("08")
+    text_ = str(e.orig).lower()
+    if isinstance(e.orig, sqlite3.OperationalError):
+        return "locked" in text_ or "busy" in text_
+    # psycopg raises OperationalError without a SQLSTATE when it cannot connect at all
+    return type(e.orig).__name__ == "OperationalError" and "connection" in text_
+
+
+def database_error(where: str, e: DBAPIError, verb: str) -> LedgerError:
+    """The database's error as one line: unavailable (worth retrying) or refused."""
+    if unavailable(e):
+        return LedgerUnavailable(
+            f"the ledger {where} is unavailable: {_reason(e)}; nothing was written, try again"
+        )
+    return LedgerError(f"the ledger {where} {verb}: {_reason(e)}")
+
+
 def schema_version(engine: Engine) -> str | None:
     """The ledger's Alembic revision, or None for an empty database."""
     try:
@@ -205,6 +295,8 @@ def upgrade(ledger: Ledger) -> None:
     from alembic.util import CommandError
 
     current = schema_version(ledger.engine)
+    if current == SCHEMA_HEAD:  # another process upgraded it meanwhile
+        return
     path = ledger.sqlite_path
     if current is not None and path is not None and path.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")

@@ -44,19 +44,6 @@ def test_a_new_sqlite_ledger_is_created_in_wal_mode(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_ledger_is_copied_aside_before_an_upgrade(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.db"
-    ledger = open_ledger(sqlite_url(path), create=True)
-    with ledger.engine.begin() as conn:  # a revision this version of sla does not know
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = 'future'"))
-    with pytest.raises(LedgerError, match="schema version 'future'"):
-        open_ledger(sqlite_url(path))
-    (backup,) = tmp_path.glob("ledger.db.future-*.bak")
-    with sqlite3.connect(backup) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("future",)
-        assert conn.execute("SELECT count(*) FROM entries").fetchone() == (0,)
-
-
 def _seed(url: str) -> tuple[int, int]:
     ledger = open_ledger(url, create=True)
     with ledger.session() as s:
