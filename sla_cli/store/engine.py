@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
@@ -168,6 +168,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     """Writers take the write lock as they begin; a read-only transaction never does."""
     read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql(f"PRAGMA query_only = {int(read_only)}")  # a write in it is refused
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
@@ -259,11 +260,10 @@ def unavailable(e: DBAPIError) -> bool:
     state = getattr(e.orig, "sqlstate", None)
     if state is not None:
         return state in _RETRY_STATES or state.startswith("08")
-    text_ = str(e.orig).lower()
     if isinstance(e.orig, sqlite3.OperationalError):
-        return "locked" in text_ or "busy" in text_
+        return any(word in str(e.orig).lower() for word in ("locked", "busy"))
     # psycopg raises OperationalError without a SQLSTATE when it cannot connect at all
-    return type(e.orig).__name__ == "OperationalError" and "connection" in text_
+    return isinstance(e, OperationalError)
 
 
 def database_error(where: str, e: DBAPIError, verb: str) -> LedgerError:
@@ -278,7 +278,7 @@ def database_error(where: str, e: DBAPIError, verb: str) -> LedgerError:
 def schema_version(engine: Engine) -> str | None:
     """The ledger's Alembic revision, or None for an empty database."""
     try:
-        with engine.connect() as conn:
+        with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except DBAPIError as e:
         if "alembic_version" in str(e.orig) or "no such table" in str(e.orig):
