@@ -5,6 +5,7 @@ The built-in values live in ``sla_cli.defaults``; a key the file leaves out take
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -300,8 +301,9 @@ def load_settings(path: Path | None = None, *, required: bool = False) -> Settin
 
 
 def default_document() -> dict[str, Any]:
-    """The config that `sla init` writes: the built-in defaults, every key spelled out."""
-    return _merge(DEFAULTS, {})
+    """The config that `sla init` writes: the built-in defaults, every key spelled out (a
+    copy: changing it leaves the defaults as they are)."""
+    return copy.deepcopy(_merge(DEFAULTS, {}))
 
 
 def write_config(path: Path, document: Mapping[str, Any], *, force: bool = False) -> None:

@@ -104,6 +104,18 @@ def json_out(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def json_lines_out(records: Iterable[Any]) -> None:
+    """A JSON array written record by record, byte for byte what ``json_out`` writes for the
+    same list, without holding the list."""
+    out = sys.stdout
+    first = True
+    for record in records:
+        item = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if first else ",\n  ") + item)
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
 # What a spreadsheet runs as a formula when a cell starts with it (OWASP, "CSV Injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
@@ -126,7 +138,7 @@ def csv_out(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         w.writerow([csv_cell(v) for v in row])
 
 
-def records_csv(records: Sequence[dict[str, Any]], header: Sequence[str]) -> None:
+def records_csv(records: Iterable[dict[str, Any]], header: Sequence[str]) -> None:
     """CSV of JSON-shaped records: the same keys as the JSON output, in ``header`` order."""
     csv_out(header, ([r.get(k) for k in header] for r in records))
 

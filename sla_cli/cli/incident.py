@@ -201,22 +201,34 @@ def reopen(
 @incident_app.command("list")
 def list_(
     ctx: typer.Context,
-    open_only: Annotated[bool, typer.Option("--open", help="Only unresolved incidents.")] = False,
-    all_: Annotated[bool, typer.Option("--all", help="Cancelled incidents too.")] = False,
+    open_only: Annotated[
+        bool, typer.Option("--open", help="Only unresolved incidents, from any month.")
+    ] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every incident: resolved and cancelled ones too.")
+    ] = False,
     client: Annotated[str | None, typer.Option("--client", help="Client key.")] = None,
     format: FormatOption = Format.table,
 ) -> None:
-    """Incidents with both clocks: due time, remaining business time, status."""
+    """Incidents with both clocks: due time, remaining business time, status.
+
+    By default the ones still open, and those opened this month.
+    """
     from sla_cli.cli.ledger_views import incidents_view
     from sla_cli.cli.needs import clocks
+    from sla_cli.domain.month import Month
     from sla_cli.ops.incidents import list_incidents
 
     st = state(ctx)
     tz = st.settings().timezone
+    since = None if open_only or all_ else Month.of(st.today()).first_day
     with st.reading() as s:
-        found = list_incidents(s, tz, client, open_only, with_cancelled=all_)
+        found = list_incidents(s, tz, client, open_only, with_cancelled=all_, since=since)
     now = clocks(st)
-    incidents_view([(i, *now.of(i)) for i in found], format.value, tz, st.now())
+    note = "" if since is None else (
+        f"; open ones and those opened since {since.isoformat()}: --all lists every incident"
+    )  # fmt: skip
+    incidents_view([(i, *now.of(i)) for i in found], format.value, tz, st.now(), note)
 
 
 def breaches(

@@ -119,22 +119,51 @@ def _logged(work: WorkLog, done: Logged) -> None:
         )
 
 
+# The table without a filter: the latest entries, so a large ledger still answers at once.
+TABLE_LIMIT = 100
+
+
 def entries(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM.")] = None,
     client: Annotated[str | None, typer.Option("--client", help="Client key.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=1,
+            help=f"Only the latest N entries. Default: the table without --month or --client "
+            f"shows the latest {TABLE_LIMIT}; JSON and CSV give every entry.",
+            show_default=False,
+        ),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every entry in the table, however many.")
+    ] = False,
     format: FormatOption = Format.table,
 ) -> None:
-    """The ledger's entries, oldest first."""
-    from sla_cli.cli.ledger_views import entries_view
+    """The ledger's entries, oldest first (JSON and CSV stream, in constant memory)."""
+    from sla_cli.cli.ledger_views import entries_table, entries_view
     from sla_cli.cli.needs import month_option
-    from sla_cli.ops.work import list_entries
+    from sla_cli.ops.work import latest_entries, stream_entries
 
     st = state(ctx)
+    if all_ and limit is not None:
+        raise InputError("--all and --limit contradict each other: give one")
     wanted = month_option(month)
+    tz = st.settings().timezone
+    table = format == Format.table
+    if limit is None and table and not all_ and wanted is None and client is None:
+        limit = TABLE_LIMIT
     with st.reading() as s:
-        found = list_entries(s, wanted, client)
-    entries_view(found, format.value, st.settings().timezone)
+        if limit is None:
+            entries_view(stream_entries(s, wanted, client), format.value, tz)
+            return
+        found, total = latest_entries(s, wanted, client, limit)
+    if table:
+        entries_table(found, total)
+    else:
+        entries_view(iter(found), format.value, tz)
 
 
 def void(

@@ -23,6 +23,7 @@ from sla_cli.render import (
     STATUS_STYLES,
     Cell,
     Column,
+    json_lines_out,
     json_out,
     lines,
     records_csv,
@@ -31,6 +32,8 @@ from sla_cli.render import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sla_cli.domain.clock import Clock
     from sla_cli.domain.incidents import IncidentRecord
     from sla_cli.domain.records import EntryRecord
@@ -48,9 +51,28 @@ def _machine(records: list[dict[str, object]], fmt: str, header: tuple[str, ...]
     return False
 
 
-def entries_view(found: list[EntryRecord], fmt: str, tz: str) -> None:
-    if _machine([entry_record(e, tz) for e in found], fmt, ENTRY_FIELDS):
-        return
+def entries_view(found: Iterator[EntryRecord], fmt: str, tz: str) -> None:
+    """Entries as JSON or CSV written as they are read, or the whole table."""
+    if fmt == "json":
+        json_lines_out(entry_record(e, tz) for e in found)
+    elif fmt == "csv":
+        records_csv((entry_record(e, tz) for e in found), ENTRY_FIELDS)
+    else:
+        shown = list(found)
+        entries_table(shown, len(shown))
+
+
+def entries_table(found: list[EntryRecord], total: int) -> None:
+    """The entries as a table; when they are the latest of more, say how to see the rest."""
+    if not found:
+        caption = "no entries"
+    elif total > len(found):
+        caption = (
+            f"the latest {len(found)} of {total} entries: --all shows every one, "
+            "--month M or --client KEY narrows them, --limit N shows more or fewer"
+        )
+    else:
+        caption = plural(len(found), "entry", "entries")
     table(
         [
             Column("ID", "right", no_wrap=True),
@@ -73,7 +95,7 @@ def entries_view(found: list[EntryRecord], fmt: str, tz: str) -> None:
             ]
             for e in found
         ],
-        caption=plural(len(found), "entry", "entries") if found else "no entries",
+        caption=caption,
     )
 
 
@@ -136,8 +158,13 @@ def clock_line(clock: Clock, tz: str) -> str:
 
 
 def incidents_view(
-    rows: list[tuple[IncidentRecord, Clock, Clock]], fmt: str, tz: str, now: datetime
+    rows: list[tuple[IncidentRecord, Clock, Clock]],
+    fmt: str,
+    tz: str,
+    now: datetime,
+    note: str = "",
 ) -> None:
+    """Incidents with both clocks; ``note`` ends the table's caption (what it left out)."""
     records = [incident_record(i, reaction, start, tz, now) for i, reaction, start in rows]
     if _machine(records, fmt, INCIDENT_FIELDS):
         return
@@ -163,7 +190,8 @@ def incidents_view(
             plural(len(rows), "incident") + "; each clock: due time, then status"
             if rows
             else "no incidents"
-        ),
+        )
+        + note,
     )
 
 

@@ -179,9 +179,16 @@ def list_incidents(
     client_key: str | None = None,
     open_only: bool = False,
     with_cancelled: bool = False,
+    since: date | None = None,
 ) -> list[IncidentRecord]:
+    """Incidents, oldest first; with ``since``, only those opened since then or unresolved."""
     query = store.IncidentQuery(
-        ZoneInfo(zone), client_id(s, client_key), open_only=open_only, with_cancelled=with_cancelled
+        ZoneInfo(zone),
+        client_id(s, client_key),
+        open_only=open_only,
+        opened_from=since,
+        also_unresolved=since is not None,
+        with_cancelled=with_cancelled,
     )
     return store.incidents(s, query)
 

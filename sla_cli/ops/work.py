@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -115,3 +116,17 @@ def undo_last(s: Session, user: str) -> EntryRecord:
 
 def list_entries(s: Session, month: Month | None, client_key: str | None) -> list[EntryRecord]:
     return store.entries(s, month, client_id(s, client_key))
+
+
+def stream_entries(
+    s: Session, month: Month | None, client_key: str | None
+) -> Iterator[EntryRecord]:
+    """Every entry, oldest first, read as it is written out: memory stays flat."""
+    return store.iter_entries(s, month, client_id(s, client_key))
+
+
+def latest_entries(
+    s: Session, month: Month | None, client_key: str | None, limit: int
+) -> tuple[list[EntryRecord], int]:
+    """The latest ``limit`` entries, oldest first, and how many there are in all."""
+    return store.latest_entries(s, month, client_id(s, client_key), limit)

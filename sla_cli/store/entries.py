@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -151,16 +152,48 @@ def first_entry(s: Session, contract_id: int) -> int | None:
     return s.exec(select(func.min(Entry.id)).where(Entry.contract_id == contract_id)).one()
 
 
-def entries(s: Session, month: Month | None, client_id: int | None) -> list[EntryRecord]:
-    """Entries, oldest first."""
-    stmt = select(Entry, Client.key).join(Client, col(Client.id) == col(Entry.client_id))
+def _filtered(stmt: Any, month: Month | None, client_id: int | None) -> Any:
     if month is not None:
         first, nxt = month.bounds
         stmt = stmt.where(col(Entry.on) >= first, col(Entry.on) < nxt)
     if client_id is not None:
         stmt = stmt.where(Entry.client_id == client_id)
-    stmt = stmt.order_by(col(Entry.on), col(Entry.id))
-    return [entry_record(e, key) for e, key in s.exec(stmt).all()]
+    return stmt
+
+
+def _rows(month: Month | None, client_id: int | None) -> Any:
+    """Entries as plain rows (no ORM objects to track), with their client's key."""
+    columns = [*Entry.__table__.columns, col(Client.key).label("client_key")]  # type: ignore[attr-defined]
+    stmt = select(*columns).join(Client, col(Client.id) == col(Entry.client_id))
+    return _filtered(stmt, month, client_id)
+
+
+def iter_entries(s: Session, month: Month | None, client_id: int | None) -> Iterator[EntryRecord]:
+    """Entries, oldest first, fetched a thousand at a time (a server-side cursor on
+    PostgreSQL): memory stays flat however many there are."""
+    stmt = _rows(month, client_id).order_by(col(Entry.on), col(Entry.id))
+    for row in s.exec(stmt.execution_options(yield_per=1000)):
+        yield entry_record(row, row.client_key)
+
+
+def entries(s: Session, month: Month | None, client_id: int | None) -> list[EntryRecord]:
+    """Entries, oldest first."""
+    return list(iter_entries(s, month, client_id))
+
+
+def latest_entries(
+    s: Session, month: Month | None, client_id: int | None, limit: int
+) -> tuple[list[EntryRecord], int]:
+    """The latest ``limit`` entries (by date, then as recorded), oldest first, and how many
+    there are in all."""
+    stmt = _rows(month, client_id).order_by(col(Entry.on).desc(), col(Entry.id).desc())
+    found = [entry_record(row, row.client_key) for row in s.exec(stmt.limit(limit))]
+    if len(found) < limit:
+        total = len(found)
+    else:
+        count = _filtered(select(func.count()).select_from(Entry), month, client_id)
+        total = int(s.exec(count).one())
+    return found[::-1], total
 
 
 # --- sums ---------------------------------------------------------------------------------------
@@ -299,7 +332,9 @@ __all__ = [
     "entries",
     "entry",
     "first_entry",
+    "iter_entries",
     "last_unreversed_work",
+    "latest_entries",
     "month_usage",
     "package_balance",
     "packages_bought",

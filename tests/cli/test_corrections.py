@@ -303,4 +303,4 @@ def test_closed_months_stay_final_for_corrections(ledger_sla: Sla) -> None:
     ):
         r = ledger_sla(*args, env=NOV)
         assert r.exit_code == 2 and "2026-10 is closed" in r.stderr, args
-    assert incidents(ledger_sla)[0]["status"] == "resolved"
+    assert incidents(ledger_sla, "--all")[0]["status"] == "resolved"
