@@ -48,24 +48,32 @@ def _first_work() -> Any:
     )
 
 
-def _live(kind: EventKind, after: Any = None) -> Any:
-    """An event of ``kind`` on the incident that no undo reversed (recorded after ``after``)."""
+def _live(kind: EventKind) -> Any:
+    """An event of ``kind`` on the incident that no undo reversed."""
     e, undo = aliased(EventRow), aliased(EventRow)
     cond = exists().where(
         col(e.incident_id) == col(Incident.id),
         col(e.kind) == kind.value,
         ~exists().where(col(undo.undoes) == col(e.id)),
     )
-    if after is not None:
-        cond = cond.where(col(e.id) > after)
     return cond, e
 
 
 def _resolved() -> Any:
     """Resolved: a resolution that counts, with no reopening that counts after it
-    (the SQL form of the domain's ``state_of``, for filtering)."""
+    (the SQL form of the domain's ``state_of``, for filtering).
+
+    The reopening is matched to the resolution's own incident: a subquery two levels down does
+    not correlate with ``incidents`` by itself (it would read every incident's reopenings).
+    """
     resolution, r = _live(EventKind.RESOLVE)
-    reopened, _ = _live(EventKind.REOPEN, after=col(r.id))
+    o, undo = aliased(EventRow), aliased(EventRow)
+    reopened = exists().where(
+        col(o.incident_id) == col(r.incident_id),
+        col(o.kind) == EventKind.REOPEN.value,
+        col(o.id) > col(r.id),
+        ~exists().where(col(undo.undoes) == col(o.id)),
+    )
     return resolution.where(~reopened)
 
 

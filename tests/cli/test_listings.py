@@ -104,3 +104,12 @@ def test_incident_list_shows_what_is_open_and_this_months(incidents: Sla) -> Non
     assert tickets(incidents, "--all") == ["ACME-1", "ACME-2", "ACME-3", "ACME-4"]
     table = " ".join(incidents.ok("incident", "list", env=NOV).stdout.split())
     assert "--all lists every incident" in table
+
+
+def test_another_incidents_reopening_leaves_a_resolved_one_resolved(incidents: Sla) -> None:
+    """A reopening counts for its own incident only, however the events interleave."""
+    incidents.ok("incident", "reopen", "ACME-4", "--at", "2026-11-03T10:00", env=NOV)
+    assert tickets(incidents, "--open") == ["ACME-3", "ACME-4"]  # ACME-1 stays resolved
+    assert "ACME-1" not in tickets(incidents)
+    assert "ACME-1" not in [b["ticket"] for b in
+                            incidents.ok("breaches", "-f", "json", env=NOV).json()]  # fmt: skip
