@@ -46,6 +46,8 @@ class Settings:
     schedule: Schedule  # working days and hours, in the company time zone
     # seconds to wait for the database: to connect, for a lock, for one statement
     ledger_timeouts: tuple[int, int, int] = (10, 30, 120)
+    # the SLA clocks that stop counting while an incident waits for the client
+    pausing_clocks: frozenset[str] = frozenset({"start", "resolve"})
     source: Path | None = None  # the file it was read from; None for built-in defaults
 
     @property
@@ -100,7 +102,19 @@ def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -
         at_risk_percent=_at_risk(merged.table("sla")),
         schedule=_schedule(merged.table("schedule"), _zone(company, "timezone")),
         ledger_timeouts=_timeouts(merged.table("ledger")),
+        pausing_clocks=_pausing(merged.table("sla")),
     )
+
+
+CLOCKS = ("reaction", "start", "resolve")
+
+
+def _pausing(t: _Table) -> frozenset[str]:
+    names = t.get("pausing_clocks", list)
+    unknown = [n for n in names if n not in CLOCKS]
+    if unknown:
+        raise t.fail("pausing_clocks", f"unknown clock {unknown[0]!r}; known: {', '.join(CLOCKS)}")
+    return frozenset(names)
 
 
 def _timeouts(t: _Table) -> tuple[int, int, int]:

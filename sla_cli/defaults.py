@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     },
     "sla": {
         "at_risk_percent": 75,
+        # the clocks a wait for the client stops: reaction, start, resolve
+        "pausing_clocks": ["start", "resolve"],
     },
     "ledger": {  # seconds a command waits before it says the ledger is unavailable (exit 75)
         "connect_timeout_seconds": 10,

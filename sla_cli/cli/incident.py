@@ -141,15 +141,55 @@ def _said(st: State, done: Recorded) -> str:
     if inc.cancelled is not None:
         return f"{inc.ticket} {what}; it is cancelled: out of breaches and statements"
     state_ = "open" if inc.resolved_at is None else f"resolved {short_time(inc.resolved_at, tz)}"
+    if inc.waiting:
+        state_ = "waiting for the client"
     shown = "; ".join(clock_line(c, tz) for c in clocks(st).of(inc))
     return f"{inc.ticket} {what}; {state_}: {shown}"
+
+
+@incident_app.command("wait")
+def wait(
+    ctx: typer.Context,
+    ticket: TicketArg,
+    at: AtOption = None,
+    note: Annotated[str | None, typer.Option("--note", help="What the client was asked.")] = None,
+    client: ClientOption = None,
+) -> None:
+    """Wait for the client: the pausing clocks (`sla.pausing_clocks`: start of work and
+    resolution by default) stop counting until `sla incident resume`."""
+    _hold(ctx, ticket, at, note, client, wait=True)
+
+
+@incident_app.command("resume")
+def resume(
+    ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
+) -> None:
+    """The client answered: the paused clocks count again, their due times moved on by the
+    business time waited."""
+    _hold(ctx, ticket, at, None, client, wait=False)
+
+
+def _hold(
+    ctx: typer.Context, ticket: str, at: str | None, note: str | None, client: str | None,
+    wait: bool,
+) -> None:  # fmt: skip
+    from sla_cli.ops.incidents import wait_or_resume
+    from sla_cli.render import lines
+
+    st = state(ctx)
+    tz = st.settings().timezone
+    moment = _moment(st, at)
+    with st.ledger().session() as s:
+        done = wait_or_resume(s, ticket, wait, moment, note, tz, st.user(), st.now(), client)
+    lines(_said(st, done))
 
 
 @incident_app.command("undo")
 def undo(
     ctx: typer.Context, ticket: TicketArg, note: NoteOption = None, client: ClientOption = None
 ) -> None:
-    """Reverse the incident's last event (ack, start, resolve, cancel, reopen), once each."""
+    """Reverse the incident's last event (ack, start, resolve, cancel, reopen, wait, resume),
+    one at a time."""
     from sla_cli.ops.incidents import undo_event
     from sla_cli.render import lines
 
@@ -228,7 +268,8 @@ def list_(
     note = "" if since is None else (
         f"; open ones and those opened since {since.isoformat()}: --all lists every incident"
     )  # fmt: skip
-    incidents_view([(i, *now.of(i)) for i in found], format.value, tz, st.now(), note)
+    rows = [(i, *now.of(i), now.waited(i)) for i in found]
+    incidents_view(rows, format.value, tz, st.now(), note)
 
 
 def breaches(
@@ -260,6 +301,6 @@ def breaches(
     with st.reading() as s:
         found = month_incidents(s, tz, wanted, client, also_unresolved=month is None)
     breached = flagged(found, clocks(st))
-    breaches_view(breached, format.value, tz)
+    breaches_view(breached, format.value, tz, clocks(st).waited)
     if fail and breached:
         raise CheckFailed(f"{len(breached)} SLA clock(s) breached or at risk")

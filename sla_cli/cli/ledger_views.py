@@ -32,7 +32,7 @@ from sla_cli.render import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from sla_cli.domain.clock import Clock
     from sla_cli.domain.incidents import IncidentRecord
@@ -158,14 +158,14 @@ def clock_line(clock: Clock, tz: str) -> str:
 
 
 def incidents_view(
-    rows: list[tuple[IncidentRecord, Clock, Clock]],
+    rows: list[tuple[IncidentRecord, Clock, Clock, int]],
     fmt: str,
     tz: str,
     now: datetime,
     note: str = "",
 ) -> None:
     """Incidents with both clocks; ``note`` ends the table's caption (what it left out)."""
-    records = [incident_record(i, reaction, start, tz, now) for i, reaction, start in rows]
+    records = [incident_record(i, r, s, tz, now, waited) for i, r, s, waited in rows]
     if _machine(records, fmt, INCIDENT_FIELDS):
         return
     table(
@@ -182,9 +182,9 @@ def incidents_view(
                 time_cell(i.opened_at, zone_of(i, tz)),
                 clock_cell(reaction, zone_of(i, tz)),
                 clock_cell(start, zone_of(i, tz)),
-                _resolved_cell(i, zone_of(i, tz)),
+                _resolved_cell(i, zone_of(i, tz), waited),
             ]
-            for i, reaction, start in rows
+            for i, reaction, start, waited in rows
         ],
         caption=(
             plural(len(rows), "incident") + "; each clock: due time, then status"
@@ -195,9 +195,11 @@ def incidents_view(
     )
 
 
-def _resolved_cell(i: IncidentRecord, tz: str) -> Cell:
+def _resolved_cell(i: IncidentRecord, tz: str, waited: int) -> Cell:
     if i.cancelled is not None:
         return (f"cancelled\nby {i.cancelled.by}", "dim")
+    if i.waiting:
+        return (f"waiting\n{hours_text(waited)} so far", "cyan")
     return time_cell(i.resolved_at, tz) if i.resolved_at else ""
 
 
@@ -251,8 +253,14 @@ def clock_cell(c: Clock, tz: str) -> Cell:
     return (f"{time_cell(c.due, tz)}\n{status}", STATUS_STYLES.get(str(c.status), ""))
 
 
-def breaches_view(found: list[tuple[IncidentRecord, Clock]], fmt: str, tz: str) -> None:
-    if _machine([breach_record(i, c, tz) for i, c in found], fmt, BREACH_FIELDS):
+def breaches_view(
+    found: list[tuple[IncidentRecord, Clock]],
+    fmt: str,
+    tz: str,
+    waited: Callable[[IncidentRecord], int],
+) -> None:
+    records = [breach_record(i, c, tz, waited(i)) for i, c in found]
+    if _machine(records, fmt, BREACH_FIELDS):
         return
     table(
         [

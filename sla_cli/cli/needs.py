@@ -31,6 +31,7 @@ def letterhead(settings: Settings) -> Letterhead:
         settings.catalog.currency,
         settings.timezone,
         settings.at_risk_percent,
+        settings.pausing_clocks,
     )
 
 
@@ -45,7 +46,9 @@ def clocks(st: State) -> Clocks:
     from sla_cli.ops.incidents import Clocks
 
     settings = st.settings()
-    return Clocks(business_calendar(settings), st.now(), settings.at_risk_percent)
+    return Clocks(
+        business_calendar(settings), st.now(), settings.at_risk_percent, settings.pausing_clocks
+    )
 
 
 def month_option(text: str | None) -> Month | None:

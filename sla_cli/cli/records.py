@@ -32,9 +32,12 @@ CONTRACT_FIELDS = (
 INCIDENT_FIELDS = (
     "ticket", "client", "variant", "opened_at", "reacted_at", "started_at", "resolved_at",
     "reaction_due", "start_due", "reaction_status", "start_status", "status", "cancelled_by",
-    "cancelled_at", "cancelled_note",
+    "cancelled_at", "cancelled_note", "waiting_minutes",
 )  # fmt: skip
-BREACH_FIELDS = ("ticket", "client", "clock", "due", "at", "overdue_minutes", "status")
+BREACH_FIELDS = (
+    "ticket", "client", "clock", "due", "at", "overdue_minutes", "status", "incident_status",
+    "waiting_minutes",
+)  # fmt: skip
 TARIFF_FIELDS = (
     "variant", "tier", "tier_name", "hours", "price", "billing", "min_months",
     "reaction_minutes", "start_minutes", "max_hour_discount_percent", "burns",
@@ -119,14 +122,16 @@ def zone_of(incident: IncidentRecord, company_tz: str) -> str:
 
 
 def incident_status(i: IncidentRecord) -> str:
-    """``open``, ``resolved`` or ``cancelled``."""
+    """``open``, ``waiting`` (for the client), ``resolved`` or ``cancelled``."""
     if i.cancelled is not None:
         return "cancelled"
+    if i.waiting:
+        return "waiting"
     return "open" if i.resolved_at is None else "resolved"
 
 
 def incident_record(
-    i: IncidentRecord, reaction: Clock, start: Clock, tz: str, now: datetime
+    i: IncidentRecord, reaction: Clock, start: Clock, tz: str, now: datetime, waited: int = 0
 ) -> Record:
     zone = zone_of(i, tz)
     cancelled = i.cancelled
@@ -146,10 +151,11 @@ def incident_record(
         "cancelled_by": None if cancelled is None else cancelled.by,
         "cancelled_at": None if cancelled is None else iso(cancelled.at, zone),
         "cancelled_note": None if cancelled is None else cancelled.note,
+        "waiting_minutes": waited,
     }
 
 
-def breach_record(i: IncidentRecord, c: Clock, tz: str) -> Record:
+def breach_record(i: IncidentRecord, c: Clock, tz: str, waited: int = 0) -> Record:
     zone = zone_of(i, tz)
     return {
         "ticket": i.ticket,
@@ -159,6 +165,8 @@ def breach_record(i: IncidentRecord, c: Clock, tz: str) -> Record:
         "at": iso(c.stopped, zone),
         "overdue_minutes": c.overdue_minutes,
         "status": str(c.status),
+        "incident_status": incident_status(i),
+        "waiting_minutes": waited,
     }
 
 

@@ -107,7 +107,7 @@ def _html_incidents(st: Statement, fmt: Formatter) -> list[str]:
             if n == 0:
                 cells.append(
                     f'<td rowspan="2" class="first"><span class="tk">{_h(line.ticket)}</span>'
-                    f"<br>{_h(line.title)}</td>"
+                    f"<br>{_h(fmt.titled(line.title, line.waiting_minutes))}</td>"
                     f'<td rowspan="2" class="first">{_html_moment(fmt, line.opened_at)}</td>'
                 )
             cls = ' class="first"' if n == 0 else ""

@@ -65,6 +65,7 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "incidents": "Инциденты",
         "no_incidents": "Инцидентов в этом месяце не было.",
+        "waited": "ожидание ответа клиента: {hours}",
         "ticket": "Заявка",
         "title": "Тема",
         "opened": "Открыта",
@@ -155,6 +156,7 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "incidents": "Incidents",
         "no_incidents": "No incidents this month.",
+        "waited": "waiting for the client: {hours}",
         "ticket": "Ticket",
         "title": "Title",
         "opened": "Opened",
@@ -233,6 +235,13 @@ class Formatter:
 
         number = format_decimal(value.normalize(), locale=self.locale)
         return f"{number}{NBSP}%" if self.lang == "ru" else f"{number}%"
+
+    def titled(self, title: str, waiting_minutes: int) -> str:
+        """An incident's title, with the business time it waited for the client, if any."""
+        if not waiting_minutes:
+            return title
+        waited = self("waited").format(hours=self.hours(waiting_minutes))
+        return f"{title} ({waited})" if title else waited
 
     def hours(self, minutes: int | None) -> str:
         return hours_text(minutes)

@@ -45,7 +45,7 @@ def _incidents(st: Statement, fmt: Formatter) -> list[str]:
             _md(text)
             for text in (
                 i.ticket,
-                i.title,
+                fmt.titled(i.title, i.waiting_minutes),
                 fmt.moment(i.opened_at),
                 fmt.moment(i.reaction.due),
                 fmt.moment(i.reaction.stopped),

@@ -47,6 +47,7 @@ def _incident_record(line: IncidentLine, tz: str) -> dict[str, Any]:
         "start_due": local_iso(line.start.due, tz),
         "started_at": local_iso(line.start.stopped, tz),
         "start_status": str(line.start.status),
+        "waiting_minutes": line.waiting_minutes,
     }
 
 

@@ -5,6 +5,7 @@ Pure module: the current time is always passed in as ``now``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -12,7 +13,9 @@ from enum import StrEnum
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.errors import InputError
 
-__all__ = ["Clock", "ClockStatus", "evaluate"]
+__all__ = ["Clock", "ClockStatus", "Pause", "evaluate", "paused_minutes"]
+
+Pause = tuple[datetime, datetime | None]  # a time the clock did not count; None: not over yet
 
 
 class ClockStatus(StrEnum):
@@ -34,9 +37,38 @@ class Clock:
     stopped: datetime | None
     status: ClockStatus
     target_minutes: int
-    used_minutes: int  # business minutes from opened to stopped (or now), never negative
+    used_minutes: int  # business minutes from opened to stopped (or now), less those paused
     remaining_minutes: int  # target - used (negative when late)
     overdue_minutes: int  # business minutes past the target (0 unless breached, then >= 1)
+    paused_minutes: int = 0  # business minutes it did not count while the incident waited
+
+
+def paused_minutes(
+    calendar: BusinessCalendar, pauses: Sequence[Pause], start: datetime, end: datetime
+) -> int:
+    """Business minutes of ``pauses`` within ``[start, end)``; a pause not over yet lasts
+    until ``end``."""
+    total = 0
+    for p0, p1 in pauses:
+        a, b = max(p0, start), min(p1 or end, end)
+        if b > a:
+            total += calendar.between(a, b)
+    return total
+
+
+def _due(
+    calendar: BusinessCalendar, started: datetime, target: int, pauses: Sequence[Pause],
+    end: datetime,
+) -> datetime:  # fmt: skip
+    """When the target is reached, counting no business minute paused before it: the due
+    moves on by the business time waited (pauses are known up to ``end``)."""
+    due = calendar.add(started, target)
+    while True:
+        waited = paused_minutes(calendar, pauses, started, min(due, end))
+        later = calendar.add(started, target + waited)
+        if later == due:
+            return due
+        due = later
 
 
 def evaluate(
@@ -47,8 +79,12 @@ def evaluate(
     now: datetime,
     at_risk_percent: int = 75,
     name: str = "reaction",
+    pauses: Sequence[Pause] = (),
 ) -> Clock:
     """Evaluate a clock that started at ``opened_at`` with a business-minute target.
+
+    Business minutes within ``pauses`` (the incident waiting for the client) do not count, and
+    the due time moves on by them.
 
     Business time is counted in whole minutes (a started minute is not counted), and the
     status follows the business time used, not the wall clock: ``met`` when stopped with at
@@ -63,10 +99,11 @@ def evaluate(
     if not 0 <= at_risk_percent <= 100:
         raise InputError(f"at_risk_percent must be between 0 and 100, got {at_risk_percent}")
     started = calendar.to_local(opened_at)
-    due = calendar.add(started, target_minutes)
     stopped = calendar.to_local(stopped_at) if stopped_at is not None else None
     end = stopped if stopped is not None else calendar.to_local(now)
-    used = max(0, calendar.between(started, end))
+    due = calendar.to_local(_due(calendar, started, target_minutes, pauses, end))
+    paused = paused_minutes(calendar, pauses, started, end)
+    used = max(0, calendar.between(started, end) - paused)
     late = used > target_minutes
     overdue = used - target_minutes if late else 0
     if stopped is not None:
@@ -87,4 +124,5 @@ def evaluate(
         used_minutes=used,
         remaining_minutes=target_minutes - used,
         overdue_minutes=overdue,
+        paused_minutes=paused,
     )

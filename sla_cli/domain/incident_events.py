@@ -13,7 +13,15 @@ from datetime import datetime
 from sla_cli.domain.kinds import EventKind
 from sla_cli.domain.records import Cancellation
 
-__all__ = ["Cancellation", "IncidentEvent", "IncidentState", "last_live", "live", "state_of"]
+__all__ = [
+    "Cancellation",
+    "IncidentEvent",
+    "IncidentState",
+    "Wait",
+    "last_live",
+    "live",
+    "state_of",
+]
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,15 @@ class IncidentEvent:
 
 
 @dataclass(frozen=True)
+class Wait:
+    """A time the incident waited for the client: from `incident wait` to `incident resume`
+    (or the resolution); ``end`` None while it still waits."""
+
+    start: datetime
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
 class IncidentState:
     """What the events not undone say."""
 
@@ -37,10 +54,15 @@ class IncidentState:
     started_at: datetime | None = None  # `incident start`
     resolved_at: datetime | None = None  # None once reopened
     cancelled: Cancellation | None = None
+    waits: tuple[Wait, ...] = ()  # in time order, never overlapping
 
     @property
     def resolved(self) -> bool:
         return self.resolved_at is not None
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self.waits) and self.waits[-1].end is None
 
 
 def live(events: tuple[IncidentEvent, ...]) -> list[IncidentEvent]:
@@ -58,10 +80,13 @@ def last_live(events: tuple[IncidentEvent, ...]) -> IncidentEvent | None:
 
 def state_of(events: tuple[IncidentEvent, ...]) -> IncidentState:
     """Replay the events that count: the first ack and start stop their clocks, a resolution
-    holds until a reopening, a cancellation holds until it is undone."""
+    holds until a reopening, a cancellation holds until it is undone, a wait lasts until a
+    resumption or the resolution."""
     reacted = started = resolved = None
     cancelled = None
+    waits: list[Wait] = []
     for e in live(events):
+        waiting = bool(waits) and waits[-1].end is None
         if e.kind == EventKind.ACK and reacted is None:
             reacted = e.at
         elif e.kind == EventKind.START and started is None:
@@ -72,4 +97,8 @@ def state_of(events: tuple[IncidentEvent, ...]) -> IncidentState:
             resolved = None
         elif e.kind == EventKind.CANCEL:
             cancelled = Cancellation(e.by, e.at, e.note)
-    return IncidentState(reacted, started, resolved, cancelled)
+        elif e.kind == EventKind.WAIT and not waiting:
+            waits.append(Wait(e.at))
+        if waiting and e.kind in (EventKind.RESUME, EventKind.RESOLVE):
+            waits[-1] = Wait(waits[-1].start, e.at)  # a resolution ends the wait too
+    return IncidentState(reacted, started, resolved, cancelled, tuple(waits))

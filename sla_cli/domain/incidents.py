@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import cached_property
 
 from sla_cli.domain.calendar import BusinessCalendar
-from sla_cli.domain.clock import Clock, evaluate
+from sla_cli.domain.clock import Clock, Pause, evaluate, paused_minutes
 from sla_cli.domain.incident_events import (
     Cancellation,
     IncidentEvent,
@@ -35,11 +35,15 @@ __all__ = [
     "clocks",
     "earliest",
     "known",
+    "pauses",
     "plan_cancel",
     "plan_event",
     "plan_reopen",
+    "plan_resume",
     "plan_undo",
+    "plan_wait",
     "touched",
+    "waiting_minutes",
     "with_event",
 ]
 
@@ -81,6 +85,11 @@ class IncidentRecord:
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None and self.cancelled is None
+
+    @property
+    def waiting(self) -> bool:
+        """Waiting for the client now (an open incident only)."""
+        return self.is_open and self.state.waiting
 
     def at(self, event: Event) -> datetime | None:
         """When ``event`` was recorded, if it was."""
@@ -177,6 +186,43 @@ def plan_event(incident: IncidentRecord, event: Event, at: datetime, now: dateti
     return NewEvent(EventKind(event.value), at)
 
 
+def _in_order(incident: IncidentRecord, at: datetime, what: str) -> None:
+    """A wait or a resumption comes after the opening and every event already recorded."""
+    last = max((e.at for e in live(incident.events)), default=incident.opened_at)
+    if at < max(last, incident.opened_at):
+        raise InputError(
+            f"{at.isoformat()} is before the incident's last event ({_shown(last, at)}); "
+            f"{what} comes after it"
+        )
+
+
+def plan_wait(incident: IncidentRecord, at: datetime, note: str | None, now: datetime) -> NewEvent:
+    """An open incident waits for the client: the pausing clocks stop counting."""
+    check_past(at, now)
+    check_length(note, MAX_NOTE, "--note")
+    _not_cancelled(incident, at)
+    if incident.resolved_at is not None:
+        raise InputError(f"{incident.ticket} was resolved at {_shown(incident.resolved_at, at)}")
+    if incident.state.waiting:
+        since = incident.state.waits[-1].start
+        raise InputError(f"{incident.ticket} has been waiting since {_shown(since, at)}")
+    _in_order(incident, at, "a wait")
+    return NewEvent(EventKind.WAIT, at, note=note)
+
+
+def plan_resume(incident: IncidentRecord, at: datetime, now: datetime) -> NewEvent:
+    """The client answered: the paused clocks count again."""
+    check_past(at, now)
+    _not_cancelled(incident, at)
+    if not incident.waiting:
+        raise InputError(
+            f"{incident.ticket} is not waiting; `sla incident wait {incident.ticket}` puts it "
+            "on hold for the client"
+        )
+    _in_order(incident, at, "a resumption")
+    return NewEvent(EventKind.RESUME, at)
+
+
 def plan_undo(incident: IncidentRecord, note: str | None, now: datetime) -> NewEvent:
     """Undo reverses the last event not undone yet."""
     check_length(note, MAX_NOTE, "--note")
@@ -238,6 +284,8 @@ def touched(incident: IncidentRecord, new: NewEvent) -> list[datetime]:
             moments += [m for m in (old, new_value) if m is not None]
     if before.cancelled != after.cancelled:
         moments.append(incident.opened_at)
+    for wait in set(before.waits) ^ set(after.waits):  # a wait undone, or its end
+        moments += [m for m in (wait.start, wait.end) if m is not None]
     return sorted(set(moments))
 
 
@@ -253,21 +301,50 @@ def check_single_open(
         )
 
 
+# The clocks that stop counting while an incident waits for the client, unless the config says
+# otherwise: asking the client is itself a reaction, so the reaction clock runs on.
+PAUSING = frozenset({"start", "resolve"})
+
+
+def pauses(incident: IncidentRecord, now: datetime) -> tuple[Pause, ...]:
+    """The incident's waits as known at ``now``."""
+    return tuple((w.start, known(w.end, now)) for w in incident.state.waits if known(w.start, now))
+
+
+def waiting_minutes(incident: IncidentRecord, calendar: BusinessCalendar, now: datetime) -> int:
+    """Business minutes the incident has waited for the client, up to its resolution or now."""
+    end = known(incident.resolved_at, now) or now
+    return paused_minutes(calendar, pauses(incident, now), incident.opened_at, end)
+
+
 def clocks(
-    incident: IncidentRecord, calendar: BusinessCalendar, now: datetime, at_risk_percent: int
+    incident: IncidentRecord,
+    calendar: BusinessCalendar,
+    now: datetime,
+    at_risk_percent: int,
+    pausing: frozenset[str] = PAUSING,
 ) -> tuple[Clock, Clock]:
     """The reaction and start-of-work clocks of an incident, evaluated at ``now``.
 
     Resolving an incident stops a clock that nothing stopped before. Events after ``now`` are
-    not known yet, so a closed month's statement, evaluated when it closed, never changes.
+    not known yet, so a closed month's statement, evaluated when it closed, never changes. The
+    clocks named in ``pausing`` do not count the business time the incident waited.
     """
     c = incident.contract
     resolved = known(incident.resolved_at, now)
     reacted = earliest(known(incident.reacted_at, now), resolved)
     started = earliest(incident.work_started(now), resolved)
     opened = incident.opened_at
+    waits = pauses(incident, now)
+
+    def held(name: str) -> tuple[Pause, ...]:
+        return waits if name in pausing else ()
+
     reaction = evaluate(
-        calendar, opened, c.reaction_minutes, reacted, now, at_risk_percent, "reaction"
+        calendar, opened, c.reaction_minutes, reacted, now, at_risk_percent, "reaction",
+        held("reaction"),
+    )  # fmt: skip
+    start = evaluate(
+        calendar, opened, c.start_minutes, started, now, at_risk_percent, "start", held("start")
     )
-    start = evaluate(calendar, opened, c.start_minutes, started, now, at_risk_percent, "start")
     return reaction, start

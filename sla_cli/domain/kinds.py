@@ -58,6 +58,8 @@ class EventKind(StrEnum):
     UNDO = "undo"  # reverses the last event not undone yet (`incident undo`)
     CANCEL = "cancel"  # an incident opened by mistake: out of breaches and statements
     REOPEN = "reopen"  # a resolved incident is open again
+    WAIT = "wait"  # waiting for the client: the pausing clocks stop counting
+    RESUME = "resume"  # the wait is over: they count again
 
     @property
     def past(self) -> str:
@@ -68,6 +70,8 @@ class EventKind(StrEnum):
             "undo": "undone",
             "cancel": "cancelled",
             "reopen": "reopened",
+            "wait": "put to wait for the client",
+            "resume": "resumed",
         }[self.value]
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sla_cli.domain.billing import ContractTerms, MonthClose, MonthUsage, close_month
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock
-from sla_cli.domain.incidents import IncidentRecord, clocks, known
+from sla_cli.domain.incidents import PAUSING, IncidentRecord, clocks, known, waiting_minutes
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 
@@ -59,6 +59,7 @@ class IncidentLine:
     resolved_at: datetime | None
     reaction: Clock
     start: Clock
+    waiting_minutes: int = 0  # business minutes it waited for the client
 
 
 @dataclass(frozen=True)
@@ -123,15 +124,26 @@ class Letterhead:
     currency: str
     timezone: str
     at_risk_percent: int
+    pausing_clocks: frozenset[str] = PAUSING  # the clocks a wait for the client stops
 
 
 def incident_line(
-    incident: IncidentRecord, calendar: BusinessCalendar, now: datetime, at_risk_percent: int
+    incident: IncidentRecord,
+    calendar: BusinessCalendar,
+    now: datetime,
+    at_risk_percent: int,
+    pausing: frozenset[str] = PAUSING,
 ) -> IncidentLine:
-    reaction, start = clocks(incident, calendar, now, at_risk_percent)
+    reaction, start = clocks(incident, calendar, now, at_risk_percent, pausing)
     resolved = known(incident.resolved_at, now)
     return IncidentLine(
-        incident.ticket, incident.title or "", incident.opened_at, resolved, reaction, start
+        incident.ticket,
+        incident.title or "",
+        incident.opened_at,
+        resolved,
+        reaction,
+        start,
+        waiting_minutes(incident, calendar, now),
     )
 
 
@@ -146,7 +158,7 @@ def assemble(
     """
     lines: dict[int, list[IncidentLine]] = {}
     for incident in facts.incidents:
-        line = incident_line(incident, calendar, now, head.at_risk_percent)
+        line = incident_line(incident, calendar, now, head.at_risk_percent, head.pausing_clocks)
         lines.setdefault(incident.contract.id, []).append(line)
     statements = []
     for c in facts.contracts:

@@ -12,6 +12,7 @@ from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock, ClockStatus
 from sla_cli.domain.incident_events import last_live
 from sla_cli.domain.incidents import (
+    PAUSING,
     IncidentRecord,
     NewEvent,
     check_open,
@@ -20,8 +21,11 @@ from sla_cli.domain.incidents import (
     plan_cancel,
     plan_event,
     plan_reopen,
+    plan_resume,
     plan_undo,
+    plan_wait,
     touched,
+    waiting_minutes,
     with_event,
 )
 from sla_cli.domain.incidents import clocks as evaluate
@@ -49,9 +53,14 @@ class Clocks:
     calendar: BusinessCalendar
     now: datetime
     at_risk_percent: int
+    pausing: frozenset[str] = PAUSING  # the clocks a wait for the client stops
 
     def of(self, incident: IncidentRecord) -> tuple[Clock, Clock]:
-        return evaluate(incident, self.calendar, self.now, self.at_risk_percent)
+        return evaluate(incident, self.calendar, self.now, self.at_risk_percent, self.pausing)
+
+    def waited(self, incident: IncidentRecord) -> int:
+        """Business minutes the incident has waited for the client."""
+        return waiting_minutes(incident, self.calendar, self.now)
 
 
 def open_incident(
@@ -130,6 +139,19 @@ def record_event(
     incident = _latest(s, ticket, client)
     new = plan_event(incident, event, at, now)
     return _append(s, incident, new, zone, user).incident
+
+
+def wait_or_resume(
+    s: Session, ticket: str, wait: bool, at: datetime, note: str | None, zone: str, user: str,
+    now: datetime, client_key: str | None = None,
+) -> Recorded:  # fmt: skip
+    """The ticket's latest incident waits for the client (``wait``), or stops waiting."""
+    check_text(ticket, MAX_TICKET, "the ticket")
+    check_past(at, now)
+    ticket, client = _incident(s, ticket, client_key)
+    incident = _latest(s, ticket, client)
+    new = plan_wait(incident, at, note, now) if wait else plan_resume(incident, at, now)
+    return _append(s, incident, new, zone, user)
 
 
 def undo_event(

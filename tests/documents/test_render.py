@@ -103,6 +103,7 @@ def test_json_is_the_spec_shape(report: MonthReport) -> None:
         "start_due",
         "started_at",
         "start_status",
+        "waiting_minutes",
     ]
     for s in data["statements"]:
         assert tuple(s) == STATEMENT_FIELDS

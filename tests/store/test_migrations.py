@@ -475,7 +475,7 @@ GOOD_CHANGE = {
     "by": "anna", "created_at": at(6, 11),
 }  # fmt: skip
 BAD_ROWS += [
-    ("incident_events", {"kind": "wait"}, None),
+    ("incident_events", {"kind": "snooze"}, None),
     ("incident_events", {"kind": "undo"}, "ck_incident_events_undoes"),
     ("incident_events", {"undoes": 1}, "ck_incident_events_undoes"),
     ("contract_changes", {"kind": "pause"}, None),
@@ -594,10 +594,16 @@ def _migration(number: str) -> ModuleType:
 
 def test_migration_0003_froze_the_sets_the_code_has_today() -> None:
     m = _migration("0003")
-    assert tuple(EventKind) == m.EVENT_KINDS
     assert tuple(ChangeKind) == m.CHANGE_KINDS
-    assert m.EVENT_CHECKS == EVENT_CHECKS
     assert m.CHANGE_CHECKS == CHANGE_CHECKS
+    assert m.EVENT_CHECKS["ck_incident_events_undoes"] == EVENT_CHECKS["ck_incident_events_undoes"]
+
+
+def test_migration_0004_froze_the_event_kinds_the_code_has_today() -> None:
+    m = _migration("0004")
+    assert tuple(EventKind) == m.EVENT_KINDS
+    assert m._kinds(m.EVENT_KINDS) == EVENT_CHECKS["ck_incident_events_kind"]
+    assert m.OLD_EVENT_KINDS == _migration("0003").EVENT_KINDS
 
 
 def test_migration_0002_froze_the_sets_and_names_the_code_has_today() -> None:

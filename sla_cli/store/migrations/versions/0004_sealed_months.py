@@ -1,10 +1,12 @@
-"""Sealed months: every ledger table append-only, entries kept out of closed months, digests.
+"""Sealed months: every ledger table append-only, entries kept out of closed months, digests;
+incidents that wait for the client.
 
 ``clients``, ``contracts`` and ``incidents`` refuse UPDATE and DELETE, as the other tables
 already do (their changes are rows of ``contract_changes`` and ``incident_events``); on
 PostgreSQL every ledger table also refuses TRUNCATE. ``entries_open_month`` refuses an entry
 dated in a closed month. ``closed_months.digest`` holds the SHA-256 of the month's entries and
-terms, recorded by each close from now on (earlier closes keep none).
+terms, recorded by each close from now on (earlier closes keep none). ``incident_events.kind``
+takes ``wait`` and ``resume`` too (SQLite rebuilds the table for it, and its triggers with it).
 
 The names are copied here as literals: a migration says what the schema was at its revision.
 
@@ -14,6 +16,8 @@ Create Date: 2026-11-25
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import sqlalchemy as sa
 from alembic import op
@@ -30,10 +34,33 @@ LEDGER_TABLES = (
 )  # fmt: skip
 UNCHANGEABLE = "sla ledger rows are never changed or removed: record a change instead"
 CLOSED = "the month of this entry is closed: date the adjustment in an open month"
+APPEND_ONLY = "the ledger is append-only: post a reversing entry instead"  # revision 0003's
+EVENT_KINDS = ("ack", "start", "resolve", "undo", "cancel", "reopen", "wait", "resume")
+OLD_EVENT_KINDS = ("ack", "start", "resolve", "undo", "cancel", "reopen")
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    return f"kind IN ({', '.join(repr(k) for k in kinds)})"
+
+
+def _event_kinds(kinds: tuple[str, ...]) -> None:
+    """The CHECK on ``incident_events.kind``; a rebuilt SQLite table gets its triggers again."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    recreate: Literal["always", "never"] = "always" if sqlite else "never"
+    with op.batch_alter_table("incident_events", recreate=recreate) as batch:
+        batch.drop_constraint("ck_incident_events_kind", type_="check")
+        batch.create_check_constraint("ck_incident_events_kind", _kinds(kinds))
+    if sqlite:
+        for action in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER incident_events_no_{action.lower()} BEFORE {action} "
+                f"ON incident_events BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+            )
 
 
 def upgrade() -> None:
     op.add_column("closed_months", sa.Column("digest", sa.String(length=64), nullable=True))
+    _event_kinds(EVENT_KINDS)
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_guards()
     else:
@@ -95,3 +122,4 @@ def downgrade() -> None:
             for action in ("update", "delete"):
                 op.execute(f"DROP TRIGGER {table}_no_{action}")
     op.drop_column("closed_months", "digest")
+    _event_kinds(OLD_EVENT_KINDS)  # fails while waits are recorded: they have no place in 0003

@@ -1,0 +1,61 @@
+"""`sla incident wait` and `resume` through the command line, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from tests.conftest import Sla
+
+NOW = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
+
+
+def setup(sla: Sla) -> None:
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+           "--start", "2026-10-01", "--months", "12", env=NOW)  # fmt: skip
+    sla.ok("incident", "open", "ACME-7", "--at", "2026-11-20T17:00", env=NOW)
+
+
+def listed(sla: Sla) -> dict[str, object]:
+    (incident,) = sla.ok("incident", "list", "-f", "json", env=NOW).json()
+    return dict(incident)
+
+
+def test_a_weekend_wait_moves_the_start_of_work_due(ledger_sla: Sla) -> None:
+    setup(ledger_sla)
+    r = ledger_sla.ok("incident", "wait", "ACME-7", "--at", "2026-11-20T18:00",
+                      "--note", "asked for the logs", env=NOW)  # fmt: skip
+    assert "waiting for the client" in r.stdout
+    waiting = listed(ledger_sla)
+    assert waiting["status"] == "waiting"
+    assert waiting["waiting_minutes"] == 60 + 10 * 60 + 3 * 60  # Friday, Monday, Tuesday to 12:00
+    table = " ".join(ledger_sla.ok("incident", "list", env=NOW).stdout.split())
+    assert "waiting" in table
+    ledger_sla.ok("incident", "resume", "ACME-7", "--at", "2026-11-23T11:00", env=NOW)
+    ledger_sla.ok("log", "1h", "ACME-7", "--on", "2026-11-23", "--from", "14:00", env=NOW)
+    done = listed(ledger_sla)
+    assert done["status"] == "open" and done["waiting_minutes"] == 180
+    assert done["start_due"] == "2026-11-23T14:00:00+03:00"
+    assert done["start_status"] == "met"  # exactly 4 business hours counted
+    breaches = ledger_sla.ok("breaches", "-f", "json", env=NOW).json()
+    assert [(b["clock"], b["waiting_minutes"]) for b in breaches] == [("reaction", 180)]
+
+
+def test_wait_is_undone_like_any_event(ledger_sla: Sla) -> None:
+    setup(ledger_sla)
+    ledger_sla.ok("incident", "wait", "ACME-7", "--at", "2026-11-20T18:00", env=NOW)
+    r = ledger_sla("incident", "resume", "ACME-7", "--at", "2026-11-20T17:30", env=NOW)
+    assert r.exit_code == 2 and "before the incident's last event" in r.stderr
+    ledger_sla.ok("incident", "undo", "ACME-7", env=NOW)
+    assert listed(ledger_sla)["status"] == "open"
+    assert listed(ledger_sla)["waiting_minutes"] == 0
+    r = ledger_sla("incident", "resume", "ACME-7", env=NOW)
+    assert r.exit_code == 2 and "is not waiting" in r.stderr
+
+
+def test_the_statement_notes_the_waiting_time(ledger_sla: Sla) -> None:
+    setup(ledger_sla)
+    ledger_sla.ok("incident", "wait", "ACME-7", "--at", "2026-11-20T18:00", env=NOW)
+    ledger_sla.ok("incident", "resolve", "ACME-7", "--at", "2026-11-23T11:00", env=NOW)
+    data = ledger_sla.ok("report", "--month", "2026-11", "-f", "json", env=NOW).json()
+    (incident,) = data["statements"][0]["incidents"]
+    assert incident["waiting_minutes"] == 180
+    md = ledger_sla.ok("report", "--month", "2026-11", "-f", "md", env=NOW).stdout
+    assert "ожидание ответа клиента: 3:00" in md

@@ -1,0 +1,181 @@
+"""Waiting for the client: the pausing clocks stop counting, their due times move on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sla_cli.domain.calendar import BusinessCalendar, Schedule
+from sla_cli.domain.clock import evaluate
+from sla_cli.domain.incident_events import IncidentEvent, Wait, state_of
+from sla_cli.domain.incidents import (
+    IncidentRecord,
+    clocks,
+    plan_event,
+    plan_resume,
+    plan_wait,
+    touched,
+    waiting_minutes,
+    with_event,
+)
+from sla_cli.domain.kinds import Event, EventKind
+from sla_cli.errors import InputError
+from tests.domain.conftest import ACME, contract
+
+MSK = ZoneInfo("Europe/Moscow")
+CAL = BusinessCalendar(Schedule())
+
+
+def nov(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=MSK)
+
+
+# Friday 20 November 2026, 17:00, variant 1: reaction 2 h, start of work 4 h.
+FRIDAY = IncidentRecord(1, ACME, contract(), "ACME-7", None, nov(20, 17))
+
+
+def recorded(incident: IncidentRecord, *events: tuple[EventKind, datetime]) -> IncidentRecord:
+    rows = [
+        IncidentEvent(n, kind, when, None, None, "anna", when)
+        for n, (kind, when) in enumerate(events, start=len(incident.events) + 1)
+    ]
+    return replace(incident, events=(*incident.events, *rows))
+
+
+def test_the_hand_computed_weekend_wait() -> None:
+    """Opened Friday 17:00, waiting Friday 18:00 to Monday 11:00, started Monday 14:00.
+
+    Counted: Friday 17:00–18:00 (60 min) and Monday 11:00–14:00 (180 min) = 240 min, exactly
+    the 4 h target: met. Waited: Friday 18:00–19:00 and Monday 9:00–11:00 = 180 business min,
+    so the start-of-work due moves from Monday 11:00 to Monday 14:00.
+    """
+    waited = recorded(FRIDAY, (EventKind.WAIT, nov(20, 18)), (EventKind.RESUME, nov(23, 11)))
+    without = clocks(FRIDAY, CAL, nov(23, 10), 75)[1]
+    assert without.due == nov(23, 11)
+    started = recorded(waited, (EventKind.START, nov(23, 14)))
+    reaction, start = clocks(started, CAL, nov(23, 16), 75)
+    assert (start.used_minutes, start.paused_minutes, start.status) == (240, 180, "met")
+    assert start.due == nov(23, 14)
+    assert waiting_minutes(started, CAL, nov(23, 16)) == 180
+    # the reaction clock does not pause by default: 2 h from Friday 17:00 is Friday 19:00
+    assert (reaction.due, reaction.status) == (nov(20, 19), "breached")
+    # a minute later the start is breached by one business minute
+    late = recorded(waited, (EventKind.START, nov(23, 14, 1)))
+    assert clocks(late, CAL, nov(23, 16), 75)[1].overdue_minutes == 1
+    # when the config lets the reaction clock pause too: 1 h on Friday, 1 h from Monday 11:00
+    both = clocks(started, CAL, nov(23, 16), 75, frozenset({"reaction", "start"}))
+    assert both[0].due == nov(23, 12)
+
+
+def test_an_open_wait_moves_the_due_as_it_lasts() -> None:
+    waiting = recorded(FRIDAY, (EventKind.WAIT, nov(20, 18)))
+    assert waiting.waiting
+    start = clocks(waiting, CAL, nov(23, 10), 75)[1]
+    assert (start.used_minutes, start.status) == (60, "running")  # 1 h counted, 2 h waited
+    assert start.due == nov(23, 13)  # 3 h still to go from now
+    assert waiting_minutes(waiting, CAL, nov(23, 10)) == 120
+
+
+def test_a_clock_stopped_before_the_wait_is_not_touched() -> None:
+    acked = recorded(FRIDAY, (EventKind.ACK, nov(20, 17, 30)), (EventKind.WAIT, nov(20, 18)))
+    reaction = clocks(acked, CAL, nov(23, 12), 75, frozenset({"reaction", "start"}))[0]
+    assert (reaction.used_minutes, reaction.paused_minutes, reaction.status) == (30, 0, "met")
+
+
+def test_a_resolution_ends_the_wait() -> None:
+    done = recorded(FRIDAY, (EventKind.WAIT, nov(20, 18)), (EventKind.RESOLVE, nov(23, 12)))
+    assert done.state.waits == (Wait(nov(20, 18), nov(23, 12)),)
+    assert not done.waiting
+    assert waiting_minutes(done, CAL, nov(24, 12)) == 60 + 180
+
+
+@pytest.mark.parametrize(
+    ("events", "new", "words"),
+    [
+        ((), ("resume", nov(20, 18)), "is not waiting"),
+        (((EventKind.WAIT, nov(20, 18)),), ("wait", nov(20, 18, 30)), "waiting since"),
+        (((EventKind.WAIT, nov(20, 18)),), ("resume", nov(20, 17, 59)), "before the incident's"),
+        (((EventKind.ACK, nov(20, 17, 40)),), ("wait", nov(20, 17, 30)), "before the incident's"),
+        (((EventKind.RESOLVE, nov(20, 18)),), ("wait", nov(20, 18, 30)), "was resolved"),
+        ((), ("wait", nov(20, 16)), "before the incident's"),
+    ],
+)
+def test_wait_and_resume_refusals(
+    events: tuple[tuple[EventKind, datetime], ...], new: tuple[str, datetime], words: str
+) -> None:
+    incident = recorded(FRIDAY, *events)
+    kind, when = new
+    with pytest.raises(InputError, match=words):
+        if kind == "wait":
+            plan_wait(incident, when, None, nov(24, 9))
+        else:
+            plan_resume(incident, when, nov(24, 9))
+
+
+def test_a_wait_and_its_undo_touch_their_months() -> None:
+    waited = recorded(FRIDAY, (EventKind.WAIT, nov(20, 18)))
+    new = plan_wait(FRIDAY, nov(20, 18), "asked for logs", nov(24, 9))
+    assert touched(FRIDAY, new) == [nov(20, 18)]
+    undo = IncidentEvent(9, EventKind.UNDO, nov(24, 9), 1, None, "anna", nov(24, 9))
+    from sla_cli.domain.incidents import NewEvent
+
+    assert touched(waited, NewEvent(EventKind.UNDO, nov(24, 9), undoes=waited.events[0])) == [
+        nov(20, 18)
+    ]
+    assert not state_of((*waited.events, undo)).waits
+
+
+def test_a_resolution_while_waiting_is_allowed_and_comes_after_the_wait() -> None:
+    waiting = recorded(FRIDAY, (EventKind.WAIT, nov(20, 18)))
+    with pytest.raises(InputError, match="a resolution comes last"):
+        plan_event(waiting, Event.RESOLVE, nov(20, 17, 30), nov(24, 9))
+    resolved = with_event(waiting, plan_event(waiting, Event.RESOLVE, nov(23, 9), nov(24, 9)),
+                          "anna", nov(24, 9))  # fmt: skip
+    assert resolved.state.waits == (Wait(nov(20, 18), nov(23, 9)),)
+
+
+# --- the due time against a slow reference -------------------------------------------------------
+
+START = datetime(2026, 11, 16, 8, 0, tzinfo=MSK)  # a Monday, before the working day
+
+
+def reference_due(
+    opened: datetime, target: int, pauses: list[tuple[datetime, datetime]]
+) -> datetime:
+    """Step minute by minute from the opening, counting business minutes not waited."""
+    t, counted = opened, 0
+    while counted < target:
+        if CAL.is_business_moment(t) and not any(a <= t < b for a, b in pauses):
+            counted += 1
+        t += timedelta(minutes=1)
+    return t
+
+
+def waits() -> st.SearchStrategy[list[tuple[datetime, datetime]]]:
+    """Up to three waits, in order, on whole minutes within two working weeks."""
+    offsets = st.lists(st.integers(0, 14 * 24 * 60), min_size=0, max_size=6, unique=True)
+    return offsets.map(
+        lambda xs: [
+            (START + timedelta(minutes=a), START + timedelta(minutes=b))
+            for a, b in zip(sorted(xs)[::2], sorted(xs)[1::2], strict=False)
+        ]
+    )
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    opened=st.integers(0, 3 * 24 * 60).map(lambda m: START + timedelta(minutes=m)),
+    target=st.sampled_from([60, 120, 180, 240, 360, 600]),
+    pauses=waits(),
+)
+def test_the_due_time_skips_exactly_the_minutes_waited(
+    opened: datetime, target: int, pauses: list[tuple[datetime, datetime]]
+) -> None:
+    late = datetime(2026, 12, 31, tzinfo=MSK)  # every wait known and over
+    clock = evaluate(CAL, opened, target, None, late, 75, "start", tuple(pauses))
+    assert clock.due == reference_due(opened, target, pauses)
