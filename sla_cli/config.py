@@ -15,7 +15,7 @@ from typing import Any
 from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
 from sla_cli.domain.kinds import Billing
 from sla_cli.domain.schedule import Schedule, ScheduleError
-from sla_cli.domain.tariffs import Catalog, PrepayDiscount, Tier, VariantTerms
+from sla_cli.domain.tariffs import Catalog, PrepayDiscount, Priority, Tier, VariantTerms
 from sla_cli.errors import ConfigError
 from sla_cli.timeparse import zone_exists
 from sla_cli.toml_table import TomlTable as _Table
@@ -206,7 +206,28 @@ def _variant(number: int, t: _Table) -> VariantTerms:
         max_hour_discount=t.percent("max_hour_discount_percent", 0),
         dev_cap_hours=cap or None,
         tiers=tiers,
+        priorities=_priorities(t),
     )
+
+
+def _priorities(variant: _Table) -> tuple[Priority, ...]:
+    """Incident priorities with their own targets; the first is the default."""
+    found = []
+    for p in variant.tables("priorities", "key, reaction_hours and start_hours"):
+        key = p.get("key", str).strip().lower()
+        if not key or not key.replace("-", "").replace("_", "").isalnum():
+            raise p.fail("key", f"expected a word like urgent, got {key!r}")
+        reaction, start = _minutes(p, "reaction_hours"), _minutes(p, "start_hours")
+        if reaction > start:
+            raise p.fail("reaction_hours", "must not exceed start_hours: reaction comes first")
+        resolve = None if p.data.get("resolve_hours") is None else _minutes(p, "resolve_hours")
+        if resolve is not None and resolve < start:
+            raise p.fail("resolve_hours", "must not be less than start_hours")
+        found.append(Priority(key, reaction, start, resolve))
+    keys = [p.key for p in found]
+    if len(set(keys)) != len(keys):
+        raise variant.fail("priorities", f"a priority key is repeated: {', '.join(keys)}")
+    return tuple(found)
 
 
 def _prepay_discounts(variant: _Table) -> tuple[PrepayDiscount, ...]:
@@ -249,10 +270,11 @@ def _minutes(t: _Table, key: str) -> int:
 VARIANT_KEYS = frozenset(
     {
         "name", "name_en", "billing", "burns", "min_months", "reaction_hours", "start_hours",
-        "max_hour_discount_percent", "dev_cap_hours", "prepay_discounts", "tiers",
+        "max_hour_discount_percent", "dev_cap_hours", "prepay_discounts", "tiers", "priorities",
     }
 )  # fmt: skip
 TIER_KEYS = frozenset({"key", "name", "name_en", "hours", "price"})
+PRIORITY_KEYS = frozenset({"key", "reaction_hours", "start_hours", "resolve_hours"})
 
 
 def _refuse_unknown_keys(root: _Table) -> None:
@@ -272,10 +294,11 @@ def _refuse_unknown_keys(root: _Table) -> None:
         for key in variant:
             if key not in VARIANT_KEYS:
                 raise root.fail(f"variants.{number}.{key}", "unknown key")
-        for i, tier in enumerate(variant.get("tiers") or []):
-            for key in tier if isinstance(tier, Mapping) else ():
-                if key not in TIER_KEYS:
-                    raise root.fail(f"variants.{number}.tiers[{i}].{key}", "unknown key")
+        for items, allowed in (("tiers", TIER_KEYS), ("priorities", PRIORITY_KEYS)):
+            for i, item in enumerate(variant.get(items) or []):
+                for key in item if isinstance(item, Mapping) else ():
+                    if key not in allowed:
+                        raise root.fail(f"variants.{number}.{items}[{i}].{key}", "unknown key")
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -48,9 +48,20 @@ def open_(
     ticket: TicketArg,
     at: AtOption = None,
     title: Annotated[str | None, typer.Option("--title", help="What happened.")] = None,
+    priority: Annotated[
+        str | None,
+        typer.Option(
+            "--priority",
+            "-p",
+            help="One of the contract's priorities (`variants.N.priorities` in the config); "
+            "default: its first, `normal` unless configured.",
+            show_default=False,
+        ),
+    ] = None,
     client: ClientOption = None,
 ) -> None:
-    """Open an incident: its reaction and start-of-work clocks start running."""
+    """Open an incident: its reaction and start-of-work clocks (and a resolution clock, when its
+    priority sets one) start running."""
     from sla_cli.cli.ledger_views import clock_line
     from sla_cli.cli.needs import clocks
     from sla_cli.formatting import short_time
@@ -62,11 +73,12 @@ def open_(
     moment = _moment(st, at)
     with st.ledger().session() as s:
         inc = open_incident(
-            s, ticket, moment, title, client, settings.timezone, st.user(), st.now()
+            s, ticket, moment, title, client, settings.timezone, st.user(), st.now(), priority
         )
-    shown = clocks(st).of(inc)
+    shown = clocks(st).every(inc)
     lines(
-        f"opened {inc.ticket} for {inc.client.key} (variant {inc.contract.variant}) at "
+        f"opened {inc.ticket} for {inc.client.key} (variant {inc.contract.variant}, "
+        f"{inc.priority}) at "
         f"{short_time(moment, settings.timezone)}: "
         + "; ".join(clock_line(c, settings.timezone) for c in shown)
     )
@@ -86,8 +98,8 @@ def _event(
     moment = _moment(st, at)
     with st.ledger().session() as s:
         inc = record_event(s, ticket, event, moment, st.now(), settings.timezone, client, st.user())
-    reaction, start = clocks(st).of(inc)
-    shown = {Event.ACK: [reaction], Event.START: [start], Event.RESOLVE: [reaction, start]}[event]
+    reaction, start, *resolve = clocks(st).every(inc)
+    shown = {Event.ACK: [reaction], Event.START: [start]}.get(event, [reaction, start, *resolve])
     said = f"{inc.ticket} {event.past} at {short_time(moment, settings.timezone)}"
     logged = inc.logged_work()
     if event == Event.START and logged is not None and logged <= moment:
@@ -143,8 +155,31 @@ def _said(st: State, done: Recorded) -> str:
     state_ = "open" if inc.resolved_at is None else f"resolved {short_time(inc.resolved_at, tz)}"
     if inc.waiting:
         state_ = "waiting for the client"
-    shown = "; ".join(clock_line(c, tz) for c in clocks(st).of(inc))
+    if new.value is not None:
+        what = f"is {new.value} from {short_time(new.at, tz)}"
+    shown = "; ".join(clock_line(c, tz) for c in clocks(st).every(inc))
     return f"{inc.ticket} {what}; {state_}: {shown}"
+
+
+@incident_app.command("priority")
+def priority(
+    ctx: typer.Context,
+    ticket: TicketArg,
+    new: Annotated[str, typer.Argument(metavar="PRIORITY", help="One of the contract's.")],
+    at: AtOption = None,
+    client: ClientOption = None,
+) -> None:
+    """Change the incident's priority (recorded: who, when). Its targets apply to the business
+    time already run, from the opening: the clocks never restart."""
+    from sla_cli.ops.incidents import set_priority
+    from sla_cli.render import lines
+
+    st = state(ctx)
+    tz = st.settings().timezone
+    moment = _moment(st, at)
+    with st.ledger().session() as s:
+        done = set_priority(s, ticket, new, moment, tz, st.user(), st.now(), client)
+    lines(_said(st, done))
 
 
 @incident_app.command("wait")
@@ -268,7 +303,7 @@ def list_(
     note = "" if since is None else (
         f"; open ones and those opened since {since.isoformat()}: --all lists every incident"
     )  # fmt: skip
-    rows = [(i, *now.of(i), now.waited(i)) for i in found]
+    rows = [(i, *now.of(i), now.waited(i), now.resolution(i)) for i in found]
     incidents_view(rows, format.value, tz, st.now(), note)
 
 

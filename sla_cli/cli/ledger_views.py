@@ -158,14 +158,14 @@ def clock_line(clock: Clock, tz: str) -> str:
 
 
 def incidents_view(
-    rows: list[tuple[IncidentRecord, Clock, Clock, int]],
+    rows: list[tuple[IncidentRecord, Clock, Clock, int, Clock | None]],
     fmt: str,
     tz: str,
     now: datetime,
     note: str = "",
 ) -> None:
     """Incidents with both clocks; ``note`` ends the table's caption (what it left out)."""
-    records = [incident_record(i, r, s, tz, now, waited) for i, r, s, waited in rows]
+    records = [incident_record(i, r, s, tz, now, w, res) for i, r, s, w, res in rows]
     if _machine(records, fmt, INCIDENT_FIELDS):
         return
     table(
@@ -184,7 +184,7 @@ def incidents_view(
                 clock_cell(start, zone_of(i, tz)),
                 _resolved_cell(i, zone_of(i, tz), waited),
             ]
-            for i, reaction, start, waited in rows
+            for i, reaction, start, waited, _ in rows
         ],
         caption=(
             plural(len(rows), "incident") + "; each clock: due time, then status"

@@ -32,7 +32,8 @@ CONTRACT_FIELDS = (
 INCIDENT_FIELDS = (
     "ticket", "client", "variant", "opened_at", "reacted_at", "started_at", "resolved_at",
     "reaction_due", "start_due", "reaction_status", "start_status", "status", "cancelled_by",
-    "cancelled_at", "cancelled_note", "waiting_minutes",
+    "cancelled_at", "cancelled_note", "waiting_minutes", "priority", "resolve_due",
+    "resolve_status",
 )  # fmt: skip
 BREACH_FIELDS = (
     "ticket", "client", "clock", "due", "at", "overdue_minutes", "status", "incident_status",
@@ -131,8 +132,9 @@ def incident_status(i: IncidentRecord) -> str:
 
 
 def incident_record(
-    i: IncidentRecord, reaction: Clock, start: Clock, tz: str, now: datetime, waited: int = 0
-) -> Record:
+    i: IncidentRecord, reaction: Clock, start: Clock, tz: str, now: datetime, waited: int = 0,
+    resolve: Clock | None = None,
+) -> Record:  # fmt: skip
     zone = zone_of(i, tz)
     cancelled = i.cancelled
     return {
@@ -152,6 +154,11 @@ def incident_record(
         "cancelled_at": None if cancelled is None else iso(cancelled.at, zone),
         "cancelled_note": None if cancelled is None else cancelled.note,
         "waiting_minutes": waited,
+        "priority": i.priority,
+        "resolve_due": None if resolve is None else iso(resolve.due, zone),
+        "resolve_status": None
+        if resolve is None
+        else ("cancelled" if cancelled else str(resolve.status)),
     }
 
 

@@ -48,6 +48,9 @@ def _incident_record(line: IncidentLine, tz: str) -> dict[str, Any]:
         "started_at": local_iso(line.start.stopped, tz),
         "start_status": str(line.start.status),
         "waiting_minutes": line.waiting_minutes,
+        "priority": line.priority,
+        "resolve_due": None if line.resolve is None else local_iso(line.resolve.due, tz),
+        "resolve_status": None if line.resolve is None else str(line.resolve.status),
     }
 
 

@@ -35,6 +35,7 @@ class IncidentEvent:
     note: str | None
     by: str
     created_at: datetime
+    value: str | None = None  # a priority change: the new priority
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class IncidentState:
     resolved_at: datetime | None = None  # None once reopened
     cancelled: Cancellation | None = None
     waits: tuple[Wait, ...] = ()  # in time order, never overlapping
+    priorities: tuple[tuple[datetime, str], ...] = ()  # each change: when, and to what
 
     @property
     def resolved(self) -> bool:
@@ -85,6 +87,7 @@ def state_of(events: tuple[IncidentEvent, ...]) -> IncidentState:
     reacted = started = resolved = None
     cancelled = None
     waits: list[Wait] = []
+    priorities: list[tuple[datetime, str]] = []
     for e in live(events):
         waiting = bool(waits) and waits[-1].end is None
         if e.kind == EventKind.ACK and reacted is None:
@@ -99,6 +102,8 @@ def state_of(events: tuple[IncidentEvent, ...]) -> IncidentState:
             cancelled = Cancellation(e.by, e.at, e.note)
         elif e.kind == EventKind.WAIT and not waiting:
             waits.append(Wait(e.at))
+        elif e.kind == EventKind.PRIORITY and e.value is not None:
+            priorities.append((e.at, e.value))
         if waiting and e.kind in (EventKind.RESUME, EventKind.RESOLVE):
             waits[-1] = Wait(waits[-1].start, e.at)  # a resolution ends the wait too
-    return IncidentState(reacted, started, resolved, cancelled, tuple(waits))
+    return IncidentState(reacted, started, resolved, cancelled, tuple(waits), tuple(priorities))

@@ -10,8 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
-from sla_cli.domain.calendar import BusinessCalendar
-from sla_cli.domain.clock import Clock, Pause, evaluate, paused_minutes
 from sla_cli.domain.incident_events import (
     Cancellation,
     IncidentEvent,
@@ -22,6 +20,7 @@ from sla_cli.domain.incident_events import (
 )
 from sla_cli.domain.kinds import Event, EventKind
 from sla_cli.domain.records import ClientRecord, ContractRecord
+from sla_cli.domain.tariffs import Priority
 from sla_cli.domain.text import MAX_NOTE, MAX_TITLE, check_length
 from sla_cli.errors import InputError, NotFound
 
@@ -32,18 +31,16 @@ __all__ = [
     "check_open",
     "check_past",
     "check_single_open",
-    "clocks",
     "earliest",
     "known",
-    "pauses",
     "plan_cancel",
     "plan_event",
+    "plan_priority",
     "plan_reopen",
     "plan_resume",
     "plan_undo",
     "plan_wait",
     "touched",
-    "waiting_minutes",
     "with_event",
 ]
 
@@ -60,6 +57,21 @@ class IncidentRecord:
     opened_at: datetime
     events: tuple[IncidentEvent, ...] = ()
     first_work: datetime | None = None  # when the first hours logged on the ticket began
+    opened_priority: str | None = None  # as opened; None: the contract's default
+
+    def priority_at(self, moment: datetime) -> Priority:
+        """The priority in force at ``moment``: the latest change by then, else as opened."""
+        key = self.opened_priority
+        for at, value in self.state.priorities:
+            if at <= moment:
+                key = value
+        return self.contract.priority(key)
+
+    @property
+    def priority(self) -> str:
+        """The priority in force now (the latest change)."""
+        changes = self.state.priorities
+        return self.contract.priority(changes[-1][1] if changes else self.opened_priority).key
 
     @cached_property
     def state(self) -> IncidentState:
@@ -118,6 +130,7 @@ class NewEvent:
     at: datetime
     undoes: IncidentEvent | None = None
     note: str | None = None
+    value: str | None = None  # a priority change: the new priority
 
 
 def known(t: datetime | None, now: datetime) -> datetime | None:
@@ -223,6 +236,20 @@ def plan_resume(incident: IncidentRecord, at: datetime, now: datetime) -> NewEve
     return NewEvent(EventKind.RESUME, at)
 
 
+def plan_priority(incident: IncidentRecord, key: str, at: datetime, now: datetime) -> NewEvent:
+    """A new priority for an open incident: its targets apply to the business time already run,
+    from the opening, never restarting the clocks."""
+    check_past(at, now)
+    _not_cancelled(incident, at)
+    if incident.resolved_at is not None:
+        raise InputError(f"{incident.ticket} was resolved at {_shown(incident.resolved_at, at)}")
+    wanted = incident.contract.priority(key)
+    if wanted.key == incident.priority:
+        raise InputError(f"{incident.ticket} is {wanted.key} already")
+    _in_order(incident, at, "a change of priority")
+    return NewEvent(EventKind.PRIORITY, at, value=wanted.key)
+
+
 def plan_undo(incident: IncidentRecord, note: str | None, now: datetime) -> NewEvent:
     """Undo reverses the last event not undone yet."""
     check_length(note, MAX_NOTE, "--note")
@@ -262,7 +289,7 @@ def with_event(incident: IncidentRecord, new: NewEvent, by: str, now: datetime) 
     """The incident as it stands once ``new`` is appended."""
     next_id = max((e.id for e in incident.events), default=0) + 1
     undoes = None if new.undoes is None else new.undoes.id
-    row = IncidentEvent(next_id, new.kind, new.at, undoes, new.note, by, now)
+    row = IncidentEvent(next_id, new.kind, new.at, undoes, new.note, by, now, new.value)
     return replace(incident, events=(*incident.events, row))
 
 
@@ -286,6 +313,7 @@ def touched(incident: IncidentRecord, new: NewEvent) -> list[datetime]:
         moments.append(incident.opened_at)
     for wait in set(before.waits) ^ set(after.waits):  # a wait undone, or its end
         moments += [m for m in (wait.start, wait.end) if m is not None]
+    moments += [at for at, _ in set(before.priorities) ^ set(after.priorities)]
     return sorted(set(moments))
 
 
@@ -299,52 +327,3 @@ def check_single_open(
             f"{incident.ticket} has another open incident (opened "
             f"{_shown(running.opened_at, now)}); resolve or cancel it first"
         )
-
-
-# The clocks that stop counting while an incident waits for the client, unless the config says
-# otherwise: asking the client is itself a reaction, so the reaction clock runs on.
-PAUSING = frozenset({"start", "resolve"})
-
-
-def pauses(incident: IncidentRecord, now: datetime) -> tuple[Pause, ...]:
-    """The incident's waits as known at ``now``."""
-    return tuple((w.start, known(w.end, now)) for w in incident.state.waits if known(w.start, now))
-
-
-def waiting_minutes(incident: IncidentRecord, calendar: BusinessCalendar, now: datetime) -> int:
-    """Business minutes the incident has waited for the client, up to its resolution or now."""
-    end = known(incident.resolved_at, now) or now
-    return paused_minutes(calendar, pauses(incident, now), incident.opened_at, end)
-
-
-def clocks(
-    incident: IncidentRecord,
-    calendar: BusinessCalendar,
-    now: datetime,
-    at_risk_percent: int,
-    pausing: frozenset[str] = PAUSING,
-) -> tuple[Clock, Clock]:
-    """The reaction and start-of-work clocks of an incident, evaluated at ``now``.
-
-    Resolving an incident stops a clock that nothing stopped before. Events after ``now`` are
-    not known yet, so a closed month's statement, evaluated when it closed, never changes. The
-    clocks named in ``pausing`` do not count the business time the incident waited.
-    """
-    c = incident.contract
-    resolved = known(incident.resolved_at, now)
-    reacted = earliest(known(incident.reacted_at, now), resolved)
-    started = earliest(incident.work_started(now), resolved)
-    opened = incident.opened_at
-    waits = pauses(incident, now)
-
-    def held(name: str) -> tuple[Pause, ...]:
-        return waits if name in pausing else ()
-
-    reaction = evaluate(
-        calendar, opened, c.reaction_minutes, reacted, now, at_risk_percent, "reaction",
-        held("reaction"),
-    )  # fmt: skip
-    start = evaluate(
-        calendar, opened, c.start_minutes, started, now, at_risk_percent, "start", held("start")
-    )
-    return reaction, start

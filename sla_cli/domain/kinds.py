@@ -60,6 +60,7 @@ class EventKind(StrEnum):
     REOPEN = "reopen"  # a resolved incident is open again
     WAIT = "wait"  # waiting for the client: the pausing clocks stop counting
     RESUME = "resume"  # the wait is over: they count again
+    PRIORITY = "priority"  # the priority changed: its targets apply from the opening on
 
     @property
     def past(self) -> str:
@@ -72,6 +73,7 @@ class EventKind(StrEnum):
             "reopen": "reopened",
             "wait": "put to wait for the client",
             "resume": "resumed",
+            "priority": "reprioritised",
         }[self.value]
 
 

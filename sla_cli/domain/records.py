@@ -13,6 +13,8 @@ from decimal import Decimal
 from sla_cli.domain.billing import ContractTerms
 from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, WorkKind
 from sla_cli.domain.month import Month
+from sla_cli.domain.tariffs import DEFAULT_PRIORITY, Priority
+from sla_cli.errors import InputError
 
 __all__ = ["Cancellation", "ClientRecord", "ContractChange", "ContractRecord", "EntryRecord"]
 
@@ -75,6 +77,25 @@ class ContractRecord:
     created_at: datetime
     created_by: str
     changes: tuple[ContractChange, ...] = ()  # its end moved, or cancelled; oldest first
+    priorities: tuple[Priority, ...] = ()  # as signed; none: the targets above as `normal`
+
+    @property
+    def priority_table(self) -> tuple[Priority, ...]:
+        """The incident priorities it was signed with, the default first."""
+        return self.priorities or (
+            Priority(DEFAULT_PRIORITY, self.reaction_minutes, self.start_minutes),
+        )
+
+    def priority(self, key: str | None) -> Priority:
+        """The priority ``key`` (None: the default); an unknown key is an error."""
+        table = self.priority_table
+        if key is None:
+            return table[0]
+        for p in table:
+            if p.key == key.strip().lower():
+                return p
+        known = ", ".join(p.key for p in table)
+        raise InputError(f"the contract has no priority {key!r}; its priorities: {known}")
 
     @property
     def end(self) -> date | None:

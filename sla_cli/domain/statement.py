@@ -10,9 +10,11 @@ from decimal import Decimal
 from sla_cli.domain.billing import ContractTerms, MonthClose, MonthUsage, close_month
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock
-from sla_cli.domain.incidents import PAUSING, IncidentRecord, clocks, known, waiting_minutes
+from sla_cli.domain.incidents import IncidentRecord, known
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
+from sla_cli.domain.sla_clocks import PAUSING, clocks, resolution_clock, waiting_minutes
+from sla_cli.domain.tariffs import DEFAULT_PRIORITY
 
 __all__ = [
     "IncidentLine",
@@ -60,6 +62,12 @@ class IncidentLine:
     reaction: Clock
     start: Clock
     waiting_minutes: int = 0  # business minutes it waited for the client
+    priority: str = DEFAULT_PRIORITY
+    resolve: Clock | None = None  # when the priority sets a resolution target
+
+    @property
+    def clocks(self) -> tuple[Clock, ...]:
+        return (self.reaction, self.start) + (() if self.resolve is None else (self.resolve,))
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ class Statement:
     @property
     def breaches(self) -> int:
         """How many clocks of the month's incidents were breached."""
-        return sum(c.status == "breached" for i in self.incidents for c in (i.reaction, i.start))
+        return sum(c.status == "breached" for i in self.incidents for c in i.clocks)
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,8 @@ def incident_line(
         reaction,
         start,
         waiting_minutes(incident, calendar, now),
+        incident.priority,
+        resolution_clock(incident, calendar, now, at_risk_percent, pausing),
     )
 
 

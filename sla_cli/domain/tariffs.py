@@ -35,6 +35,19 @@ class PrepayDiscount:
 
 
 @dataclass(frozen=True)
+class Priority:
+    """An incident priority's SLA targets, in business minutes; no resolution target: None."""
+
+    key: str
+    reaction_minutes: int
+    start_minutes: int
+    resolve_minutes: int | None = None
+
+
+DEFAULT_PRIORITY = "normal"
+
+
+@dataclass(frozen=True)
 class VariantTerms:
     number: int
     name: str
@@ -48,6 +61,14 @@ class VariantTerms:
     max_hour_discount: Decimal
     dev_cap_hours: int | None  # custom development per month; None: no cap
     tiers: tuple[Tier, ...]
+    priorities: tuple[Priority, ...] = ()  # none configured: the offer's targets as `normal`
+
+    @property
+    def priority_table(self) -> tuple[Priority, ...]:
+        """The incident priorities, the default first."""
+        return self.priorities or (
+            Priority(DEFAULT_PRIORITY, self.reaction_minutes, self.start_minutes),
+        )
 
     @property
     def unlimited(self) -> bool:

@@ -12,7 +12,6 @@ from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock, ClockStatus
 from sla_cli.domain.incident_events import last_live
 from sla_cli.domain.incidents import (
-    PAUSING,
     IncidentRecord,
     NewEvent,
     check_open,
@@ -20,18 +19,19 @@ from sla_cli.domain.incidents import (
     check_single_open,
     plan_cancel,
     plan_event,
+    plan_priority,
     plan_reopen,
     plan_resume,
     plan_undo,
     plan_wait,
     touched,
-    waiting_minutes,
     with_event,
 )
-from sla_cli.domain.incidents import clocks as evaluate
 from sla_cli.domain.kinds import Event
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord
+from sla_cli.domain.sla_clocks import PAUSING, resolution_clock, waiting_minutes
+from sla_cli.domain.sla_clocks import clocks as evaluate
 from sla_cli.domain.text import (
     MAX_NOTE,
     MAX_TICKET,
@@ -58,6 +58,17 @@ class Clocks:
     def of(self, incident: IncidentRecord) -> tuple[Clock, Clock]:
         return evaluate(incident, self.calendar, self.now, self.at_risk_percent, self.pausing)
 
+    def resolution(self, incident: IncidentRecord) -> Clock | None:
+        """The resolution clock, when the incident's priority sets a target for it."""
+        return resolution_clock(
+            incident, self.calendar, self.now, self.at_risk_percent, self.pausing
+        )
+
+    def every(self, incident: IncidentRecord) -> list[Clock]:
+        """Reaction, start of work, and resolution when it has a target."""
+        resolve = self.resolution(incident)
+        return [*self.of(incident), *([] if resolve is None else [resolve])]
+
     def waited(self, incident: IncidentRecord) -> int:
         """Business minutes the incident has waited for the client."""
         return waiting_minutes(incident, self.calendar, self.now)
@@ -72,8 +83,10 @@ def open_incident(
     zone: str,
     user: str,
     now: datetime,
+    priority: str | None = None,
 ) -> IncidentRecord:
-    """Open an incident on the contract active when it opened."""
+    """Open an incident on the contract active when it opened (with ``priority``, one of the
+    contract's; None: its default)."""
     check_text(ticket, MAX_TICKET, "the ticket")
     check_text(title, MAX_TITLE, "--title")
     user = check_author(user)
@@ -85,7 +98,8 @@ def open_incident(
     contract = contract_on(s, client, day)
     ensure_open(s, day)
     check_open(ticket, at, title, store.latest(s, client.id, ticket, open_only=True), now)
-    return store.add_incident(s, contract, ticket, title, at, user)
+    key = None if priority is None else contract.priority(priority).key
+    return store.add_incident(s, contract, ticket, title, at, user, key)
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,18 @@ def wait_or_resume(
     incident = _latest(s, ticket, client)
     new = plan_wait(incident, at, note, now) if wait else plan_resume(incident, at, now)
     return _append(s, incident, new, zone, user)
+
+
+def set_priority(
+    s: Session, ticket: str, priority: str, at: datetime, zone: str, user: str, now: datetime,
+    client_key: str | None = None,
+) -> Recorded:  # fmt: skip
+    """Change the priority of the ticket's latest incident (recorded, undoable)."""
+    check_text(ticket, MAX_TICKET, "the ticket")
+    check_past(at, now)
+    ticket, client = _incident(s, ticket, client_key)
+    incident = _latest(s, ticket, client)
+    return _append(s, incident, plan_priority(incident, priority, at, now), zone, user)
 
 
 def undo_event(
@@ -235,4 +261,4 @@ def month_incidents(
 def breaches(incidents: list[IncidentRecord], clocks: Clocks) -> list[tuple[IncidentRecord, Clock]]:
     """Clocks breached, and running ones at risk."""
     flagged = (ClockStatus.BREACHED, ClockStatus.AT_RISK)
-    return [(i, c) for i in incidents for c in clocks.of(i) if c.status in flagged]
+    return [(i, c) for i in incidents for c in clocks.every(i) if c.status in flagged]

@@ -24,6 +24,7 @@ from sla_cli.store.rows import (
     client_record,
     contract_record,
     pk,
+    priorities_to_json,
     to_bp,
     to_kopecks,
     wall_clock,
@@ -189,6 +190,7 @@ def save_contract(s: Session, draft: ContractDraft, user: str) -> ContractRecord
         timezone=draft.timezone,
         created_at=now,
         created_by=user,
+        priorities=priorities_to_json(v.priority_table) if v.priorities else None,
     )
     s.add(row)
     s.flush()

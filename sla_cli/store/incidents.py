@@ -84,7 +84,9 @@ def _cancelled() -> Any:
 def _events(s: Session, ids: list[int]) -> dict[int, tuple[IncidentEvent, ...]]:
     return {
         i: tuple(
-            IncidentEvent(pk(r), EventKind(r.kind), r.at, r.undoes, r.note, r.by, r.created_at)
+            IncidentEvent(
+                pk(r), EventKind(r.kind), r.at, r.undoes, r.note, r.by, r.created_at, r.value
+            )
             for r in rows
         )
         for i, rows in children(s, EventRow, EventRow.incident_id, ids).items()
@@ -108,6 +110,7 @@ def _record(
         opened_at=i.opened_at,
         events=events,
         first_work=first,
+        opened_priority=i.priority,
     )
 
 
@@ -200,6 +203,7 @@ def add_incident(
     title: str | None,
     at: datetime,
     user: str,
+    priority: str | None = None,
 ) -> IncidentRecord:
     row = Incident(
         contract_id=contract.id,
@@ -209,6 +213,7 @@ def add_incident(
         opened_at=at,
         created_at=wall_clock(s),
         created_by=user,
+        priority=priority,
     )
     s.add(row)
     s.flush()
@@ -226,6 +231,7 @@ def add_event(s: Session, incident_id: int, new: NewEvent, by: str) -> IncidentR
             note=new.note,
             by=by,
             created_at=wall_clock(s),
+            value=new.value,
         )
     )
     s.flush()

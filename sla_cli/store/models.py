@@ -75,6 +75,12 @@ EVENT_CHECKS = {
         "(kind = 'undo' AND undoes IS NOT NULL) OR (kind <> 'undo' AND undoes IS NULL)"
     ),
 }
+# Migration 0004 creates this one with the same name and condition.
+EVENT_VALUE_CHECK = {
+    "ck_incident_events_value": (
+        "(kind = 'priority' AND value IS NOT NULL) OR (kind <> 'priority' AND value IS NULL)"
+    ),
+}
 CHANGE_CHECKS = {
     "ck_contract_changes_kind": one_of("kind", ChangeKind),
     "ck_contract_changes_end": (
@@ -159,6 +165,9 @@ class Contract(SQLModel, table=True):
     timezone: str | None = Field(default=None, max_length=64)
     created_at: datetime = utc_column()
     created_by: str = Field(max_length=100)
+    # the incident priorities signed with, as JSON: [{"key", "reaction_minutes",
+    # "start_minutes", "resolve_minutes"}, …]; None: the targets above as the one `normal`
+    priorities: str | None = Field(default=None, max_length=4000)
 
 
 class Entry(SQLModel, table=True):
@@ -243,6 +252,7 @@ class Incident(SQLModel, table=True):
     resolved_at: datetime | None = utc_column(nullable=True)
     created_at: datetime = utc_column()
     created_by: str = Field(max_length=100)
+    priority: str | None = Field(default=None, max_length=32)  # as opened; None: the default
 
 
 class IncidentEvent(SQLModel, table=True):
@@ -252,6 +262,7 @@ class IncidentEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_incident_events_incident_kind", "incident_id", "kind"),
         *checks(EVENT_CHECKS),
+        *checks(EVENT_VALUE_CHECK),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -264,6 +275,7 @@ class IncidentEvent(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=1000)
     by: str = Field(max_length=100)
     created_at: datetime = utc_column()
+    value: str | None = Field(default=None, max_length=32)  # a priority change: the new one
 
 
 class ContractChange(SQLModel, table=True):

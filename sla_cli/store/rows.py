@@ -5,7 +5,9 @@ Money is stored as whole kopecks, percentages as basis points (1/100 %).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -17,6 +19,7 @@ from sqlmodel import select as select_rows
 from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.money import round_money
 from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
+from sla_cli.domain.tariffs import Priority
 from sla_cli.errors import LedgerError
 from sla_cli.store.models import Client, Contract, Entry
 
@@ -92,7 +95,16 @@ def contract_record(row: Contract, client: Client) -> ContractRecord:
         timezone=row.timezone,
         created_at=row.created_at,
         created_by=row.created_by,
+        priorities=priorities_from_json(row.priorities),
     )
+
+
+def priorities_to_json(priorities: Sequence[Priority]) -> str:
+    return json.dumps([asdict(p) for p in priorities], separators=(",", ":"))
+
+
+def priorities_from_json(text: str | None) -> tuple[Priority, ...]:
+    return () if not text else tuple(Priority(**p) for p in json.loads(text))
 
 
 def entry_record(row: Entry, client_key: str) -> EntryRecord:

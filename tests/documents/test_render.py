@@ -104,6 +104,9 @@ def test_json_is_the_spec_shape(report: MonthReport) -> None:
         "started_at",
         "start_status",
         "waiting_minutes",
+        "priority",
+        "resolve_due",
+        "resolve_status",
     ]
     for s in data["statements"]:
         assert tuple(s) == STATEMENT_FIELDS

@@ -16,7 +16,6 @@ from sla_cli.domain.incidents import (
     IncidentRecord,
     check_open,
     check_single_open,
-    clocks,
     plan_cancel,
     plan_event,
     plan_reopen,
@@ -25,6 +24,7 @@ from sla_cli.domain.incidents import (
     with_event,
 )
 from sla_cli.domain.kinds import EventKind
+from sla_cli.domain.sla_clocks import clocks
 from sla_cli.errors import InputError, NotFound
 from tests.domain.conftest import ACME, contract
 

@@ -42,6 +42,7 @@ from sla_cli.store.models import (
     CONTRACT_CHECKS,
     ENTRY_CHECKS,
     EVENT_CHECKS,
+    EVENT_VALUE_CHECK,
     SQLModel,
 )
 from tests.conftest import pg_schema, sqlite_url
@@ -434,7 +435,7 @@ def test_the_migrated_schema_is_the_models_schema(upgraded: sa.Engine) -> None:
         for table, expected in (
             ("contracts", CONTRACT_CHECKS),
             ("entries", ENTRY_CHECKS),
-            ("incident_events", EVENT_CHECKS),
+            ("incident_events", {**EVENT_CHECKS, **EVENT_VALUE_CHECK}),
             ("contract_changes", CHANGE_CHECKS),
         ):
             found = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table)}
@@ -604,6 +605,7 @@ def test_migration_0004_froze_the_event_kinds_the_code_has_today() -> None:
     assert tuple(EventKind) == m.EVENT_KINDS
     assert m._kinds(m.EVENT_KINDS) == EVENT_CHECKS["ck_incident_events_kind"]
     assert m.OLD_EVENT_KINDS == _migration("0003").EVENT_KINDS
+    assert EVENT_VALUE_CHECK["ck_incident_events_value"] == m.VALUE_CHECK
 
 
 def test_migration_0002_froze_the_sets_and_names_the_code_has_today() -> None:

@@ -1,12 +1,14 @@
 """Sealed months: every ledger table append-only, entries kept out of closed months, digests;
-incidents that wait for the client.
+incidents that wait for the client, and priorities.
 
 ``clients``, ``contracts`` and ``incidents`` refuse UPDATE and DELETE, as the other tables
 already do (their changes are rows of ``contract_changes`` and ``incident_events``); on
 PostgreSQL every ledger table also refuses TRUNCATE. ``entries_open_month`` refuses an entry
 dated in a closed month. ``closed_months.digest`` holds the SHA-256 of the month's entries and
 terms, recorded by each close from now on (earlier closes keep none). ``incident_events.kind``
-takes ``wait`` and ``resume`` too (SQLite rebuilds the table for it, and its triggers with it).
+takes ``wait``, ``resume`` and ``priority`` too, the last with the new priority in ``value``
+(SQLite rebuilds the table for it, and its triggers with it); ``incidents.priority`` holds the
+priority an incident opened with and ``contracts.priorities`` the priorities signed with (JSON).
 
 The names are copied here as literals: a migration says what the schema was at its revision.
 
@@ -35,7 +37,10 @@ LEDGER_TABLES = (
 UNCHANGEABLE = "sla ledger rows are never changed or removed: record a change instead"
 CLOSED = "the month of this entry is closed: date the adjustment in an open month"
 APPEND_ONLY = "the ledger is append-only: post a reversing entry instead"  # revision 0003's
-EVENT_KINDS = ("ack", "start", "resolve", "undo", "cancel", "reopen", "wait", "resume")
+EVENT_KINDS = (
+    "ack", "start", "resolve", "undo", "cancel", "reopen", "wait", "resume", "priority",
+)  # fmt: skip
+VALUE_CHECK = "(kind = 'priority' AND value IS NOT NULL) OR (kind <> 'priority' AND value IS NULL)"
 OLD_EVENT_KINDS = ("ack", "start", "resolve", "undo", "cancel", "reopen")
 
 
@@ -44,12 +49,19 @@ def _kinds(kinds: tuple[str, ...]) -> str:
 
 
 def _event_kinds(kinds: tuple[str, ...]) -> None:
-    """The CHECK on ``incident_events.kind``; a rebuilt SQLite table gets its triggers again."""
+    """The CHECK on ``incident_events.kind``, and its ``value`` (a new priority) with the new
+    kinds only; a rebuilt SQLite table gets its triggers again."""
     sqlite = op.get_bind().dialect.name == "sqlite"
     recreate: Literal["always", "never"] = "always" if sqlite else "never"
     with op.batch_alter_table("incident_events", recreate=recreate) as batch:
         batch.drop_constraint("ck_incident_events_kind", type_="check")
         batch.create_check_constraint("ck_incident_events_kind", _kinds(kinds))
+        if kinds == EVENT_KINDS:
+            batch.add_column(sa.Column("value", sa.String(length=32), nullable=True))
+            batch.create_check_constraint("ck_incident_events_value", VALUE_CHECK)
+        else:
+            batch.drop_constraint("ck_incident_events_value", type_="check")
+            batch.drop_column("value")
     if sqlite:
         for action in ("UPDATE", "DELETE"):
             op.execute(
@@ -60,6 +72,8 @@ def _event_kinds(kinds: tuple[str, ...]) -> None:
 
 def upgrade() -> None:
     op.add_column("closed_months", sa.Column("digest", sa.String(length=64), nullable=True))
+    op.add_column("contracts", sa.Column("priorities", sa.String(length=4000), nullable=True))
+    op.add_column("incidents", sa.Column("priority", sa.String(length=32), nullable=True))
     _event_kinds(EVENT_KINDS)
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_guards()
@@ -122,4 +136,6 @@ def downgrade() -> None:
             for action in ("update", "delete"):
                 op.execute(f"DROP TRIGGER {table}_no_{action}")
     op.drop_column("closed_months", "digest")
+    op.drop_column("incidents", "priority")
+    op.drop_column("contracts", "priorities")
     _event_kinds(OLD_EVENT_KINDS)  # fails while waits are recorded: they have no place in 0003

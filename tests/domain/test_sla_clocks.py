@@ -15,15 +15,14 @@ from sla_cli.domain.clock import evaluate
 from sla_cli.domain.incident_events import IncidentEvent, Wait, state_of
 from sla_cli.domain.incidents import (
     IncidentRecord,
-    clocks,
     plan_event,
     plan_resume,
     plan_wait,
     touched,
-    waiting_minutes,
     with_event,
 )
 from sla_cli.domain.kinds import Event, EventKind
+from sla_cli.domain.sla_clocks import clocks, waiting_minutes
 from sla_cli.errors import InputError
 from tests.domain.conftest import ACME, contract
 
