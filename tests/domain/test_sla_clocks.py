@@ -16,13 +16,15 @@ from sla_cli.domain.incident_events import IncidentEvent, Wait, state_of
 from sla_cli.domain.incidents import (
     IncidentRecord,
     plan_event,
+    plan_priority,
     plan_resume,
     plan_wait,
     touched,
     with_event,
 )
 from sla_cli.domain.kinds import Event, EventKind
-from sla_cli.domain.sla_clocks import clocks, waiting_minutes
+from sla_cli.domain.sla_clocks import clocks, resolution_clock, waiting_minutes
+from sla_cli.domain.tariffs import Priority
 from sla_cli.errors import InputError
 from tests.domain.conftest import ACME, contract
 
@@ -178,3 +180,67 @@ def test_the_due_time_skips_exactly_the_minutes_waited(
     late = datetime(2026, 12, 31, tzinfo=MSK)  # every wait known and over
     clock = evaluate(CAL, opened, target, None, late, 75, "start", tuple(pauses))
     assert clock.due == reference_due(opened, target, pauses)
+
+
+# --- priorities ----------------------------------------------------------------------------------
+
+PRIORITIES = (
+    Priority("normal", 120, 240),
+    Priority("high", 60, 120, 16 * 60),
+)
+RANKED = replace(FRIDAY, contract=replace(contract(), priorities=PRIORITIES))
+
+
+def test_a_priority_change_in_the_middle_of_the_wait() -> None:
+    """Opened Friday 17:00 at normal; waiting Friday 18:00 to Monday 11:00, raised to high on
+    Monday 10:00 (during the wait), resumed, started Monday 14:00.
+
+    The start-of-work clock takes high's 2 h against all the business time since the opening:
+    Friday 17:00–18:00 (60 min) and Monday 11:00–14:00 (180 min) = 240 min, 120 past the
+    target; its due is 60 min after the resumption, Monday 12:00.
+    """
+    raised = recorded(
+        RANKED,
+        (EventKind.WAIT, nov(20, 18)),
+        (EventKind.PRIORITY, nov(23, 10)),
+        (EventKind.RESUME, nov(23, 11)),
+        (EventKind.START, nov(23, 14)),
+    )
+    raised = replace(
+        raised,
+        events=tuple(
+            replace(e, value="high") if e.kind == EventKind.PRIORITY else e for e in raised.events
+        ),
+    )
+    assert raised.priority == "high"
+    assert raised.priority_at(nov(23, 9)).key == "normal"
+    _, start = clocks(raised, CAL, nov(23, 16), 75)
+    assert (start.used_minutes, start.paused_minutes) == (240, 180)  # nothing restarted
+    assert (start.target_minutes, start.status, start.overdue_minutes) == (120, "breached", 120)
+    assert start.due == nov(23, 12)
+    resolve = resolution_clock(raised, CAL, nov(23, 16), 75)
+    assert resolve is not None and resolve.target_minutes == 16 * 60
+    # 16 h counted from the opening, 3 h waited: Fri 1 h, Mon 8 h (11–19), Tue 7 h → Tue 16:00
+    assert resolve.due == nov(24, 16)
+    # the same incident left at normal keeps 4 h: met exactly, and has no resolution clock
+    same = replace(raised, events=raised.events[:1] + raised.events[2:])
+    assert clocks(same, CAL, nov(23, 16), 75)[1].status == "met"
+    assert resolution_clock(same, CAL, nov(23, 16), 75) is None
+
+
+def test_a_priority_change_is_checked() -> None:
+    with pytest.raises(InputError, match="no priority 'urgent'; its priorities: normal, high"):
+        plan_priority(RANKED, "urgent", nov(20, 18), nov(24, 9))
+    with pytest.raises(InputError, match="is normal already"):
+        plan_priority(RANKED, "Normal", nov(20, 18), nov(24, 9))
+    new = plan_priority(RANKED, "high", nov(20, 18), nov(24, 9))
+    assert (new.kind, new.value) == (EventKind.PRIORITY, "high")
+    assert touched(RANKED, new) == [nov(20, 18)]
+    with pytest.raises(InputError, match="before the incident's"):
+        plan_priority(RANKED, "high", nov(20, 16), nov(24, 9))
+
+
+def test_a_contract_without_priorities_has_the_offers_targets_as_normal() -> None:
+    (only,) = contract().priority_table
+    assert only == Priority("normal", contract().reaction_minutes, contract().start_minutes)
+    assert FRIDAY.priority == "normal"

@@ -1,0 +1,89 @@
+"""Incident priorities from the config, through the command line on both backends."""
+
+from __future__ import annotations
+
+from sla_cli.config import default_document, write_config
+from tests.conftest import Sla
+
+NOW = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
+PRIORITIES = [
+    {"key": "normal", "reaction_hours": 2, "start_hours": 4},
+    {"key": "urgent", "reaction_hours": 0.5, "start_hours": 1, "resolve_hours": 8},
+]
+
+
+def configured(sla: Sla, priorities: list[dict[str, object]]) -> None:
+    doc = default_document()
+    doc["variants"]["1"]["priorities"] = priorities
+    write_config(sla.config, doc, force=True)
+
+
+def signed(sla: Sla) -> None:
+    configured(sla, PRIORITIES)
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+           "--start", "2026-10-01", "--months", "12", env=NOW)  # fmt: skip
+
+
+def listed(sla: Sla) -> dict[str, object]:
+    (incident,) = sla.ok("incident", "list", "-f", "json", env=NOW).json()
+    return dict(incident)
+
+
+def test_an_urgent_incident_has_its_targets_and_a_resolution_clock(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    r = ledger_sla.ok("incident", "open", "ACME-1", "--at", "2026-11-24T09:00",
+                      "--priority", "URGENT", env=NOW)  # fmt: skip
+    assert "urgent" in r.stdout
+    got = listed(ledger_sla)
+    assert got["priority"] == "urgent"
+    assert got["reaction_due"] == "2026-11-24T09:30:00+03:00"
+    assert got["start_due"] == "2026-11-24T10:00:00+03:00"
+    assert got["resolve_due"] == "2026-11-24T17:00:00+03:00"
+    assert got["resolve_status"] == "running"
+    clocks = {b["clock"] for b in ledger_sla.ok("breaches", "-f", "json", env=NOW).json()}
+    assert clocks == {"reaction", "start"}  # the resolution clock is at 3 h of 8: running
+
+
+def test_a_change_of_priority_keeps_the_time_run_and_is_undone(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    ledger_sla.ok("incident", "open", "ACME-1", "--at", "2026-11-24T09:00", env=NOW)
+    assert listed(ledger_sla)["start_due"] == "2026-11-24T13:00:00+03:00"  # normal: 4 h
+    r = ledger_sla.ok("incident", "priority", "ACME-1", "urgent", "--at", "2026-11-24T11:00",
+                      env=NOW)  # fmt: skip
+    assert "is urgent from" in r.stdout
+    raised = listed(ledger_sla)
+    # urgent's 1 h from the opening, not from the change: due 10:00, breached by 2 h at noon
+    assert (raised["start_due"], raised["start_status"]) == ("2026-11-24T10:00:00+03:00",
+                                                             "breached")  # fmt: skip
+    ledger_sla.ok("incident", "undo", "ACME-1", env=NOW)
+    assert listed(ledger_sla)["priority"] == "normal"
+    assert listed(ledger_sla)["resolve_due"] is None
+
+
+def test_unknown_priorities_are_refused_naming_the_known_ones(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    r = ledger_sla("incident", "open", "ACME-1", "--priority", "p1", env=NOW)
+    assert r.exit_code == 2 and "its priorities: normal, urgent" in r.stderr
+    ledger_sla.ok("incident", "open", "ACME-1", "--at", "2026-11-24T09:00", env=NOW)
+    r = ledger_sla("incident", "priority", "ACME-1", "normal", env=NOW)
+    assert r.exit_code == 2 and "is normal already" in r.stderr
+
+
+def test_a_contract_keeps_the_priorities_it_was_signed_with(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    configured(ledger_sla, [])  # the config no longer has them
+    ledger_sla.ok("incident", "open", "ACME-1", "--at", "2026-11-24T09:00", "-p", "urgent",
+                  env=NOW)  # fmt: skip
+    assert listed(ledger_sla)["resolve_due"] == "2026-11-24T17:00:00+03:00"
+
+
+def test_priorities_in_the_config_are_checked(sla: Sla) -> None:
+    configured(sla, [{"key": "x", "reaction_hours": 5, "start_hours": 1}])
+    r = sla("tariffs")
+    assert r.exit_code == 2 and "variants.1.priorities[0].reaction_hours" in r.stderr
+    configured(sla, [{"key": "x", "reaction_hours": 1, "start_hours": 2, "resolve": 3}])
+    r = sla("tariffs")
+    assert r.exit_code == 2 and "variants.1.priorities[0].resolve: unknown key" in r.stderr
+    configured(sla, [PRIORITIES[0], PRIORITIES[0]])
+    r = sla("tariffs")
+    assert r.exit_code == 2 and "repeated" in r.stderr
