@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from sla_cli import __version__
-from sla_cli.cli import audit, calendar, contract, incident, ledger, periods, sales
+from sla_cli.cli import audit, calendar, contract, incident, ledger, periods, sales, timers
 from sla_cli.cli.options import State
 from sla_cli.errors import InputError, SlaError
 
@@ -145,6 +145,7 @@ incident.register(app)
 calendar.register(app)
 periods.register(app)
 audit.register(app)
+timers.register(app)
 
 
 def main() -> None:

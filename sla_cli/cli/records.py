@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from sla_cli.domain.incidents import IncidentRecord
     from sla_cli.domain.records import ContractRecord, EntryRecord
     from sla_cli.domain.tariffs import Catalog
+    from sla_cli.ops.incidents import Clocks
     from sla_cli.ops.periods import Rollover
     from sla_cli.ops.seals import Verification
+    from sla_cli.ops.timers import TimerStatus
 
 Record = dict[str, Any]
 
@@ -190,6 +192,36 @@ def rollover_record(result: Rollover) -> Record:
             for line in result.closed
         ],
         "already_closed": [str(m) for m in result.already_closed],
+    }
+
+
+STATUS_FIELDS = (
+    "by", "ticket", "client", "kind", "note", "started_at", "elapsed_minutes", "incident_status",
+    "reaction_status", "start_status", "resolve_status", "start_due", "hours_left_minutes",
+)  # fmt: skip
+
+
+def timer_record(t: TimerStatus, clocks: Clocks, tz: str) -> Record:
+    """`sla status`: a running timer, its ticket's open incident, the client's hours left."""
+    from sla_cli.domain.timers import elapsed_minutes
+
+    timer, i = t.timer, t.incident
+    reaction, start = (None, None) if i is None else clocks.of(i)
+    resolve = None if i is None else clocks.resolution(i)
+    return {
+        "by": timer.by,
+        "ticket": timer.ticket,
+        "client": timer.client_key,
+        "kind": timer.kind.value,
+        "note": timer.note,
+        "started_at": iso(timer.started_at, tz),
+        "elapsed_minutes": elapsed_minutes(timer, clocks.now),
+        "incident_status": None if i is None else incident_status(i),
+        "reaction_status": None if reaction is None else str(reaction.status),
+        "start_status": None if start is None else str(start.status),
+        "resolve_status": None if resolve is None else str(resolve.status),
+        "start_due": None if start is None else iso(start.due, tz),
+        "hours_left_minutes": t.hours_left,
     }
 
 

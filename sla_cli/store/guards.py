@@ -10,7 +10,7 @@ from sqlmodel import Session
 # Every table of the ledger: rows are added, never changed or deleted.
 LEDGER_TABLES = (
     "clients", "contracts", "contract_changes", "entries", "closed_months", "closings",
-    "incidents", "incident_events",
+    "incidents", "incident_events", "timers", "timer_ends",
 )  # fmt: skip
 OPEN_MONTH = "entries_open_month"  # refuses an entry dated in a closed month
 

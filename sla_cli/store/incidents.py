@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import case, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -14,7 +14,15 @@ from sla_cli.domain.incident_events import IncidentEvent
 from sla_cli.domain.incidents import IncidentRecord, NewEvent
 from sla_cli.domain.kinds import EntryType, EventKind
 from sla_cli.domain.records import ContractRecord
-from sla_cli.store.models import Client, Contract, Entry, Incident, UTCDateTime
+from sla_cli.store.models import (
+    Client,
+    Contract,
+    Entry,
+    Incident,
+    Timer,
+    TimerEnd,
+    UTCDateTime,
+)
 from sla_cli.store.models import IncidentEvent as EventRow
 from sla_cli.store.rows import children, contract_record, pk, wall_clock
 
@@ -31,7 +39,7 @@ def _first_work() -> Any:
     """
     reversal = aliased(Entry)
     began = func.coalesce(col(Entry.started_at), col(Entry.created_at))
-    return (
+    logged = (
         select(func.min(began, type_=UTCDateTime()))
         .where(
             col(Entry.ticket) == col(Incident.ticket),
@@ -42,6 +50,33 @@ def _first_work() -> Any:
                 began >= col(Incident.opened_at),
             ),
             ~exists().where(col(reversal.reverses) == col(Entry.id)),
+        )
+        .correlate(Incident)
+        .scalar_subquery()
+    )
+    timing = _running_timer()
+    return case(
+        (logged.is_(None), timing),
+        (timing.is_(None), logged),
+        (timing < logged, timing),
+        else_=logged,
+    )
+
+
+def _running_timer() -> Any:
+    """When a timer still running on the incident's ticket started (after the opening, as for
+    hours logged): work under way. A stopped timer counts through the entry it logged (so an
+    undo of that entry puts the clock back), a discarded one not at all."""
+    return (
+        select(func.min(col(Timer.started_at), type_=UTCDateTime()))
+        .where(
+            col(Timer.ticket) == col(Incident.ticket),
+            col(Timer.client_id) == col(Incident.client_id),
+            or_(
+                col(Timer.created_at) >= col(Incident.created_at),
+                col(Timer.started_at) >= col(Incident.opened_at),
+            ),
+            ~exists().where(col(TimerEnd.timer_id) == col(Timer.id)),
         )
         .correlate(Incident)
         .scalar_subquery()

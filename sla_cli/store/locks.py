@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 CLIENT_LOCKS = 0x51A_C11  # the first key of pg_advisory_xact_lock(int, int): the client locks
+USER_LOCKS = 0x51A_05E  # and the engineers' (one running timer each)
 
 
 def lock_client(s: Session, key: str) -> None:
@@ -24,5 +25,15 @@ def lock_client(s: Session, key: str) -> None:
         s.exec(  # type: ignore[call-overload]
             text("SELECT pg_advisory_xact_lock(:ns, hashtext(:key))").bindparams(
                 ns=CLIENT_LOCKS, key=key.strip().upper()
+            )
+        )
+
+
+def lock_user(s: Session, user: str) -> None:
+    """Wait for any other change to ``user``'s timer to commit (taken before a client's)."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.exec(  # type: ignore[call-overload]
+            text("SELECT pg_advisory_xact_lock(:ns, hashtext(:user))").bindparams(
+                ns=USER_LOCKS, user=user
             )
         )

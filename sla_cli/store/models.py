@@ -32,6 +32,8 @@ __all__ = [
     "Incident",
     "IncidentEvent",
     "SQLModel",
+    "Timer",
+    "TimerEnd",
 ]
 
 ENTRY_TYPES = tuple(t.value for t in EntryType)
@@ -292,5 +294,49 @@ class ContractChange(SQLModel, table=True):
     kind: str = Field(max_length=16)
     end: date | None = None  # an end change: the new exclusive end
     note: str | None = Field(default=None, max_length=1000)
+    by: str = Field(max_length=100)
+    created_at: datetime = utc_column()
+
+
+# Migration 0004 creates this one with the same name and condition.
+TIMER_END_CHECKS = {
+    "ck_timer_ends_outcome": (
+        "(outcome = 'logged' AND entry_id IS NOT NULL)"
+        " OR (outcome = 'discarded' AND entry_id IS NULL)"
+    ),
+}
+
+
+class Timer(SQLModel, table=True):
+    """A timer an engineer started: running until a row of ``timer_ends`` ends it."""
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        Index("ix_timers_by", "by"),
+        Index("ix_timers_client_ticket", "client_id", "ticket"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id")
+    ticket: str = Field(max_length=64)
+    kind: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=1000)
+    started_at: datetime = utc_column()
+    by: str = Field(max_length=100)
+    created_at: datetime = utc_column()
+
+
+class TimerEnd(SQLModel, table=True):
+    """How a timer ended: logged as an entry, or discarded; once (the unique ``timer_id``)."""
+
+    __tablename__ = "timer_ends"
+    __table_args__ = (*checks(TIMER_END_CHECKS),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    timer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("timers.id"), unique=True, nullable=False)
+    )
+    outcome: str = Field(max_length=16)  # logged | discarded
+    entry_id: int | None = Field(default=None, foreign_key="entries.id")
     by: str = Field(max_length=100)
     created_at: datetime = utc_column()

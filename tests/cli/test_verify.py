@@ -123,7 +123,12 @@ def test_a_truncated_ledger_is_found(closed: tuple[Sla, sa.Engine]) -> None:
     if sqlite(engine):
         sql(engine, "DROP TRIGGER entries_no_delete", "DELETE FROM entries")
     else:
-        sql(engine, "ALTER TABLE entries DISABLE TRIGGER USER", "TRUNCATE entries")
+        sql(
+            engine,
+            "ALTER TABLE entries DISABLE TRIGGER USER",
+            "ALTER TABLE timer_ends DISABLE TRIGGER USER",
+            "TRUNCATE entries CASCADE",
+        )
     r = sla("verify", env=NOV)
     assert r.exit_code == 1
     assert "2026-10 ACME (contract 1): hours burned 12:00 at the close, 15:00 now" in r.stdout

@@ -29,11 +29,14 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-NEWLY_APPEND_ONLY = ("clients", "contracts", "incidents")
+NEWLY_APPEND_ONLY = ("clients", "contracts", "incidents", "timers", "timer_ends")
 LEDGER_TABLES = (
     "clients", "contracts", "contract_changes", "entries", "closed_months", "closings",
-    "incidents", "incident_events",
+    "incidents", "incident_events", "timers", "timer_ends",
 )  # fmt: skip
+TIMER_END_CHECK = (
+    "(outcome = 'logged' AND entry_id IS NOT NULL) OR (outcome = 'discarded' AND entry_id IS NULL)"
+)
 UNCHANGEABLE = "sla ledger rows are never changed or removed: record a change instead"
 CLOSED = "the month of this entry is closed: date the adjustment in an open month"
 APPEND_ONLY = "the ledger is append-only: post a reversing entry instead"  # revision 0003's
@@ -75,10 +78,44 @@ def upgrade() -> None:
     op.add_column("contracts", sa.Column("priorities", sa.String(length=4000), nullable=True))
     op.add_column("incidents", sa.Column("priority", sa.String(length=32), nullable=True))
     _event_kinds(EVENT_KINDS)
+    _timers()
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_guards()
     else:
         _sqlite_guards()
+
+
+def _timers() -> None:
+    """Timers: a row when one starts, a row when it ends (logged or discarded), never updated."""
+    op.create_table(
+        "timers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("ticket", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.String(length=1000), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("by", sa.String(length=100), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["client_id"], ["clients.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_timers_by", "timers", ["by"])
+    op.create_index("ix_timers_client_ticket", "timers", ["client_id", "ticket"])
+    op.create_table(
+        "timer_ends",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("timer_id", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=True),
+        sa.Column("by", sa.String(length=100), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(TIMER_END_CHECK, name="ck_timer_ends_outcome"),
+        sa.ForeignKeyConstraint(["timer_id"], ["timers.id"]),
+        sa.ForeignKeyConstraint(["entry_id"], ["entries.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("timer_id"),
+    )
 
 
 def _sqlite_guards() -> None:
@@ -135,6 +172,8 @@ def downgrade() -> None:
         for table in NEWLY_APPEND_ONLY:
             for action in ("update", "delete"):
                 op.execute(f"DROP TRIGGER {table}_no_{action}")
+    op.drop_table("timer_ends")
+    op.drop_table("timers")
     op.drop_column("closed_months", "digest")
     op.drop_column("incidents", "priority")
     op.drop_column("contracts", "priorities")

@@ -1,0 +1,64 @@
+"""Timers (`sla start`, `sla stop`): the rules that turn a running timer into an entry.
+
+Pure: the store hands in the timer and the moment; the entry goes through every rule of
+`sla log` (rounding, closed months, contracts, overdraft) in ``domain.work``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from sla_cli.domain.durations import format_duration
+from sla_cli.domain.kinds import WorkKind
+from sla_cli.domain.work import WorkLog
+from sla_cli.errors import InputError
+
+__all__ = ["MAX_TIMER_MINUTES", "TimerRecord", "elapsed_minutes", "plan_stop"]
+
+MAX_TIMER_MINUTES = 24 * 60  # what one entry may hold, as `sla log` allows
+
+
+@dataclass(frozen=True)
+class TimerRecord:
+    """A running timer: who started it, on which ticket, and when."""
+
+    id: int
+    client_key: str
+    ticket: str
+    kind: WorkKind
+    note: str | None
+    started_at: datetime
+    by: str
+
+
+def elapsed_minutes(timer: TimerRecord, now: datetime) -> int:
+    """Whole minutes since the timer started (a minute counts once it has passed)."""
+    return max(0, int((now - timer.started_at).total_seconds() // 60))
+
+
+def plan_stop(timer: TimerRecord, now: datetime, zone: tzinfo, note: str | None) -> WorkLog:
+    """The entry a stopped timer logs: its minutes, from its real start (`--from`), dated the
+    day it started, with the stop's note if one is given."""
+    minutes = elapsed_minutes(timer, now)
+    since = timer.started_at.astimezone(zone)
+    if minutes > MAX_TIMER_MINUTES:
+        raise InputError(
+            f"the timer on {timer.ticket} has run {format_duration(minutes)} since "
+            f"{since:%Y-%m-%d %H:%M}, more than one entry may hold (24h): log the hours by hand "
+            "with `sla log`, then drop the timer with `sla stop --discard`"
+        )
+    if minutes < 1:
+        raise InputError(
+            f"the timer on {timer.ticket} has run less than a minute: nothing to log; "
+            "`sla stop --discard` drops it"
+        )
+    return WorkLog(
+        ticket=timer.ticket,
+        minutes=minutes,
+        on=since.date(),
+        start=since.time().replace(microsecond=0, tzinfo=None),
+        kind=timer.kind,
+        note=note if note is not None else timer.note,
+        client_key=timer.client_key,
+    )

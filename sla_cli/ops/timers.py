@@ -1,0 +1,131 @@
+"""Starting, stopping and showing timers: `sla start`, `sla stop`, `sla status`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from sla_cli.domain.incidents import IncidentRecord
+from sla_cli.domain.kinds import Billing, WorkKind
+from sla_cli.domain.month import Month
+from sla_cli.domain.records import ContractRecord
+from sla_cli.domain.text import MAX_NOTE, MAX_TICKET, check_author, check_text, normalise_ticket
+from sla_cli.domain.timers import TimerRecord, plan_stop
+from sla_cli.domain.work import WorkPolicy
+from sla_cli.errors import ClosedPeriod, InputError, NotFound
+from sla_cli.ops.lookup import contract_on, ticket_client
+from sla_cli.ops.work import Logged, log_work
+from sla_cli.store import entries
+from sla_cli.store import incidents as incident_store
+from sla_cli.store import timers as store
+from sla_cli.store.locks import lock_user
+
+
+@dataclass(frozen=True)
+class Stopped:
+    timer: TimerRecord
+    logged: Logged | None  # None: discarded
+
+
+@dataclass(frozen=True)
+class Started:
+    timer: TimerRecord
+    stopped: Stopped | None  # the timer that was running before, stopped and logged
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the ledger knows about one timer (and where the rules need it)."""
+
+    policy: WorkPolicy
+    zone: str
+    user: str
+    now: datetime
+
+
+def start_timer(
+    s: Session, desk: Desk, ticket: str, kind: WorkKind, note: str | None,
+    client_key: str | None,
+) -> Started:  # fmt: skip
+    """Start the user's timer on ``ticket``, stopping (and logging) the one running first."""
+    check_text(ticket, MAX_TICKET, "the ticket")
+    check_text(note, MAX_NOTE, "--note")
+    user = check_author(desk.user)
+    ticket = normalise_ticket(ticket)
+    client = ticket_client(s, ticket, client_key)
+    contract_on(s, client, desk.now.astimezone(ZoneInfo(desk.zone)).date())  # fail now, not at stop
+    lock_user(s, user)
+    before = None
+    for running in store.running(s, user):
+        before = _end(s, desk, running, None, discard=False)
+    timer = store.add_timer(s, client.id, client.key, ticket, kind, note, desk.now, user)
+    return Started(timer, before)
+
+
+def stop_timer(s: Session, desk: Desk, note: str | None, discard: bool) -> Stopped:
+    """Log the user's running timer as an entry from its real start, or drop it."""
+    check_text(note, MAX_NOTE, "--note")
+    user = check_author(desk.user)
+    lock_user(s, user)
+    found = store.running(s, user)
+    if not found:
+        raise NotFound(f"{user} has no timer running; `sla start TICKET` starts one")
+    return _end(s, desk, found[-1], note, discard)
+
+
+def _end(s: Session, desk: Desk, timer: TimerRecord, note: str | None, discard: bool) -> Stopped:
+    logged = None
+    if not discard:
+        work = plan_stop(timer, desk.now, ZoneInfo(desk.zone), note)
+        try:
+            logged = log_work(s, desk.policy, desk.zone, work, timer.by, desk.now)
+        except ClosedPeriod as e:
+            raise ClosedPeriod(
+                f"the timer on {timer.ticket} started in a closed month: {e.message}; log the "
+                "hours by hand, then `sla stop --discard`"
+            ) from None
+    try:
+        store.end_timer(s, timer.id, None if logged is None else logged.entry.id, timer.by)
+    except store.AlreadyEnded:
+        raise InputError(f"the timer on {timer.ticket} was stopped by another command") from None
+    return Stopped(timer, logged)
+
+
+@dataclass(frozen=True)
+class TimerStatus:
+    """A running timer, its ticket's open incident, and the client's hours left."""
+
+    timer: TimerRecord
+    incident: IncidentRecord | None
+    contract: ContractRecord | None
+    hours_left: int | None  # minutes: a package's balance, a month's included hours left
+
+
+def status(s: Session, desk: Desk, everyone: bool) -> list[TimerStatus]:
+    out = []
+    today = desk.now.astimezone(ZoneInfo(desk.zone)).date()
+    for timer in store.running(s, None if everyone else desk.user):
+        client = ticket_client(s, timer.ticket, timer.client_key)
+        incident = incident_store.latest(s, client.id, timer.ticket, open_only=True)
+        try:
+            contract: ContractRecord | None = contract_on(s, client, today)
+        except NotFound:
+            contract = None
+        out.append(TimerStatus(timer, incident, contract, _left(s, contract, today)))
+    return out
+
+
+def _left(s: Session, contract: ContractRecord | None, today: date) -> int | None:
+    """A package's balance now, or the month's included minutes not used yet (None: none)."""
+    if contract is None:
+        return None
+    month = Month.of(today)
+    if contract.billing == Billing.PACKAGE:
+        return entries.package_balance(s, contract).current(month)
+    if contract.included_minutes is None:
+        return None
+    used = entries.month_usage(s, [contract], month)[contract.id].used_minutes
+    return contract.included_minutes - used

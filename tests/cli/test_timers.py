@@ -1,0 +1,134 @@
+"""Timers: `sla start`, `sla stop`, `sla status`, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from sla_cli.config import parse_settings
+from sla_cli.domain.work import WorkPolicy
+from sla_cli.errors import SlaError
+from sla_cli.ops.timers import Desk, stop_timer
+from sla_cli.store.engine import open_ledger
+from tests.conftest import Sla
+from tests.store.test_races import together
+
+AT = "2026-11-24T{}+03:00"
+
+
+def at(hhmm: str) -> dict[str, str]:
+    return {"SLA_NOW": AT.format(hhmm)}
+
+
+def signed(sla: Sla, variant: str = "1", tier: str = "basic") -> None:
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", variant, "--tier", tier,
+           "--start", "2026-10-01", "--months", "12", env=at("09:00"))  # fmt: skip
+
+
+def entries(sla: Sla) -> list[dict[str, object]]:
+    return [e for e in sla.ok("entries", "-f", "json").json() if e["type"] == "work"]
+
+
+def test_a_timer_logs_its_time_from_its_real_start(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-12", "--note", "checking logs", env=at("10:15"))
+    status = ledger_sla.ok("status", "-f", "json", env=at("10:45")).json()
+    assert [(t["ticket"], t["elapsed_minutes"], t["by"]) for t in status] == [
+        ("ACME-12", 30, "tester")
+    ]
+    assert status[0]["hours_left_minutes"] == 15 * 60  # nothing used this month yet
+    r = ledger_sla.ok("stop", env=at("11:02:30"))
+    assert "47m from" in r.stdout
+    (entry,) = entries(ledger_sla)
+    assert (entry["minutes"], entry["ticket"], entry["note"]) == (47, "ACME-12", "checking logs")
+    assert ledger_sla.ok("status", "-f", "json", env=at("11:05")).json() == []
+    r = ledger_sla("stop", env=at("11:06"))
+    assert r.exit_code == 2 and "no timer running" in r.stderr
+
+
+def test_starting_another_stops_and_logs_the_first(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-1", env=at("10:00"))
+    r = ledger_sla.ok("start", "ACME-2", "--kind", "dev", env=at("10:20"))
+    assert "timer on ACME-1 stopped: entry" in r.stdout and "started on ACME-2 (dev)" in r.stdout
+    assert [(e["ticket"], e["minutes"]) for e in entries(ledger_sla)] == [("ACME-1", 20)]
+    (running,) = ledger_sla.ok("status", "-f", "json", env=at("10:30")).json()
+    assert (running["ticket"], running["kind"]) == ("ACME-2", "dev")
+
+
+def test_a_timer_starts_the_work_and_a_discard_takes_it_back(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    ledger_sla.ok("incident", "open", "ACME-5", "--at", "2026-11-24T10:00", env=at("10:00"))
+    ledger_sla.ok("start", "ACME-5", env=at("10:20"))
+    (incident,) = ledger_sla.ok("incident", "list", "-f", "json", env=at("15:00")).json()
+    assert incident["started_at"] == "2026-11-24T10:20:00+03:00"
+    assert incident["start_status"] == "met"
+    ledger_sla.ok("stop", "--discard", env=at("10:40"))
+    assert entries(ledger_sla) == []
+    (incident,) = ledger_sla.ok("incident", "list", "-f", "json", env=at("15:00")).json()
+    assert (incident["started_at"], incident["start_status"]) == (None, "breached")
+
+
+def test_a_timer_too_long_or_in_a_closed_month_is_refused_with_a_hint(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-1", env=at("10:00"))
+    r = ledger_sla("stop", env={"SLA_NOW": "2026-11-25T10:01:00+03:00"})
+    assert r.exit_code == 2 and "more than one entry may hold" in r.stderr
+    assert "`sla stop --discard`" in r.stderr
+    ledger_sla.ok("stop", "--discard", env=at("10:05"))
+    ledger_sla.ok("start", "ACME-1", env={"SLA_NOW": "2026-10-31T18:00:00+03:00"})
+    ledger_sla.ok("rollover", env={"SLA_NOW": "2026-11-01T01:00:00+03:00"})
+    r = ledger_sla("stop", env={"SLA_NOW": "2026-11-01T01:00:00+03:00"})
+    assert r.exit_code == 2 and "started in a closed month" in r.stderr
+    r = ledger_sla("stop", "--discard", "--note", "x")
+    assert r.exit_code == 2
+
+
+def test_everyone_s_timers_show_with_all(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-1", env={**at("10:00"), "SLA_USER": "anna"})
+    ledger_sla.ok("start", "ACME-2", env={**at("10:05"), "SLA_USER": "boris"})
+    mine = ledger_sla.ok("status", "-f", "json", env={**at("10:10"), "SLA_USER": "anna"}).json()
+    assert [t["by"] for t in mine] == ["anna"]
+    team = ledger_sla.ok("status", "--all", "-f", "json", env=at("10:10")).json()
+    assert [(t["by"], t["ticket"]) for t in team] == [("anna", "ACME-1"), ("boris", "ACME-2")]
+    assert "2 timer(s) running" in ledger_sla.ok("status", "--all", env=at("10:10")).stdout
+
+
+def test_a_timer_outlives_its_process_and_is_logged_once(ledger_sla: Sla, tmp_path: Path) -> None:
+    signed(ledger_sla)
+    env = {**os.environ, **ledger_sla.env, **at("10:00")}
+    started = subprocess.Popen([sys.executable, "-m", "sla_cli", "start", "ACME-3"], env=env)
+    started.wait(timeout=60)
+    started.kill()  # the shell that started it is long gone
+    shown = subprocess.run([sys.executable, "-m", "sla_cli", "status", "-f", "json"],
+                           env={**env, **at("10:30")}, capture_output=True, text=True)  # fmt: skip
+    assert '"ticket": "ACME-3"' in shown.stdout
+    ledger = open_ledger(ledger_sla.db_url)
+    desk = Desk(WorkPolicy(), parse_settings({}).timezone, "tester",
+                datetime.fromisoformat(AT.format("10:30")))  # fmt: skip
+    try:
+        results = together(ledger, 2, lambda s, _: stop_timer(s, desk, None, False))
+    finally:
+        ledger.engine.dispose()
+    stopped = [r for r in results if not isinstance(r, SlaError)]
+    assert len(stopped) == 1  # two stops at once: one logs, the other finds nothing to stop
+    assert [(e["ticket"], e["minutes"]) for e in entries(ledger_sla)] == [("ACME-3", 30)]
+
+
+@pytest.mark.parametrize("kind", ["support", "dev"])
+def test_a_timer_entry_is_rounded_like_any_entry(sla: Sla, kind: str) -> None:
+    from sla_cli.config import default_document, write_config
+
+    doc = default_document()
+    doc["billing"]["increment_minutes"] = 15
+    write_config(sla.config, doc, force=True)
+    signed(sla)
+    sla.ok("start", "ACME-1", "--kind", kind, env=at("10:00"))
+    sla.ok("stop", env=at("10:07"))
+    assert [(e["minutes"], e["kind"]) for e in entries(sla)] == [(15, kind)]
