@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from sla_cli.cli import complete
 from sla_cli.cli.options import Format, FormatOption, state
 from sla_cli.errors import InputError
 
@@ -23,8 +24,12 @@ def add(
     ctx: typer.Context,
     client: Annotated[str, typer.Argument(help="The client's name, as on statements.")],
     key: Annotated[str, typer.Option("--key", help="Short key used in tickets (ACME-12).")],
-    variant: Annotated[int, typer.Option("--variant", help="1, 2 or 3.")],
-    tier: Annotated[str, typer.Option("--tier", help="Tier key, name or number.")],
+    variant: Annotated[
+        int, typer.Option("--variant", help="1, 2 or 3.", autocompletion=complete.variants)
+    ],
+    tier: Annotated[
+        str, typer.Option("--tier", help="Tier key, name or number.", autocompletion=complete.tiers)
+    ],
     start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
     months: Annotated[
         int | None,
@@ -102,7 +107,7 @@ def list_(
 @contract_app.command("show")
 def show(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="Client key.")],
+    key: Annotated[str, typer.Argument(help="Client key.", autocompletion=complete.client_keys)],
     format: Annotated[
         Format, typer.Option("--format", "-f", help="Output format: table or json.")
     ] = Format.table,
@@ -122,7 +127,7 @@ def show(
 @contract_app.command("end")
 def end(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="Client key.")],
+    key: Annotated[str, typer.Argument(help="Client key.", autocompletion=complete.client_keys)],
     on: Annotated[str, typer.Option("--on", help="The contract's last day, YYYY-MM-DD.")],
     note: Annotated[str | None, typer.Option("--note", help="Why the end moves.")] = None,
 ) -> None:
@@ -141,7 +146,7 @@ def end(
 @contract_app.command("cancel")
 def cancel(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="Client key.")],
+    key: Annotated[str, typer.Argument(help="Client key.", autocompletion=complete.client_keys)],
     note: Annotated[str, typer.Option("--note", help="Why: a cancellation says why.")],
 ) -> None:
     """Cancel a contract signed by mistake (no month of it closed, nothing logged on it)."""
@@ -162,9 +167,14 @@ def cancel(
 @contract_app.command("topup")
 def topup(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="Client key.")],
+    key: Annotated[str, typer.Argument(help="Client key.", autocompletion=complete.client_keys)],
     tier: Annotated[
-        str | None, typer.Option("--tier", help="Package to buy (default: the contract's).")
+        str | None,
+        typer.Option(
+            "--tier",
+            help="Package to buy (default: the contract's).",
+            autocompletion=complete.tiers,
+        ),
     ] = None,
     on: Annotated[
         str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default today).")

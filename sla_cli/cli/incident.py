@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from sla_cli.cli import complete
 from sla_cli.cli.options import Format, FormatOption, State, state
 from sla_cli.domain.kinds import Event
 from sla_cli.errors import CheckFailed
@@ -25,9 +26,16 @@ AtOption = Annotated[
         help="When, e.g. '2026-03-02 10:15' (company time zone) or with an offset; default now.",
     ),
 ]
-TicketArg = Annotated[str, typer.Argument(help="Ticket, e.g. ACME-12.")]
+TicketArg = Annotated[
+    str, typer.Argument(help="Ticket, e.g. ACME-12.", autocompletion=complete.open_tickets)
+]
 ClientOption = Annotated[
-    str | None, typer.Option("--client", help="Client key, for tickets not named KEY-N.")
+    str | None,
+    typer.Option(
+        "--client",
+        help="Client key, for tickets not named KEY-N.",
+        autocompletion=complete.client_keys,
+    ),
 ]
 
 
@@ -53,6 +61,7 @@ def open_(
         typer.Option(
             "--priority",
             "-p",
+            autocompletion=complete.priorities,
             help="One of the contract's priorities (`variants.N.priorities` in the config); "
             "default: its first, `normal` unless configured.",
             show_default=False,
@@ -165,7 +174,12 @@ def _said(st: State, done: Recorded) -> str:
 def priority(
     ctx: typer.Context,
     ticket: TicketArg,
-    new: Annotated[str, typer.Argument(metavar="PRIORITY", help="One of the contract's.")],
+    new: Annotated[
+        str,
+        typer.Argument(
+            metavar="PRIORITY", help="One of the contract's.", autocompletion=complete.priorities
+        ),
+    ],
     at: AtOption = None,
     client: ClientOption = None,
 ) -> None:
@@ -282,7 +296,10 @@ def list_(
     all_: Annotated[
         bool, typer.Option("--all", help="Every incident: resolved and cancelled ones too.")
     ] = False,
-    client: Annotated[str | None, typer.Option("--client", help="Client key.")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option("--client", help="Client key.", autocompletion=complete.client_keys),
+    ] = None,
     format: FormatOption = Format.table,
 ) -> None:
     """Incidents with both clocks: due time, remaining business time, status.
@@ -317,7 +334,10 @@ def breaches(
             "still unresolved).",
         ),
     ] = None,
-    client: Annotated[str | None, typer.Option("--client", help="Client key.")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option("--client", help="Client key.", autocompletion=complete.client_keys),
+    ] = None,
     fail: Annotated[
         bool, typer.Option("--fail", help="Exit 1 when anything is listed (for cron, monitoring).")
     ] = False,

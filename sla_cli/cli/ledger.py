@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from sla_cli.cli import complete
 from sla_cli.cli.options import Format, FormatOption, State, state
 from sla_cli.domain.kinds import WorkKind
 from sla_cli.errors import InputError
@@ -28,7 +29,12 @@ def log(
         str | None, typer.Argument(help="2h, 1h30m, 90m, 1.5h, 0:45, 2ч, 1ч30м, 45мин.")
     ] = None,
     ticket: Annotated[
-        str | None, typer.Argument(help="Ticket, KEY-NUMBER (ACME-12).", show_default=False)
+        str | None,
+        typer.Argument(
+            help="Ticket, KEY-NUMBER (ACME-12).",
+            show_default=False,
+            autocompletion=complete.tickets,
+        ),
     ] = None,
     on: Annotated[
         str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default today).")
@@ -44,7 +50,12 @@ def log(
         str | None, typer.Option("--by", help="Who did it (default SLA_USER or the OS user).")
     ] = None,
     client: Annotated[
-        str | None, typer.Option("--client", help="Client key, for tickets not named KEY-N.")
+        str | None,
+        typer.Option(
+            "--client",
+            help="Client key, for tickets not named KEY-N.",
+            autocompletion=complete.client_keys,
+        ),
     ] = None,
     undo: Annotated[
         bool, typer.Option("--undo", help="Reverse your last entry instead of logging.")
@@ -126,7 +137,10 @@ TABLE_LIMIT = 100
 def entries(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM.")] = None,
-    client: Annotated[str | None, typer.Option("--client", help="Client key.")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option("--client", help="Client key.", autocompletion=complete.client_keys),
+    ] = None,
     limit: Annotated[
         int | None,
         typer.Option(

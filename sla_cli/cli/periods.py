@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from sla_cli.cli import complete
 from sla_cli.cli.options import Format, FormatOption, ReportFormat, state
 from sla_cli.errors import InputError
 
@@ -130,7 +131,12 @@ def report(
             "Default: the last ended month.",
         ),
     ] = None,
-    client: Annotated[str | None, typer.Option("--client", help="One client's statement.")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            "--client", help="One client's statement.", autocompletion=complete.client_keys
+        ),
+    ] = None,
     format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ReportFormat.table,

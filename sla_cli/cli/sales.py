@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from sla_cli.cli import complete
 from sla_cli.cli.options import Format, FormatOption, state
 
 
@@ -47,10 +48,20 @@ def tariffs(
 
 def quote(
     ctx: typer.Context,
-    variant: Annotated[int, typer.Option("--variant", "-v", help="Contract variant: 1, 2 or 3.")],
+    variant: Annotated[
+        int,
+        typer.Option(
+            "--variant", "-v", help="Contract variant: 1, 2 or 3.", autocompletion=complete.variants
+        ),
+    ],
     tier: Annotated[
         str | None,
-        typer.Option("--tier", "-t", help="One tier (key, name or number); default: every tier."),
+        typer.Option(
+            "--tier",
+            "-t",
+            help="One tier (key, name or number); default: every tier.",
+            autocompletion=complete.tiers,
+        ),
     ] = None,
     months: Annotated[
         int | None,

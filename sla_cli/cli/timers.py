@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from sla_cli.cli import complete
 from sla_cli.cli.options import Format, FormatOption, State, state
 from sla_cli.domain.kinds import WorkKind
 from sla_cli.errors import InputError
@@ -30,13 +31,20 @@ def _desk(st: State) -> Desk:
 
 def start(
     ctx: typer.Context,
-    ticket: Annotated[str, typer.Argument(help="The ticket, e.g. ACME-12.")],
+    ticket: Annotated[
+        str, typer.Argument(help="The ticket, e.g. ACME-12.", autocompletion=complete.tickets)
+    ],
     kind: Annotated[
         WorkKind, typer.Option("--kind", help="support or dev, as for `sla log`.")
     ] = WorkKind.SUPPORT,
     note: Annotated[str | None, typer.Option("--note", help="What the work is.")] = None,
     client: Annotated[
-        str | None, typer.Option("--client", help="Client key, for tickets without one.")
+        str | None,
+        typer.Option(
+            "--client",
+            help="Client key, for tickets without one.",
+            autocompletion=complete.client_keys,
+        ),
     ] = None,
 ) -> None:
     """Start your timer on a ticket (one at a time: a running one is stopped and logged).

@@ -1,0 +1,116 @@
+"""Tab completion: client keys and open tickets from the ledger, variants, tiers and
+priorities from the config.
+
+Completion runs the program on every Tab, so this reads an SQLite ledger with the standard
+library's sqlite3, read-only, and never prints an error: anything it cannot read completes to
+nothing. (A PostgreSQL ledger completes from the config only.)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import typer
+
+_OPEN_TICKETS = """
+SELECT DISTINCT i.ticket FROM incidents i
+WHERE i.ticket LIKE :prefix ESCAPE '\\' AND NOT EXISTS (
+  SELECT 1 FROM incident_events e
+  WHERE e.incident_id = i.id AND e.kind IN ('resolve', 'cancel')
+    AND NOT EXISTS (SELECT 1 FROM incident_events u WHERE u.undoes = e.id)
+    AND NOT EXISTS (
+      SELECT 1 FROM incident_events o
+      WHERE o.incident_id = i.id AND o.kind = 'reopen' AND o.id > e.id
+        AND NOT EXISTS (SELECT 1 FROM incident_events v WHERE v.undoes = o.id)))
+ORDER BY i.ticket LIMIT 200
+"""
+_KEYS = "SELECT key FROM clients WHERE key LIKE :prefix ESCAPE '\\' ORDER BY key LIMIT 200"
+
+
+def _root(ctx: typer.Context) -> dict[str, Any]:
+    return ctx.find_root().params
+
+
+def _ledger_file(ctx: typer.Context) -> Path | None:
+    """The SQLite ledger the command would open, if it is one."""
+    url = _root(ctx).get("db") or os.environ.get("SLA_DATABASE_URL")
+    if not url:
+        from platformdirs import user_data_path
+
+        return user_data_path("sla") / "ledger.db"
+    if "://" not in url:
+        return Path(url).expanduser()
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///"))
+    return None
+
+
+def _like(incomplete: str) -> str:
+    escaped = incomplete.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def _query(ctx: typer.Context, sql: str, incomplete: str) -> list[str]:
+    import sqlite3
+
+    path = _ledger_file(ctx)
+    if path is None or not path.is_file():
+        return []
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+        try:
+            return [row[0] for row in conn.execute(sql, {"prefix": _like(incomplete)})]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+
+
+def client_keys(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _query(ctx, _KEYS, incomplete)
+
+
+def open_tickets(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _query(ctx, _OPEN_TICKETS, incomplete)
+
+
+def tickets(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Open incidents' tickets, then each client's key and a dash to type a number after."""
+    keys = [f"{k}-" for k in client_keys(ctx, incomplete.partition("-")[0])]
+    found = open_tickets(ctx, incomplete)
+    return found + [k for k in keys if k.startswith(incomplete.upper()) and k not in found]
+
+
+def _catalog(ctx: typer.Context) -> Any:
+    try:
+        from sla_cli.config import config_path, load_settings
+
+        return load_settings(config_path(_root(ctx).get("config"))).catalog
+    except Exception:  # a broken config completes to nothing; the command itself says why
+        return None
+
+
+def variants(ctx: typer.Context, incomplete: str) -> list[str]:
+    catalog = _catalog(ctx)
+    numbers = [] if catalog is None else [str(v.number) for v in catalog.variants]
+    return [n for n in numbers if n.startswith(incomplete)]
+
+
+def tiers(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The tiers of the variant given (``--variant``), else of every variant."""
+    catalog = _catalog(ctx)
+    if catalog is None:
+        return []
+    wanted = ctx.params.get("variant")
+    keys = [t.key for v in catalog.variants if wanted in (None, v.number) for t in v.tiers]
+    return sorted({k for k in keys if k.startswith(incomplete.lower())})
+
+
+def priorities(ctx: typer.Context, incomplete: str) -> list[str]:
+    catalog = _catalog(ctx)
+    if catalog is None:
+        return []
+    keys = {p.key for v in catalog.variants for p in v.priority_table}
+    return sorted(k for k in keys if k.startswith(incomplete.lower()))
