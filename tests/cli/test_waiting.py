@@ -59,3 +59,13 @@ def test_the_statement_notes_the_waiting_time(ledger_sla: Sla) -> None:
     assert incident["waiting_minutes"] == 180
     md = ledger_sla.ok("report", "--month", "2026-11", "-f", "md", env=NOW).stdout
     assert "ожидание ответа клиента: 3:00" in md
+
+
+def test_hours_logged_while_waiting_start_the_work_and_keep_the_wait(ledger_sla: Sla) -> None:
+    setup(ledger_sla)
+    ledger_sla.ok("incident", "wait", "ACME-7", "--at", "2026-11-20T18:00", env=NOW)
+    ledger_sla.ok("log", "30m", "ACME-7", "--on", "2026-11-23", "--from", "10:00", env=NOW)
+    got = listed(ledger_sla)
+    assert got["status"] == "waiting"  # logging does not end the wait
+    assert got["started_at"] == "2026-11-23T10:00:00+03:00"
+    assert got["start_status"] == "met"  # 1 h counted before the wait: within 4 h

@@ -15,9 +15,11 @@ from sla_cli.domain.clock import evaluate
 from sla_cli.domain.incident_events import IncidentEvent, Wait, state_of
 from sla_cli.domain.incidents import (
     IncidentRecord,
+    NewEvent,
     plan_event,
     plan_priority,
     plan_resume,
+    plan_undo,
     plan_wait,
     touched,
     with_event,
@@ -25,7 +27,7 @@ from sla_cli.domain.incidents import (
 from sla_cli.domain.kinds import Event, EventKind
 from sla_cli.domain.sla_clocks import clocks, resolution_clock, waiting_minutes
 from sla_cli.domain.tariffs import Priority
-from sla_cli.errors import InputError
+from sla_cli.errors import InputError, NotFound
 from tests.domain.conftest import ACME, contract
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -244,3 +246,51 @@ def test_a_contract_without_priorities_has_the_offers_targets_as_normal() -> Non
     (only,) = contract().priority_table
     assert only == Priority("normal", contract().reaction_minutes, contract().start_minutes)
     assert FRIDAY.priority == "normal"
+
+
+Step = tuple[str, int]  # an event and the minutes after the previous one
+
+
+def planned(incident: IncidentRecord, name: str, moment: datetime, now: datetime) -> NewEvent:
+    if name == "wait":
+        return plan_wait(incident, moment, None, now)
+    if name == "resume":
+        return plan_resume(incident, moment, now)
+    if name == "ack":
+        return plan_event(incident, Event.ACK, moment, now)
+    if name == "priority":
+        other = "normal" if incident.priority == "high" else "high"
+        return plan_priority(incident, other, moment, now)
+    return plan_undo(incident, None, now)
+
+
+EVENTS = st.sampled_from(["wait", "resume", "ack", "priority", "undo"])
+
+
+@settings(max_examples=120, deadline=None, derandomize=True)
+@given(
+    steps=st.lists(st.tuples(EVENTS, st.integers(0, 3 * 24 * 60)), max_size=8),
+    target_hours=st.sampled_from([1, 4]),
+)
+def test_random_event_sequences_match_the_minute_stepping_reference(
+    steps: list[Step], target_hours: int
+) -> None:
+    """Events through the rules (a refused one is skipped), then every clock's due against
+    the reference that skips the minutes the incident waited."""
+    table = (Priority("normal", 60, target_hours * 60, 8 * 60), Priority("high", 30, 60, 4 * 60))
+    incident = replace(FRIDAY, opened_at=START, contract=replace(contract(), priorities=table))
+    moment, late = START, datetime(2027, 1, 31, tzinfo=MSK)
+    for name, gap in steps:
+        moment += timedelta(minutes=gap)
+        try:
+            new = planned(incident, name, moment, late)
+        except (InputError, NotFound):
+            continue
+        incident = with_event(incident, new, "anna", moment)
+    waits = [(w.start, w.end or late) for w in incident.state.waits]
+    _, start = clocks(incident, CAL, late, 75)
+    resolve = resolution_clock(incident, CAL, late, 75)
+    assert resolve is not None
+    target = incident.priority_at(late)
+    assert start.due == reference_due(START, target.start_minutes, waits)
+    assert resolve.due == reference_due(START, target.resolve_minutes or 0, waits)
