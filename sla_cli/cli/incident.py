@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,8 @@ from sla_cli.domain.kinds import Event
 from sla_cli.errors import CheckFailed
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from sla_cli.ops.incidents import Recorded
 
 incident_app = typer.Typer(
@@ -186,14 +189,11 @@ def priority(
     """Change the incident's priority (recorded: who, when). Its targets apply to the business
     time already run, from the opening: the clocks never restart."""
     from sla_cli.ops.incidents import set_priority
-    from sla_cli.render import lines
 
-    st = state(ctx)
-    tz = st.settings().timezone
-    moment = _moment(st, at)
-    with st.ledger().session() as s:
-        done = set_priority(s, ticket, new, moment, tz, st.user(), st.now(), client)
-    lines(_said(st, done))
+    _change(
+        ctx, at, lambda s, st, at, tz: set_priority(s, ticket, new, at, tz, st.user(), st.now(),
+                                                   client),
+    )  # fmt: skip
 
 
 @incident_app.command("wait")
@@ -223,13 +223,25 @@ def _hold(
     wait: bool,
 ) -> None:  # fmt: skip
     from sla_cli.ops.incidents import wait_or_resume
+
+    _change(
+        ctx, at, lambda s, st, at, tz: wait_or_resume(s, ticket, wait, at, note, tz, st.user(),
+                                                     st.now(), client),
+    )  # fmt: skip
+
+
+Change = Callable[["Session", State, datetime, str], "Recorded"]
+
+
+def _change(ctx: typer.Context, at: str | None, run: Change) -> None:
+    """Run one change of an incident at ``at`` (default now) and say what it did."""
     from sla_cli.render import lines
 
     st = state(ctx)
     tz = st.settings().timezone
     moment = _moment(st, at)
     with st.ledger().session() as s:
-        done = wait_or_resume(s, ticket, wait, moment, note, tz, st.user(), st.now(), client)
+        done = run(s, st, moment, tz)
     lines(_said(st, done))
 
 
@@ -240,13 +252,9 @@ def undo(
     """Reverse the incident's last event (ack, start, resolve, cancel, reopen, wait, resume),
     one at a time."""
     from sla_cli.ops.incidents import undo_event
-    from sla_cli.render import lines
 
-    st = state(ctx)
-    tz = st.settings().timezone
-    with st.ledger().session() as s:
-        done = undo_event(s, ticket, note, tz, st.user(), st.now(), client)
-    lines(_said(st, done))
+    _change(ctx, None, lambda s, st, _, tz: undo_event(s, ticket, note, tz, st.user(), st.now(),
+                                                      client))  # fmt: skip
 
 
 @incident_app.command("cancel")
@@ -258,13 +266,11 @@ def cancel(
 ) -> None:
     """Cancel an incident opened by mistake: out of breaches and statements, kept in the list."""
     from sla_cli.ops.incidents import cancel_incident
-    from sla_cli.render import lines
 
-    st = state(ctx)
-    tz = st.settings().timezone
-    with st.ledger().session() as s:
-        done = cancel_incident(s, ticket, note, tz, st.user(), st.now(), client)
-    lines(_said(st, done))
+    _change(
+        ctx, None, lambda s, st, _, tz: cancel_incident(s, ticket, note, tz, st.user(), st.now(),
+                                                       client),
+    )  # fmt: skip
 
 
 @incident_app.command("reopen")
@@ -277,14 +283,11 @@ def reopen(
 ) -> None:
     """Reopen a resolved incident: its clocks run on as if it had not been resolved."""
     from sla_cli.ops.incidents import reopen_incident
-    from sla_cli.render import lines
 
-    st = state(ctx)
-    tz = st.settings().timezone
-    moment = _moment(st, at)
-    with st.ledger().session() as s:
-        done = reopen_incident(s, ticket, moment, note, tz, st.user(), st.now(), client)
-    lines(_said(st, done))
+    _change(
+        ctx, at, lambda s, st, at, tz: reopen_incident(s, ticket, at, note, tz, st.user(),
+                                                      st.now(), client),
+    )  # fmt: skip
 
 
 @incident_app.command("list")

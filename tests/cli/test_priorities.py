@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sla_cli.config import default_document, write_config
+from tests.cli.test_waiting import listed
 from tests.conftest import Sla
 
 NOW = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
@@ -22,11 +23,6 @@ def signed(sla: Sla) -> None:
     configured(sla, PRIORITIES)
     sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
            "--start", "2026-10-01", "--months", "12", env=NOW)  # fmt: skip
-
-
-def listed(sla: Sla) -> dict[str, object]:
-    (incident,) = sla.ok("incident", "list", "-f", "json", env=NOW).json()
-    return dict(incident)
 
 
 def test_an_urgent_incident_has_its_targets_and_a_resolution_clock(ledger_sla: Sla) -> None:
