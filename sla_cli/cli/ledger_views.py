@@ -195,6 +195,11 @@ def incidents_view(
     )
 
 
+def _running(i: IncidentRecord, waited: int) -> str:
+    """A clock not stopped: running, or on hold while the incident waits for the client."""
+    return f"waiting ({hours_text(waited)})" if i.waiting else "running"
+
+
 def _resolved_cell(i: IncidentRecord, tz: str, waited: int) -> Cell:
     if i.cancelled is not None:
         return (f"cancelled\nby {i.cancelled.by}", "dim")
@@ -278,7 +283,7 @@ def breaches_view(
                 i.client.key,
                 c.name,
                 time_cell(c.due, zone_of(i, tz)),
-                time_cell(c.stopped, zone_of(i, tz)) if c.stopped else "running",
+                time_cell(c.stopped, zone_of(i, tz)) if c.stopped else _running(i, waited(i)),
                 status_cell(str(c.status)),
                 hours_text(c.overdue_minutes) if c.status == "breached" else "",
             ]

@@ -69,3 +69,10 @@ def test_hours_logged_while_waiting_start_the_work_and_keep_the_wait(ledger_sla:
     assert got["status"] == "waiting"  # logging does not end the wait
     assert got["started_at"] == "2026-11-23T10:00:00+03:00"
     assert got["start_status"] == "met"  # 1 h counted before the wait: within 4 h
+
+
+def test_breaches_show_a_waiting_incident(ledger_sla: Sla) -> None:
+    setup(ledger_sla)
+    ledger_sla.ok("incident", "wait", "ACME-7", "--at", "2026-11-20T18:00", env=NOW)
+    table = " ".join(ledger_sla.ok("breaches", env=NOW).stdout.split())
+    assert "waiting (14:00)" in table  # the reaction clock ran on: breached while waiting
