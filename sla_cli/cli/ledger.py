@@ -141,13 +141,27 @@ def entries(
         str | None,
         typer.Option("--client", help="Client key.", autocompletion=complete.client_keys),
     ] = None,
+    ticket: Annotated[
+        str | None,
+        typer.Option("--ticket", help="One ticket's entries.", autocompletion=complete.tickets),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="One engineer's entries.")] = None,
+    kind: Annotated[
+        WorkKind | None, typer.Option("--kind", help="Work of one kind: support or dev.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this date on (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Up to this date, inclusive.")
+    ] = None,
     limit: Annotated[
         int | None,
         typer.Option(
             "--limit",
             min=1,
-            help=f"Only the latest N entries. Default: the table without --month or --client "
-            f"shows the latest {TABLE_LIMIT}; JSON and CSV give every entry.",
+            help=f"Only the latest N entries. Default: the table without a filter shows the "
+            f"latest {TABLE_LIMIT}; JSON and CSV give every entry.",
             show_default=False,
         ),
     ] = None,
@@ -156,24 +170,28 @@ def entries(
     ] = False,
     format: FormatOption = Format.table,
 ) -> None:
-    """The ledger's entries, oldest first (JSON and CSV stream, in constant memory)."""
+    """The ledger's entries, oldest first (JSON and CSV stream, in constant memory). Filters
+    combine: `--month 2026-10 --by anna --kind dev`."""
     from sla_cli.cli.ledger_views import entries_table, entries_view
     from sla_cli.cli.needs import month_option
-    from sla_cli.ops.work import latest_entries, stream_entries
+    from sla_cli.ops.work import EntryQuery, latest_entries, stream_entries
+    from sla_cli.timeparse import parse_date
 
     st = state(ctx)
     if all_ and limit is not None:
         raise InputError("--all and --limit contradict each other: give one")
-    wanted = month_option(month)
+    first = None if since is None else parse_date(since, st.today())
+    last = None if until is None else parse_date(until, st.today())
+    query = EntryQuery(month_option(month), client, ticket, by, kind, first, last)
     tz = st.settings().timezone
     table = format == Format.table
-    if limit is None and table and not all_ and wanted is None and client is None:
+    if limit is None and table and not all_ and not query.filtered:
         limit = TABLE_LIMIT
     with st.reading() as s:
         if limit is None:
-            entries_view(stream_entries(s, wanted, client), format.value, tz)
+            entries_view(stream_entries(s, query), format.value, tz)
             return
-        found, total = latest_entries(s, wanted, client, limit)
+        found, total = latest_entries(s, query, limit)
     if table:
         entries_table(found, total)
     else:

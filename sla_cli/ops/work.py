@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -118,15 +118,37 @@ def list_entries(s: Session, month: Month | None, client_key: str | None) -> lis
     return store.entries(s, month, client_id(s, client_key))
 
 
-def stream_entries(
-    s: Session, month: Month | None, client_key: str | None
-) -> Iterator[EntryRecord]:
-    """Every entry, oldest first, read as it is written out: memory stays flat."""
-    return store.iter_entries(s, month, client_id(s, client_key))
+@dataclass(frozen=True)
+class EntryQuery:
+    """What `sla entries` asks for; days inclusive, every condition at once."""
+
+    month: Month | None = None
+    client_key: str | None = None
+    ticket: str | None = None
+    by: str | None = None
+    kind: WorkKind | None = None
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return any(v is not None for v in vars(self).values())
 
 
-def latest_entries(
-    s: Session, month: Month | None, client_key: str | None, limit: int
-) -> tuple[list[EntryRecord], int]:
-    """The latest ``limit`` entries, oldest first, and how many there are in all."""
-    return store.latest_entries(s, month, client_id(s, client_key), limit)
+def _filter(s: Session, q: EntryQuery) -> store.EntryFilter:
+    if q.since is not None and q.until is not None and q.since > q.until:
+        raise InputError(f"--since {q.since.isoformat()} is after --until {q.until.isoformat()}")
+    ticket = None if q.ticket is None else normalise_ticket(q.ticket)
+    by = None if q.by is None else q.by.strip()
+    cid = client_id(s, q.client_key)
+    return store.EntryFilter(q.month, cid, ticket, by, q.kind, q.since, q.until)
+
+
+def stream_entries(s: Session, q: EntryQuery) -> Iterator[EntryRecord]:
+    """Every entry asked for, oldest first, read as it is written out: memory stays flat."""
+    return store.iter_entries(s, _filter(s, q))
+
+
+def latest_entries(s: Session, q: EntryQuery, limit: int) -> tuple[list[EntryRecord], int]:
+    """The latest ``limit`` entries asked for, oldest first, and how many there are in all."""
+    return store.latest_entries(s, _filter(s, q), limit)

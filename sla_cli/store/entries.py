@@ -152,47 +152,67 @@ def first_entry(s: Session, contract_id: int) -> int | None:
     return s.exec(select(func.min(Entry.id)).where(Entry.contract_id == contract_id)).one()
 
 
-def _filtered(stmt: Any, month: Month | None, client_id: int | None) -> Any:
-    if month is not None:
-        first, nxt = month.bounds
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which entries to list; days inclusive, every condition at once."""
+
+    month: Month | None = None
+    client_id: int | None = None
+    ticket: str | None = None
+    by: str | None = None
+    kind: WorkKind | None = None  # work of this kind only
+    since: date | None = None
+    until: date | None = None
+
+
+def _filtered(stmt: Any, f: EntryFilter) -> Any:
+    if f.month is not None:
+        first, nxt = f.month.bounds
         stmt = stmt.where(col(Entry.on) >= first, col(Entry.on) < nxt)
-    if client_id is not None:
-        stmt = stmt.where(Entry.client_id == client_id)
+    if f.client_id is not None:
+        stmt = stmt.where(Entry.client_id == f.client_id)
+    if f.ticket is not None:
+        stmt = stmt.where(Entry.ticket == f.ticket)
+    if f.by is not None:
+        stmt = stmt.where(Entry.by == f.by)
+    if f.kind is not None:
+        stmt = stmt.where(Entry.kind == f.kind.value)
+    if f.since is not None:
+        stmt = stmt.where(col(Entry.on) >= f.since)
+    if f.until is not None:
+        stmt = stmt.where(col(Entry.on) <= f.until)
     return stmt
 
 
-def _rows(month: Month | None, client_id: int | None) -> Any:
+def _rows(f: EntryFilter) -> Any:
     """Entries as plain rows (no ORM objects to track), with their client's key."""
     columns = [*Entry.__table__.columns, col(Client.key).label("client_key")]  # type: ignore[attr-defined]
     stmt = select(*columns).join(Client, col(Client.id) == col(Entry.client_id))
-    return _filtered(stmt, month, client_id)
+    return _filtered(stmt, f)
 
 
-def iter_entries(s: Session, month: Month | None, client_id: int | None) -> Iterator[EntryRecord]:
+def iter_entries(s: Session, f: EntryFilter) -> Iterator[EntryRecord]:
     """Entries, oldest first, fetched a thousand at a time (a server-side cursor on
     PostgreSQL): memory stays flat however many there are."""
-    stmt = _rows(month, client_id).order_by(col(Entry.on), col(Entry.id))
+    stmt = _rows(f).order_by(col(Entry.on), col(Entry.id))
     for row in s.exec(stmt.execution_options(yield_per=1000)):
         yield entry_record(row, row.client_key)
 
 
 def entries(s: Session, month: Month | None, client_id: int | None) -> list[EntryRecord]:
     """Entries, oldest first."""
-    return list(iter_entries(s, month, client_id))
+    return list(iter_entries(s, EntryFilter(month, client_id)))
 
 
-def latest_entries(
-    s: Session, month: Month | None, client_id: int | None, limit: int
-) -> tuple[list[EntryRecord], int]:
+def latest_entries(s: Session, f: EntryFilter, limit: int) -> tuple[list[EntryRecord], int]:
     """The latest ``limit`` entries (by date, then as recorded), oldest first, and how many
     there are in all."""
-    stmt = _rows(month, client_id).order_by(col(Entry.on).desc(), col(Entry.id).desc())
+    stmt = _rows(f).order_by(col(Entry.on).desc(), col(Entry.id).desc())
     found = [entry_record(row, row.client_key) for row in s.exec(stmt.limit(limit))]
     if len(found) < limit:
         total = len(found)
     else:
-        count = _filtered(select(func.count()).select_from(Entry), month, client_id)
-        total = int(s.exec(count).one())
+        total = int(s.exec(_filtered(select(func.count()).select_from(Entry), f)).one())
     return found[::-1], total
 
 
@@ -324,6 +344,7 @@ def daily_minutes(
 
 __all__ = [
     "AlreadyReversed",
+    "EntryFilter",
     "NewEntry",
     "add_entry",
     "add_reversal",

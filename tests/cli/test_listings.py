@@ -113,3 +113,31 @@ def test_another_incidents_reopening_leaves_a_resolved_one_resolved(incidents: S
     assert "ACME-1" not in tickets(incidents)
     assert "ACME-1" not in [b["ticket"] for b in
                             incidents.ok("breaches", "-f", "json", env=NOV).json()]  # fmt: skip
+
+
+def test_filters_combine(ledger_sla: Sla) -> None:
+    sla = ledger_sla
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+           "--start", "2026-10-01", "--months", "12", env=NOV)  # fmt: skip
+    for args, who in (
+        (("1h", "ACME-1", "--on", "2026-11-02"), "anna"),
+        (("2h", "acme-1", "--on", "2026-11-03", "--kind", "dev"), "anna"),
+        (("3h", "ACME-2", "--on", "2026-11-03", "--kind", "dev"), "boris"),
+        (("4h", "ACME-1", "--on", "2026-11-05"), "boris"),
+    ):
+        sla.ok("log", *args, env={**NOV, "SLA_USER": who})
+
+    def minutes(*filters: str) -> list[int]:
+        found = sla.ok("entries", "-f", "json", *filters, env=NOV).json()
+        return [e["minutes"] for e in found]
+
+    assert minutes("--ticket", "acme-1") == [60, 120, 240]
+    assert minutes("--by", "boris") == [180, 240]
+    assert minutes("--kind", "dev", "--month", "2026-11") == [120, 180]
+    assert minutes("--since", "2026-11-03", "--until", "03.11.2026") == [120, 180]
+    assert minutes("--ticket", "ACME-1", "--by", "anna", "--kind", "dev") == [120]
+    assert minutes("--client", "ACME", "--since", "2026-11-04") == [240]
+    table = sla.ok("entries", "--by", "anna", env=NOV).stdout
+    assert "latest" not in table and len(ids_in_table(table)) == 2  # a filter shows them all
+    r = sla("entries", "--since", "2026-11-05", "--until", "2026-11-01", env=NOV)
+    assert r.exit_code == 2 and "is after --until" in r.stderr
