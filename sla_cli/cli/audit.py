@@ -1,5 +1,6 @@
 """Looking after the ledger: `sla verify` (every closed month recomputed and compared with its
-close) and `sla upgrade` (the schema brought to this version's)."""
+close), `sla upgrade` (the schema brought to this version's) and `sla backup` (a consistent
+copy of an SQLite ledger, taken while others write)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,50 @@ class VerifyFormat(StrEnum):
 def register(app: typer.Typer) -> None:
     app.command("verify")(verify)
     app.command("upgrade")(upgrade)
+    app.command("backup")(backup)
+
+
+def backup(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Where the copy goes.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Copy an SQLite ledger, consistent even while others write (SQLite's online backup):
+    the copy is a ledger `--db FILE` opens. A PostgreSQL ledger is copied with pg_dump."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from sla_cli.errors import InputError
+    from sla_cli.render import lines
+    from sla_cli.store.engine import backup_sqlite
+
+    st = state(ctx)
+    ledger = st.ledger(write=False)
+    source = ledger.sqlite_path
+    if source is None:
+        raise InputError(
+            f"sla backup copies an SQLite ledger; {ledger.display_url} is PostgreSQL: "
+            "use pg_dump (for example pg_dump -Fc -f FILE DATABASE)"
+        )
+    target = Path(file).expanduser()
+    if target.exists() and not force:
+        raise InputError(f"{target} exists; --force replaces it")
+    if not target.parent.is_dir():
+        raise InputError(f"{target}: no folder {target.parent}")
+    if target.resolve() == source.resolve():
+        raise InputError(f"{target} is the ledger itself")
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    os.unlink(name)  # the backup creates it, private
+    try:
+        backup_sqlite(source, Path(name))
+        os.replace(name, target)
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
+    size = target.stat().st_size / 1e6
+    lines(f"ledger {ledger.display_url} copied to {target} ({size:.1f} MB)")
 
 
 def upgrade(ctx: typer.Context) -> None:
