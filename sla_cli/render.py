@@ -9,10 +9,12 @@ written before input was checked) is shown as U+FFFD rather than obeyed by the t
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -93,6 +95,17 @@ def _text(value: str, style: str = "") -> Text:
 def lines(text: str) -> None:
     """Print plain text to stdout (no Rich: messages stay cheap and unwrapped)."""
     sys.stdout.write(visible(text) + "\n")
+
+
+@contextmanager
+def capture(enabled: bool) -> Iterator[Callable[[], str]]:
+    """What is written to stdout inside the block, kept (when ``enabled``) for a file."""
+    if not enabled:
+        yield lambda: ""
+        return
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        yield buffer.getvalue
 
 
 def text_out(document: str) -> None:

@@ -140,3 +140,16 @@ def ledger_sla(sla: Sla, backend_url: str) -> Sla:
     sla.db_url = backend_url
     sla.env["SLA_DATABASE_URL"] = backend_url
     return sla
+
+
+@pytest.fixture
+def demo_env(sla: Sla, tmp_path: Path) -> dict[str, str]:
+    """The demo ledger (closed through October), built at a pinned moment: its environment."""
+    now = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
+    folder = tmp_path / "demo"
+    sla.ok("demo", "--dir", str(folder), env=now)
+    return {
+        **now,
+        "SLA_CONFIG": str(folder / "config.toml"),
+        "SLA_DATABASE_URL": f"sqlite:///{folder / 'ledger.db'}",
+    }

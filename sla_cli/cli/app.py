@@ -13,7 +13,17 @@ import typer
 from typer.core import TyperGroup
 
 from sla_cli import __version__
-from sla_cli.cli import audit, calendar, contract, incident, ledger, periods, sales, timers
+from sla_cli.cli import (
+    audit,
+    calendar,
+    contract,
+    exports,
+    incident,
+    ledger,
+    periods,
+    sales,
+    timers,
+)
 from sla_cli.cli.options import State
 from sla_cli.errors import InputError, SlaError
 
@@ -146,6 +156,7 @@ calendar.register(app)
 periods.register(app)
 audit.register(app)
 timers.register(app)
+exports.register(app)
 
 
 def main() -> None:

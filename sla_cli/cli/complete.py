@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -114,3 +114,21 @@ def priorities(ctx: typer.Context, incomplete: str) -> list[str]:
         return []
     keys = {p.key for v in catalog.variants for p in v.priority_table}
     return sorted(k for k in keys if k.startswith(incomplete.lower()))
+
+
+# Options that complete, for the commands' signatures.
+ClientOption = Annotated[
+    str | None, typer.Option("--client", help="Client key.", autocompletion=client_keys)
+]
+VariantOption = Annotated[
+    int, typer.Option("--variant", help="1, 2 or 3.", autocompletion=variants)
+]
+TierOption = Annotated[
+    str, typer.Option("--tier", help="Tier key, name or number.", autocompletion=tiers)
+]
+TicketClientOption = Annotated[
+    str | None,
+    typer.Option(
+        "--client", help="Client key, for tickets not named KEY-N.", autocompletion=client_keys
+    ),
+]

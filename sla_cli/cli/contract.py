@@ -24,12 +24,8 @@ def add(
     ctx: typer.Context,
     client: Annotated[str, typer.Argument(help="The client's name, as on statements.")],
     key: Annotated[str, typer.Option("--key", help="Short key used in tickets (ACME-12).")],
-    variant: Annotated[
-        int, typer.Option("--variant", help="1, 2 or 3.", autocompletion=complete.variants)
-    ],
-    tier: Annotated[
-        str, typer.Option("--tier", help="Tier key, name or number.", autocompletion=complete.tiers)
-    ],
+    variant: complete.VariantOption,
+    tier: complete.TierOption,
     start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
     months: Annotated[
         int | None,

@@ -299,10 +299,7 @@ def list_(
     all_: Annotated[
         bool, typer.Option("--all", help="Every incident: resolved and cancelled ones too.")
     ] = False,
-    client: Annotated[
-        str | None,
-        typer.Option("--client", help="Client key.", autocompletion=complete.client_keys),
-    ] = None,
+    client: complete.ClientOption = None,
     format: FormatOption = Format.table,
 ) -> None:
     """Incidents with both clocks: due time, remaining business time, status.
@@ -337,10 +334,7 @@ def breaches(
             "still unresolved).",
         ),
     ] = None,
-    client: Annotated[
-        str | None,
-        typer.Option("--client", help="Client key.", autocompletion=complete.client_keys),
-    ] = None,
+    client: complete.ClientOption = None,
     fail: Annotated[
         bool, typer.Option("--fail", help="Exit 1 when anything is listed (for cron, monitoring).")
     ] = False,

@@ -23,19 +23,20 @@ def register(app: typer.Typer) -> None:
     app.command("void")(void)
 
 
+LogTicket = Annotated[
+    str | None,
+    typer.Argument(
+        help="Ticket, KEY-NUMBER (ACME-12).", show_default=False, autocompletion=complete.tickets
+    ),
+]
+
+
 def log(
     ctx: typer.Context,
     duration: Annotated[
         str | None, typer.Argument(help="2h, 1h30m, 90m, 1.5h, 0:45, 2ч, 1ч30м, 45мин.")
     ] = None,
-    ticket: Annotated[
-        str | None,
-        typer.Argument(
-            help="Ticket, KEY-NUMBER (ACME-12).",
-            show_default=False,
-            autocompletion=complete.tickets,
-        ),
-    ] = None,
+    ticket: LogTicket = None,
     on: Annotated[
         str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default today).")
     ] = None,
@@ -49,14 +50,7 @@ def log(
     by: Annotated[
         str | None, typer.Option("--by", help="Who did it (default SLA_USER or the OS user).")
     ] = None,
-    client: Annotated[
-        str | None,
-        typer.Option(
-            "--client",
-            help="Client key, for tickets not named KEY-N.",
-            autocompletion=complete.client_keys,
-        ),
-    ] = None,
+    client: complete.TicketClientOption = None,
     undo: Annotated[
         bool, typer.Option("--undo", help="Reverse your last entry instead of logging.")
     ] = False,
@@ -137,10 +131,7 @@ TABLE_LIMIT = 100
 def entries(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM.")] = None,
-    client: Annotated[
-        str | None,
-        typer.Option("--client", help="Client key.", autocompletion=complete.client_keys),
-    ] = None,
+    client: complete.ClientOption = None,
     ticket: Annotated[
         str | None,
         typer.Option("--ticket", help="One ticket's entries.", autocompletion=complete.tickets),

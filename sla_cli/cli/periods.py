@@ -131,12 +131,7 @@ def report(
             "Default: the last ended month.",
         ),
     ] = None,
-    client: Annotated[
-        str | None,
-        typer.Option(
-            "--client", help="One client's statement.", autocompletion=complete.client_keys
-        ),
-    ] = None,
+    client: complete.ClientOption = None,
     format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ReportFormat.table,

@@ -149,6 +149,13 @@ def stream_entries(s: Session, q: EntryQuery) -> Iterator[EntryRecord]:
     return store.iter_entries(s, _filter(s, q))
 
 
+def worked_entries(
+    s: Session, month: Month | None, client_key: str | None
+) -> Iterator[EntryRecord]:
+    """The hours worked that count (no voids, nothing voided), oldest first: what exports carry."""
+    return store.iter_entries(s, store.EntryFilter(month, client_id(s, client_key), worked=True))
+
+
 def latest_entries(s: Session, q: EntryQuery, limit: int) -> tuple[list[EntryRecord], int]:
     """The latest ``limit`` entries asked for, oldest first, and how many there are in all."""
     return store.latest_entries(s, _filter(s, q), limit)

@@ -163,9 +163,15 @@ class EntryFilter:
     kind: WorkKind | None = None  # work of this kind only
     since: date | None = None
     until: date | None = None
+    worked: bool = False  # only work that counts: no reversals, nothing reversed
 
 
 def _filtered(stmt: Any, f: EntryFilter) -> Any:
+    if f.worked:
+        reversal = aliased(Entry)
+        stmt = stmt.where(Entry.type == EntryType.WORK.value).where(
+            ~exists().where(col(reversal.reverses) == col(Entry.id))
+        )
     if f.month is not None:
         first, nxt = f.month.bounds
         stmt = stmt.where(col(Entry.on) >= first, col(Entry.on) < nxt)

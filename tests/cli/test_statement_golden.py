@@ -16,17 +16,6 @@ GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 NOW = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
 
 
-@pytest.fixture
-def demo_env(sla: Sla, tmp_path: Path) -> dict[str, str]:
-    folder = tmp_path / "demo"
-    sla.ok("demo", "--dir", str(folder), env=NOW)
-    return {
-        **NOW,
-        "SLA_CONFIG": str(folder / "config.toml"),
-        "SLA_DATABASE_URL": f"sqlite:///{folder / 'ledger.db'}",
-    }
-
-
 @pytest.mark.parametrize(
     ("fmt", "lang"), [("json", "ru"), ("csv", "ru"), ("md", "ru"), ("md", "en")]
 )

@@ -1,0 +1,85 @@
+"""`sla export`: the hours worked, for an accountant's tools (hledger timeclock, CSV, JSON)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from sla_cli.cli import complete
+from sla_cli.cli.options import state
+
+EXPORT_FIELDS = ("entry", "on", "client", "ticket", "kind", "by", "minutes", "started_at", "note")
+
+
+class ExportFormat(StrEnum):
+    timeclock = "timeclock"
+    csv = "csv"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
+
+
+def export(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: all).")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option("--client", help="One client's hours.", autocompletion=complete.client_keys),
+    ] = None,
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", "-f", help="timeclock (hledger: `hledger -f FILE balance`), csv or json."
+        ),
+    ] = ExportFormat.timeclock,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write to this file instead of stdout (- for stdout)."),
+    ] = None,
+) -> None:
+    """The hours worked that count (voided entries and their voids left out), oldest first:
+    as hledger timeclock entries (one account per client and ticket), CSV or JSON."""
+    from zoneinfo import ZoneInfo
+
+    from sla_cli.cli.needs import month_option
+    from sla_cli.cli.records import iso
+    from sla_cli.domain.timeclock import timeclock_lines
+    from sla_cli.files import atomic_write, output_path
+    from sla_cli.ops.work import worked_entries
+    from sla_cli.render import capture, json_lines_out, lines, records_csv
+
+    st = state(ctx)
+    tz = st.settings().timezone
+    target = None if output is None else output_path(output)
+    wanted = month_option(month)
+    with st.reading() as s, capture(target is not None) as written:
+        found = worked_entries(s, wanted, client)
+        if format == ExportFormat.timeclock:
+            for line in timeclock_lines(found, ZoneInfo(tz)):
+                lines(line)
+        else:
+            records = (
+                {
+                    "entry": e.id,
+                    "on": e.on.isoformat(),
+                    "client": e.client_key,
+                    "ticket": e.ticket,
+                    "kind": None if e.kind is None else e.kind.value,
+                    "by": e.by,
+                    "minutes": e.minutes,
+                    "started_at": iso(e.started_at, tz),
+                    "note": e.note,
+                }
+                for e in found
+            )
+            if format == ExportFormat.json:
+                json_lines_out(records)
+            else:
+                records_csv(records, EXPORT_FIELDS)
+    if target is not None:
+        atomic_write(target, written())
+        lines(f"{format.value} export written to {target}")
