@@ -21,6 +21,46 @@ class ExportFormat(StrEnum):
 
 def register(app: typer.Typer) -> None:
     app.command("export")(export)
+    app.command("timesheet")(timesheet)
+
+
+class SheetFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+def timesheet(
+    ctx: typer.Context,
+    month: Annotated[
+        str | None, typer.Option("--month", help="YYYY-MM (default: this month).")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="One engineer.")] = None,
+    client: complete.ClientOption = None,
+    format: Annotated[
+        SheetFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SheetFormat.table,
+) -> None:
+    """Hours per engineer per day and per client, with totals (voided entries left out)."""
+    from sla_cli.cli.needs import month_option
+    from sla_cli.cli.timer_views import sheet_csv, sheet_md, sheet_record, sheet_table
+    from sla_cli.domain.month import Month
+    from sla_cli.ops.work import EntryQuery, timesheet_of
+    from sla_cli.render import json_out, text_out
+
+    st = state(ctx)
+    wanted = month_option(month) or Month.of(st.today())
+    with st.reading() as s:
+        sheet = timesheet_of(s, EntryQuery(month=wanted, client_key=client, by=by))
+    if format == SheetFormat.json:
+        json_out(sheet_record(sheet, wanted))
+    elif format == SheetFormat.csv:
+        sheet_csv(sheet)
+    elif format == SheetFormat.md:
+        text_out(sheet_md(sheet, wanted))
+    else:
+        sheet_table(sheet, wanted)
 
 
 def export(

@@ -1,11 +1,15 @@
-"""`sla status` as a table."""
+"""`sla status` and `sla timesheet`: who works on what."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sla_cli.formatting import hours_text
-from sla_cli.render import Column, status_cell, table
+from sla_cli.render import Column, csv_out, status_cell, table
+
+if TYPE_CHECKING:
+    from sla_cli.domain.month import Month
+    from sla_cli.domain.timesheet import Timesheet
 
 
 def status_table(records: list[dict[str, Any]], everyone: bool) -> None:
@@ -43,3 +47,75 @@ def status_table(records: list[dict[str, Any]], everyone: bool) -> None:
         rows,
         caption=f"{len(records)} timer(s) running",
     )
+
+
+def _clients(pairs: tuple[tuple[str, int], ...]) -> str:
+    return ", ".join(f"{key} {hours_text(m)}" for key, m in pairs)
+
+
+def _minutes(pairs: tuple[tuple[str, int], ...]) -> list[dict[str, Any]]:
+    return [{"client": key, "minutes": m} for key, m in pairs]
+
+
+def sheet_record(sheet: Timesheet, month: Month) -> dict[str, Any]:
+    """`sla timesheet --format json`."""
+    return {
+        "month": str(month),
+        "minutes": sheet.minutes,
+        "clients": _minutes(sheet.clients),
+        "engineers": [
+            {
+                "by": e.by,
+                "minutes": e.minutes,
+                "clients": _minutes(e.clients),
+                "days": [
+                    {"on": d.on.isoformat(), "minutes": d.minutes, "clients": _minutes(d.clients)}
+                    for d in e.days
+                ],
+            }
+            for e in sheet.engineers
+        ],
+    }
+
+
+def _rows(sheet: Timesheet) -> list[list[str]]:
+    """A row per engineer and day, then the engineer's total; the grand total last."""
+    rows = []
+    for e in sheet.engineers:
+        rows += [[e.by, d.on.isoformat(), hours_text(d.minutes), _clients(d.clients)]
+                 for d in e.days]  # fmt: skip
+        rows.append([e.by, "total", hours_text(e.minutes), _clients(e.clients)])
+    rows.append(["everyone", "total", hours_text(sheet.minutes), _clients(sheet.clients)])
+    return rows
+
+
+def sheet_table(sheet: Timesheet, month: Month) -> None:
+    table(
+        [
+            Column("Who"),
+            Column("Day", no_wrap=True),
+            Column("Hours", "right", no_wrap=True),
+            Column("Clients"),
+        ],
+        _rows(sheet) if sheet.engineers else [],
+        caption=f"timesheet for {month}" if sheet.engineers else f"no hours in {month}",
+    )
+
+
+def sheet_md(sheet: Timesheet, month: Month) -> str:
+    from sla_cli.domain.text import visible
+
+    out = [f"# Timesheet {month}", "", "| Who | Day | Hours | Clients |", "|---|---|---:|---|"]
+    for row in _rows(sheet):
+        cells = [visible(c).replace("|", "\\|") for c in row]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def sheet_csv(sheet: Timesheet) -> None:
+    """One row per engineer, day and client."""
+    csv_out(
+        ("by", "on", "client", "minutes"),
+        ([e.by, d.on.isoformat(), key, m] for e in sheet.engineers for d in e.days
+         for key, m in d.clients),
+    )  # fmt: skip

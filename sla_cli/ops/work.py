@@ -14,6 +14,7 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.domain.reversals import check_reversible, reversal_note
 from sla_cli.domain.text import MAX_NOTE, MAX_TICKET, check_author, check_text, normalise_ticket
+from sla_cli.domain.timesheet import Timesheet, timesheet
 from sla_cli.domain.work import (
     DevOverCap,
     Overdraft,
@@ -147,6 +148,11 @@ def _filter(s: Session, q: EntryQuery) -> store.EntryFilter:
 def stream_entries(s: Session, q: EntryQuery) -> Iterator[EntryRecord]:
     """Every entry asked for, oldest first, read as it is written out: memory stays flat."""
     return store.iter_entries(s, _filter(s, q))
+
+
+def timesheet_of(s: Session, q: EntryQuery) -> Timesheet:
+    """Who worked how long, by day and client, for the entries ``q`` asks for."""
+    return timesheet(store.worked_by_day(s, _filter(s, q)))
 
 
 def worked_entries(

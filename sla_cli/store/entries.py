@@ -205,6 +205,18 @@ def iter_entries(s: Session, f: EntryFilter) -> Iterator[EntryRecord]:
         yield entry_record(row, row.client_key)
 
 
+def worked_by_day(s: Session, f: EntryFilter) -> list[tuple[str, str, date, int]]:
+    """Minutes worked that count, summed in SQL by engineer, client and day."""
+    worked = EntryFilter(**{**vars(f), "worked": True})
+    stmt = (
+        select(Entry.by, Client.key, Entry.on, func.sum(Entry.minutes))  # type: ignore[call-overload]
+        .join(Client, col(Client.id) == col(Entry.client_id))
+        .group_by(col(Entry.by), col(Client.key), col(Entry.on))
+        .order_by(col(Entry.by), col(Entry.on), col(Client.key))
+    )
+    return [(by, key, on, int(m)) for by, key, on, m in s.exec(_filtered(stmt, worked))]
+
+
 def entries(s: Session, month: Month | None, client_id: int | None) -> list[EntryRecord]:
     """Entries, oldest first."""
     return list(iter_entries(s, EntryFilter(month, client_id)))
@@ -367,4 +379,5 @@ __all__ = [
     "packages_bought",
     "reversed_by",
     "unreversed",
+    "worked_by_day",
 ]
