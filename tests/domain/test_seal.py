@@ -16,6 +16,7 @@ from sla_cli.domain.kinds import ChangeKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractChange
 from sla_cli.domain.seal import ClosedFigures, Difference, compare, describe, month_digest
+from sla_cli.domain.tariffs import Priority
 from tests.domain.conftest import contract, entry
 
 OCT = Month(2026, 10)
@@ -57,6 +58,7 @@ def test_an_entry_removed_or_added_changes_the_digest() -> None:
         {"prepay_discount": Decimal("5")},
         {"client": ClientRecord(1, "ACME", "Someone else")},
         {"id": 2},
+        {"priorities": (Priority("urgent", 30, 60, 480),)},
     ],
 )
 def test_any_change_to_the_terms_changes_the_digest(change: dict[str, Any]) -> None:
