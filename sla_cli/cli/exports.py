@@ -1,14 +1,21 @@
-"""`sla export`: the hours worked, for an accountant's tools (hledger timeclock, CSV, JSON)."""
+"""The team's data in and out: `sla import` (CSV, Watson), `sla export` (hledger timeclock, CSV,
+JSON) and `sla timesheet`."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sla_cli.cli import complete
 from sla_cli.cli.options import state
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
+    from sla_cli.importing import ImportRow
 
 EXPORT_FIELDS = ("entry", "on", "client", "ticket", "kind", "by", "minutes", "started_at", "note")
 
@@ -22,6 +29,65 @@ class ExportFormat(StrEnum):
 def register(app: typer.Typer) -> None:
     app.command("export")(export)
     app.command("timesheet")(timesheet)
+    app.command("import")(import_)
+
+
+class ImportFormat(StrEnum):
+    csv = "csv"
+    watson = "watson"
+
+
+class TicketFrom(StrEnum):
+    project = "project"
+    tag = "tag"
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A CSV file, or Watson's JSON.")],
+    format: Annotated[
+        ImportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv or watson (default: watson for .json, else csv).",
+            show_default=False,
+        ),
+    ] = None,
+    ticket_from: Annotated[
+        TicketFrom,
+        typer.Option(
+            "--ticket-from", help="Watson: the ticket is the frame's project, or its first tag."
+        ),
+    ] = TicketFrom.project,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row, write nothing.")
+    ] = False,
+) -> None:
+    """Import hours: every row through the rules of `sla log`, all or nothing, in one
+    transaction; a file imported before is refused. CSV header: date, duration, ticket
+    (needed), client, kind, by, from, note."""
+    import hashlib
+    from pathlib import Path
+
+    from sla_cli.cli.needs import work_policy
+    from sla_cli.formatting import hours_h
+    from sla_cli.ops.imports import import_rows
+    from sla_cli.render import lines
+
+    st = state(ctx)
+    path = Path(file).expanduser()
+    settings = st.settings()
+    raw, rows = _read(path, format, ticket_from, settings.timezone, st.today())
+    source = hashlib.sha256(raw).hexdigest()
+    with st.ledger().session() as s:
+        done = import_rows(s, rows, source, work_policy(settings), settings.timezone, st.user(),
+                           st.now(), dry_run)  # fmt: skip
+        if dry_run:
+            s.rollback()
+    what = "would import" if dry_run else "imported"
+    lines(f"{what} {done.rows} entries, {hours_h(done.minutes)}, dated {done.first} to "
+          f"{done.last}, from {path}")  # fmt: skip
 
 
 class SheetFormat(StrEnum):
@@ -123,3 +189,26 @@ def export(
     if target is not None:
         atomic_write(target, written())
         lines(f"{format.value} export written to {target}")
+
+
+def _read(
+    path: Path, format: ImportFormat | None, ticket_from: TicketFrom, zone: str, today: date
+) -> tuple[bytes, list[ImportRow]]:
+    """The file's bytes (for its digest) and its rows; a problem names the file."""
+    from zoneinfo import ZoneInfo
+
+    from sla_cli.errors import InputError
+    from sla_cli.importing import read_csv, read_watson
+
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read {path}: {e}") from None
+    kind = format or (ImportFormat.watson if path.suffix.lower() == ".json" else ImportFormat.csv)
+    try:
+        if kind == ImportFormat.watson:
+            return raw, read_watson(text, ZoneInfo(zone), ticket_from.value)
+        return raw, read_csv(text, today)
+    except InputError as e:
+        raise InputError(f"{path}: {e.message}; nothing was written") from None

@@ -182,6 +182,7 @@ class Entry(SQLModel, table=True):
         Index("ix_entries_client_on", "client_id", "on"),
         Index("ix_entries_ticket", "ticket"),
         Index("ix_entries_by_id", "by", "id"),
+        Index("ix_entries_source", "source"),
         *checks(ENTRY_CHECKS),
     )
 
@@ -202,6 +203,9 @@ class Entry(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("entries.id"), unique=True)
     )
     created_at: datetime = utc_column()
+    # an imported entry: the SHA-256 of the file it came from, and its line there
+    source: str | None = Field(default=None, max_length=64)
+    source_line: int | None = None
 
 
 class ClosedMonth(SQLModel, table=True):

@@ -77,6 +77,9 @@ def upgrade() -> None:
     op.add_column("closed_months", sa.Column("digest", sa.String(length=64), nullable=True))
     op.add_column("contracts", sa.Column("priorities", sa.String(length=4000), nullable=True))
     op.add_column("incidents", sa.Column("priority", sa.String(length=32), nullable=True))
+    op.add_column("entries", sa.Column("source", sa.String(length=64), nullable=True))
+    op.add_column("entries", sa.Column("source_line", sa.Integer(), nullable=True))
+    op.create_index("ix_entries_source", "entries", ["source"])
     _event_kinds(EVENT_KINDS)
     _timers()
     if op.get_bind().dialect.name == "postgresql":
@@ -176,5 +179,8 @@ def downgrade() -> None:
     op.drop_table("timers")
     op.drop_column("closed_months", "digest")
     op.drop_column("incidents", "priority")
+    op.drop_index("ix_entries_source", "entries")
+    op.drop_column("entries", "source_line")
+    op.drop_column("entries", "source")
     op.drop_column("contracts", "priorities")
     _event_kinds(OLD_EVENT_KINDS)  # fails while waits are recorded: they have no place in 0003
