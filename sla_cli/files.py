@@ -75,7 +75,7 @@ def output_path(typed: str) -> Path | None:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def atomic_write(path: Path, text: str, *, private: bool = False) -> None:
+def atomic_write(path: Path, text: str | bytes, *, private: bool = False) -> None:
     """Write a file whole or not at all: a temporary file beside it, then a rename.
 
     A file that exists keeps its permissions (and its owner and group, where allowed); a new
@@ -94,8 +94,8 @@ def atomic_write(path: Path, text: str, *, private: bool = False) -> None:
     except OSError as e:
         raise WriteError(f"cannot write {path}: {e.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _mode(old, private))

@@ -40,6 +40,7 @@ class ReportFormat(StrEnum):
     csv = "csv"
     md = "md"
     html = "html"
+    pdf = "pdf"
 
 
 @dataclass

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sla_cli.cli import complete
 from sla_cli.cli.options import Format, FormatOption, ReportFormat, state
 from sla_cli.errors import InputError
+
+if TYPE_CHECKING:
+    from sla_cli.domain.statement import MonthReport
 
 
 class Lang(StrEnum):
@@ -146,12 +149,13 @@ def report(
     from sla_cli.domain.month import Month
     from sla_cli.files import output_path
     from sla_cli.ops.periods import last_ended_month, month_report
-    from sla_cli.render import lines, text_out
 
     st = state(ctx)
     target = None if output is None else output_path(output)
     if format == ReportFormat.table and target is not None:
-        raise InputError("-o writes documents: add --format md, html, csv or json")
+        raise InputError("-o writes documents: add --format md, html, pdf, csv or json")
+    if format == ReportFormat.pdf and target is None:
+        raise InputError("a PDF statement goes to a file: add -o FILE")
     if month == CURRENT:
         label = Month.of(st.today())
     elif month is not None:
@@ -167,13 +171,24 @@ def report(
 
         print_report_table(data, lang.value)
         return
+    _document(data, format, lang, target)
+
+
+def _document(data: MonthReport, format: ReportFormat, lang: Lang, target: Path | None) -> None:
+    """The statements as a document, to stdout or (a PDF always) to ``target``."""
     from sla_cli.documents import render_document
-
-    document = render_document(data, format.value, lang.value)
-    if target is None:
-        text_out(document)
-        return
     from sla_cli.files import atomic_write
+    from sla_cli.render import lines, text_out
 
+    if format == ReportFormat.pdf:
+        from sla_cli.documents.pdf import render_pdf
+
+        assert target is not None
+        document: str | bytes = render_pdf(render_document(data, "html", lang.value))
+    else:
+        document = render_document(data, format.value, lang.value)
+        if target is None:
+            text_out(document)
+            return
     atomic_write(target, document)
-    lines(f"{format.value} statement for {label} written to {target}")
+    lines(f"{format.value} statement for {data.label} written to {target}")

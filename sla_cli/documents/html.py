@@ -6,6 +6,7 @@ The page carries its own CSS and prints as it shows (one sheet a page).
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime
 
 from sla_cli.documents.chart import chart_svg
@@ -13,7 +14,21 @@ from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_t
 from sla_cli.documents.labels import Formatter
 from sla_cli.domain.statement import MonthReport, Statement
 
-_CSS = """
+_CHART_CSS = """svg .ct { font-size: 10px; font-weight: bold; fill: #334e68 }
+svg .cn { font-weight: normal; fill: #52606d }
+svg .yl { font-size: 8px; fill: #52606d; text-anchor: end }
+svg .xl { font-size: 7px; fill: #52606d; text-anchor: middle } svg .xw { fill: #b03a2e }
+svg .gr { stroke: #e1e6eb; stroke-width: 1 } svg .ax { stroke: #9aa5b1; stroke-width: 1 }
+svg .bar { fill: #3b7dbf }
+svg .area { fill: #3b7dbf; fill-opacity: .15 }
+svg .cum { fill: none; stroke: #1f5f99; stroke-width: 2 }
+svg .cv { font-size: 9px; font-weight: bold; fill: #1f5f99; text-anchor: end }
+svg .lim { stroke: #d68910; stroke-width: 1.5; stroke-dasharray: 5 3 }
+svg .lt { font-size: 9px; fill: #a0640a }
+"""
+
+_CSS = (
+    """
 @page { size: A4; margin: 15mm }
 * { box-sizing: border-box }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact }
@@ -53,23 +68,15 @@ table.incidents td.first { border-top: 1px solid #9aa5b1 }
 .at_risk { background: #fdf2d0; color: #8a6100 } .running { background: #e1eefa; color: #1f5f99 }
 .none { color: #52606d }
 svg.chart { width: 100%; height: auto; display: block; margin: 1mm 0 2mm }
-svg .ct { font-size: 10px; font-weight: bold; fill: #334e68 }
-svg .cn { font-weight: normal; fill: #52606d }
-svg .yl { font-size: 8px; fill: #52606d; text-anchor: end }
-svg .xl { font-size: 7px; fill: #52606d; text-anchor: middle } svg .xw { fill: #b03a2e }
-svg .gr { stroke: #e1e6eb; stroke-width: 1 } svg .ax { stroke: #9aa5b1; stroke-width: 1 }
-svg .bar { fill: #3b7dbf }
-svg .area { fill: #3b7dbf; fill-opacity: .15 }
-svg .cum { fill: none; stroke: #1f5f99; stroke-width: 2 }
-svg .cv { font-size: 9px; font-weight: bold; fill: #1f5f99; text-anchor: end }
-svg .lim { stroke: #d68910; stroke-width: 1.5; stroke-dasharray: 5 3 }
-svg .lt { font-size: 9px; fill: #a0640a }
-@media print {
+"""
+    + _CHART_CSS
+    + """@media print {
   body { background: #fff }
   .sheet { width: auto; min-height: 0; margin: 0; padding: 0; box-shadow: none }
   tr { break-inside: avoid }
 }
 """
+)
 
 
 _INCIDENT_COLUMNS = (20, 13, 14, 13, 13, 14, 13)  # widths in percent: ticket â€¦ resolved
@@ -77,6 +84,14 @@ _INCIDENT_COLUMNS = (20, 13, 14, 13, 13, 14, 13)  # widths in percent: ticket â€
 
 def _h(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def inline_chart_styles(document: str) -> str:
+    """The statement with each chart's styles inside its SVG too, for renderers that style an
+    inline SVG by its own stylesheet only (WeasyPrint): the same look, the page CSS kept."""
+    rules = _CHART_CSS.replace("svg .", ".")
+    return re.sub(r'(<svg class="chart"[^>]*>)', lambda m: f"{m[1]}<style>{rules}</style>",
+                  document)  # fmt: skip
 
 
 def _html_moment(fmt: Formatter, moment: datetime | None) -> str:
