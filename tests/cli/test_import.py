@@ -115,3 +115,26 @@ def test_watsons_frames_by_project_or_tag(sla: Sla, tmp_path: Path) -> None:
     path.write_text(json.dumps([{**frames[0], "stop": "nope"}]), encoding="utf-8")
     r = sla("import", str(path), env=NOW)
     assert r.exit_code == 2 and "frame 1, stop:" in r.stderr
+
+
+def test_a_package_is_never_overdrawn_past_its_balance_by_an_import(
+    sla: Sla, tmp_path: Path
+) -> None:
+    from sla_cli.config import default_document, write_config
+
+    doc = default_document()
+    doc["billing"]["refuse_overdraft"] = True
+    doc["billing"]["increment_minutes"] = 15
+    write_config(sla.config, doc, force=True)
+    signed(sla)  # PKG holds 50 h
+    path = tmp_path / "pkg.csv"
+    rows = [f"2026-11-{n % 20 + 1:02d},50m,PKG-{n},,,,,\n" for n in range(60)]
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    r = sla("import", str(path), env=NOW)
+    # 50 minutes round up to 1 h: the 51st row (line 52) is the first past the 50 h
+    assert r.exit_code == 2 and "line 52:" in r.stderr and "nothing was written" in r.stderr
+    path.write_text(HEADER + "".join(rows[:50]), encoding="utf-8")
+    sla.ok("import", str(path), env=NOW)
+    assert {
+        e["minutes"] for e in sla.ok("entries", "-f", "json").json() if e["type"] == "work"
+    } == {60}
