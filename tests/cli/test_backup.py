@@ -58,7 +58,7 @@ def test_a_backup_taken_during_four_writers_is_whole_and_a_prefix(sla: Sla, tmp_
     signed(sla)
     env = {**os.environ, **sla.env}
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, sla.db_url, f"w{n}", "150"], env=env)
+        subprocess.Popen([sys.executable, "-c", WRITER, sla.db_url, f"w{n}", "300"], env=env)
         for n in range(4)
     ]
     copies: list[Path] = []
@@ -72,7 +72,7 @@ def test_a_backup_taken_during_four_writers_is_whole_and_a_prefix(sla: Sla, tmp_
         time.sleep(0.2)
     assert [w.wait(timeout=120) for w in writers] == [0, 0, 0, 0]
     final = _entries(ledger)
-    assert len(final) == 600
+    assert len(final) == 1200
     for copy in copies:
         with sqlite3.connect(copy) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
