@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
+from itertools import zip_longest
 
 from sla_cli.domain.incident_events import (
     Cancellation,
     IncidentEvent,
     IncidentState,
+    Wait,
     last_live,
     live,
     state_of,
@@ -311,10 +313,25 @@ def touched(incident: IncidentRecord, new: NewEvent) -> list[datetime]:
             moments += [m for m in (old, new_value) if m is not None]
     if before.cancelled != after.cancelled:
         moments.append(incident.opened_at)
-    for wait in set(before.waits) ^ set(after.waits):  # a wait undone, or its end
-        moments += [m for m in (wait.start, wait.end) if m is not None]
+    moments += _waits_changed(before.waits, after.waits)
     moments += [at for at, _ in set(before.priorities) ^ set(after.priorities)]
     return sorted(set(moments))
+
+
+def _waits_changed(before: tuple[Wait, ...], after: tuple[Wait, ...]) -> list[datetime]:
+    """The moments a change of the waits takes effect at. A wait recorded or undone changes its
+    whole span; a wait that ends (a resumption, a resolution) or ends no more (their undo)
+    changes only the time from its end on, so an incident waiting since a month now closed can
+    still be resumed or resolved. Events change the last wait only, so waits pair by position."""
+    moments: list[datetime] = []
+    for old, new in zip_longest(before, after):
+        if old == new:
+            continue
+        if old is not None and new is not None and old.start == new.start:
+            moments += [m for m in (old.end, new.end) if m is not None]
+        else:
+            moments += [m for w in (old, new) if w is not None for m in (w.start, w.end) if m]
+    return moments
 
 
 def check_single_open(

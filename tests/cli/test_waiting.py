@@ -76,3 +76,29 @@ def test_breaches_show_a_waiting_incident(ledger_sla: Sla) -> None:
     ledger_sla.ok("incident", "wait", "ACME-7", "--at", "2026-11-20T18:00", env=NOW)
     table = " ".join(ledger_sla.ok("breaches", env=NOW).stdout.split())
     assert "waiting (14:00)" in table  # the reaction clock ran on: breached while waiting
+
+
+def test_a_wait_across_a_month_close_is_resumed_and_resolved(ledger_sla: Sla) -> None:
+    """October closes while the incident waits: the client's answer in November is recorded
+    (in an open month), while a resumption back-dated into October is refused."""
+    october = {"SLA_NOW": "2026-10-30T18:00:00+03:00"}
+    november = {"SLA_NOW": "2026-11-05T12:00:00+03:00"}
+    ledger_sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier",
+                  "basic", "--start", "2026-10-01", "--months", "12", env=october)  # fmt: skip
+    ledger_sla.ok("incident", "open", "ACME-7", "--at", "2026-10-30T10:00", env=october)
+    ledger_sla.ok("incident", "wait", "ACME-7", "--at", "2026-10-30T11:00", env=october)
+    ledger_sla.ok("rollover", "--month", "2026-10", env=november)
+    r = ledger_sla("incident", "resume", "ACME-7", "--at", "2026-10-30T17:00", env=november)
+    assert r.exit_code == 2 and "2026-10 is closed" in r.stderr
+    ledger_sla.ok("incident", "resume", "ACME-7", "--at", "2026-11-03T10:00", env=november)
+    ledger_sla.ok("incident", "undo", "ACME-7", env=november)  # its undo is November's too
+    ledger_sla.ok("incident", "resolve", "ACME-7", "--at", "2026-11-03T10:00", env=november)
+    (got,) = ledger_sla.ok("incident", "list", "--all", "-f", "json", env=november).json()
+    assert got["status"] == "resolved"
+    # waited: Friday 30 October 11:00–19:00 (8 h), Monday 2 November (10 h) and Tuesday
+    # 3 November 9:00–10:00 (1 h)
+    assert got["waiting_minutes"] == (8 + 10 + 1) * 60
+    r = ledger_sla("incident", "undo", "ACME-7", env=november)  # the resolution, in November
+    assert r.exit_code == 0, r.stderr
+    r = ledger_sla("incident", "undo", "ACME-7", env=november)  # the wait began in October
+    assert r.exit_code == 2 and "2026-10 is closed" in r.stderr

@@ -133,6 +133,47 @@ def test_a_wait_and_its_undo_touch_their_months() -> None:
     assert not state_of((*waited.events, undo)).waits
 
 
+OCT_WAIT = (EventKind.WAIT, nov(20, 18) - timedelta(days=21))  # Friday 30 October, 18:00
+
+
+@pytest.mark.parametrize(
+    ("events", "name", "moments"),
+    [
+        # a resumption or a resolution changes the wait from its end on: not the month it began
+        ((OCT_WAIT,), "resume", [nov(3, 11)]),
+        ((OCT_WAIT,), "resolve", [nov(3, 11)]),
+        # their undo: from the end undone on
+        ((OCT_WAIT, (EventKind.RESUME, nov(3, 11))), "undo", [nov(3, 11)]),
+        ((OCT_WAIT, (EventKind.RESOLVE, nov(3, 11))), "undo", [nov(3, 11)]),
+        # a wait recorded or undone: its whole span
+        ((), "wait at 30 October", [OCT_WAIT[1]]),
+        ((OCT_WAIT,), "undo", [OCT_WAIT[1]]),
+        # a wait again at the very moment the last one ended is a wait of its own
+        ((OCT_WAIT, (EventKind.RESUME, nov(3, 11))), "wait", [nov(3, 11)]),
+        (
+            (OCT_WAIT, (EventKind.RESUME, nov(3, 11)), (EventKind.WAIT, nov(3, 11))),
+            "undo",
+            [nov(3, 11)],
+        ),
+    ],
+)
+def test_the_months_a_wait_changes(
+    events: tuple[tuple[EventKind, datetime], ...], name: str, moments: list[datetime]
+) -> None:
+    """`touched` names the moments whose months must be open: a wait begun in a month since
+    closed still ends in an open one."""
+    incident = recorded(replace(FRIDAY, opened_at=nov(20, 17) - timedelta(days=21)), *events)
+    at = nov(3, 11)
+    new = {
+        "wait at 30 October": lambda: plan_wait(incident, OCT_WAIT[1], None, nov(24, 9)),
+        "wait": lambda: plan_wait(incident, at, None, nov(24, 9)),
+        "resume": lambda: plan_resume(incident, at, nov(24, 9)),
+        "resolve": lambda: plan_event(incident, Event.RESOLVE, at, nov(24, 9)),
+        "undo": lambda: plan_undo(incident, None, nov(24, 9)),
+    }[name]()
+    assert touched(incident, new) == moments
+
+
 def test_a_resolution_while_waiting_is_allowed_and_comes_after_the_wait() -> None:
     waiting = recorded(FRIDAY, (EventKind.WAIT, nov(20, 18)))
     with pytest.raises(InputError, match="a resolution comes last"):
