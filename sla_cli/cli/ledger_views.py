@@ -178,13 +178,13 @@ def incidents_view(
         ],
         [
             [
-                i.ticket,
+                _ticket_cell(i),
                 time_cell(i.opened_at, zone_of(i, tz)),
                 clock_cell(reaction, zone_of(i, tz)),
                 clock_cell(start, zone_of(i, tz)),
-                _resolved_cell(i, zone_of(i, tz), waited),
+                _resolved_cell(i, zone_of(i, tz), waited, resolve),
             ]
-            for i, reaction, start, waited, _ in rows
+            for i, reaction, start, waited, resolve in rows
         ],
         caption=(
             plural(len(rows), "incident") + "; each clock: due time, then status"
@@ -200,12 +200,32 @@ def _running(i: IncidentRecord, waited: int) -> str:
     return f"waiting ({hours_text(waited)})" if i.waiting else "running"
 
 
-def _resolved_cell(i: IncidentRecord, tz: str, waited: int) -> Cell:
+def _ticket_cell(i: IncidentRecord) -> str:
+    """The ticket, over its priority when its contract has more than one."""
+    several = len(i.contract.priority_table) > 1
+    return f"{i.ticket}\n{i.priority}" if several else i.ticket
+
+
+def _resolved_cell(i: IncidentRecord, tz: str, waited: int, resolve: Clock | None) -> Cell:
+    """Cancelled, waiting, or the resolution; with a resolution target, its clock too."""
     if i.cancelled is not None:
         return (f"cancelled\nby {i.cancelled.by}", "dim")
-    if i.waiting:
-        return (f"waiting\n{hours_text(waited)} so far", "cyan")
-    return time_cell(i.resolved_at, tz) if i.resolved_at else ""
+    if i.waiting:  # a resolution clock that pauses keeps its time left while it waits
+        text = f"waiting\n{hours_text(waited)} so far"
+        return (text if resolve is None else f"{text}\nresolve\n{_left(resolve)}", "cyan")
+    if resolve is None:
+        return time_cell(i.resolved_at, tz) if i.resolved_at else ""
+    if i.resolved_at is None:
+        return clock_cell(resolve, tz)
+    style = STATUS_STYLES.get(str(resolve.status), "")
+    return (f"{time_cell(i.resolved_at, tz)}\n{_left(resolve)}", style)
+
+
+def _left(c: Clock) -> str:
+    """``met``, ``breached +1:30`` or ``2:00 left``."""
+    if c.status == "breached":
+        return f"breached +{hours_text(c.overdue_minutes)}"
+    return str(c.status) if c.stopped is not None else f"{hours_text(c.remaining_minutes)} left"
 
 
 def contract_view(line: ContractLine, fmt: str, tz: str) -> None:

@@ -116,14 +116,15 @@ def _html_incidents(st: Statement, fmt: Formatter) -> list[str]:
         return [f"<p>{_h(fmt('no_incidents'))}</p>"]
     out = [_incident_head(fmt)]
     for line in st.incidents:
-        for n, clock in enumerate((line.reaction, line.start)):
-            name = "reaction" if n == 0 else "start"
+        span = len(line.clocks)  # a row a clock: reaction, start of work, resolution if set
+        for n, clock in enumerate(line.clocks):
+            name = clock.name
             cells: list[str] = []
             if n == 0:
                 cells.append(
-                    f'<td rowspan="2" class="first"><span class="tk">{_h(line.ticket)}</span>'
-                    f"<br>{_h(fmt.titled(line.title, line.waiting_minutes))}</td>"
-                    f'<td rowspan="2" class="first">{_html_moment(fmt, line.opened_at)}</td>'
+                    f'<td rowspan="{span}" class="first"><span class="tk">{_h(line.ticket)}'
+                    f"</span><br>{_h(fmt.titled(line.title, line.waiting_minutes))}</td>"
+                    f'<td rowspan="{span}" class="first">{_html_moment(fmt, line.opened_at)}</td>'
                 )
             cls = ' class="first"' if n == 0 else ""
             status = str(clock.status)
@@ -137,7 +138,7 @@ def _html_incidents(st: Statement, fmt: Formatter) -> list[str]:
             )
             if n == 0:
                 cells.append(
-                    f'<td rowspan="2" class="first">{_html_moment(fmt, line.resolved_at)}</td>'
+                    f'<td rowspan="{span}" class="first">{_html_moment(fmt, line.resolved_at)}</td>'
                 )
             out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")

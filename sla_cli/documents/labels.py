@@ -66,6 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
         "incidents": "Инциденты",
         "no_incidents": "Инцидентов в этом месяце не было.",
         "waited": "ожидание ответа клиента: {hours}",
+        "waiting": "Ожидание клиента",
         "ticket": "Заявка",
         "title": "Тема",
         "opened": "Открыта",
@@ -82,6 +83,9 @@ LABELS: dict[str, dict[str, str]] = {
         "start_due": "Начало работ: срок",
         "start_at": "Начало работ: факт",
         "start_status": "Начало работ: статус",
+        "resolve": "Решение",
+        "resolve_due": "Решение: срок",
+        "resolve_status": "Решение: статус",
         "met": "в срок",
         "breached": "нарушен",
         "at_risk": "под угрозой",
@@ -157,6 +161,7 @@ LABELS: dict[str, dict[str, str]] = {
         "incidents": "Incidents",
         "no_incidents": "No incidents this month.",
         "waited": "waiting for the client: {hours}",
+        "waiting": "Client waited",
         "ticket": "Ticket",
         "title": "Title",
         "opened": "Opened",
@@ -173,6 +178,9 @@ LABELS: dict[str, dict[str, str]] = {
         "start_due": "Start due",
         "start_at": "Started",
         "start_status": "Start",
+        "resolve": "Resolution",
+        "resolve_due": "Resolution due",
+        "resolve_status": "Resolution",
         "met": "met",
         "breached": "breached",
         "at_risk": "at risk",
@@ -269,7 +277,13 @@ class Formatter:
         return self(status)
 
     def clock_status(self, line: IncidentLine, clock_name: str) -> str:
-        clock = line.reaction if clock_name == "reaction" else line.start
+        """The status of the clock ``clock_name`` (``reaction``, ``start``, ``resolve``), with
+        the time it is late; "—" for a resolution clock the incident's priority does not set."""
+        clock = {"reaction": line.reaction, "start": line.start, "resolve": line.resolve}[
+            clock_name
+        ]
+        if clock is None:
+            return "—"
         text = self.status(str(clock.status))
         if clock.overdue_minutes > 0:
             text += " " + self("overdue", hours=self.hours(clock.overdue_minutes))

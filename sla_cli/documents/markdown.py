@@ -40,6 +40,7 @@ def _incidents(st: Statement, fmt: Formatter) -> list[str]:
     out = [f"### {_md(fmt('incidents'))}", ""]
     if not st.incidents:
         return [*out, _md(fmt("no_incidents")), ""]
+    resolving = any(i.resolve is not None for i in st.incidents)  # its columns only then
     incident_rows = [
         [
             _md(text)
@@ -53,12 +54,16 @@ def _incidents(st: Statement, fmt: Formatter) -> list[str]:
                 fmt.moment(i.start.due),
                 fmt.moment(i.start.stopped),
                 fmt.clock_status(i, "start"),
+                *([fmt.moment(None if i.resolve is None else i.resolve.due)] if resolving else []),
                 fmt.moment(i.resolved_at),
+                *([fmt.clock_status(i, "resolve")] if resolving else []),
             )
         ]
         for i in st.incidents
     ]
-    keys = _INCIDENT_KEYS
+    keys: tuple[str, ...] = _INCIDENT_KEYS
+    if resolving:
+        keys = (*keys[:-1], "resolve_due", keys[-1], "resolve_status")
     out += _md_table([_md(fmt(k)) for k in keys], incident_rows, "l" * len(keys))
     return [*out, ""]
 

@@ -77,17 +77,20 @@ def _incident_rows(st: Statement, f: Formatter) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for i in st.incidents:
         rows.append([f"{i.ticket}\n{i.title}", f("opened"), "", f.moment(i.opened_at), ""])
-        for name, clock in (("reaction", i.reaction), ("start", i.start)):
+        if i.waiting_minutes:
+            rows.append(["", f("waiting"), "", f.hours(i.waiting_minutes), ""])
+        for clock in i.clocks:  # the resolution clock, when set, on the resolution's row
             rows.append(
                 [
                     "",
-                    f"{f(name)} {f.hours(clock.target_minutes)}",
+                    f"{f(clock.name)} {f.hours(clock.target_minutes)}",
                     f.moment(clock.due),
                     f.moment(clock.stopped),
-                    _status(f.clock_status(i, name), status_cell(str(clock.status))),
+                    _status(f.clock_status(i, clock.name), status_cell(str(clock.status))),
                 ]
             )
-        rows.append(["", f("resolved"), "", f.moment(i.resolved_at), ""])
+        if i.resolve is None:
+            rows.append(["", f("resolved"), "", f.moment(i.resolved_at), ""])
     return rows
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sla_cli.config import default_document, write_config
+from sla_cli.formatting import NBSP
 from tests.cli.test_waiting import listed
 from tests.conftest import Sla
 
@@ -83,3 +84,33 @@ def test_priorities_in_the_config_are_checked(sla: Sla) -> None:
     configured(sla, [PRIORITIES[0], PRIORITIES[0]])
     r = sla("tariffs")
     assert r.exit_code == 2 and "repeated" in r.stderr
+
+
+def column(table: str, n: int) -> str:
+    """The text of a table's column ``n``, every row's line of it joined by spaces."""
+    cells = [line.split("│")[n + 1].strip() for line in table.splitlines() if "│" in line]
+    return " ".join(c for c in cells if c)
+
+
+def test_the_resolution_clock_and_the_wait_in_tables_and_statements(ledger_sla: Sla) -> None:
+    """Listed and reported like the other clocks: the table of `incident list` (with the
+    priority under the ticket), and every statement format."""
+    signed(ledger_sla)
+    ledger_sla.ok("incident", "open", "ACME-1", "--at", "2026-11-20T17:00", "-p", "urgent",
+                  env=NOW)  # fmt: skip
+    ledger_sla.ok("incident", "wait", "ACME-1", "--at", "2026-11-20T18:00", env=NOW)
+    ledger_sla.ok("incident", "open", "ACME-2", "--at", "2026-11-23T10:00", "-p", "urgent",
+                  env=NOW)  # fmt: skip
+    ledger_sla.ok("incident", "resolve", "ACME-2", "--at", "2026-11-23T19:00", env=NOW)
+    table = ledger_sla.ok("incident", "list", env=NOW).stdout
+    # 8 h to resolve: 1 h run before the wait, 7 h left while it waits; ACME-2 took 9 h
+    assert column(table, 0) == "ACME-1 urgent ACME-2 urgent"
+    assert column(table, 4).endswith("resolve 7:00 left 2026-11-23 19:00+03:00 breached +1:00")
+    md = ledger_sla.ok("report", "--month", "2026-11", "-f", "md", "--lang", "en", env=NOW).stdout
+    assert "| Resolution due | Resolved | Resolution |" in md
+    due, done = (f"2026-11-23 {t}{NBSP}+03:00" for t in ("18:00", "19:00"))
+    assert md.rstrip().endswith(f"| {due} | {done} | breached +1:00 |")
+    shown = " ".join(ledger_sla.ok("report", "--month", "2026-11", env=NOW).stdout.split())
+    assert "Решение 8:00" in shown and "Ожидание клиента" in shown
+    html = ledger_sla.ok("report", "--month", "2026-11", "-f", "html", "-o", "-", env=NOW).stdout
+    assert '<td rowspan="3" class="first">' in html and "Решение (8:00)" in html
