@@ -479,6 +479,8 @@ BAD_ROWS += [
     ("incident_events", {"kind": "snooze"}, None),
     ("incident_events", {"kind": "undo"}, "ck_incident_events_undoes"),
     ("incident_events", {"undoes": 1}, "ck_incident_events_undoes"),
+    ("incident_events", {"kind": "priority"}, "ck_incident_events_value"),  # to which?
+    ("incident_events", {"kind": "wait", "value": "high"}, "ck_incident_events_value"),
     ("contract_changes", {"kind": "pause"}, None),
     ("contract_changes", {"end": None}, "ck_contract_changes_end"),
     ("contract_changes", {"kind": "cancel"}, "ck_contract_changes_end"),
@@ -564,6 +566,42 @@ def test_a_downgrade_to_0002_writes_back_what_the_events_add_up_to(backend_url: 
     assert back == expected
     assert expected[1] == (at(6, 13), None, None) and expected[4][2] is None
     assert expected[3][2] == at(8)
+
+
+@pytest.mark.parametrize("kind", ["wait", "priority"])
+def test_a_downgrade_below_0004_with_waits_or_priorities_changes_nothing(
+    backend_url: str, kind: str
+) -> None:
+    """Revision 0003 has no place for a wait or a change of priority: the downgrade fails in
+    its one transaction, and the ledger stays at 0004 with every row and guard."""
+    ledger_at_0001(backend_url)
+    ledger = open_ledger(backend_url)
+    with ledger.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO incident_events (id, incident_id, kind, at, undoes, by, created_at, "
+                "value) VALUES (50, 1, :k, :at, NULL, 'anna', :at, :v)"
+            ),
+            {"k": kind, "at": at(6, 11), "v": "normal" if kind == "priority" else None},
+        )
+    before, shape = rows(ledger.engine, tables_at(ledger.engine)), _shape(ledger.engine)
+    ledger.engine.dispose()
+    with pytest.raises(sa.exc.IntegrityError, match="ck_incident_events_kind"):
+        migrate(backend_url, "0003", down=True)
+    engine = make_engine(backend_url)
+    try:
+        assert schema_version(engine) == SCHEMA_HEAD
+        assert rows(engine, tables_at(engine)) == before and _shape(engine) == shape
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT kind FROM incident_events WHERE id = 50")).all()
+    finally:
+        engine.dispose()
+    ledger = open_ledger(backend_url)
+    try:
+        with ledger.session() as s:
+            assert verify(s).missing_guards == []
+    finally:
+        ledger.engine.dispose()
 
 
 def _shape(engine: sa.Engine) -> dict[str, Any]:
