@@ -88,6 +88,11 @@ def test_a_partial_config_overrides_only_what_it_names(
             "variants.1.tiers[0].price: expected a number",
         ),
         ("[variants.1]\nmax_hour_discount_percent = 150\n", "must be at most 100"),
+        (
+            '[sla]\npausing_clocks = ["start", "resolution"]\n',
+            "sla.pausing_clocks: unknown clock 'resolution'; known: reaction, start, resolve",
+        ),
+        ('[sla]\npausing_clocks = "start"\n', "sla.pausing_clocks: expected"),
     ],
 )
 def test_a_broken_config_names_the_file_the_key_and_the_problem(
@@ -132,6 +137,13 @@ def test_typos_and_contradictions_are_named_not_ignored(
 ) -> None:
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_settings(custom_config(text))
+
+
+def test_the_clocks_a_wait_pauses_are_configured(custom_config: Callable[[str], Path]) -> None:
+    assert load_settings(custom_config("")).pausing_clocks == {"start", "resolve"}
+    path = custom_config('[sla]\npausing_clocks = ["reaction", "start"]\n')
+    assert load_settings(path).pausing_clocks == {"reaction", "start"}
+    assert load_settings(custom_config("[sla]\npausing_clocks = []\n")).pausing_clocks == set()
 
 
 def test_another_production_calendar_can_be_configured(

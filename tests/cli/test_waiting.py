@@ -102,3 +102,23 @@ def test_a_wait_across_a_month_close_is_resumed_and_resolved(ledger_sla: Sla) ->
     assert r.exit_code == 0, r.stderr
     r = ledger_sla("incident", "undo", "ACME-7", env=november)  # the wait began in October
     assert r.exit_code == 2 and "2026-10 is closed" in r.stderr
+
+
+def test_the_config_names_the_clocks_a_wait_pauses(ledger_sla: Sla) -> None:
+    """With the reaction clock in `sla.pausing_clocks` its due moves on too (1 h on Friday, the
+    other hour from the resumption); with none, nothing moves."""
+    from sla_cli.config import default_document, write_config
+
+    setup(ledger_sla)
+    ledger_sla.ok("incident", "wait", "ACME-7", "--at", "2026-11-20T18:00", env=NOW)
+    ledger_sla.ok("incident", "resume", "ACME-7", "--at", "2026-11-23T11:00", env=NOW)
+    for pausing, reaction_due, start_due in (
+        (["reaction", "start"], "2026-11-23T12:00:00+03:00", "2026-11-23T14:00:00+03:00"),
+        ([], "2026-11-20T19:00:00+03:00", "2026-11-23T11:00:00+03:00"),
+    ):
+        doc = default_document()
+        doc["sla"]["pausing_clocks"] = pausing
+        write_config(ledger_sla.config, doc, force=True)
+        got = listed(ledger_sla)
+        assert (got["reaction_due"], got["start_due"]) == (reaction_due, start_due)
+        assert got["waiting_minutes"] == 180  # waited, whichever clocks it paused
