@@ -15,7 +15,16 @@ from typing import Any
 from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
 from sla_cli.domain.kinds import Billing
 from sla_cli.domain.schedule import Schedule, ScheduleError
-from sla_cli.domain.tariffs import Catalog, PrepayDiscount, Priority, Tier, VariantTerms
+from sla_cli.domain.tariffs import (
+    MAX_PRIORITIES,
+    MAX_PRIORITY_KEY,
+    MAX_TARGET_HOURS,
+    Catalog,
+    PrepayDiscount,
+    Priority,
+    Tier,
+    VariantTerms,
+)
 from sla_cli.errors import ConfigError
 from sla_cli.timeparse import zone_exists
 from sla_cli.toml_table import TomlTable as _Table
@@ -217,6 +226,8 @@ def _priorities(variant: _Table) -> tuple[Priority, ...]:
         key = p.get("key", str).strip().lower()
         if not key or not key.replace("-", "").replace("_", "").isalnum():
             raise p.fail("key", f"expected a word like urgent, got {key!r}")
+        if len(key) > MAX_PRIORITY_KEY:
+            raise p.fail("key", f"must be at most {MAX_PRIORITY_KEY} characters, got {len(key)}")
         reaction, start = _minutes(p, "reaction_hours"), _minutes(p, "start_hours")
         if reaction > start:
             raise p.fail("reaction_hours", "must not exceed start_hours: reaction comes first")
@@ -224,6 +235,8 @@ def _priorities(variant: _Table) -> tuple[Priority, ...]:
         if resolve is not None and resolve < start:
             raise p.fail("resolve_hours", "must not be less than start_hours")
         found.append(Priority(key, reaction, start, resolve))
+    if len(found) > MAX_PRIORITIES:
+        raise variant.fail("priorities", f"at most {MAX_PRIORITIES} a variant, got {len(found)}")
     keys = [p.key for p in found]
     if len(set(keys)) != len(keys):
         raise variant.fail("priorities", f"a priority key is repeated: {', '.join(keys)}")
@@ -261,9 +274,14 @@ def _tiers(variant: _Table, burns: bool) -> tuple[Tier, ...]:
 
 
 def _minutes(t: _Table, key: str) -> int:
+    """An SLA target in whole business minutes: at least one, at most ``MAX_TARGET_HOURS``."""
     hours = t.decimal(key)
     if hours <= 0:
         raise t.fail(key, f"must be positive, got {hours}")
+    if hours > MAX_TARGET_HOURS:
+        raise t.fail(key, f"must be at most {MAX_TARGET_HOURS}, got {hours}")
+    if hours * 60 < 1:
+        raise t.fail(key, f"must be at least a minute (1/60 of an hour), got {hours}")
     return int(hours * 60)
 
 

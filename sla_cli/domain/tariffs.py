@@ -45,6 +45,9 @@ class Priority:
 
 
 DEFAULT_PRIORITY = "normal"
+MAX_PRIORITY_KEY = 32  # characters of a priority's key
+MAX_PRIORITIES = 20  # a variant's priorities: a contract's snapshot of them stays small
+MAX_TARGET_HOURS = 10_000  # an SLA target (business hours): far beyond any that makes sense
 
 
 @dataclass(frozen=True)
