@@ -1,4 +1,5 @@
-"""`sla incident open|ack|start|resolve|undo|cancel|reopen|list` and `sla breaches`."""
+"""`sla incident open|ack|start|resolve|priority|wait|resume|undo|cancel|reopen|list` and
+`sla breaches`."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from sla_cli.ops.incidents import Recorded
 
 incident_app = typer.Typer(
-    help="Incidents and their SLA clocks (reaction, start of work).", no_args_is_help=True
+    help="Incidents and their SLA clocks (reaction, start of work, resolution).",
+    no_args_is_help=True,
 )
 
 AtOption = Annotated[
@@ -72,8 +74,10 @@ def open_(
     ] = None,
     client: ClientOption = None,
 ) -> None:
-    """Open an incident: its reaction and start-of-work clocks (and a resolution clock, when its
-    priority sets one) start running."""
+    """Open an incident: its SLA clocks start running.
+
+    Reaction and start of work, and resolution when the incident's priority sets a target for it.
+    """
     from sla_cli.cli.ledger_views import clock_line
     from sla_cli.cli.needs import clocks
     from sla_cli.formatting import short_time
@@ -186,8 +190,10 @@ def priority(
     at: AtOption = None,
     client: ClientOption = None,
 ) -> None:
-    """Change the incident's priority (recorded: who, when). Its targets apply to the business
-    time already run, from the opening: the clocks never restart."""
+    """Change the incident's priority (recorded, undoable); the clocks never restart.
+
+    The new priority's targets apply to the business time already run, from the opening.
+    """
     from sla_cli.ops.incidents import set_priority
 
     _change(
@@ -204,8 +210,10 @@ def wait(
     note: Annotated[str | None, typer.Option("--note", help="What the client was asked.")] = None,
     client: ClientOption = None,
 ) -> None:
-    """Wait for the client: the pausing clocks (`sla.pausing_clocks`: start of work and
-    resolution by default) stop counting until `sla incident resume`."""
+    """Wait for the client: the pausing clocks stop counting until `sla incident resume`.
+
+    The clocks in `sla.pausing_clocks` pause: start of work and resolution by default.
+    """
     _hold(ctx, ticket, at, note, client, wait=True)
 
 
@@ -213,8 +221,7 @@ def wait(
 def resume(
     ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
 ) -> None:
-    """The client answered: the paused clocks count again, their due times moved on by the
-    business time waited."""
+    """The client answered: the paused clocks count again, due later by the time waited."""
     _hold(ctx, ticket, at, None, client, wait=False)
 
 
@@ -249,8 +256,10 @@ def _change(ctx: typer.Context, at: str | None, run: Change) -> None:
 def undo(
     ctx: typer.Context, ticket: TicketArg, note: NoteOption = None, client: ClientOption = None
 ) -> None:
-    """Reverse the incident's last event (ack, start, resolve, cancel, reopen, wait, resume),
-    one at a time."""
+    """Reverse the incident's last event, one at a time.
+
+    Any event: ack, start, resolve, cancel, reopen, wait, resume or a change of priority.
+    """
     from sla_cli.ops.incidents import undo_event
 
     _change(ctx, None, lambda s, st, _, tz: undo_event(s, ticket, note, tz, st.user(), st.now(),
@@ -302,7 +311,7 @@ def list_(
     client: complete.ClientOption = None,
     format: FormatOption = Format.table,
 ) -> None:
-    """Incidents with both clocks: due time, remaining business time, status.
+    """Incidents with their clocks: due time, remaining business time, status.
 
     By default the ones still open, and those opened this month.
     """

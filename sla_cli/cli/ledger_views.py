@@ -164,7 +164,7 @@ def incidents_view(
     now: datetime,
     note: str = "",
 ) -> None:
-    """Incidents with both clocks; ``note`` ends the table's caption (what it left out)."""
+    """Incidents with their clocks; ``note`` ends the table's caption (what it left out)."""
     records = [incident_record(i, r, s, tz, now, w, res) for i, r, s, w, res in rows]
     if _machine(records, fmt, INCIDENT_FIELDS):
         return
