@@ -9,8 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from sla_cli.config import Settings, default_document, load_settings, write_config
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.contracts import NewContract
@@ -24,6 +22,7 @@ from sla_cli.ops.incidents import open_incident, record_event
 from sla_cli.ops.periods import last_ended_month, rollover
 from sla_cli.ops.work import log_work
 from sla_cli.store.engine import Ledger, open_ledger
+from sla_cli.store.gateway import SqlStore
 
 ENGINEERS = ("anna", "boris", "vera")
 
@@ -106,7 +105,7 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
             for c in CLIENTS:
                 if c.variant == 3 and i in (1, 2):
                     topup(s, settings.catalog, c.key, None, first, "demo", _at(first, 9, tz))
-                _month_of_work(s, settings, c, days, rng, tz, cal, now)
+                _month_of_work(SqlStore(s), settings, c, days, rng, tz, cal, now)
         if month in months:
             rollover(ledger, month, nxt, "cron")
     return Demo(folder, config, url, months, ledger, settings)
@@ -117,7 +116,7 @@ def _at(d: date, hour: int, tz: ZoneInfo, minute: int = 0) -> datetime:
 
 
 def _month_of_work(
-    s: Session,
+    s: SqlStore,
     settings: Settings,
     c: DemoClient,
     days: list[date],

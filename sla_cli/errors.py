@@ -65,3 +65,13 @@ class CheckFailed(SlaError):
     """A check asked for by the user failed (``breaches --fail``): exit 1."""
 
     exit_code = 1
+
+
+def ledger_failure(where: str, reason: str, retry: bool, verb: str) -> LedgerError:
+    """The database's error as one line: unavailable (``retry``: worth trying again), or the
+    ledger ``verb`` (refused, cannot be opened) with the database's reason."""
+    if retry:
+        return LedgerUnavailable(
+            f"the ledger {where} is unavailable: {reason}; nothing was written, try again"
+        )
+    return LedgerError(f"the ledger {where} {verb}: {reason}")

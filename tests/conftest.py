@@ -130,10 +130,26 @@ def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
             yield url
 
 
+# SQLite twice: through the sqlite3 adapter the everyday commands take (the default), and
+# through the SQLModel store that every other command and PostgreSQL use (SLA_FAST_PATH=0).
+@pytest.fixture(params=["sqlite", "sqlite-sqlmodel", "postgresql"])
+def ledger_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A backend's name and a fresh ledger URL on it."""
+    if request.param.startswith("sqlite"):
+        yield request.param, sqlite_url(tmp_path / "ledger.db")
+    else:
+        with pg_schema() as url:
+            yield request.param, url
+
+
 @pytest.fixture
-def ledger_sla(sla: Sla, backend_url: str) -> Sla:
-    """Like ``sla``, on SQLite and on PostgreSQL (a new ledger, as `sla init` leaves it)."""
-    if not backend_url.startswith("sqlite"):
+def ledger_sla(sla: Sla, ledger_backend: tuple[str, str]) -> Sla:
+    """Like ``sla``, on SQLite (through each store) and on PostgreSQL (a new ledger, as
+    `sla init` leaves it)."""
+    name, backend_url = ledger_backend
+    if name == "sqlite-sqlmodel":
+        sla.env["SLA_FAST_PATH"] = "0"
+    if name == "postgresql":
         from sla_cli.store.engine import open_ledger
 
         open_ledger(backend_url, create=True).engine.dispose()

@@ -93,8 +93,8 @@ def test_a_byte_order_mark_is_accepted(custom_config: Callable[[str], Path]) -> 
 
 def test_the_most_priorities_fit_the_ledger(custom_config: Callable[[str], Path]) -> None:
     """A contract's snapshot of the most and longest priorities, and any key, fit its columns."""
+    from sla_cli.store.convert import priorities_to_json
     from sla_cli.store.models import Contract, Incident, IncidentEvent
-    from sla_cli.store.rows import priorities_to_json
 
     settings = load_settings(custom_config(priority(key="k" * 32, count=20, resolve_hours=10_000)))
     table = settings.catalog.variant(1).priority_table

@@ -13,17 +13,6 @@ import typer
 from typer.core import TyperGroup
 
 from sla_cli import __version__
-from sla_cli.cli import (
-    audit,
-    calendar,
-    contract,
-    exports,
-    incident,
-    ledger,
-    periods,
-    sales,
-    timers,
-)
 from sla_cli.cli.options import State
 from sla_cli.errors import InputError, SlaError
 
@@ -88,6 +77,8 @@ def optional_month_value(args: list[str]) -> list[str]:
     """
     if "report" not in args:
         return args
+    from sla_cli.cli import periods
+
     out = list(args)
     for i in range(len(out) - 1, out.index("report"), -1):
         if out[i] == "--month" and (i + 1 == len(out) or out[i + 1].startswith("-")):
@@ -103,25 +94,12 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-app = typer.Typer(
-    cls=SlaGroup,
-    name="sla",
-    help="Support contracts under an SLA: log hours, watch SLA clocks, close months, quote.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    add_completion=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"sla {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -148,22 +126,96 @@ def root(
     ctx.obj = State(config_option=config, db_option=db)
 
 
-sales.register(app)
-contract.register(app)
-ledger.register(app)
-incident.register(app)
-calendar.register(app)
-periods.register(app)
-audit.register(app)
-timers.register(app)
-exports.register(app)
+# The command modules, in the order `sla --help` lists their commands, and the names each
+# registers: a run that names its command builds that module's commands only.
+MODULES = {
+    "sales": ("init", "tariffs", "quote"),
+    "contract": ("contract",),
+    "ledger": ("log", "entries", "void"),
+    "incident": ("incident", "breaches"),
+    "calendar": ("calendar",),
+    "periods": ("rollover", "report", "demo"),
+    "audit": ("verify", "upgrade", "backup"),
+    "timers": ("start", "stop", "status"),
+    "exports": ("export", "timesheet", "import"),
+}
+_MODULE_OF = {command: module for module, names in MODULES.items() for command in names}
+_GLOBAL_VALUES = {"--db", "--config"}  # the global options that take a value
+
+
+def make_app(modules: Sequence[str] = tuple(MODULES)) -> typer.Typer:
+    """The `sla` command with the commands of ``modules`` (default: every command)."""
+    from importlib import import_module
+
+    built = typer.Typer(
+        cls=SlaGroup,
+        name="sla",
+        help="Support contracts under an SLA: log hours, watch SLA clocks, close months, quote.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        add_completion=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    built.callback()(root)
+    for name in modules:
+        import_module(f"sla_cli.cli.{name}").register(built)
+    return built
+
+
+def command_module(args: Sequence[str]) -> str | None:
+    """The module of the command ``args`` name (after any global options), or None: help, a
+    misspelt command, or none at all, which the whole command list answers."""
+    words = iter(args)
+    for word in words:
+        if word in _GLOBAL_VALUES:
+            next(words, None)
+        elif not word.startswith("-"):
+            return _MODULE_OF.get(word)
+        elif word.split("=", 1)[0] not in _GLOBAL_VALUES:
+            return None  # --help, --version, completion options: the whole app answers
+    return None
+
+
+def _words() -> list[str]:
+    """The words of the command line: the arguments, or while completing, the words before
+    the one being completed (Typer's completion passes them in the environment)."""
+    import os
+
+    if not os.environ.get("_SLA_COMPLETE"):
+        return sys.argv[1:]
+    import shlex
+
+    try:
+        if "COMP_WORDS" in os.environ:  # bash
+            words = shlex.split(os.environ["COMP_WORDS"])
+            return words[1 : int(os.environ.get("COMP_CWORD", "0"))]
+        line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+        words = shlex.split(line)[1:]
+        return words if line.endswith(" ") else words[:-1]
+    except ValueError:
+        return []
+
+
+app: typer.Typer  # every command: built when first asked for (tests, documentation)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":
+        built = globals()["app"] = make_app()
+        return built
+    raise AttributeError(name)
 
 
 def main() -> None:
     """The console script. A short-lived process: collect garbage rarely, and skip the final
-    collection at exit (freezing what is left), which otherwise costs a ledger command ~25 %."""
+    collection at exit (freezing what is left), which otherwise costs a ledger command ~25 %.
+
+    Only the named command's module is imported and built (Typer turns every command's
+    signature into options as it starts, a third of a quick command's time otherwise)."""
     gc.set_threshold(100_000, 50, 100)
+    module = command_module(_words())
     try:
-        app()
+        (make_app() if module is None else make_app((module,)))()
     finally:
         gc.freeze()

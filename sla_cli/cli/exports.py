@@ -112,7 +112,7 @@ def timesheet(
     from sla_cli.cli.needs import month_option
     from sla_cli.cli.timer_views import sheet_csv, sheet_md, sheet_record, sheet_table
     from sla_cli.domain.month import Month
-    from sla_cli.ops.work import EntryQuery, timesheet_of
+    from sla_cli.ops.listing import EntryQuery, timesheet_of
     from sla_cli.render import json_out, text_out
 
     st = state(ctx)
@@ -155,7 +155,7 @@ def export(
     from sla_cli.cli.records import iso
     from sla_cli.domain.timeclock import timeclock_lines
     from sla_cli.files import atomic_write, output_path
-    from sla_cli.ops.work import worked_entries
+    from sla_cli.ops.listing import worked_entries
     from sla_cli.render import capture, json_lines_out, lines, records_csv
 
     st = state(ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -15,9 +15,10 @@ from sla_cli.domain.kinds import Event
 from sla_cli.errors import CheckFailed
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    from contextlib import AbstractContextManager
 
     from sla_cli.ops.incidents import Recorded
+    from sla_cli.store.port import Store
 
 incident_app = typer.Typer(
     help="Incidents and their SLA clocks (reaction, start of work, resolution).",
@@ -87,7 +88,7 @@ def open_(
     st = state(ctx)
     settings = st.settings()
     moment = _moment(st, at)
-    with st.ledger().session() as s:
+    with st.full_store() as s:
         inc = open_incident(
             s, ticket, moment, title, client, settings.timezone, st.user(), st.now(), priority
         )
@@ -112,7 +113,9 @@ def _event(
     st = state(ctx)
     settings = st.settings()
     moment = _moment(st, at)
-    with st.ledger().session() as s:
+    # ack and start, recorded all day, take the fast path; a resolution the full store
+    opened = st.full_store() if event == Event.RESOLVE else st.store()
+    with opened as s:
         inc = record_event(s, ticket, event, moment, st.now(), settings.timezone, client, st.user())
     reaction, start, *resolve = clocks(st).every(inc)
     shown = {Event.ACK: [reaction], Event.START: [start]}.get(event, [reaction, start, *resolve])
@@ -199,6 +202,7 @@ def priority(
     _change(
         ctx, at, lambda s, st, at, tz: set_priority(s, ticket, new, at, tz, st.user(), st.now(),
                                                    client),
+        State.full_store,
     )  # fmt: skip
 
 
@@ -234,20 +238,25 @@ def _hold(
     _change(
         ctx, at, lambda s, st, at, tz: wait_or_resume(s, ticket, wait, at, note, tz, st.user(),
                                                      st.now(), client),
+        State.store,
     )  # fmt: skip
 
 
-Change = Callable[["Session", State, datetime, str], "Recorded"]
+S = TypeVar("S", bound="Store")
 
 
-def _change(ctx: typer.Context, at: str | None, run: Change) -> None:
-    """Run one change of an incident at ``at`` (default now) and say what it did."""
+def _change(
+    ctx: typer.Context, at: str | None, run: Callable[[S, State, datetime, str], Recorded],
+    opened: Callable[[State], AbstractContextManager[S]],
+) -> None:  # fmt: skip
+    """Run one change of an incident at ``at`` (default now), in the store ``opened`` gives,
+    and say what it did."""
     from sla_cli.render import lines
 
     st = state(ctx)
     tz = st.settings().timezone
     moment = _moment(st, at)
-    with st.ledger().session() as s:
+    with opened(st) as s:
         done = run(s, st, moment, tz)
     lines(_said(st, done))
 
@@ -263,7 +272,7 @@ def undo(
     from sla_cli.ops.incidents import undo_event
 
     _change(ctx, None, lambda s, st, _, tz: undo_event(s, ticket, note, tz, st.user(), st.now(),
-                                                      client))  # fmt: skip
+                                                      client), State.full_store)  # fmt: skip
 
 
 @incident_app.command("cancel")
@@ -279,6 +288,7 @@ def cancel(
     _change(
         ctx, None, lambda s, st, _, tz: cancel_incident(s, ticket, note, tz, st.user(), st.now(),
                                                        client),
+        State.full_store,
     )  # fmt: skip
 
 
@@ -296,6 +306,7 @@ def reopen(
     _change(
         ctx, at, lambda s, st, at, tz: reopen_incident(s, ticket, at, note, tz, st.user(),
                                                       st.now(), client),
+        State.full_store,
     )  # fmt: skip
 
 

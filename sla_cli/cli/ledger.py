@@ -82,7 +82,7 @@ def log(
         client_key=client,
     )
     settings = st.settings()
-    with st.ledger().session() as s:
+    with st.store() as s:
         done = log_work(s, work_policy(settings), settings.timezone, work, user, st.now())
     _logged(work, done)
 
@@ -92,7 +92,7 @@ def _undo(st: State, user: str) -> None:
     from sla_cli.ops.work import undo_last
     from sla_cli.render import lines
 
-    with st.ledger().session() as s:
+    with st.store() as s:
         rev = undo_last(s, user)
     lines(f"entry {rev.id}: reversed entry {rev.reverses} ({format_duration(-rev.minutes)})")
 
@@ -165,7 +165,7 @@ def entries(
     combine: `--month 2026-10 --by anna --kind dev`."""
     from sla_cli.cli.ledger_views import entries_table, entries_view
     from sla_cli.cli.needs import month_option
-    from sla_cli.ops.work import EntryQuery, latest_entries, stream_entries
+    from sla_cli.ops.listing import EntryQuery, latest_entries, stream_entries
     from sla_cli.timeparse import parse_date
 
     st = state(ctx)
@@ -200,6 +200,6 @@ def void(
     from sla_cli.render import lines
 
     st = state(ctx)
-    with st.ledger().session() as s:
+    with st.full_store() as s:
         rev = reverse(s, entry_id, st.user(), note)
     lines(f"entry {rev.id}: reversed entry {entry_id} ({format_duration(-rev.minutes)})")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 
     from sla_cli.config import Settings
     from sla_cli.store.engine import Ledger
+    from sla_cli.store.gateway import SqlStore
+    from sla_cli.store.port import Store
 
 
 class Format(StrEnum):
@@ -116,6 +120,43 @@ class State:
     def reading(self) -> AbstractContextManager[Session]:
         """A read-only transaction on the ledger, for commands that change nothing."""
         return self.ledger(write=False).read()
+
+    def store(self) -> AbstractContextManager[Store]:
+        """One writing transaction through the store interface, committed when the block ends:
+        ``sqlite3`` on an SQLite ledger at the current schema (the fast path), the SQLModel
+        store otherwise (PostgreSQL, or a ledger to create or upgrade first)."""
+        return self._store(write=True)
+
+    def store_reading(self) -> AbstractContextManager[Store]:
+        """A read-only transaction through the store interface (the fast path when it can)."""
+        return self._store(write=False)
+
+    @contextmanager
+    def full_store(self) -> Iterator[SqlStore]:
+        """One writing transaction on the SQLModel store, for what only it does."""
+        from sla_cli.store.gateway import SqlStore
+
+        with self.ledger().session() as s:
+            yield SqlStore(s)
+
+    @contextmanager
+    def _store(self, write: bool) -> Iterator[Store]:
+        if self._ledger is None and os.environ.get("SLA_FAST_PATH") != "0":
+            from sla_cli.store.lite import transaction
+
+            lock_timeout = self.settings().ledger_timeouts[1]
+            with transaction(self.db_url(), lock_timeout, write) as lite:
+                if lite is not None:
+                    yield lite
+                    return
+        if write:
+            with self.full_store() as store:
+                yield store
+            return
+        from sla_cli.store.gateway import SqlStore
+
+        with self.reading() as s:
+            yield SqlStore(s)
 
     def now(self) -> datetime:
         """The current moment, fixed for the run; ``SLA_NOW`` (ISO 8601) pins it."""

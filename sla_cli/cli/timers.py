@@ -57,7 +57,7 @@ def start(
 
     st = state(ctx)
     desk = _desk(st)
-    with st.ledger().session() as s:
+    with st.store() as s:
         started = start_timer(s, desk, ticket, kind, note, client)
     if started.stopped is not None:
         lines(_stopped(started.stopped, desk.zone))
@@ -83,7 +83,7 @@ def stop(
     if discard and note is not None:
         raise InputError("--discard logs nothing, so it takes no --note")
     desk = _desk(st)
-    with st.ledger().session() as s:
+    with st.store() as s:
         done = stop_timer(s, desk, note, discard)
     lines(_stopped(done, desk.zone))
 
@@ -119,7 +119,7 @@ def status(
 
     st = state(ctx)
     desk = _desk(st)
-    with st.reading() as s:
+    with st.store_reading() as s:
         found = running(s, desk, all_)
     now = clocks(st)
     records = [timer_record(t, now, desk.zone) for t in found]

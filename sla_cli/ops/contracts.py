@@ -28,7 +28,9 @@ from sla_cli.ops.lookup import client_by_key, contract_on, ensure_open
 from sla_cli.store import contracts as store
 from sla_cli.store import entries, months
 from sla_cli.store import incidents as incident_store
+from sla_cli.store.gateway import SqlStore
 from sla_cli.store.locks import lock_client
+from sla_cli.store.port import NewEntry
 from sla_cli.timeparse import zone_exists
 
 if TYPE_CHECKING:
@@ -69,7 +71,7 @@ def add_contract(
 
 
 def _buy(s: Session, contract: ContractRecord, tier: Tier, on: date, user: str) -> EntryRecord:
-    new = entries.NewEntry(
+    new = NewEntry(
         contract=contract,
         on=on,
         minutes=tier.minutes or 0,
@@ -94,14 +96,14 @@ def topup(
     """Buy another package for a variant 3 contract; ``today`` (default: ``on``) dates the
     balance shown after it."""
     user = check_author(user)
-    client = client_by_key(s, key)
+    client = client_by_key(SqlStore(s), key)
     lock_client(s, client.key)
-    contract = contract_on(s, client, on)
+    contract = contract_on(SqlStore(s), client, on)
     if contract.billing != Billing.PACKAGE:
         raise InputError(
             f"{client.key} is on variant {contract.variant}: only packages are topped up"
         )
-    ensure_open(s, on)
+    ensure_open(SqlStore(s), on)
     package = catalog.variant(contract.variant).tier(tier or contract.tier_key)
     entry = _buy(s, contract, package, on, user)
     return Bought(entry, entries.package_balance(s, contract).current(Month.of(today or on)))
@@ -120,7 +122,7 @@ def end_contract(
     its new last day: earlier or later, recorded as a change with who, when and why."""
     check_text(note, MAX_NOTE, "--note")
     user = check_author(user)
-    client = client_by_key(s, key)
+    client = client_by_key(SqlStore(s), key)
     lock_client(s, client.key)
     contract = store.latest_started(s, client.id, last)
     if contract is None:
@@ -147,7 +149,7 @@ def cancel_contract(s: Session, key: str, note: str, user: str, now: datetime) -
     """Cancel the client's contract signed last (by mistake), reversing its first package."""
     check_text(note, MAX_NOTE, "--note")
     user = check_author(user)
-    client = client_by_key(s, key)
+    client = client_by_key(SqlStore(s), key)
     lock_client(s, client.key)  # no log or incident slips in between the checks and the cancel
     live = store.client_contracts(s, client.id)
     if not live:
@@ -185,7 +187,7 @@ def the_contract(s: Session, client: ClientRecord, today: date) -> ContractRecor
 
 def show_contract(s: Session, key: str, today: date) -> ContractLine:
     """A contract's terms, its history of changes and its balance."""
-    contract = the_contract(s, client_by_key(s, key), today)
+    contract = the_contract(s, client_by_key(SqlStore(s), key), today)
     return ContractLine(contract, _balance(s, contract, today))
 
 

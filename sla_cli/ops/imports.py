@@ -24,7 +24,9 @@ from sla_cli.importing import ImportRow
 from sla_cli.ops.lookup import contract_on, ensure_open, ticket_client
 from sla_cli.store import entries as store
 from sla_cli.store import imports as imported
+from sla_cli.store.gateway import SqlStore
 from sla_cli.store.locks import lock_client
+from sla_cli.store.port import NewEntry
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def import_rows(
 def _plan(
     s: Session, facts: _Facts, row: ImportRow, policy: WorkPolicy, zone: str, user: str,
     now: datetime,
-) -> store.NewEntry:  # fmt: skip
+) -> NewEntry:  # fmt: skip
     work = row.work
     check_text(work.ticket, MAX_TICKET, "the ticket")
     check_text(work.note, MAX_NOTE, "the note")
@@ -87,14 +89,14 @@ def _plan(
     contract = _contract(s, facts, ticket, work.client_key, work.on)
     month = Month.of(work.on)
     if month not in facts.open_months:
-        ensure_open(s, work.on)
+        ensure_open(SqlStore(s), work.on)
         facts.open_months.add(month)
     plan = plan_work(work, contract, _standing(s, facts, contract, month), policy, tz, now)
     if contract.id in facts.packages:
         facts.packages[contract.id] = facts.packages[contract.id].with_change(month, -plan.minutes)
     if work.kind == WorkKind.DEV and (contract.id, month) in facts.dev:
         facts.dev[contract.id, month] += plan.minutes
-    return store.NewEntry(
+    return NewEntry(
         contract=contract, on=work.on, minutes=plan.minutes, type=EntryType.WORK, by=by,
         note=work.note, ticket=ticket, kind=work.kind, started_at=plan.started_at,
     )  # fmt: skip
@@ -105,11 +107,11 @@ def _contract(
 ) -> ContractRecord:
     key = (ticket.partition("-")[0], client_key)
     if key not in facts.clients:
-        facts.clients[key] = client = ticket_client(s, ticket, client_key)
+        facts.clients[key] = client = ticket_client(SqlStore(s), ticket, client_key)
         lock_client(s, client.key)
     client = facts.clients[key]
     if (client.id, on) not in facts.contracts:
-        facts.contracts[client.id, on] = contract_on(s, client, on)
+        facts.contracts[client.id, on] = contract_on(SqlStore(s), client, on)
     return facts.contracts[client.id, on]
 
 

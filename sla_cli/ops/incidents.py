@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from sqlmodel import Session
 
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock, ClockStatus
@@ -42,8 +41,13 @@ from sla_cli.domain.text import (
 )
 from sla_cli.errors import NotFound
 from sla_cli.ops.lookup import client_id, contract_on, ensure_open, ticket_client
-from sla_cli.store import incidents as store
-from sla_cli.store.locks import lock_client
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from sla_cli.store.gateway import SqlStore
+    from sla_cli.store.incidents import IncidentQuery
+    from sla_cli.store.port import Store
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ class Clocks:
 
 
 def open_incident(
-    s: Session,
+    s: SqlStore,
     ticket: str,
     at: datetime,
     title: str | None,
@@ -93,13 +97,13 @@ def open_incident(
     check_past(at, now)
     ticket = normalise_ticket(ticket)
     client = ticket_client(s, ticket, client_key)
-    lock_client(s, client.key)  # one open incident per ticket, checked once at a time
+    s.lock_client(client.key)  # one open incident per ticket, checked once at a time
     day = at.astimezone(ZoneInfo(zone)).date()
     contract = contract_on(s, client, day)
     ensure_open(s, day)
-    check_open(ticket, at, title, store.latest(s, client.id, ticket, open_only=True), now)
+    check_open(ticket, at, title, s.latest_incident(client.id, ticket, open_only=True), now)
     key = None if priority is None else contract.priority(priority).key
-    return store.add_incident(s, contract, ticket, title, at, user, key)
+    return s.add_incident(contract, ticket, title, at, user, key)
 
 
 @dataclass(frozen=True)
@@ -110,34 +114,34 @@ class Recorded:
     event: NewEvent
 
 
-def _incident(s: Session, ticket: str, client_key: str | None) -> tuple[str, ClientRecord]:
+def _incident(s: Store, ticket: str, client_key: str | None) -> tuple[str, ClientRecord]:
     """The ticket and its client, locked: an incident's events are checked against the ones it
     has, so two commands on it run one at a time."""
     ticket = normalise_ticket(ticket)
     client = ticket_client(s, ticket, client_key)
-    lock_client(s, client.key)
+    s.lock_client(client.key)
     return ticket, client
 
 
-def _latest(s: Session, ticket: str, client: ClientRecord) -> IncidentRecord:
-    incident = store.latest(s, client.id, ticket, open_only=False)
+def _latest(s: Store, ticket: str, client: ClientRecord) -> IncidentRecord:
+    incident = s.latest_incident(client.id, ticket, open_only=False)
     if incident is None:
         raise NotFound(f"{ticket} has no incident; `sla incident open {ticket}` opens one")
     return incident
 
 
-def _append(s: Session, incident: IncidentRecord, new: NewEvent, zone: str, user: str) -> Recorded:
+def _append(s: Store, incident: IncidentRecord, new: NewEvent, zone: str, user: str) -> Recorded:
     """Append ``new`` once every month it changes is open."""
     check_text(new.note, MAX_NOTE, "--note")
     user = check_author(user)
     tz = ZoneInfo(zone)
     for moment in touched(incident, new):
         ensure_open(s, moment.astimezone(tz).date())
-    return Recorded(store.add_event(s, incident.id, new, user), new)
+    return Recorded(s.add_event(incident.id, new, user), new)
 
 
 def record_event(
-    s: Session,
+    s: Store,
     ticket: str,
     event: Event,
     at: datetime,
@@ -156,7 +160,7 @@ def record_event(
 
 
 def wait_or_resume(
-    s: Session, ticket: str, wait: bool, at: datetime, note: str | None, zone: str, user: str,
+    s: Store, ticket: str, wait: bool, at: datetime, note: str | None, zone: str, user: str,
     now: datetime, client_key: str | None = None,
 ) -> Recorded:  # fmt: skip
     """The ticket's latest incident waits for the client (``wait``), or stops waiting."""
@@ -169,7 +173,7 @@ def wait_or_resume(
 
 
 def set_priority(
-    s: Session, ticket: str, priority: str, at: datetime, zone: str, user: str, now: datetime,
+    s: Store, ticket: str, priority: str, at: datetime, zone: str, user: str, now: datetime,
     client_key: str | None = None,
 ) -> Recorded:  # fmt: skip
     """Change the priority of the ticket's latest incident (recorded, undoable)."""
@@ -181,24 +185,24 @@ def set_priority(
 
 
 def undo_event(
-    s: Session, ticket: str, note: str | None, zone: str, user: str, now: datetime,
+    s: SqlStore, ticket: str, note: str | None, zone: str, user: str, now: datetime,
     client_key: str | None = None,
 ) -> Recorded:  # fmt: skip
     """Reverse the last event of the ticket's incident last changed (a cancelled one too)."""
     ticket, client = _incident(s, ticket, client_key)
-    found = store.ticket_incidents(s, client.id, ticket)
+    found = s.ticket_incidents(client.id, ticket)
     if not found:
         raise NotFound(f"{ticket} has no incident; `sla incident open {ticket}` opens one")
     changed = [(last.id, i) for i in found if (last := last_live(i.events)) is not None]
     incident = max(changed, key=lambda pair: pair[0])[1] if changed else found[-1]
     new = plan_undo(incident, note, now)
-    running = store.latest(s, client.id, ticket, open_only=True)
+    running = s.latest_incident(client.id, ticket, open_only=True)
     check_single_open(with_event(incident, new, user, now), running, now)
     return _append(s, incident, new, zone, user)
 
 
 def cancel_incident(
-    s: Session, ticket: str, note: str, zone: str, user: str, now: datetime,
+    s: Store, ticket: str, note: str, zone: str, user: str, now: datetime,
     client_key: str | None = None,
 ) -> Recorded:  # fmt: skip
     """Cancel an incident opened by mistake: out of breaches and statements, kept in the log."""
@@ -208,7 +212,7 @@ def cancel_incident(
 
 
 def reopen_incident(
-    s: Session, ticket: str, at: datetime, note: str | None, zone: str, user: str,
+    s: Store, ticket: str, at: datetime, note: str | None, zone: str, user: str,
     now: datetime, client_key: str | None = None,
 ) -> Recorded:  # fmt: skip
     """A resolved incident opens again; its clocks run on as if it had not been resolved."""
@@ -216,7 +220,7 @@ def reopen_incident(
     ticket, client = _incident(s, ticket, client_key)
     incident = _latest(s, ticket, client)
     new = plan_reopen(incident, at, note, now)
-    running = store.latest(s, client.id, ticket, open_only=True)
+    running = s.latest_incident(client.id, ticket, open_only=True)
     check_single_open(with_event(incident, new, user, now), running, now)
     return _append(s, incident, new, zone, user)
 
@@ -230,15 +234,17 @@ def list_incidents(
     since: date | None = None,
 ) -> list[IncidentRecord]:
     """Incidents, oldest first; with ``since``, only those opened since then or unresolved."""
-    query = store.IncidentQuery(
+    from sla_cli.store.incidents import IncidentQuery
+
+    query = IncidentQuery(
         ZoneInfo(zone),
-        client_id(s, client_key),
+        _client_id(s, client_key),
         open_only=open_only,
         opened_from=since,
         also_unresolved=since is not None,
         with_cancelled=with_cancelled,
     )
-    return store.incidents(s, query)
+    return _incidents(s, query)
 
 
 def month_incidents(
@@ -248,14 +254,28 @@ def month_incidents(
     are still unresolved, in which case the month is left open-ended)."""
     first, nxt = month.bounds
     before: date | None = None if also_unresolved else nxt
-    query = store.IncidentQuery(
+    from sla_cli.store.incidents import IncidentQuery
+
+    query = IncidentQuery(
         ZoneInfo(zone),
-        client_id(s, client_key),
+        _client_id(s, client_key),
         opened_from=first,
         opened_before=before,
         also_unresolved=also_unresolved,
     )
-    return store.incidents(s, query)
+    return _incidents(s, query)
+
+
+def _client_id(s: Session, client_key: str | None) -> int | None:
+    from sla_cli.store.gateway import SqlStore
+
+    return client_id(SqlStore(s), client_key)
+
+
+def _incidents(s: Session, query: IncidentQuery) -> list[IncidentRecord]:
+    from sla_cli.store.incidents import incidents
+
+    return incidents(s, query)
 
 
 def breaches(incidents: list[IncidentRecord], clocks: Clocks) -> list[tuple[IncidentRecord, Clock]]:

@@ -17,6 +17,8 @@ from sla_cli.ops.incidents import month_incidents
 from sla_cli.ops.lookup import client_id
 from sla_cli.ops.seals import ensure_unchanged, seal
 from sla_cli.store import contracts, entries, months
+from sla_cli.store.gateway import SqlStore
+from sla_cli.store.port import NewEntry
 
 if TYPE_CHECKING:
     from sla_cli.domain.calendar import BusinessCalendar
@@ -100,7 +102,7 @@ def _close(s: Session, month: Month, user: str) -> list[ClosedLine]:
         figures = close_month(terms, usage[contract.id])
         closed.append((contract.id, figures))
         for post in close_posts(terms, month, figures):
-            new = entries.NewEntry(
+            new = NewEntry(
                 contract=contract,
                 on=month.last_day,
                 minutes=post.minutes,
@@ -138,7 +140,7 @@ def month_report(
     now: datetime,
 ) -> MonthReport:
     """Statements for every contract active in ``month`` (a preview while it is open)."""
-    active = contracts.active_contracts(s, month, client_id(s, client_key))
+    active = contracts.active_contracts(s, month, client_id(SqlStore(s), client_key))
     closed = months.is_closed(s, month)
     if closed:
         ensure_unchanged(s, month)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from sqlmodel import Session
 
 from sla_cli.domain.incidents import IncidentRecord
 from sla_cli.domain.kinds import Billing, WorkKind
@@ -18,10 +17,10 @@ from sla_cli.domain.work import WorkPolicy
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
 from sla_cli.ops.lookup import contract_on, ticket_client
 from sla_cli.ops.work import Logged, log_work
-from sla_cli.store import entries
-from sla_cli.store import incidents as incident_store
-from sla_cli.store import timers as store
-from sla_cli.store.locks import lock_user
+from sla_cli.store.port import AlreadyEnded, NewTimer
+
+if TYPE_CHECKING:
+    from sla_cli.store.port import Store
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class Desk:
 
 
 def start_timer(
-    s: Session, desk: Desk, ticket: str, kind: WorkKind, note: str | None,
+    s: Store, desk: Desk, ticket: str, kind: WorkKind, note: str | None,
     client_key: str | None,
 ) -> Started:  # fmt: skip
     """Start the user's timer on ``ticket``, stopping (and logging) the one running first."""
@@ -57,26 +56,26 @@ def start_timer(
     ticket = normalise_ticket(ticket)
     client = ticket_client(s, ticket, client_key)
     contract_on(s, client, desk.now.astimezone(ZoneInfo(desk.zone)).date())  # fail now, not at stop
-    lock_user(s, user)
+    s.lock_user(user)
     before = None
-    for running in store.running(s, user):
+    for running in s.running_timers(user):
         before = _end(s, desk, running, None, discard=False)
-    timer = store.add_timer(s, client.id, client.key, ticket, kind, note, desk.now, user)
+    timer = s.add_timer(NewTimer(client, ticket, kind, note, desk.now, user))
     return Started(timer, before)
 
 
-def stop_timer(s: Session, desk: Desk, note: str | None, discard: bool) -> Stopped:
+def stop_timer(s: Store, desk: Desk, note: str | None, discard: bool) -> Stopped:
     """Log the user's running timer as an entry from its real start, or drop it."""
     check_text(note, MAX_NOTE, "--note")
     user = check_author(desk.user)
-    lock_user(s, user)
-    found = store.running(s, user)
+    s.lock_user(user)
+    found = s.running_timers(user)
     if not found:
         raise NotFound(f"{user} has no timer running; `sla start TICKET` starts one")
     return _end(s, desk, found[-1], note, discard)
 
 
-def _end(s: Session, desk: Desk, timer: TimerRecord, note: str | None, discard: bool) -> Stopped:
+def _end(s: Store, desk: Desk, timer: TimerRecord, note: str | None, discard: bool) -> Stopped:
     logged = None
     if not discard:
         work = plan_stop(timer, desk.now, ZoneInfo(desk.zone), note)
@@ -88,8 +87,8 @@ def _end(s: Session, desk: Desk, timer: TimerRecord, note: str | None, discard: 
                 "hours by hand, then `sla stop --discard`"
             ) from None
     try:
-        store.end_timer(s, timer.id, None if logged is None else logged.entry.id, timer.by)
-    except store.AlreadyEnded:
+        s.end_timer(timer.id, None if logged is None else logged.entry.id, timer.by)
+    except AlreadyEnded:
         raise InputError(f"the timer on {timer.ticket} was stopped by another command") from None
     return Stopped(timer, logged)
 
@@ -104,12 +103,12 @@ class TimerStatus:
     hours_left: int | None  # minutes: a package's balance, a month's included hours left
 
 
-def status(s: Session, desk: Desk, everyone: bool) -> list[TimerStatus]:
+def status(s: Store, desk: Desk, everyone: bool) -> list[TimerStatus]:
     out = []
     today = desk.now.astimezone(ZoneInfo(desk.zone)).date()
-    for timer in store.running(s, None if everyone else desk.user):
+    for timer in s.running_timers(None if everyone else desk.user):
         client = ticket_client(s, timer.ticket, timer.client_key)
-        incident = incident_store.latest(s, client.id, timer.ticket, open_only=True)
+        incident = s.latest_incident(client.id, timer.ticket, open_only=True)
         try:
             contract: ContractRecord | None = contract_on(s, client, today)
         except NotFound:
@@ -118,14 +117,14 @@ def status(s: Session, desk: Desk, everyone: bool) -> list[TimerStatus]:
     return out
 
 
-def _left(s: Session, contract: ContractRecord | None, today: date) -> int | None:
+def _left(s: Store, contract: ContractRecord | None, today: date) -> int | None:
     """A package's balance now, or the month's included minutes not used yet (None: none)."""
     if contract is None:
         return None
     month = Month.of(today)
     if contract.billing == Billing.PACKAGE:
-        return entries.package_balance(s, contract).current(month)
+        return s.package_balance(contract).current(month)
     if contract.included_minutes is None:
         return None
-    used = entries.month_usage(s, [contract], month)[contract.id].used_minutes
+    used = s.month_usage([contract], month)[contract.id].used_minutes
     return contract.included_minutes - used

@@ -17,18 +17,17 @@ if TYPE_CHECKING:
 from sla_cli.domain.kinds import ChangeKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord
-from sla_cli.store.models import Client, Contract
-from sla_cli.store.models import ContractChange as ChangeRow
-from sla_cli.store.rows import (
-    children,
+from sla_cli.store.convert import (
     client_record,
     contract_record,
     pk,
     priorities_to_json,
     to_bp,
     to_kopecks,
-    wall_clock,
 )
+from sla_cli.store.models import Client, Contract
+from sla_cli.store.models import ContractChange as ChangeRow
+from sla_cli.store.rows import children, wall_clock
 
 
 def known_keys(s: Session) -> list[str]:

@@ -20,17 +20,15 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from sla_cli.errors import LedgerError, LedgerUnavailable, NoLedger, OldSchema
+from sla_cli.errors import LedgerError, NoLedger, OldSchema, ledger_failure
 from sla_cli.files import create_private, private_dir
+from sla_cli.store.revisions import REVISIONS, SCHEMA_HEAD
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["Ledger", "LedgerError", "Timeouts", "open_ledger"]
+__all__ = ["REVISIONS", "SCHEMA_HEAD", "Ledger", "LedgerError", "Timeouts", "open_ledger"]
 
-# The migrations in store/migrations/versions, oldest first; a test keeps the two equal.
-REVISIONS = ("0001", "0002", "0003", "0004")
-SCHEMA_HEAD = REVISIONS[-1]
 # The tables of a ledger at any revision: a database holding some of them is an sla ledger.
 SLA_TABLES = frozenset(
     {"clients", "contracts", "entries", "closed_months", "closings", "incidents"}
@@ -268,11 +266,7 @@ def unavailable(e: DBAPIError) -> bool:
 
 def database_error(where: str, e: DBAPIError, verb: str) -> LedgerError:
     """The database's error as one line: unavailable (worth retrying) or refused."""
-    if unavailable(e):
-        return LedgerUnavailable(
-            f"the ledger {where} is unavailable: {_reason(e)}; nothing was written, try again"
-        )
-    return LedgerError(f"the ledger {where} {verb}: {_reason(e)}")
+    return ledger_failure(where, _reason(e), unavailable(e), verb)
 
 
 def schema_version(engine: Engine) -> str | None:

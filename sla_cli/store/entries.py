@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 from sqlalchemy import case, exists, extract, func
@@ -15,31 +14,14 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from sla_cli.domain.billing import MonthUsage, PackageBalance
-from sla_cli.domain.kinds import Billing, EntryType, WorkKind
+from sla_cli.domain.kinds import EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
+from sla_cli.store import convert
+from sla_cli.store.convert import balance_since, entry_record, month_usages, to_kopecks
 from sla_cli.store.models import Client, Closing, Entry
-from sla_cli.store.rows import entry_record, from_kopecks, to_kopecks, wall_clock
-
-
-@dataclass(frozen=True)
-class NewEntry:
-    """An entry to append."""
-
-    contract: ContractRecord
-    on: date
-    minutes: int
-    type: EntryType
-    by: str
-    note: str | None = None
-    ticket: str | None = None
-    kind: WorkKind | None = None
-    amount: Decimal | None = None
-    started_at: datetime | None = None
-
-
-class AlreadyReversed(Exception):
-    """Another writer reversed the entry first (the unique ``reverses`` column said so)."""
+from sla_cli.store.port import AlreadyReversed, NewEntry
+from sla_cli.store.rows import wall_clock
 
 
 def add_entry(s: Session, new: NewEntry) -> EntryRecord:
@@ -257,27 +239,26 @@ def package_balance(
     )
     if before is not None:
         closings = closings.where(col(Closing.month) < str(before))
-    last = s.exec(closings.order_by(col(Closing.month).desc()).limit(1)).first()
-    opening, since = 0, contract.start
-    if last is not None:
-        opening, since = last[1] or 0, Month.parse(last[0]).next().first_day
+    found = s.exec(closings.order_by(col(Closing.month).desc()).limit(1)).first()
+    last = None if found is None else (found[0], found[1])
     year, month = extract("year", col(Entry.on)), extract("month", col(Entry.on))
     per_month = (
         select(year, month, func.sum(_BALANCE_DELTA))
-        .where(Entry.contract_id == contract.id, col(Entry.on) >= since)
+        .where(
+            Entry.contract_id == contract.id, col(Entry.on) >= balance_since(last, contract.start)
+        )
         .group_by(year, month)
     )
     if before is not None:
         per_month = per_month.where(col(Entry.on) < before.first_day)
-    changes = sorted((Month(int(y), int(m)), int(total or 0)) for y, m, total in s.exec(per_month))
-    return PackageBalance(int(opening), tuple(changes))
+    return convert.package_balance(last, s.exec(per_month))
 
 
 def month_usage(s: Session, contracts: list[ContractRecord], month: Month) -> dict[int, MonthUsage]:
     """Each contract's totals for the month, in one grouped query (plus balances for packages)."""
     first, nxt = month.bounds
     ids = [c.id for c in contracts]
-    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows: Sequence[Any] = ()
     if ids:
         rows = s.exec(
             select(  # type: ignore[call-overload]
@@ -290,30 +271,8 @@ def month_usage(s: Session, contracts: list[ContractRecord], month: Month) -> di
             .where(col(Entry.contract_id).in_(ids), col(Entry.on) >= first, col(Entry.on) < nxt)
             .where(col(Entry.category).in_((EntryType.WORK.value, EntryType.TOPUP.value)))
             .group_by(col(Entry.contract_id), col(Entry.category), col(Entry.kind))
-        )
-        for contract_id, category, kind, minutes, kopecks in rows:
-            bucket = sums[contract_id]
-            if category == EntryType.WORK:
-                bucket[WorkKind.DEV if kind == WorkKind.DEV else WorkKind.SUPPORT] += int(
-                    minutes or 0
-                )
-            else:
-                bucket["topup"] += int(minutes or 0)
-                bucket["topup_kopecks"] += int(kopecks or 0)
-    return {
-        c.id: MonthUsage(
-            support_minutes=sums[c.id][WorkKind.SUPPORT],
-            dev_minutes=sums[c.id][WorkKind.DEV],
-            topup_minutes=sums[c.id]["topup"],
-            topup_amount=from_kopecks(sums[c.id]["topup_kopecks"]),
-            opening_balance=(
-                package_balance(s, c, month).opening_of(month)
-                if c.billing == Billing.PACKAGE
-                else 0
-            ),
-        )
-        for c in contracts
-    }
+        ).all()
+    return month_usages(contracts, rows, lambda c: package_balance(s, c, month).opening_of(month))
 
 
 def packages_bought(

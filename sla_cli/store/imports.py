@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from sla_cli.store.entries import NewEntry
 from sla_cli.store.models import Entry
+from sla_cli.store.port import NewEntry
 from sla_cli.store.rows import wall_clock
 
 __all__ = ["add_imported", "imported_from"]

@@ -14,6 +14,7 @@ from sla_cli.domain.incident_events import IncidentEvent
 from sla_cli.domain.incidents import IncidentRecord, NewEvent
 from sla_cli.domain.kinds import EntryType, EventKind
 from sla_cli.domain.records import ContractRecord
+from sla_cli.store.convert import event_record, incident_record, pk
 from sla_cli.store.models import (
     Client,
     Contract,
@@ -24,7 +25,7 @@ from sla_cli.store.models import (
     UTCDateTime,
 )
 from sla_cli.store.models import IncidentEvent as EventRow
-from sla_cli.store.rows import children, contract_record, pk, wall_clock
+from sla_cli.store.rows import children, wall_clock
 
 
 def _first_work() -> Any:
@@ -118,35 +119,9 @@ def _cancelled() -> Any:
 
 def _events(s: Session, ids: list[int]) -> dict[int, tuple[IncidentEvent, ...]]:
     return {
-        i: tuple(
-            IncidentEvent(
-                pk(r), EventKind(r.kind), r.at, r.undoes, r.note, r.by, r.created_at, r.value
-            )
-            for r in rows
-        )
+        i: tuple(event_record(r) for r in rows)
         for i, rows in children(s, EventRow, EventRow.incident_id, ids).items()
     }
-
-
-def _record(
-    i: Incident,
-    client: Client,
-    contract: Contract,
-    first: Any,
-    events: tuple[IncidentEvent, ...],
-) -> IncidentRecord:
-    c = contract_record(contract, client)
-    return IncidentRecord(
-        id=pk(i),
-        client=c.client,
-        contract=c,
-        ticket=i.ticket,
-        title=i.title,
-        opened_at=i.opened_at,
-        events=events,
-        first_work=first,
-        opened_priority=i.priority,
-    )
 
 
 @dataclass(frozen=True)
@@ -192,7 +167,7 @@ def incidents(s: Session, q: IncidentQuery) -> list[IncidentRecord]:
     stmt = stmt.order_by(col(Incident.opened_at), col(Incident.id))
     rows = s.exec(stmt).all()
     events = _events(s, [pk(row[0]) for row in rows])
-    return [_record(*row, events[pk(row[0])]) for row in rows]
+    return [incident_record(*row, events[pk(row[0])]) for row in rows]
 
 
 def latest(s: Session, client_id: int, ticket: str, open_only: bool) -> IncidentRecord | None:

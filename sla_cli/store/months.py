@@ -10,8 +10,9 @@ from sqlmodel import Session, col, select
 from sla_cli.domain.billing import MonthClose
 from sla_cli.domain.month import Month
 from sla_cli.domain.seal import ClosedFigures, Figures
+from sla_cli.store.convert import from_kopecks, to_kopecks
 from sla_cli.store.models import Client, ClosedMonth, Closing, Contract
-from sla_cli.store.rows import from_kopecks, to_kopecks, wall_clock
+from sla_cli.store.rows import wall_clock
 
 # Month close holds this PostgreSQL advisory lock exclusively; every write dated in a month takes
 # it shared first, so no entry can slip into a month between its check and the close.

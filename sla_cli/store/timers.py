@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import exists
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from sla_cli.domain.kinds import WorkKind
 from sla_cli.domain.timers import TimerRecord
+from sla_cli.store.convert import timer_record
 from sla_cli.store.models import Client, Timer, TimerEnd
-from sla_cli.store.rows import pk, wall_clock
+from sla_cli.store.port import AlreadyEnded, NewTimer
+from sla_cli.store.rows import wall_clock
 
 __all__ = ["AlreadyEnded", "add_timer", "end_timer", "running"]
-
-
-class AlreadyEnded(Exception):
-    """Another command ended the timer first (the unique ``timer_id`` of its end said so)."""
 
 
 def running(s: Session, user: str | None = None) -> list[TimerRecord]:
@@ -30,29 +25,22 @@ def running(s: Session, user: str | None = None) -> list[TimerRecord]:
     )
     if user is not None:
         stmt = stmt.where(Timer.by == user)
-    return [_record(t, key) for t, key in s.exec(stmt)]
+    return [timer_record(t, key) for t, key in s.exec(stmt)]
 
 
-def _record(t: Timer, key: str) -> TimerRecord:
-    return TimerRecord(pk(t), key, t.ticket, WorkKind(t.kind), t.note, t.started_at, t.by)
-
-
-def add_timer(
-    s: Session, client_id: int, client_key: str, ticket: str, kind: WorkKind,
-    note: str | None, started_at: datetime, user: str,
-) -> TimerRecord:  # fmt: skip
+def add_timer(s: Session, new: NewTimer) -> TimerRecord:
     row = Timer(
-        client_id=client_id,
-        ticket=ticket,
-        kind=kind.value,
-        note=note,
-        started_at=started_at,
-        by=user,
+        client_id=new.client.id,
+        ticket=new.ticket,
+        kind=new.kind.value,
+        note=new.note,
+        started_at=new.started_at,
+        by=new.by,
         created_at=wall_clock(s),
     )
     s.add(row)
     s.flush()
-    return _record(row, client_key)
+    return timer_record(row, new.client.key)
 
 
 def end_timer(s: Session, timer_id: int, entry_id: int | None, user: str) -> None:

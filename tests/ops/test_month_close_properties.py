@@ -16,9 +16,11 @@ from sla_cli.domain.kinds import EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog
 from sla_cli.ops.contracts import topup
+from sla_cli.ops.listing import list_entries
 from sla_cli.ops.periods import month_report, rollover
-from sla_cli.ops.work import list_entries, log_work, void
+from sla_cli.ops.work import log_work, void
 from sla_cli.store.engine import Ledger
+from sla_cli.store.gateway import SqlStore
 from tests.ops.conftest import NOW, PROPERTY, SETTINGS, TODAY, replayed
 
 MONTHS = (Month(2026, 10), Month(2026, 11), Month(2026, 12))
@@ -39,9 +41,9 @@ def _apply(ledger: Ledger, o: tuple[Any, ...]) -> None:
         if o[0] == "log":
             _, key, on, minutes, kind = o
             work = WorkLog(f"{key}-1", int(minutes), on, kind=kind)
-            log_work(s, work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
+            log_work(SqlStore(s), work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
         elif o[0] == "void":
-            void(s, int(o[1]), "t")
+            void(SqlStore(s), int(o[1]), "t")
         elif o[0] == "topup":
             topup(s, SETTINGS.catalog, "PKG", str(o[2]), o[1], "t", NOW)
     if o[0] == "close":

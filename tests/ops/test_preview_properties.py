@@ -19,9 +19,11 @@ from sla_cli.domain.kinds import EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog
 from sla_cli.ops.contracts import list_contracts, topup
+from sla_cli.ops.listing import list_entries
 from sla_cli.ops.periods import month_report, rollover
-from sla_cli.ops.work import list_entries, log_work, void
+from sla_cli.ops.work import log_work, void
 from sla_cli.store.engine import Ledger
+from sla_cli.store.gateway import SqlStore
 from tests.ops.conftest import NOW, PROPERTY, SETTINGS, TODAY, replayed
 
 MONTHS = (Month(2026, 10), Month(2026, 11), Month(2026, 12))
@@ -56,7 +58,7 @@ def _log(ledger: Ledger, o: tuple[Any, ...]) -> None:
     _, key, on, minutes, kind = o
     with ledger.session() as s:
         work = WorkLog(f"{key}-1", minutes, on, kind=kind)
-        done = log_work(s, work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
+        done = log_work(SqlStore(s), work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
         if key != "PKG":
             return
         figures = _previews(s)
@@ -71,7 +73,7 @@ def _apply(ledger: Ledger, o: tuple[Any, ...]) -> None:
         return
     with ledger.session() as s:
         if o[0] == "void":
-            void(s, o[1], "t")
+            void(SqlStore(s), o[1], "t")
         else:
             topup(s, SETTINGS.catalog, "PKG", o[2], o[1], "t", NOW, TODAY)
 

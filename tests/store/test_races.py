@@ -22,9 +22,11 @@ from sla_cli.domain.work import WorkLog, WorkPolicy
 from sla_cli.errors import SlaError
 from sla_cli.ops.contracts import add_contract
 from sla_cli.ops.incidents import list_incidents, open_incident, record_event, undo_event
+from sla_cli.ops.listing import list_entries
 from sla_cli.ops.periods import rollover
-from sla_cli.ops.work import list_entries, log_work
+from sla_cli.ops.work import log_work
 from sla_cli.store.engine import Ledger, open_ledger
+from sla_cli.store.gateway import SqlStore
 
 SETTINGS = parse_settings({})
 ZONE = "Europe/Moscow"
@@ -84,7 +86,7 @@ def test_ten_logs_at_once_never_overdraw_a_package_that_refuses_it(ledger: Ledge
     work = WorkLog(ticket="PKG-1", minutes=120, on=date(2026, 11, 2))
 
     def log(s: Session, i: int) -> object:
-        return log_work(s, policy, ZONE, work, f"e{i}", NOW)
+        return log_work(SqlStore(s), policy, ZONE, work, f"e{i}", NOW)
 
     results = together(ledger, 10, log)
     assert len(ok(results)) == 7  # 7 × 2 h fit in 15 h; the other three are refused
@@ -108,7 +110,7 @@ def test_one_incident_opens_when_six_open_it_at_once(ledger: Ledger) -> None:
 
     def open_(s: Session, i: int) -> object:
         at = datetime(2026, 11, 23, 10, i, tzinfo=UTC)
-        return open_incident(s, "ACME-5", at, None, None, ZONE, f"e{i}", NOW)
+        return open_incident(SqlStore(s), "ACME-5", at, None, None, ZONE, f"e{i}", NOW)
 
     results = together(ledger, 6, open_)
     assert len(ok(results)) == 1
@@ -119,12 +121,12 @@ def test_one_incident_opens_when_six_open_it_at_once(ledger: Ledger) -> None:
 def test_two_acknowledgements_at_once_record_one(ledger: Ledger) -> None:
     sign(ledger, "ACME", 1, "basic")
     with ledger.session() as s:
-        open_incident(s, "ACME-5", datetime(2026, 11, 23, 9, 0, tzinfo=UTC), None, None, ZONE,
-                      "desk", NOW)  # fmt: skip
+        opened = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+        open_incident(SqlStore(s), "ACME-5", opened, None, None, ZONE, "desk", NOW)
 
     def ack(s: Session, i: int) -> object:
         at = datetime(2026, 11, 23, 9, 10 + 20 * i, tzinfo=UTC)
-        return record_event(s, "ACME-5", Event.ACK, at, NOW, ZONE, user=f"e{i}")
+        return record_event(SqlStore(s), "ACME-5", Event.ACK, at, NOW, ZONE, user=f"e{i}")
 
     results = together(ledger, 2, ack)
     assert len(ok(results)) == 1
@@ -137,11 +139,17 @@ def test_two_undos_at_once_undo_one_event(ledger: Ledger) -> None:
     sign(ledger, "ACME", 1, "basic")
     with ledger.session() as s:
         opened = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-        open_incident(s, "ACME-5", opened, None, None, ZONE, "desk", NOW)
-        record_event(s, "ACME-5", Event.ACK, opened.replace(minute=5), NOW, ZONE, user="desk")
-        record_event(s, "ACME-5", Event.START, opened.replace(minute=9), NOW, ZONE, user="desk")
+        open_incident(SqlStore(s), "ACME-5", opened, None, None, ZONE, "desk", NOW)
+        record_event(
+            SqlStore(s), "ACME-5", Event.ACK, opened.replace(minute=5), NOW, ZONE, user="desk"
+        )
+        record_event(
+            SqlStore(s), "ACME-5", Event.START, opened.replace(minute=9), NOW, ZONE, user="desk"
+        )
 
-    results = together(ledger, 2, lambda s, i: undo_event(s, "ACME-5", None, ZONE, f"e{i}", NOW))
+    results = together(
+        ledger, 2, lambda s, i: undo_event(SqlStore(s), "ACME-5", None, ZONE, f"e{i}", NOW)
+    )
     assert len(ok(results)) == 2  # the start undone, then the acknowledgement: one each
     with ledger.session() as s:
         (incident,) = list_incidents(s, ZONE, "ACME")

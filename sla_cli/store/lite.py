@@ -1,0 +1,439 @@
+"""The store interface over the standard library's ``sqlite3``: the fast path on an SQLite ledger.
+
+The commands an engineer runs all day (`sla log`, its undo, timers, incident events, completion)
+start in a fraction of the time SQLAlchemy takes to import. This adapter only loads facts and
+saves rows; the rules are the domain's, shared with the SQLModel store (``store.gateway``), which
+stays the schema of record: its migrations own the tables, and this module writes every value as
+SQLAlchemy does (dates ``YYYY-MM-DD``, moments as UTC ``YYYY-MM-DD HH:MM:SS.ffffff``).
+
+It opens only a ledger at the current schema revision (read inside its transaction); anything
+else (no file, another revision, a database it cannot read) is handed over to the full store,
+which upgrades, copies aside, or says exactly what is wrong.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from sla_cli.domain.kinds import ChangeKind, EntryType
+from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord, EntryRecord
+from sla_cli.errors import LedgerError, ledger_failure
+from sla_cli.store import convert
+from sla_cli.store.port import AlreadyEnded, AlreadyReversed, NewEntry, NewTimer
+from sla_cli.store.revisions import SCHEMA_HEAD
+
+if TYPE_CHECKING:
+    from sla_cli.domain.billing import MonthUsage, PackageBalance
+    from sla_cli.domain.incidents import IncidentRecord, NewEvent
+    from sla_cli.domain.month import Month
+    from sla_cli.domain.timers import TimerRecord
+
+_DATES = frozenset({"on", "start", "end"})
+
+
+def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> SimpleNamespace:
+    """A row as attributes, with the values SQLAlchemy's types would give: dates, aware UTC
+    moments (every ``*_at`` column), booleans."""
+    row = SimpleNamespace()
+    for (name, *_), value in zip(cursor.description, values, strict=True):
+        if isinstance(value, str) and name in _DATES:
+            value = date.fromisoformat(value)
+        elif isinstance(value, str) and (name == "at" or name.endswith("_at")):
+            value = datetime.fromisoformat(value).replace(tzinfo=UTC)
+        elif name == "burns":
+            value = bool(value)
+        setattr(row, name, value)
+    return row
+
+
+def _moment(value: datetime | None) -> str | None:
+    """A moment as SQLAlchemy's DateTime stores it on SQLite: UTC, without a zone."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; give a time zone")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _now() -> datetime:
+    """The real clock rows are stamped with (``store.rows.wall_clock`` on SQLite)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+_CONTRACT_ON = """
+SELECT c.* FROM contracts c
+WHERE c.client_id = :client AND c.start <= :on
+  AND NOT EXISTS (SELECT 1 FROM contract_changes x WHERE x.contract_id = c.id AND x.kind = 'cancel')
+  AND coalesce((SELECT x."end" FROM contract_changes x WHERE x.contract_id = c.id
+                AND x.kind = 'end' ORDER BY x.id DESC LIMIT 1), c."end", '9999-12-31') > :on
+ORDER BY c.start DESC LIMIT 1
+"""
+_ENTRY = "SELECT e.*, c.key AS client_key FROM entries e JOIN clients c ON c.id = e.client_id"
+_LAST_WORK = f"""{_ENTRY}
+WHERE e."by" = ? AND e.type = 'work'
+  AND e.id NOT IN (SELECT reverses FROM entries WHERE reverses IS NOT NULL)
+ORDER BY e.id DESC LIMIT 1
+"""
+_BALANCE = """
+SELECT CAST(strftime('%Y', "on") AS INTEGER), CAST(strftime('%m', "on") AS INTEGER),
+  sum(CASE WHEN category IN ('topup', 'overage') THEN minutes
+           WHEN category = 'work' THEN -minutes ELSE 0 END)
+FROM entries WHERE contract_id = :contract AND "on" >= :since AND "on" < :before
+GROUP BY 1, 2
+"""
+_RUNNING = """
+SELECT t.*, c.key AS client_key FROM timers t JOIN clients c ON c.id = t.client_id
+WHERE NOT EXISTS (SELECT 1 FROM timer_ends x WHERE x.timer_id = t.id)
+  AND (:by IS NULL OR t."by" = :by)
+ORDER BY t.started_at, t.id
+"""
+_LIVE = """EXISTS (SELECT 1 FROM incident_events e WHERE e.incident_id = i.id AND e.kind = '{kind}'
+  AND NOT EXISTS (SELECT 1 FROM incident_events u WHERE u.undoes = e.id){also})"""
+_REOPENED = """ AND NOT EXISTS (SELECT 1 FROM incident_events o WHERE o.incident_id = e.incident_id
+  AND o.kind = 'reopen' AND o.id > e.id
+  AND NOT EXISTS (SELECT 1 FROM incident_events v WHERE v.undoes = o.id))"""
+_LATEST = f"""
+SELECT i.id FROM incidents i WHERE i.ticket = :ticket AND i.client_id = :client
+  AND NOT {_LIVE.format(kind="cancel", also="")}
+  AND (NOT :open OR NOT {_LIVE.format(kind="resolve", also=_REOPENED)})
+ORDER BY i.opened_at DESC, i.id DESC LIMIT 1
+"""
+# When work on the incident's ticket began: hours logged that count, or a timer still running,
+# after the opening (``store.incidents._first_work``, the same conditions).
+_FIRST_WORK = """
+SELECT
+ (SELECT min(coalesce(e.started_at, e.created_at)) FROM entries e
+  WHERE e.ticket = i.ticket AND e.client_id = i.client_id AND e.type = 'work'
+    AND (e.created_at >= i.created_at OR coalesce(e.started_at, e.created_at) >= i.opened_at)
+    AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses = e.id)) AS logged_at,
+ (SELECT min(t.started_at) FROM timers t
+  WHERE t.ticket = i.ticket AND t.client_id = i.client_id
+    AND (t.created_at >= i.created_at OR t.started_at >= i.opened_at)
+    AND NOT EXISTS (SELECT 1 FROM timer_ends x WHERE x.timer_id = t.id)) AS timer_at
+FROM incidents i WHERE i.id = ?
+"""
+
+
+class LiteStore:
+    """One transaction on an SQLite ledger, through ``sqlite3``."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def _one(self, sql: str, params: Any = ()) -> Any:
+        return self.conn.execute(sql, params).fetchone()
+
+    def _all(self, sql: str, params: Any = ()) -> list[Any]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def _plain(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        """Rows as tuples: sums and single columns."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, params).fetchall()
+
+    def _insert(self, table: str, values: dict[str, Any]) -> int:
+        names = ", ".join(f'"{n}"' for n in values)
+        marks = ", ".join("?" for _ in values)
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})", [*values.values()]
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    # clients and contracts
+
+    def find_client(self, key: str) -> ClientRecord | None:
+        row = self._one("SELECT * FROM clients WHERE key = ?", (key.upper(),))
+        return None if row is None else convert.client_record(row)
+
+    def known_keys(self) -> list[str]:
+        return [r.key for r in self._all("SELECT key FROM clients ORDER BY key")]
+
+    def contract_on(self, client_id: int, on: date) -> ContractRecord | None:
+        row = self._one(_CONTRACT_ON, {"client": client_id, "on": on.isoformat()})
+        if row is None:
+            return None
+        client = self._one("SELECT * FROM clients WHERE id = ?", (client_id,))
+        found = convert.contract_record(row, client)
+        changes = tuple(
+            ContractChange(c.id, ChangeKind(c.kind), c.end, c.note, c.by, c.created_at)
+            for c in self._all(
+                "SELECT * FROM contract_changes WHERE contract_id = ? ORDER BY id", (row.id,)
+            )
+        )
+        return replace(found, changes=changes) if changes else found
+
+    # locks: a writing transaction holds SQLite's write lock from its BEGIN IMMEDIATE
+
+    def lock_client(self, key: str) -> None:
+        pass
+
+    def lock_user(self, user: str) -> None:
+        pass
+
+    def lock_for_write(self) -> None:
+        pass
+
+    def is_closed(self, month: Month) -> bool:
+        return self._one("SELECT 1 FROM closed_months WHERE month = ?", (str(month),)) is not None
+
+    # entries
+
+    def package_balance(
+        self, contract: ContractRecord, before: Month | None = None
+    ) -> PackageBalance:
+        bound = "9999-12" if before is None else str(before)
+        close = self._one(
+            "SELECT month, closing_balance_minutes FROM closings WHERE contract_id = ? "
+            "AND month < ? ORDER BY month DESC LIMIT 1",
+            (contract.id, bound),
+        )
+        last = None if close is None else (close.month, close.closing_balance_minutes)
+        since = convert.balance_since(last, contract.start)
+        end = "9999-12-31" if before is None else before.first_day.isoformat()
+        rows = self._plain(
+            _BALANCE, {"contract": contract.id, "since": since.isoformat(), "before": end}
+        )
+        return convert.package_balance(last, rows)
+
+    def month_usage(self, contracts: list[ContractRecord], month: Month) -> dict[int, MonthUsage]:
+        first, nxt = month.bounds
+        ids = [c.id for c in contracts]
+        marks = ", ".join("?" for _ in ids)
+        rows = self._plain(
+            "SELECT contract_id, category, kind, sum(minutes), sum(amount_kopecks) "
+            f'FROM entries WHERE contract_id IN ({marks}) AND "on" >= ? AND "on" < ? '
+            "AND category IN ('work', 'topup') GROUP BY contract_id, category, kind",
+            (*ids, first.isoformat(), nxt.isoformat()),
+        )
+        return convert.month_usages(
+            contracts, rows, lambda c: self.package_balance(c, month).opening_of(month)
+        )
+
+    def _entry(self, values: dict[str, Any], client_key: str) -> EntryRecord:
+        now = _now()
+        stored = {
+            **values,
+            "on": values["on"].isoformat(),
+            "started_at": _moment(values["started_at"]),
+            "created_at": _moment(now),
+        }
+        row = SimpleNamespace(**values, id=self._insert("entries", stored), created_at=now)
+        return convert.entry_record(row, client_key)
+
+    def add_entry(self, new: NewEntry) -> EntryRecord:
+        return self._entry(
+            {
+                "contract_id": new.contract.id,
+                "client_id": new.contract.client.id,
+                "ticket": new.ticket,
+                "on": new.on,
+                "minutes": new.minutes,
+                "type": new.type.value,
+                "category": new.type.value,
+                "kind": None if new.kind is None else new.kind.value,
+                "amount_kopecks": None if new.amount is None else convert.to_kopecks(new.amount),
+                "started_at": new.started_at,
+                "by": new.by,
+                "note": new.note,
+                "reverses": None,
+            },
+            new.contract.client.key,
+        )
+
+    def add_reversal(self, original: EntryRecord, by: str, note: str) -> EntryRecord:
+        amount = original.amount
+        values = {
+            "contract_id": original.contract_id,
+            "client_id": original.client_id,
+            "ticket": original.ticket,
+            "on": original.on,
+            "minutes": -original.minutes,
+            "type": EntryType.REVERSAL.value,
+            "category": original.category.value,
+            "kind": None if original.kind is None else original.kind.value,
+            "amount_kopecks": None if amount is None else -convert.to_kopecks(amount),
+            "started_at": None,
+            "by": by,
+            "note": note,
+            "reverses": original.id,
+        }
+        try:
+            return self._entry(values, original.client_key)
+        except sqlite3.IntegrityError:
+            raise AlreadyReversed from None
+
+    def entry(self, entry_id: int) -> EntryRecord | None:
+        if not 0 < entry_id < 2**63:
+            return None
+        row = self._one(f"{_ENTRY} WHERE e.id = ?", (entry_id,))
+        return None if row is None else convert.entry_record(row, row.client_key)
+
+    def reversed_by(self, entry_id: int) -> int | None:
+        row = self._one("SELECT id FROM entries WHERE reverses = ?", (entry_id,))
+        return None if row is None else int(row.id)
+
+    def last_unreversed_work(self, user: str) -> EntryRecord | None:
+        row = self._one(_LAST_WORK, (user,))
+        return None if row is None else convert.entry_record(row, row.client_key)
+
+    # timers
+
+    def running_timers(self, user: str | None) -> list[TimerRecord]:
+        rows = self._all(_RUNNING, {"by": user})
+        return [convert.timer_record(r, r.client_key) for r in rows]
+
+    def add_timer(self, new: NewTimer) -> TimerRecord:
+        values = {
+            "client_id": new.client.id,
+            "ticket": new.ticket,
+            "kind": new.kind.value,
+            "note": new.note,
+            "started_at": new.started_at,
+            "by": new.by,
+        }
+        stored = {**values, "started_at": _moment(new.started_at), "created_at": _moment(_now())}
+        row = SimpleNamespace(**values, id=self._insert("timers", stored))
+        return convert.timer_record(row, new.client.key)
+
+    def end_timer(self, timer_id: int, entry_id: int | None, user: str) -> None:
+        values = {
+            "timer_id": timer_id,
+            "outcome": "discarded" if entry_id is None else "logged",
+            "entry_id": entry_id,
+            "by": user,
+            "created_at": _moment(_now()),
+        }
+        try:
+            self._insert("timer_ends", values)
+        except sqlite3.IntegrityError:
+            raise AlreadyEnded(timer_id) from None
+
+    # incidents
+
+    def latest_incident(
+        self, client_id: int, ticket: str, open_only: bool
+    ) -> IncidentRecord | None:
+        found = self._one(_LATEST, {"ticket": ticket, "client": client_id, "open": open_only})
+        return None if found is None else self._incident(found.id)
+
+    def _incident(self, incident_id: int) -> IncidentRecord:
+        row = self._one("SELECT * FROM incidents WHERE id = ?", (incident_id,))
+        client = self._one("SELECT * FROM clients WHERE id = ?", (row.client_id,))
+        contract = self._one("SELECT * FROM contracts WHERE id = ?", (row.contract_id,))
+        work = self._one(_FIRST_WORK, (incident_id,))
+        logged, timer = work.logged_at, work.timer_at
+        first = logged if timer is None else timer if logged is None else min(timer, logged)
+        events = tuple(
+            convert.event_record(e)
+            for e in self._all(
+                "SELECT * FROM incident_events WHERE incident_id = ? ORDER BY id", (incident_id,)
+            )
+        )
+        return convert.incident_record(row, client, contract, first, events)
+
+    def add_event(self, incident_id: int, new: NewEvent, by: str) -> IncidentRecord:
+        self._insert(
+            "incident_events",
+            {
+                "incident_id": incident_id,
+                "kind": new.kind.value,
+                "at": _moment(new.at),
+                "undoes": None if new.undoes is None else new.undoes.id,
+                "note": new.note,
+                "by": by,
+                "created_at": _moment(_now()),
+                "value": new.value,
+            },
+        )
+        return self._incident(incident_id)
+
+    # completion
+
+    def prefixed(self, sql: str, prefix: str) -> list[str]:
+        """The first column of ``sql`` for a LIKE pattern ``prefix``."""
+        return [row[0] for row in self._plain(sql, {"prefix": prefix})]
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///PATH`` URL (anything more is the full store's)."""
+    if not url.startswith("sqlite:///") or "?" in url:
+        return None
+    path = unquote(url.removeprefix("sqlite:///"))
+    return Path(path) if path and path != ":memory:" else None
+
+
+def _connect(path: Path, timeout: float, write: bool) -> sqlite3.Connection | None:
+    """A connection at the current revision, its transaction begun; None: hand over."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA query_only = {int(not write)}")
+    except sqlite3.Error:
+        conn.close()
+        return None
+    try:
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError as e:
+        conn.close()
+        if _busy(e):
+            raise
+        return None
+    if version is None or version[0] != SCHEMA_HEAD:
+        conn.execute("ROLLBACK")
+        conn.close()
+        return None
+    conn.row_factory = _row
+    return conn
+
+
+def _busy(e: sqlite3.Error) -> bool:
+    return any(word in str(e).lower() for word in ("locked", "busy"))
+
+
+@contextmanager
+def transaction(url: str, timeout: float, write: bool) -> Iterator[LiteStore | None]:
+    """One transaction on the SQLite ledger at ``url`` (committed when the block ends, when
+    ``write``; rolled back otherwise and on any error), or None when the full store must open
+    it. A busy ledger is unavailable, a refused write is the database's refusal: in the words
+    the full store uses."""
+    path = sqlite_file(url)
+    try:
+        conn = None if path is None else _connect(path, timeout, write)
+    except sqlite3.Error as e:
+        raise _failure(url, e) from None
+    if conn is None:
+        yield None
+        return
+    try:
+        yield LiteStore(conn)
+        if write:
+            conn.execute("COMMIT")
+    except sqlite3.Error as e:
+        raise _failure(url, e) from None
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+
+
+def _failure(url: str, e: sqlite3.Error) -> LedgerError:
+    reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return ledger_failure(url, reason, _busy(e), "refused")
