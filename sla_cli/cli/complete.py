@@ -14,20 +14,6 @@ from typing import Annotated, Any
 
 import typer
 
-_OPEN_TICKETS = """
-SELECT DISTINCT i.ticket FROM incidents i
-WHERE i.ticket LIKE :prefix ESCAPE '\\' AND NOT EXISTS (
-  SELECT 1 FROM incident_events e
-  WHERE e.incident_id = i.id AND e.kind IN ('resolve', 'cancel')
-    AND NOT EXISTS (SELECT 1 FROM incident_events u WHERE u.undoes = e.id)
-    AND NOT EXISTS (
-      SELECT 1 FROM incident_events o
-      WHERE o.incident_id = i.id AND o.kind = 'reopen' AND o.id > e.id
-        AND NOT EXISTS (SELECT 1 FROM incident_events v WHERE v.undoes = o.id)))
-ORDER BY i.ticket LIMIT 200
-"""
-_KEYS = "SELECT key FROM clients WHERE key LIKE :prefix ESCAPE '\\' ORDER BY key LIMIT 200"
-
 
 def _root(ctx: typer.Context) -> dict[str, Any]:
     return ctx.find_root().params
@@ -52,16 +38,18 @@ def _like(incomplete: str) -> str:
     return escaped + "%"
 
 
-def _query(ctx: typer.Context, sql: str, incomplete: str) -> list[str]:
-    import sqlite3
-
+def _query(ctx: typer.Context, which: str, incomplete: str) -> list[str]:
     path = _ledger_file(ctx)
     if path is None or not path.is_file():
         return []
-    try:
+    import sqlite3
+
+    from sla_cli.store.lite import LiteStore
+
+    try:  # read-only, waiting at most 0.2 s for a lock; nothing (never an error) when unreadable
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
         try:
-            return [row[0] for row in conn.execute(sql, {"prefix": _like(incomplete)})]
+            return LiteStore(conn).completions(which, _like(incomplete))
         finally:
             conn.close()
     except sqlite3.Error:
@@ -69,11 +57,11 @@ def _query(ctx: typer.Context, sql: str, incomplete: str) -> list[str]:
 
 
 def client_keys(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _query(ctx, _KEYS, incomplete)
+    return _query(ctx, "keys", incomplete)
 
 
 def open_tickets(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _query(ctx, _OPEN_TICKETS, incomplete)
+    return _query(ctx, "tickets", incomplete)
 
 
 def tickets(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -22,7 +22,7 @@ from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
 from sla_cli.domain.tariffs import Priority
 from sla_cli.errors import LedgerError
 
-if TYPE_CHECKING:  # each loaded by the conversion that needs it: `sla log` loads no incident
+if TYPE_CHECKING:  # each loaded by the conversion that needs it: logging hours loads no incident
     from sla_cli.domain.billing import MonthUsage, PackageBalance
     from sla_cli.domain.incident_events import IncidentEvent
     from sla_cli.domain.incidents import IncidentRecord

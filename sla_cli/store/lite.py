@@ -1,10 +1,11 @@
 """The store interface over the standard library's ``sqlite3``: the fast path on an SQLite ledger.
 
-The commands an engineer runs all day (`sla log`, its undo, timers, incident events, completion)
-start in a fraction of the time SQLAlchemy takes to import. This adapter only loads facts and
-saves rows; the rules are the domain's, shared with the SQLModel store (``store.gateway``), which
-stays the schema of record: its migrations own the tables, and this module writes every value as
-SQLAlchemy does (dates ``YYYY-MM-DD``, moments as UTC ``YYYY-MM-DD HH:MM:SS.ffffff``).
+The commands an engineer runs all day (logging hours, its undo, timers, incident events, Tab
+completion) start in a fraction of the time SQLAlchemy takes to import. This adapter only loads
+facts and saves rows; the rules are the domain's, shared with the SQLModel store
+(``store.gateway``), which stays the schema of record: its migrations own the tables, and this
+module writes every value as SQLAlchemy does (dates ``YYYY-MM-DD``, moments as UTC
+``YYYY-MM-DD HH:MM:SS.ffffff``).
 
 It opens only a ledger at the current schema revision (read inside its transaction); anything
 else (no file, another revision, a database it cannot read) is handed over to the full store,
@@ -27,6 +28,17 @@ from sla_cli.domain.kinds import ChangeKind, EntryType
 from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord, EntryRecord
 from sla_cli.errors import LedgerError, ledger_failure
 from sla_cli.store import convert
+from sla_cli.store.lite_sql import (
+    _BALANCE,
+    _CONTRACT_ON,
+    _ENTRY,
+    _FIRST_WORK,
+    _KEYS,
+    _LAST_WORK,
+    _LATEST,
+    _OPEN_TICKETS,
+    _RUNNING,
+)
 from sla_cli.store.port import AlreadyEnded, AlreadyReversed, NewEntry, NewTimer
 from sla_cli.store.revisions import SCHEMA_HEAD
 
@@ -66,60 +78,6 @@ def _moment(value: datetime | None) -> str | None:
 def _now() -> datetime:
     """The real clock rows are stamped with (``store.rows.wall_clock`` on SQLite)."""
     return datetime.now(UTC).replace(microsecond=0)
-
-
-_CONTRACT_ON = """
-SELECT c.* FROM contracts c
-WHERE c.client_id = :client AND c.start <= :on
-  AND NOT EXISTS (SELECT 1 FROM contract_changes x WHERE x.contract_id = c.id AND x.kind = 'cancel')
-  AND coalesce((SELECT x."end" FROM contract_changes x WHERE x.contract_id = c.id
-                AND x.kind = 'end' ORDER BY x.id DESC LIMIT 1), c."end", '9999-12-31') > :on
-ORDER BY c.start DESC LIMIT 1
-"""
-_ENTRY = "SELECT e.*, c.key AS client_key FROM entries e JOIN clients c ON c.id = e.client_id"
-_LAST_WORK = f"""{_ENTRY}
-WHERE e."by" = ? AND e.type = 'work'
-  AND e.id NOT IN (SELECT reverses FROM entries WHERE reverses IS NOT NULL)
-ORDER BY e.id DESC LIMIT 1
-"""
-_BALANCE = """
-SELECT CAST(strftime('%Y', "on") AS INTEGER), CAST(strftime('%m', "on") AS INTEGER),
-  sum(CASE WHEN category IN ('topup', 'overage') THEN minutes
-           WHEN category = 'work' THEN -minutes ELSE 0 END)
-FROM entries WHERE contract_id = :contract AND "on" >= :since AND "on" < :before
-GROUP BY 1, 2
-"""
-_RUNNING = """
-SELECT t.*, c.key AS client_key FROM timers t JOIN clients c ON c.id = t.client_id
-WHERE NOT EXISTS (SELECT 1 FROM timer_ends x WHERE x.timer_id = t.id)
-  AND (:by IS NULL OR t."by" = :by)
-ORDER BY t.started_at, t.id
-"""
-_LIVE = """EXISTS (SELECT 1 FROM incident_events e WHERE e.incident_id = i.id AND e.kind = '{kind}'
-  AND NOT EXISTS (SELECT 1 FROM incident_events u WHERE u.undoes = e.id){also})"""
-_REOPENED = """ AND NOT EXISTS (SELECT 1 FROM incident_events o WHERE o.incident_id = e.incident_id
-  AND o.kind = 'reopen' AND o.id > e.id
-  AND NOT EXISTS (SELECT 1 FROM incident_events v WHERE v.undoes = o.id))"""
-_LATEST = f"""
-SELECT i.id FROM incidents i WHERE i.ticket = :ticket AND i.client_id = :client
-  AND NOT {_LIVE.format(kind="cancel", also="")}
-  AND (NOT :open OR NOT {_LIVE.format(kind="resolve", also=_REOPENED)})
-ORDER BY i.opened_at DESC, i.id DESC LIMIT 1
-"""
-# When work on the incident's ticket began: hours logged that count, or a timer still running,
-# after the opening (``store.incidents._first_work``, the same conditions).
-_FIRST_WORK = """
-SELECT
- (SELECT min(coalesce(e.started_at, e.created_at)) FROM entries e
-  WHERE e.ticket = i.ticket AND e.client_id = i.client_id AND e.type = 'work'
-    AND (e.created_at >= i.created_at OR coalesce(e.started_at, e.created_at) >= i.opened_at)
-    AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses = e.id)) AS logged_at,
- (SELECT min(t.started_at) FROM timers t
-  WHERE t.ticket = i.ticket AND t.client_id = i.client_id
-    AND (t.created_at >= i.created_at OR t.started_at >= i.opened_at)
-    AND NOT EXISTS (SELECT 1 FROM timer_ends x WHERE x.timer_id = t.id)) AS timer_at
-FROM incidents i WHERE i.id = ?
-"""
 
 
 class LiteStore:
@@ -359,8 +317,10 @@ class LiteStore:
 
     # completion
 
-    def prefixed(self, sql: str, prefix: str) -> list[str]:
-        """The first column of ``sql`` for a LIKE pattern ``prefix``."""
+    def completions(self, which: str, prefix: str) -> list[str]:
+        """Client keys (``keys``) or open incidents' tickets (``tickets``) matching a LIKE
+        pattern ``prefix``."""
+        sql = _OPEN_TICKETS if which == "tickets" else _KEYS
         return [row[0] for row in self._plain(sql, {"prefix": prefix})]
 
 
