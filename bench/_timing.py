@@ -13,7 +13,14 @@ from pathlib import Path
 
 
 def sla_command() -> list[str]:
-    """The installed `sla` next to this interpreter, else ``python -m sla_cli``."""
+    """The installed `sla` next to this interpreter, else ``python -m sla_cli``; its bytecode
+    compiled first, as an install leaves it (PYTHONDONTWRITEBYTECODE would otherwise have every
+    run compile the package from source)."""
+    import compileall
+
+    import sla_cli
+
+    compileall.compile_dir(Path(sla_cli.__file__).parent, quiet=1)
     beside = Path(sys.executable).with_name("sla")
     if beside.exists():
         return [str(beside)]
