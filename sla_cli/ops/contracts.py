@@ -96,14 +96,15 @@ def topup(
     """Buy another package for a variant 3 contract; ``today`` (default: ``on``) dates the
     balance shown after it."""
     user = check_author(user)
-    client = client_by_key(SqlStore(s), key)
-    lock_client(s, client.key)
-    contract = contract_on(SqlStore(s), client, on)
+    ledger = SqlStore(s)
+    client = client_by_key(ledger, key)
+    ledger.lock_client(client.key)
+    contract = contract_on(ledger, client, on)
     if contract.billing != Billing.PACKAGE:
         raise InputError(
             f"{client.key} is on variant {contract.variant}: only packages are topped up"
         )
-    ensure_open(SqlStore(s), on)
+    ensure_open(ledger, on)
     package = catalog.variant(contract.variant).tier(tier or contract.tier_key)
     entry = _buy(s, contract, package, on, user)
     return Bought(entry, entries.package_balance(s, contract).current(Month.of(today or on)))

@@ -22,11 +22,9 @@ from sla_cli.domain.work import Standing, WorkPolicy, check_work, plan_work
 from sla_cli.errors import InputError, SlaError
 from sla_cli.importing import ImportRow
 from sla_cli.ops.lookup import contract_on, ensure_open, ticket_client
-from sla_cli.store import entries as store
 from sla_cli.store import imports as imported
 from sla_cli.store.gateway import SqlStore
-from sla_cli.store.locks import lock_client
-from sla_cli.store.port import NewEntry
+from sla_cli.store.port import NewEntry, Store
 
 
 @dataclass(frozen=True)
@@ -62,10 +60,10 @@ def import_rows(
         raise InputError(
             f"this file was imported already (entries {done[0]} to {done[1]}); nothing was written"
         )
-    facts, planned = _Facts(), []
+    ledger, facts, planned = SqlStore(s), _Facts(), []
     for row in rows:
         try:
-            planned.append((_plan(s, facts, row, policy, zone, user, now), row.line))
+            planned.append((_plan(ledger, facts, row, policy, zone, user, now), row.line))
         except SlaError as e:
             raise type(e)(f"line {row.line}: {e.message}; nothing was written") from None
     if not dry_run:
@@ -76,7 +74,7 @@ def import_rows(
 
 
 def _plan(
-    s: Session, facts: _Facts, row: ImportRow, policy: WorkPolicy, zone: str, user: str,
+    s: Store, facts: _Facts, row: ImportRow, policy: WorkPolicy, zone: str, user: str,
     now: datetime,
 ) -> NewEntry:  # fmt: skip
     work = row.work
@@ -89,7 +87,7 @@ def _plan(
     contract = _contract(s, facts, ticket, work.client_key, work.on)
     month = Month.of(work.on)
     if month not in facts.open_months:
-        ensure_open(SqlStore(s), work.on)
+        ensure_open(s, work.on)
         facts.open_months.add(month)
     plan = plan_work(work, contract, _standing(s, facts, contract, month), policy, tz, now)
     if contract.id in facts.packages:
@@ -103,22 +101,22 @@ def _plan(
 
 
 def _contract(
-    s: Session, facts: _Facts, ticket: str, client_key: str | None, on: date
+    s: Store, facts: _Facts, ticket: str, client_key: str | None, on: date
 ) -> ContractRecord:
     key = (ticket.partition("-")[0], client_key)
     if key not in facts.clients:
-        facts.clients[key] = client = ticket_client(SqlStore(s), ticket, client_key)
-        lock_client(s, client.key)
+        facts.clients[key] = client = ticket_client(s, ticket, client_key)
+        s.lock_client(client.key)
     client = facts.clients[key]
     if (client.id, on) not in facts.contracts:
-        facts.contracts[client.id, on] = contract_on(SqlStore(s), client, on)
+        facts.contracts[client.id, on] = contract_on(s, client, on)
     return facts.contracts[client.id, on]
 
 
-def _standing(s: Session, facts: _Facts, contract: ContractRecord, month: Month) -> Standing:
+def _standing(s: Store, facts: _Facts, contract: ContractRecord, month: Month) -> Standing:
     if contract.billing == Billing.PACKAGE and contract.id not in facts.packages:
-        facts.packages[contract.id] = store.package_balance(s, contract)
+        facts.packages[contract.id] = s.package_balance(contract)
     if contract.dev_cap_minutes is not None and (contract.id, month) not in facts.dev:
-        usage = store.month_usage(s, [contract], month)[contract.id]
+        usage = s.month_usage([contract], month)[contract.id]
         facts.dev[contract.id, month] = usage.dev_minutes
     return Standing(facts.packages.get(contract.id), facts.dev.get((contract.id, month), 0))
