@@ -1,7 +1,9 @@
 """Reading dates, months and moments from the command line, in the company zone.
 
-pendulum reads what people type; what it returns leaves this module as a standard ``datetime``
-in the company zone (``zoneinfo``), the same type ``SLA_NOW`` and the system clock give.
+A moment with an offset names one instant, which the standard library reads; pendulum reads a
+wall time without one (it resolves a time in a daylight-saving gap or overlap). Either way the
+result leaves this module as a standard ``datetime`` in the company zone (``zoneinfo``), the
+same type ``SLA_NOW`` and the system clock give.
 """
 
 from __future__ import annotations
@@ -88,12 +90,32 @@ def parse_moment(text: str, tz: str, now: datetime | None = None) -> datetime:
         iso += f"{m['sign']}{hours:02d}:{minutes:02d}"
     elif m["offset"]:
         iso += "+00:00"
-    return _standard(_read(iso, text, tz), zone)
+    return _standard(_read(iso, text, tz, exact=bool(m["offset"])), zone)
 
 
-def _read(iso: str, text: str, tz: str) -> datetime:
-    """An ISO 8601 moment checked by `parse_moment`, read by pendulum (which resolves a wall
-    time in a zone's daylight-saving gap); no library warning reaches the terminal."""
+def _read(iso: str, text: str, tz: str, *, exact: bool) -> datetime:
+    """An ISO 8601 moment checked by `parse_moment`. With an offset (``exact``) it is one
+    instant and the standard library reads it; a wall time is read by pendulum, which resolves
+    it in a zone's daylight-saving gap or overlap. No library warning reaches the terminal."""
+    parsed = _read_exact(iso) if exact else _read_wall(iso, tz)
+    if parsed is None:
+        raise InputError(
+            f"cannot read the time {text!r}; "
+            "write it like 2026-03-02 10:15 or 2026-03-02T10:15+03:00"
+        )
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise InputError(f"{text!r} is out of range: years {MIN_YEAR}–{MAX_YEAR}")
+    return parsed
+
+
+def _read_exact(iso: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+
+
+def _read_wall(iso: str, tz: str) -> datetime | None:
     import warnings
 
     import pendulum
@@ -103,15 +125,8 @@ def _read(iso: str, text: str, tz: str) -> datetime:
         try:
             parsed = pendulum.parse(iso, tz=tz, strict=True)
         except (ValueError, pendulum.parsing.exceptions.ParserError):
-            parsed = None
-    if not isinstance(parsed, datetime):
-        raise InputError(
-            f"cannot read the time {text!r}; "
-            "write it like 2026-03-02 10:15 or 2026-03-02T10:15+03:00"
-        )
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise InputError(f"{text!r} is out of range: years {MIN_YEAR}–{MAX_YEAR}")
-    return parsed
+            return None
+    return parsed if isinstance(parsed, datetime) else None
 
 
 def _standard(moment: datetime, zone: ZoneInfo) -> datetime:
