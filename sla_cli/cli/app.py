@@ -143,8 +143,9 @@ _MODULE_OF = {command: module for module, names in MODULES.items() for command i
 _GLOBAL_VALUES = {"--db", "--config"}  # the global options that take a value
 
 
-def make_app(modules: Sequence[str] = tuple(MODULES)) -> typer.Typer:
-    """The `sla` command with the commands of ``modules`` (default: every command)."""
+def make_app(modules: Sequence[str] = tuple(MODULES), only: str | None = None) -> typer.Typer:
+    """The `sla` command with the commands of ``modules`` (default: every command), or of
+    those only the command named ``only``."""
     from importlib import import_module
 
     built = typer.Typer(
@@ -160,18 +161,21 @@ def make_app(modules: Sequence[str] = tuple(MODULES)) -> typer.Typer:
     built.callback()(root)
     for name in modules:
         import_module(f"sla_cli.cli.{name}").register(built)
+    if only is not None:  # Typer builds every registered command as it starts
+        built.registered_commands = [c for c in built.registered_commands if c.name == only]
+        built.registered_groups = [g for g in built.registered_groups if g.name == only]
     return built
 
 
-def command_module(args: Sequence[str]) -> str | None:
-    """The module of the command ``args`` name (after any global options), or None: help, a
-    misspelt command, or none at all, which the whole command list answers."""
+def command_named(args: Sequence[str]) -> str | None:
+    """The command ``args`` name (after any global options), or None: help, a misspelt
+    command, or none at all, which the whole command list answers."""
     words = iter(args)
     for word in words:
         if word in _GLOBAL_VALUES:
             next(words, None)
         elif not word.startswith("-"):
-            return _MODULE_OF.get(word)
+            return word if word in _MODULE_OF else None
         elif word.split("=", 1)[0] not in _GLOBAL_VALUES:
             return None  # --help, --version, completion options: the whole app answers
     return None
@@ -211,11 +215,12 @@ def main() -> None:
     """The console script. A short-lived process: collect garbage rarely, and skip the final
     collection at exit (freezing what is left), which otherwise costs a ledger command ~25 %.
 
-    Only the named command's module is imported and built (Typer turns every command's
-    signature into options as it starts, a third of a quick command's time otherwise)."""
+    Only the named command's module is imported, and only that command built (Typer turns
+    every command's signature into options as it starts, a third of a quick command's time
+    otherwise)."""
     gc.set_threshold(100_000, 50, 100)
-    module = command_module(_words())
+    command = command_named(_words())
     try:
-        (make_app() if module is None else make_app((module,)))()
+        (make_app() if command is None else make_app((_MODULE_OF[command],), command))()
     finally:
         gc.freeze()
