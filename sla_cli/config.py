@@ -8,9 +8,8 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
 from sla_cli.domain.kinds import Billing
@@ -43,8 +42,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The config, parsed and checked."""
 
     company_name: str
@@ -349,7 +347,7 @@ def load_settings(path: Path | None = None, *, required: bool = False) -> Settin
         raise ConfigError(f"{target}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{target}: not valid TOML: {e}") from None
-    return replace(parse_settings(data, str(target)), source=target)
+    return parse_settings(data, str(target))._replace(source=target)
 
 
 # --- writing -----------------------------------------------------------------------------------

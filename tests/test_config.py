@@ -16,7 +16,7 @@ def test_what_init_writes_reads_back_equal_to_the_defaults(tmp_path: Path) -> No
     write_config(path, default_document())
     loaded = load_settings(path)
     assert loaded.source == path
-    assert {**loaded.__dict__, "source": None} == parse_settings({}).__dict__
+    assert loaded._replace(source=None) == parse_settings({})
 
 
 def test_written_config_carries_every_number_of_the_offer(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_the_statement_csv_follows_the_same_rule() -> None:
 
     report = sample_report()
     first = report.statements[0]
-    evil = replace(first, terms=replace(first.terms, tier_key="=HYPERLINK(1)"))
+    evil = replace(first, terms=first.terms._replace(tier_key="=HYPERLINK(1)"))
     report = replace(report, statements=(evil, *report.statements[1:]))
     header, row, *_ = csv.reader(io.StringIO(render_document(report, "csv")))
     assert row[header.index("tier")] == "'=HYPERLINK(1)"

@@ -6,8 +6,8 @@ Pure: the store hands in the month's aggregates, this module does the arithmetic
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from sla_cli.domain.kinds import Billing, EntryType
 from sla_cli.domain.money import discounted_fee, minutes_price, round_money
@@ -20,8 +20,7 @@ def carried(balance: int) -> int:
     return max(0, balance)
 
 
-@dataclass(frozen=True)
-class PackageBalance:
+class PackageBalance(NamedTuple):
     """A package contract's balance over its open months, each treated as the close will treat it.
 
     ``opening`` is what the last closed month carried on (0 before any close); ``changes`` are
@@ -36,7 +35,7 @@ class PackageBalance:
         """The balance with ``minutes`` more (or fewer, when negative) in ``month``."""
         by_month = dict(self.changes)
         by_month[month] = by_month.get(month, 0) + minutes
-        return replace(self, changes=tuple(sorted(by_month.items())))
+        return self._replace(changes=tuple(sorted(by_month.items())))
 
     def month_ends(self) -> Iterator[tuple[Month, int, int]]:
         """Each open month with entries: its opening and its balance before the close."""
@@ -72,8 +71,7 @@ class PackageBalance:
         return sum(max(0, -end) for m, _, end in self.month_ends() if m >= month)
 
 
-@dataclass(frozen=True)
-class ContractTerms:
+class ContractTerms(NamedTuple):
     """The terms a contract was signed on; a later config change never rewrites them."""
 
     variant: int
@@ -102,8 +100,7 @@ class ContractTerms:
         return round_money(minutes_price(minutes, self.hour_rate, self.hour_discount))
 
 
-@dataclass(frozen=True)
-class MonthUsage:
+class MonthUsage(NamedTuple):
     """A contract's ledger totals for one month."""
 
     support_minutes: int = 0
@@ -117,8 +114,7 @@ class MonthUsage:
         return self.support_minutes + self.dev_minutes
 
 
-@dataclass(frozen=True)
-class MonthClose:
+class MonthClose(NamedTuple):
     fee: Decimal  # monthly fee after prepayment discount, or packages bought (variant 3)
     included_minutes: int | None  # None: unlimited
     used_minutes: int
@@ -187,8 +183,7 @@ def close_month(terms: ContractTerms, usage: MonthUsage) -> MonthClose:
     )
 
 
-@dataclass(frozen=True)
-class ClosePost:
+class ClosePost(NamedTuple):
     """An entry month close posts on the month's last day."""
 
     type: EntryType  # burn, overage or carry

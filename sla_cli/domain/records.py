@@ -6,9 +6,9 @@ Money is ``Decimal``, durations whole minutes, moments aware ``datetime`` in UTC
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sla_cli.domain.billing import ContractTerms
 from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, WorkKind
@@ -19,15 +19,13 @@ from sla_cli.errors import InputError
 __all__ = ["Cancellation", "ClientRecord", "ContractChange", "ContractRecord", "EntryRecord"]
 
 
-@dataclass(frozen=True)
-class ClientRecord:
+class ClientRecord(NamedTuple):
     id: int
     key: str  # ACME: what tickets and commands name the client by
     name: str  # as on statements
 
 
-@dataclass(frozen=True)
-class Cancellation:
+class Cancellation(NamedTuple):
     """Who cancelled an incident or a contract, when and why."""
 
     by: str
@@ -35,8 +33,7 @@ class Cancellation:
     note: str | None
 
 
-@dataclass(frozen=True)
-class ContractChange:
+class ContractChange(NamedTuple):
     """One row of a contract's append-only change log."""
 
     id: int  # in the order recorded
@@ -47,8 +44,7 @@ class ContractChange:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class ContractRecord:
+class ContractRecord(NamedTuple):
     """A signed contract and the snapshot of the terms it was signed on."""
 
     id: int
@@ -150,8 +146,7 @@ class ContractRecord:
         return self.start <= day and (self.end is None or day < self.end)
 
 
-@dataclass(frozen=True)
-class EntryRecord:
+class EntryRecord(NamedTuple):
     """One line of the append-only ledger."""
 
     id: int

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -54,7 +54,7 @@ def month_digest(entries: Iterable[EntryRecord], contracts: Iterable[ContractRec
     h = hashlib.sha256()
     for c in sorted(contracts, key=lambda c: c.id):
         row = [c.client.id, c.client.key, c.client.name, *(getattr(c, f) for f in CONTRACT_FIELDS),
-               [astuple(p) for p in c.priorities]]  # fmt: skip
+               [tuple(p) for p in c.priorities]]  # fmt: skip
         h.update(b"contract " + json.dumps([_plain(v) for v in row]).encode() + b"\n")
     for e in sorted(entries, key=lambda e: e.id):
         row = [getattr(e, f) for f in ENTRY_FIELDS]

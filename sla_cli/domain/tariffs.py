@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from sla_cli.domain.kinds import Billing
 from sla_cli.errors import InputError
@@ -11,8 +11,7 @@ from sla_cli.errors import InputError
 MAX_TERM_MONTHS = 600
 
 
-@dataclass(frozen=True)
-class Tier:
+class Tier(NamedTuple):
     """One tier of a variant: a monthly allowance (variants 1–2) or a package (variant 3)."""
 
     key: str
@@ -26,16 +25,14 @@ class Tier:
         return None if self.hours is None else self.hours * 60
 
 
-@dataclass(frozen=True)
-class PrepayDiscount:
+class PrepayDiscount(NamedTuple):
     """A prepayment discount that applies from ``min_months`` months of prepayment on."""
 
     min_months: int
     percent: Decimal
 
 
-@dataclass(frozen=True)
-class Priority:
+class Priority(NamedTuple):
     """An incident priority's SLA targets, in business minutes; no resolution target: None."""
 
     key: str
@@ -50,8 +47,7 @@ MAX_PRIORITIES = 20  # a variant's priorities: a contract's snapshot of them sta
 MAX_TARGET_HOURS = 10_000  # an SLA target (business hours): far beyond any that makes sense
 
 
-@dataclass(frozen=True)
-class VariantTerms:
+class VariantTerms(NamedTuple):
     number: int
     name: str
     name_en: str
@@ -115,8 +111,7 @@ class VariantTerms:
             )
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedTuple):
     currency: str
     hour_rate: Decimal  # base specialist rate per hour
     variants: tuple[VariantTerms, ...]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import NamedTuple
 
 from sla_cli.domain.billing import PackageBalance
 from sla_cli.domain.durations import format_duration, round_up
@@ -25,8 +25,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class WorkLog:
+class WorkLog(NamedTuple):
     """What `sla log` asks for."""
 
     ticket: str
@@ -38,24 +37,21 @@ class WorkLog:
     client_key: str | None = None
 
 
-@dataclass(frozen=True)
-class WorkPolicy:
+class WorkPolicy(NamedTuple):
     """The config's billing rules for logged hours."""
 
     increment_minutes: int = 1
     refuse_overdraft: bool = False
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):
     """What the ledger holds before the entry, as far as the entry's rules need it."""
 
     package: PackageBalance | None = None  # package contracts
     month_dev_minutes: int = 0  # custom development already logged in the entry's month
 
 
-@dataclass(frozen=True)
-class Overdraft:
+class Overdraft(NamedTuple):
     """A warning, as data: after the entry, the closes of its month and later will bill
     ``short_minutes`` of overdraft."""
 
@@ -63,8 +59,7 @@ class Overdraft:
     short_minutes: int
 
 
-@dataclass(frozen=True)
-class DevOverCap:
+class DevOverCap(NamedTuple):
     """A warning, as data: the month's custom development is past the tariff's cap."""
 
     client: str
@@ -77,8 +72,7 @@ class DevOverCap:
         return self.dev_minutes - self.cap_minutes
 
 
-@dataclass(frozen=True)
-class WorkPlan:
+class WorkPlan(NamedTuple):
     """The entry to write: rounded minutes, when the work began, the balance after it."""
 
     minutes: int

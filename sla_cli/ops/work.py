@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sla_cli.domain.kinds import Billing, EntryType, WorkKind
@@ -29,8 +28,7 @@ if TYPE_CHECKING:
     from sla_cli.store.port import Store
 
 
-@dataclass(frozen=True)
-class Logged:
+class Logged(NamedTuple):
     entry: EntryRecord
     contract: ContractRecord
     balance: int | None  # package contracts: the balance after this entry

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +44,7 @@ Joined = Select[Contract, Client]
 def _with_client(s: Session, stmt: Joined) -> list[ContractRecord]:
     found = [contract_record(c, cl) for c, cl in s.exec(stmt).all()]
     changes = _changes(s, [c.id for c in found])
-    return [replace(c, changes=changes[c.id]) if changes[c.id] else c for c in found]
+    return [c._replace(changes=changes[c.id]) if changes[c.id] else c for c in found]
 
 
 def _changes(s: Session, ids: list[int]) -> dict[int, tuple[ContractChange, ...]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
@@ -95,7 +94,7 @@ def contract_record(row: Any, client: Any) -> ContractRecord:
 
 
 def priorities_to_json(priorities: Sequence[Priority]) -> str:
-    return json.dumps([asdict(p) for p in priorities], separators=(",", ":"))
+    return json.dumps([p._asdict() for p in priorities], separators=(",", ":"))
 
 
 def priorities_from_json(text: str | None) -> tuple[Priority, ...]:

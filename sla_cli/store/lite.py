@@ -17,7 +17,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -128,7 +127,7 @@ class LiteStore:
                 "SELECT * FROM contract_changes WHERE contract_id = ? ORDER BY id", (row.id,)
             )
         )
-        return replace(found, changes=changes) if changes else found
+        return found._replace(changes=changes) if changes else found
 
     # locks: a writing transaction holds SQLite's write lock from its BEGIN IMMEDIATE
 

@@ -11,10 +11,9 @@ Nothing here imports a database library: the fast path imports this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from sla_cli.domain.billing import MonthUsage, PackageBalance
@@ -35,8 +34,7 @@ class AlreadyEnded(Exception):
     """Another command ended the timer first (the unique ``timer_id`` of its end said so)."""
 
 
-@dataclass(frozen=True)
-class NewEntry:
+class NewEntry(NamedTuple):
     """An entry to append."""
 
     contract: ContractRecord
@@ -51,8 +49,7 @@ class NewEntry:
     started_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class NewTimer:
+class NewTimer(NamedTuple):
     """A timer to start."""
 
     client: ClientRecord

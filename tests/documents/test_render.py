@@ -63,7 +63,7 @@ def with_statement(report: MonthReport, index: int, **changes: object) -> MonthR
 
 def with_figures(report: MonthReport, index: int, **changes: object) -> MonthReport:
     st: Statement = report.statements[index]
-    return with_statement(report, index, figures=replace(st.figures, **changes))  # type: ignore[arg-type]
+    return with_statement(report, index, figures=st.figures._replace(**changes))  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- golden files

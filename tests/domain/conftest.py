@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -59,7 +58,7 @@ def contract(variant: int = 1, **changes: Any) -> ContractRecord:
                 dev_cap_minutes=None, reaction_minutes=180, start_minutes=360, signed_end=None,
                 signed_months=None),
     }  # fmt: skip
-    return replace(base, **{**by_variant[variant], **changes})
+    return base._replace(**{**by_variant[variant], **changes})
 
 
 def entry(type: EntryType = EntryType.WORK, **changes: Any) -> EntryRecord:
@@ -81,7 +80,7 @@ def entry(type: EntryType = EntryType.WORK, **changes: Any) -> EntryRecord:
         reverses=None,
         created_at=CREATED,
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 @pytest.fixture(scope="session")

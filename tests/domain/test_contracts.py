@@ -122,7 +122,7 @@ def test_end(
 ) -> None:
     end = plan_end(record, last, facts, "renewed")
     assert end == result
-    after = replace(record, changes=(*record.changes, moved(end, 9)))
+    after = record._replace(changes=(*record.changes, moved(end, 9)))
     assert (after.end, after.months, after.last_day) == (result, months, last)
     assert after.signed_end == record.signed_end  # the term as signed stays
 
@@ -182,7 +182,7 @@ def test_cancel_reverses_the_first_package_only() -> None:
          "2026-10 is closed"),
         (PACKAGE, "  ", NOTHING, InputError, "say why"),
         (PACKAGE, "x" * 1001, NOTHING, InputError, "--note is 1001 characters"),
-        (replace(PACKAGE, changes=(moved(date(2027, 1, 1), kind=ChangeKind.CANCEL),)), "x",
+        (PACKAGE._replace(changes=(moved(date(2027, 1, 1), kind=ChangeKind.CANCEL),)), "x",
          NOTHING, InputError, "was cancelled by anna"),
     ],
 )  # fmt: skip

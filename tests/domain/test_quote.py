@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -89,8 +88,8 @@ def test_total_is_the_discounted_monthly_fee_times_months(variant: int, months: 
 
 def _catalog_with_price(price: Decimal) -> Catalog:
     v1 = CATALOG.variant(1)
-    tiers = (replace(v1.tiers[0], price=price),)
-    return replace(CATALOG, variants=(replace(v1, tiers=tiers), *CATALOG.variants[1:]))
+    tiers = (v1.tiers[0]._replace(price=price),)
+    return CATALOG._replace(variants=(v1._replace(tiers=tiers), *CATALOG.variants[1:]))
 
 
 @given(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -41,7 +40,7 @@ def test_the_digest_is_the_rows_not_their_order() -> None:
     ],
 )
 def test_any_change_to_an_entry_changes_the_digest(change: dict[str, Any]) -> None:
-    assert month_digest([replace(ENTRIES[0], **change), ENTRIES[1]], [contract()]) != SEALED
+    assert month_digest([ENTRIES[0]._replace(**change), ENTRIES[1]], [contract()]) != SEALED
 
 
 def test_an_entry_removed_or_added_changes_the_digest() -> None:
@@ -62,21 +61,21 @@ def test_an_entry_removed_or_added_changes_the_digest() -> None:
     ],
 )
 def test_any_change_to_the_terms_changes_the_digest(change: dict[str, Any]) -> None:
-    assert month_digest(ENTRIES, [replace(contract(), **change)]) != SEALED
+    assert month_digest(ENTRIES, [contract()._replace(**change)]) != SEALED
 
 
 def test_an_end_moved_later_leaves_a_closed_month_sealed() -> None:
     """Moving the end while later months are open is a correction, not a change to October."""
     later = datetime(2026, 12, 1, tzinfo=UTC)
     moved = ContractChange(1, ChangeKind.END, contract().signed_end, None, "anna", later)
-    assert month_digest(ENTRIES, [replace(contract(), changes=(moved,))]) == SEALED
+    assert month_digest(ENTRIES, [contract()._replace(changes=(moved,))]) == SEALED
 
 
 @given(st.lists(st.integers(1, 600), min_size=1, max_size=5), st.integers(0, 4))
 def test_changing_any_one_minute_count_is_seen(minutes: list[int], which: int) -> None:
     rows = [entry(id=i + 1, minutes=m) for i, m in enumerate(minutes)]
     i = which % len(rows)
-    changed = [*rows[:i], replace(rows[i], minutes=rows[i].minutes + 1), *rows[i + 1 :]]
+    changed = [*rows[:i], rows[i]._replace(minutes=rows[i].minutes + 1), *rows[i + 1 :]]
     assert month_digest(changed, [contract()]) != month_digest(rows, [contract()])
 
 

@@ -42,7 +42,7 @@ TABLE = (
     Priority("high", 30, 120, 4 * 60),
     Priority("low", 120, 480),  # no resolution target
 )
-INCIDENT = replace(FRIDAY, opened_at=START, contract=replace(contract(), priorities=TABLE))
+INCIDENT = replace(FRIDAY, opened_at=START, contract=contract()._replace(priorities=TABLE))
 HORIZON = 40 * 24 * 60  # minutes stepped at most: far past any due of these targets
 BUSINESS = [CAL.is_business_moment(START + n * MINUTE) for n in range(HORIZON)]
 

@@ -231,7 +231,7 @@ PRIORITIES = (
     Priority("normal", 120, 240),
     Priority("high", 60, 120, 16 * 60),
 )
-RANKED = replace(FRIDAY, contract=replace(contract(), priorities=PRIORITIES))
+RANKED = replace(FRIDAY, contract=contract()._replace(priorities=PRIORITIES))
 
 
 def test_a_priority_change_in_the_middle_of_the_wait() -> None:
@@ -319,7 +319,7 @@ def test_random_event_sequences_match_the_minute_stepping_reference(
     """Events through the rules (a refused one is skipped), then every clock's due against
     the reference that skips the minutes the incident waited."""
     table = (Priority("normal", 60, target_hours * 60, 8 * 60), Priority("high", 30, 60, 4 * 60))
-    incident = replace(FRIDAY, opened_at=START, contract=replace(contract(), priorities=table))
+    incident = replace(FRIDAY, opened_at=START, contract=contract()._replace(priorities=table))
     moment, late = START, datetime(2027, 1, 31, tzinfo=MSK)
     for name, gap in steps:
         moment += timedelta(minutes=gap)

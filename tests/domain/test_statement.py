@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -23,7 +22,7 @@ HEAD = Letterhead("КИТ Консалтинг", "RUB", "Europe/Moscow", 75)
 
 def test_statement_from_month_facts() -> None:
     one = contract(tier_name_en="Basic (as signed)", variant_name_en="V1 as signed")
-    pkg = replace(contract(variant=3), id=2)
+    pkg = contract(variant=3)._replace(id=2)
     incident = IncidentRecord(1, ACME, one, "ACME-5", "Down", datetime(2026, 10, 5, 7, tzinfo=UTC))
     facts = MonthFacts(
         month=OCT,

@@ -5,7 +5,6 @@ taken before the rollover, are exactly what the closes then post."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -94,7 +93,7 @@ def _check(ledger: Ledger) -> None:
     with ledger.session() as s:
         after, balance_after = _previews(s), _balance(s)
     assert balance_before == balance_after
-    assert {k: asdict(v) for k, v in before.items()} == {k: asdict(v) for k, v in after.items()}
+    assert {k: v._asdict() for k, v in before.items()} == {k: v._asdict() for k, v in after.items()}
     for month in MONTHS:
         posted = _posted(ledger, month)
         for client in ("ONE", "PKG"):
