@@ -1,6 +1,7 @@
 """The only module that imports Rich: tables for people, JSON and CSV for scripts.
 
-Rich is imported inside the functions that draw, so JSON and CSV output never pay for it.
+Rich is imported inside the functions that draw, so JSON and CSV output never pay for it; the
+JSON and CSV writers likewise, so a command that prints a line pays for neither.
 Text is never read as Rich markup: every header, cell, title and caption is a ``Text``, so
 ``ACME [/b]`` or ``[link=…]`` prints as typed. A control character in text (from a ledger
 written before input was checked) is shown as U+FFFD rather than obeyed by the terminal.
@@ -8,9 +9,7 @@ written before input was checked) is shown as U+FFFD rather than obeyed by the t
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -112,12 +111,16 @@ def text_out(document: str) -> None:
 
 
 def json_out(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def json_lines_out(records: Iterable[Any]) -> None:
     """A JSON array written record by record, byte for byte what ``json_out`` writes for the
     same list, without holding the list."""
+    import json
+
     out = sys.stdout
     first = True
     for record in records:
@@ -143,6 +146,8 @@ def csv_cell(value: Any) -> Any:
 
 
 def csv_out(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    import csv
+
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(header)
     for row in rows:

@@ -11,7 +11,6 @@ import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -47,15 +46,15 @@ class ReportFormat(StrEnum):
     pdf = "pdf"
 
 
-@dataclass
 class State:
     """What the global options said; the config is read on first use."""
 
-    config_option: str | None = None
-    db_option: str | None = None
-    _settings: Settings | None = field(default=None, repr=False)
-    _ledger: Ledger | None = field(default=None, repr=False)
-    _now: datetime | None = field(default=None, repr=False)
+    def __init__(self, config_option: str | None = None, db_option: str | None = None) -> None:
+        self.config_option = config_option
+        self.db_option = db_option
+        self._settings: Settings | None = None
+        self._ledger: Ledger | None = None
+        self._now: datetime | None = None
 
     def settings(self) -> Settings:
         """The config, read once; a file named with --config or SLA_CONFIG must exist."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sla_cli.domain.limits import MAX_YEAR, MIN_YEAR
 from sla_cli.errors import InputError
@@ -14,16 +14,20 @@ __all__ = ["MAX_YEAR", "MIN_YEAR", "Month"]
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
-@dataclass(frozen=True, order=True)
-class Month:
+class _YearMonth(NamedTuple):
+    year: int
+    month: int  # 1 to 12
+
+
+class Month(_YearMonth):
     """A calendar month; ordered, hashable, printed as ``YYYY-MM``."""
 
-    year: int
-    month: int
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        if not 1 <= self.month <= 12:
-            raise InputError(f"there is no month {self.month} in {self.year}")
+    def __new__(cls, year: int, month: int) -> Month:
+        if not 1 <= month <= 12:
+            raise InputError(f"there is no month {month} in {year}")
+        return super().__new__(cls, year, month)
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -41,19 +45,19 @@ class Month:
         return cls(day.year, day.month)
 
     @classmethod
-    def from_index(cls, index: int) -> Month:
-        return cls(index // 12, index % 12 + 1)
+    def from_serial(cls, serial: int) -> Month:
+        return cls(serial // 12, serial % 12 + 1)
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
     @property
-    def index(self) -> int:
-        """Months since year 0: differences of indexes count months."""
+    def serial(self) -> int:
+        """Months since year 0: differences of serials count months."""
         return self.year * 12 + self.month - 1
 
     def plus(self, months: int) -> Month:
-        return Month.from_index(self.index + months)
+        return Month.from_serial(self.serial + months)
 
     def next(self) -> Month:
         return self.plus(1)
@@ -63,7 +67,7 @@ class Month:
 
     def months_since(self, other: Month) -> int:
         """How many months ``other`` comes before this one (negative when after)."""
-        return self.index - other.index
+        return self.serial - other.serial
 
     @property
     def first_day(self) -> date:

@@ -7,7 +7,6 @@ adapter read (``store.lite``). Nothing here imports a database library.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -94,11 +93,17 @@ def contract_record(row: Any, client: Any) -> ContractRecord:
 
 
 def priorities_to_json(priorities: Sequence[Priority]) -> str:
+    import json
+
     return json.dumps([p._asdict() for p in priorities], separators=(",", ":"))
 
 
 def priorities_from_json(text: str | None) -> tuple[Priority, ...]:
-    return () if not text else tuple(Priority(**p) for p in json.loads(text))
+    if not text:
+        return ()
+    import json
+
+    return tuple(Priority(**p) for p in json.loads(text))
 
 
 def entry_record(row: Any, client_key: str) -> EntryRecord:
