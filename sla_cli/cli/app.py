@@ -1,7 +1,5 @@
 """The `sla` command: global options, command groups, and the one place errors are mapped."""
 
-from __future__ import annotations
-
 import gc
 import os
 import sys

@@ -1,8 +1,6 @@
 """`sla incident open|ack|start|resolve|priority|wait|resume|undo|cancel|reopen|list` and
 `sla breaches`."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -156,7 +154,7 @@ def resolve(
 NoteOption = Annotated[str | None, typer.Option("--note", help="Why.")]
 
 
-def _said(st: State, done: Recorded) -> str:
+def _said(st: State, done: "Recorded") -> str:
     """What an undo, cancellation or reopening did, and the clocks after it."""
     from sla_cli.cli.ledger_views import clock_line
     from sla_cli.cli.needs import clocks
@@ -246,8 +244,8 @@ S = TypeVar("S", bound="Store")
 
 
 def _change(
-    ctx: typer.Context, at: str | None, run: Callable[[S, State, datetime, str], Recorded],
-    opened: Callable[[State], AbstractContextManager[S]],
+    ctx: typer.Context, at: str | None, run: "Callable[[S, State, datetime, str], Recorded]",
+    opened: "Callable[[State], AbstractContextManager[S]]",
 ) -> None:  # fmt: skip
     """Run one change of an incident at ``at`` (default now), in the store ``opened`` gives,
     and say what it did."""

@@ -1,7 +1,5 @@
 """`sla log`, `sla entries`, `sla void`: the hours ledger."""
 
-from __future__ import annotations
-
 from datetime import time
 from typing import TYPE_CHECKING, Annotated
 
@@ -97,7 +95,7 @@ def _undo(st: State, user: str) -> None:
     lines(f"entry {rev.id}: reversed entry {rev.reverses} ({format_duration(-rev.minutes)})")
 
 
-def _logged(work: WorkLog, done: Logged) -> None:
+def _logged(work: "WorkLog", done: "Logged") -> None:
     from sla_cli.formatting import format_duration, hours_h
     from sla_cli.render import lines, warning
 

@@ -1,7 +1,5 @@
 """`sla start`, `sla stop`, `sla status`: timers instead of adding up minutes by hand."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,7 +19,7 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
 
 
-def _desk(st: State) -> Desk:
+def _desk(st: State) -> "Desk":
     from sla_cli.cli.needs import work_policy
     from sla_cli.ops.timers import Desk
 
@@ -88,7 +86,7 @@ def stop(
     lines(_stopped(done, desk.zone))
 
 
-def _stopped(done: Stopped, zone: str) -> str:
+def _stopped(done: "Stopped", zone: str) -> str:
     from sla_cli.domain.durations import format_duration
     from sla_cli.formatting import hours_h, short_time
 
