@@ -6,9 +6,9 @@ Pure module: the current time is always passed in as ``now``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.errors import InputError
@@ -27,8 +27,7 @@ class ClockStatus(StrEnum):
     RUNNING = "running"
 
 
-@dataclass(frozen=True)
-class Clock:
+class Clock(NamedTuple):
     """One evaluated SLA clock; all datetimes are in the calendar's time zone."""
 
     name: str  # "reaction" | "start"

@@ -7,8 +7,8 @@ reverses (always the last one not undone yet). The state is a pure function of t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sla_cli.domain.kinds import EventKind
 from sla_cli.domain.records import Cancellation
@@ -24,8 +24,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class IncidentEvent:
+class IncidentEvent(NamedTuple):
     """One row of an incident's event log."""
 
     id: int  # rows are ordered by id: the order they were recorded in
@@ -38,8 +37,7 @@ class IncidentEvent:
     value: str | None = None  # a priority change: the new priority
 
 
-@dataclass(frozen=True)
-class Wait:
+class Wait(NamedTuple):
     """A time the incident waited for the client: from `incident wait` to `incident resume`
     (or the resolution); ``end`` None while it still waits."""
 
@@ -47,8 +45,7 @@ class Wait:
     end: datetime | None = None
 
 
-@dataclass(frozen=True)
-class IncidentState:
+class IncidentState(NamedTuple):
     """What the events not undone say."""
 
     reacted_at: datetime | None = None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from itertools import zip_longest
+from typing import NamedTuple
 
 from sla_cli.domain.incident_events import (
     Cancellation,
@@ -49,7 +50,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class IncidentRecord:
-    """An incident as the ledger holds it: when it opened, and its event log."""
+    """An incident as the ledger holds it: when it opened, and its event log (a dataclass, not
+    a NamedTuple like the other records: its replayed state is computed once, on first use)."""
 
     id: int
     client: ClientRecord
@@ -124,8 +126,7 @@ class IncidentRecord:
         return earliest(known(self.started_at, now), known(self.logged_work(), now))
 
 
-@dataclass(frozen=True)
-class NewEvent:
+class NewEvent(NamedTuple):
     """An event the rules allow: what to append to the incident's log."""
 
     kind: EventKind

@@ -6,8 +6,8 @@ Pure: the store hands in the timer and the moment; the entry goes through every 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import NamedTuple
 
 from sla_cli.domain.durations import format_duration
 from sla_cli.domain.kinds import WorkKind
@@ -19,8 +19,7 @@ __all__ = ["MAX_TIMER_MINUTES", "TimerRecord", "elapsed_minutes", "plan_stop"]
 MAX_TIMER_MINUTES = 24 * 60  # what one entry may hold, as `sla log` allows
 
 
-@dataclass(frozen=True)
-class TimerRecord:
+class TimerRecord(NamedTuple):
     """A running timer: who started it, on which ticket, and when."""
 
     id: int

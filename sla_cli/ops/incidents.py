@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sla_cli.domain.calendar import BusinessCalendar
@@ -50,8 +49,7 @@ if TYPE_CHECKING:
     from sla_cli.store.port import Store
 
 
-@dataclass(frozen=True)
-class Clocks:
+class Clocks(NamedTuple):
     """How an incident's SLA targets are set, evaluated at one moment."""
 
     calendar: BusinessCalendar
@@ -106,8 +104,7 @@ def open_incident(
     return s.add_incident(contract, ticket, title, at, user, key)
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(NamedTuple):
     """An event appended, and the incident as it stands after it."""
 
     incident: IncidentRecord

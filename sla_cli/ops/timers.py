@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sla_cli.domain.incidents import IncidentRecord
@@ -23,20 +22,17 @@ if TYPE_CHECKING:
     from sla_cli.store.port import Store
 
 
-@dataclass(frozen=True)
-class Stopped:
+class Stopped(NamedTuple):
     timer: TimerRecord
     logged: Logged | None  # None: discarded
 
 
-@dataclass(frozen=True)
-class Started:
+class Started(NamedTuple):
     timer: TimerRecord
     stopped: Stopped | None  # the timer that was running before, stopped and logged
 
 
-@dataclass(frozen=True)
-class Desk:
+class Desk(NamedTuple):
     """What the ledger knows about one timer (and where the rules need it)."""
 
     policy: WorkPolicy
@@ -93,8 +89,7 @@ def _end(s: Store, desk: Desk, timer: TimerRecord, note: str | None, discard: bo
     return Stopped(timer, logged)
 
 
-@dataclass(frozen=True)
-class TimerStatus:
+class TimerStatus(NamedTuple):
     """A running timer, its ticket's open incident, and the client's hours left."""
 
     timer: TimerRecord

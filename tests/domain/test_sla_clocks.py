@@ -252,7 +252,7 @@ def test_a_priority_change_in_the_middle_of_the_wait() -> None:
     raised = replace(
         raised,
         events=tuple(
-            replace(e, value="high") if e.kind == EventKind.PRIORITY else e for e in raised.events
+            e._replace(value="high") if e.kind == EventKind.PRIORITY else e for e in raised.events
         ),
     )
     assert raised.priority == "high"
