@@ -1,3 +1,3 @@
-from sla_cli.cli.app import main
+from sla_cli.console import main
 
 main()

@@ -210,13 +210,15 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
-    """The console script. A short-lived process: collect garbage rarely, and skip the final
-    collection at exit (freezing what is left), which otherwise costs a ledger command ~25 %.
+    """The command line (`sla_cli.console` loads it with the collector off). A short-lived
+    process: collect garbage rarely, and skip the final collection at exit (freezing what is
+    left), which otherwise costs a ledger command ~25 %.
 
     Only the named command's module is imported, and only that command built (Typer turns
     every command's signature into options as it starts, a third of a quick command's time
     otherwise)."""
     gc.set_threshold(100_000, 50, 100)
+    gc.enable()
     command = command_named(_words())
     try:
         (make_app() if command is None else make_app((_MODULE_OF[command],), command))()
