@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple, Self
 
 from sla_cli.domain.limits import MAX_YEAR, MIN_YEAR
 from sla_cli.errors import InputError
@@ -28,6 +28,10 @@ class Month(_YearMonth):
         if not 1 <= month <= 12:
             raise InputError(f"there is no month {month} in {year}")
         return super().__new__(cls, year, month)
+
+    def _replace(self, **changes: Any) -> Self:
+        """A changed month, checked as a new one is."""
+        return type(self)(**{**self._asdict(), **changes})
 
     @classmethod
     def parse(cls, text: str) -> Month:

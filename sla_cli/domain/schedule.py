@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple, Self
 
 from sla_cli.errors import ConfigError
 
@@ -62,6 +62,10 @@ class Schedule(_Hours):
         )
         _check(made)
         return made
+
+    def _replace(self, **changes: Any) -> Self:
+        """A changed schedule, checked as a new one is."""
+        return type(self)(**{**self._asdict(), **changes})
 
 
 def _check(s: Schedule) -> None:

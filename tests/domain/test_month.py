@@ -22,6 +22,13 @@ def test_parse_refuses(text: str) -> None:
         Month.parse(text)
 
 
+def test_there_is_no_thirteenth_month_however_it_is_made() -> None:
+    for make in (lambda: Month(2026, 13), lambda: Month(2026, 10)._replace(month=0)):
+        with pytest.raises(InputError, match="there is no month"):
+            make()
+    assert Month(2026, 10)._replace(month=12) == Month(2026, 12)
+
+
 @pytest.mark.parametrize(
     ("month", "first", "last", "nxt", "prev"),
     [

@@ -30,3 +30,10 @@ def test_contradictions(changes: dict[str, object], field: str, words: str) -> N
     with pytest.raises(ScheduleError) as e:
         Schedule(**changes)  # type: ignore[arg-type]
     assert e.value.field == field and words in e.value.message
+
+
+def test_a_changed_schedule_is_checked_and_normalised_like_a_new_one() -> None:
+    with pytest.raises(ScheduleError) as e:
+        Schedule()._replace(weekdays=[7])
+    assert e.value.field == "weekdays"
+    assert Schedule()._replace(weekdays=[5, 6]).weekdays == frozenset({5, 6})
