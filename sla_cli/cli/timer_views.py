@@ -13,9 +13,7 @@ if TYPE_CHECKING:
 
 
 def status_table(records: list[dict[str, Any]], everyone: bool) -> None:
-    if not records:
-        table([Column("Timer")], [], caption="no timer running" + ("" if everyone else " for you"))
-        return
+    """The running timers; none: the table's header, wide enough for the line that says so."""
     rows = []
     for r in records:
         clocks = (
@@ -45,8 +43,14 @@ def status_table(records: list[dict[str, Any]], everyone: bool) -> None:
             Column("Hours left", "right", no_wrap=True),
         ],
         rows,
-        caption=f"{len(records)} timer(s) running",
+        caption=_running(len(records), everyone),
     )
+
+
+def _running(n: int, everyone: bool) -> str:
+    if n == 0:
+        return "no timer running" + ("" if everyone else " for you")
+    return f"{n} timer{'' if n == 1 else 's'} running"
 
 
 def _clients(pairs: tuple[tuple[str, int], ...]) -> str:

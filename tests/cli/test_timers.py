@@ -48,6 +48,8 @@ def test_a_timer_logs_its_time_from_its_real_start(ledger_sla: Sla) -> None:
     (entry,) = entries(ledger_sla)
     assert (entry["minutes"], entry["ticket"], entry["note"]) == (47, "ACME-12", "checking logs")
     assert ledger_sla.ok("status", "-f", "json", env=at("11:05")).json() == []
+    shown = ledger_sla.ok("status", env=at("11:05")).stdout.splitlines()
+    assert "no timer running for you" in [line.rstrip() for line in shown]  # on one line
     r = ledger_sla("stop", env=at("11:06"))
     assert r.exit_code == 2 and "no timer running" in r.stderr
 
@@ -98,7 +100,7 @@ def test_everyone_s_timers_show_with_all(ledger_sla: Sla) -> None:
     assert [t["by"] for t in mine] == ["anna"]
     team = ledger_sla.ok("status", "--all", "-f", "json", env=at("10:10")).json()
     assert [(t["by"], t["ticket"]) for t in team] == [("anna", "ACME-1"), ("boris", "ACME-2")]
-    assert "2 timer(s) running" in ledger_sla.ok("status", "--all", env=at("10:10")).stdout
+    assert "2 timers running" in ledger_sla.ok("status", "--all", env=at("10:10")).stdout
 
 
 def test_a_timer_outlives_its_process_and_is_logged_once(ledger_sla: Sla, tmp_path: Path) -> None:
