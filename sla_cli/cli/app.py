@@ -185,8 +185,6 @@ def command_named(args: Sequence[str]) -> str | None:
 def _words() -> list[str]:
     """The words of the command line: the arguments, or while completing, the words before
     the one being completed (Typer's completion passes them in the environment)."""
-    import os
-
     if not os.environ.get("_SLA_COMPLETE"):
         return sys.argv[1:]
     import shlex

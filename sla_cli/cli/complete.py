@@ -28,9 +28,9 @@ def _ledger_file(ctx: typer.Context) -> Path | None:
         return user_data_path("sla") / "ledger.db"
     if "://" not in url:
         return Path(url).expanduser()
-    if url.startswith("sqlite:///"):
-        return Path(url.removeprefix("sqlite:///"))
-    return None
+    from sla_cli.store.lite import sqlite_file
+
+    return sqlite_file(url)
 
 
 def _like(incomplete: str) -> str:

@@ -17,6 +17,7 @@ from sla_cli.domain.kinds import ChangeKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord
 from sla_cli.store.convert import (
+    change_record,
     client_record,
     contract_record,
     pk,
@@ -49,10 +50,7 @@ def _with_client(s: Session, stmt: Joined) -> list[ContractRecord]:
 
 def _changes(s: Session, ids: list[int]) -> dict[int, tuple[ContractChange, ...]]:
     return {
-        i: tuple(
-            ContractChange(pk(r), ChangeKind(r.kind), r.end, r.note, r.by, r.created_at)
-            for r in rows
-        )
+        i: tuple(change_record(r) for r in rows)
         for i, rows in children(s, ChangeRow, ChangeRow.contract_id, ids).items()
     }
 

@@ -13,10 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sla_cli.domain.kinds import Billing, EntryType, EventKind, WorkKind
+from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, EventKind, WorkKind
 from sla_cli.domain.money import round_money
 from sla_cli.domain.month import Month
-from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
+from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord, EntryRecord
 from sla_cli.domain.tariffs import Priority
 from sla_cli.errors import LedgerError
 
@@ -90,6 +90,10 @@ def contract_record(row: Any, client: Any) -> ContractRecord:
         created_by=row.created_by,
         priorities=priorities_from_json(row.priorities),
     )
+
+
+def change_record(row: Any) -> ContractChange:
+    return ContractChange(pk(row), ChangeKind(row.kind), row.end, row.note, row.by, row.created_at)
 
 
 def priorities_to_json(priorities: Sequence[Priority]) -> str:

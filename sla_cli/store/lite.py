@@ -23,8 +23,8 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from sla_cli.domain.kinds import ChangeKind, EntryType
-from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord, EntryRecord
+from sla_cli.domain.kinds import EntryType
+from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
 from sla_cli.errors import LedgerError, ledger_failure
 from sla_cli.store import convert
 from sla_cli.store.lite_sql import (
@@ -122,7 +122,7 @@ class LiteStore:
         client = self._one("SELECT * FROM clients WHERE id = ?", (client_id,))
         found = convert.contract_record(row, client)
         changes = tuple(
-            ContractChange(c.id, ChangeKind(c.kind), c.end, c.note, c.by, c.created_at)
+            convert.change_record(c)
             for c in self._all(
                 "SELECT * FROM contract_changes WHERE contract_id = ? ORDER BY id", (row.id,)
             )
