@@ -328,17 +328,23 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return out
 
 
+MAX_CONFIG_BYTES = 4 * 2**20  # far beyond any config; /dev/zero would never end
+
+
 def load_settings(path: Path | None = None, *, required: bool = False) -> Settings:
     """Read the config at ``path``; a missing file gives the built-in defaults unless required."""
+    from sla_cli.errors import InputError
+    from sla_cli.files import read_regular
+
     target = path or config_path()
     try:
-        raw = target.read_bytes()
+        raw = read_regular(target, "the config", MAX_CONFIG_BYTES)
     except FileNotFoundError:
         if required:
             raise ConfigError(f"{target}: no such config file (`sla init` writes one)") from None
         return parse_settings({})
-    except OSError as e:
-        raise ConfigError(f"{target}: cannot read: {e.strerror}") from None
+    except InputError as e:
+        raise ConfigError(e.message) from None
     import tomllib  # only when there is a file to read
 
     try:

@@ -10,12 +10,20 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from sla_cli.errors import InputError, SlaError
 
-__all__ = ["STDOUT", "atomic_write", "create_private", "output_path", "private_dir"]
+__all__ = [
+    "STDOUT",
+    "atomic_write",
+    "create_private",
+    "output_path",
+    "private_dir",
+    "read_regular",
+    "refuse_own",
+]
 
 STDOUT = "-"  # `-o -`: standard output
 
@@ -48,11 +56,17 @@ def create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def output_path(typed: str) -> Path | None:
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+
+
+def output_path(typed: str, keep: Mapping[Path, str] | None = None) -> Path | None:
     """Where ``-o`` writes: None for ``-`` (standard output), else a path to a regular file.
 
     A folder, a device, a FIFO or a socket is refused and left alone: writing there would
-    replace it (or block). A symbolic link is followed, so the file it names is replaced.
+    replace it (or block). So is a file of the tool's own, whatever its name or the links
+    leading to it: those in ``keep`` (the ledger, its WAL and shared-memory files, the config,
+    each with what it is), compared by device and inode, and any SQLite database (a ledger,
+    or a copy of one). A symbolic link is followed, so the file it names is replaced.
     """
     if typed == STDOUT:
         return None
@@ -60,19 +74,73 @@ def output_path(typed: str) -> Path | None:
         raise InputError("-o needs a file name (or - for standard output)")
     path = Path(typed).expanduser()
     try:
-        mode = path.stat().st_mode
+        st = path.stat()
     except FileNotFoundError:
-        mode = None
+        st = None
     except OSError as e:
         raise InputError(f"-o {typed}: {e.strerror}") from None
-    if mode is not None and stat.S_ISDIR(mode):
+    if st is not None and stat.S_ISDIR(st.st_mode):
         raise InputError(f"-o {typed} is a folder; name a file in it")
-    if mode is not None and not stat.S_ISREG(mode):
+    if st is not None and not stat.S_ISREG(st.st_mode):
         raise InputError(
             f"-o {typed} is not a regular file (a device, FIFO or socket); "
             "name a file, or use -o - for standard output"
         )
+    refuse_own(path, st, keep or {}, f"-o {typed}")
     return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def refuse_own(path: Path, st: os.stat_result | None, keep: Mapping[Path, str], what: str) -> None:
+    """Refuse to write over one of ``keep`` (each with what it is: the same file, or the same
+    name once links are resolved for one that does not exist yet) or over an SQLite database."""
+    real = os.path.realpath(path)
+    for own, called in keep.items():
+        try:
+            mine = own.stat()
+        except OSError:
+            mine = None
+        same = mine is not None and st is not None and os.path.samestat(st, mine)
+        if same or real == os.path.realpath(own):
+            raise InputError(f"{what} is {called} ({own}); it is left alone: name another file")
+    if st is not None and _is_sqlite(path):
+        raise InputError(
+            f"{what} is an SQLite database (a ledger, or a copy of one); it is left alone: "
+            "name another file"
+        )
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def read_regular(path: Path, what: str, most_bytes: int) -> bytes:
+    """The bytes of the regular file ``path`` (``what`` names it in errors), at most
+    ``most_bytes`` of them: a device, a FIFO, a socket or a folder is refused, never read
+    (``/dev/zero`` would never end, a FIFO would wait for a writer)."""
+    try:  # O_NONBLOCK: opening a FIFO does not wait for a writer
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise
+    except OSError as e:
+        raise InputError(f"{what} {path}: cannot read: {e.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
+        raise InputError(f"{what} {path} is {kind}; name a file")
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(most_bytes + 1)
+        except OSError as e:
+            raise InputError(f"{what} {path}: cannot read: {e.strerror}") from None
+    if len(data) > most_bytes:
+        raise InputError(f"{what} {path} is larger than {most_bytes // 2**20} MiB, the most read")
+    return data
 
 
 def atomic_write(path: Path, text: str | bytes, *, private: bool = False) -> None:
@@ -89,6 +157,8 @@ def atomic_write(path: Path, text: str | bytes, *, private: bool = False) -> Non
         old = None
     if old is not None and not stat.S_ISREG(old.st_mode):
         raise InputError(f"{path} is not a regular file; it is left alone")
+    import tempfile  # only a command that writes a file needs it
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     except OSError as e:

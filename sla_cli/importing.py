@@ -23,6 +23,7 @@ __all__ = ["CSV_FIELDS", "ImportRow", "read_csv", "read_watson"]
 
 CSV_FIELDS = ("date", "duration", "ticket", "client", "kind", "by", "from", "note")
 REQUIRED = ("date", "duration", "ticket")
+MAX_IMPORT_BYTES = 64 * 2**20  # a file larger than this is refused before it is read
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,7 @@ def export(
 
     st = state(ctx)
     tz = st.settings().timezone
-    target = None if output is None else output_path(output)
+    target = None if output is None else output_path(output, st.own_files())
     wanted = month_option(month)
     with st.reading() as s, capture(target is not None) as written:
         found = worked_entries(s, wanted, client)
@@ -198,12 +198,15 @@ def _read(
     from zoneinfo import ZoneInfo
 
     from sla_cli.errors import InputError
-    from sla_cli.importing import read_csv, read_watson
+    from sla_cli.files import read_regular
+    from sla_cli.importing import MAX_IMPORT_BYTES, read_csv, read_watson
 
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, "the file", MAX_IMPORT_BYTES)
         text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as e:
+    except FileNotFoundError:
+        raise InputError(f"no file {path}") from None
+    except UnicodeDecodeError as e:
         raise InputError(f"cannot read {path}: {e}") from None
     kind = format or (ImportFormat.watson if path.suffix.lower() == ".json" else ImportFormat.csv)
     try:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -88,6 +89,24 @@ class State:
         from sla_cli.config import default_data_dir
 
         return f"sqlite:///{default_data_dir() / 'ledger.db'}"
+
+    def own_files(self) -> dict[Path, str]:
+        """The files a document written with ``-o`` must never replace, with what each is:
+        the config, and an SQLite ledger with its journal files."""
+        from sla_cli.config import config_path
+
+        own = {config_path(self.config_option): "the config"}
+        url = self.db_url()
+        if url.startswith("sqlite:///"):
+            from urllib.parse import unquote
+
+            name = unquote(url.removeprefix("sqlite:///").partition("?")[0])
+            if name and name != ":memory:":
+                ledger = Path(name).expanduser()
+                own[ledger] = "the ledger"
+                for suffix in ("-wal", "-shm", "-journal"):
+                    own[ledger.with_name(ledger.name + suffix)] = "a file of the ledger"
+        return own
 
     def ledger(self, create: bool = False, write: bool = True) -> Ledger:
         """The ledger, opened (and upgraded) on first use.

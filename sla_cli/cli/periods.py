@@ -151,7 +151,7 @@ def report(
     from sla_cli.ops.periods import last_ended_month, month_report
 
     st = state(ctx)
-    target = None if output is None else output_path(output)
+    target = None if output is None else output_path(output, st.own_files())
     if format == ReportFormat.table and target is not None:
         raise InputError("-o writes documents: add --format md, html, pdf, csv or json")
     if format == ReportFormat.pdf and target is None:

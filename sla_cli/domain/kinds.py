@@ -82,3 +82,4 @@ class ChangeKind(StrEnum):
 
     END = "end"  # the contract's end moved (`contract end`)
     CANCEL = "cancel"  # signed by mistake (`contract cancel`)
+    PREPAY = "prepay"  # months paid in advance after signing (`contract prepay`)

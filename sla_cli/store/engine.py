@@ -129,6 +129,8 @@ def make_engine(url: str, create: bool = False, timeouts: Timeouts | None = None
                 create_private(path)
             elif not path.exists():
                 raise NoLedger(str(path))
+            if path.exists() and not path.is_file():  # a device or a FIFO would block
+                raise LedgerError(f"{path} is not a regular file, so it is no ledger; name a file")
             _refuse_foreign_file(path)
         engine = create_engine(u, connect_args={"timeout": t.lock}, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_connect)

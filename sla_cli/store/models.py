@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
@@ -87,6 +88,13 @@ CHANGE_CHECKS = {
     "ck_contract_changes_kind": one_of("kind", ChangeKind),
     "ck_contract_changes_end": (
         "(kind = 'end' AND \"end\" IS NOT NULL) OR (kind <> 'end' AND \"end\" IS NULL)"
+    ),
+}
+# Migration 0005 creates this one with the same name and condition.
+CHANGE_MONTHS_CHECK = {
+    "ck_contract_changes_months": (
+        "(kind = 'prepay' AND months IS NOT NULL AND months >= 1)"
+        " OR (kind <> 'prepay' AND months IS NULL)"
     ),
 }
 
@@ -183,6 +191,7 @@ class Entry(SQLModel, table=True):
         Index("ix_entries_ticket", "ticket"),
         Index("ix_entries_by_id", "by", "id"),
         Index("ix_entries_source", "source"),
+        Index("uq_entries_import_key", "import_key", unique=True),
         *checks(ENTRY_CHECKS),
     )
 
@@ -206,6 +215,8 @@ class Entry(SQLModel, table=True):
     # an imported entry: the SHA-256 of the file it came from, and its line there
     source: str | None = Field(default=None, max_length=64)
     source_line: int | None = None
+    # an imported row's identity (`ops.imports`): each is imported once, whatever its file
+    import_key: str | None = Field(default=None, max_length=64)
 
 
 class ClosedMonth(SQLModel, table=True):
@@ -216,6 +227,9 @@ class ClosedMonth(SQLModel, table=True):
     closed_by: str = Field(max_length=100)
     # SHA-256 of the month's entries and terms (`domain.seal`); None: closed before revision 0004
     digest: str | None = Field(default=None, max_length=64)
+    # what the month's SLA clocks were computed with (`domain.clock_terms`, JSON); None:
+    # closed before revision 0005
+    clock_terms: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Closing(SQLModel, table=True):
@@ -291,12 +305,14 @@ class ContractChange(SQLModel, table=True):
     __table_args__ = (
         Index("ix_contract_changes_contract_kind", "contract_id", "kind"),
         *checks(CHANGE_CHECKS),
+        *checks(CHANGE_MONTHS_CHECK),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contracts.id")
     kind: str = Field(max_length=16)
     end: date | None = None  # an end change: the new exclusive end
+    months: int | None = None  # a payment in advance: how many months it pays
     note: str | None = Field(default=None, max_length=1000)
     by: str = Field(max_length=100)
     created_at: datetime = utc_column()

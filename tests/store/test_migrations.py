@@ -39,6 +39,7 @@ from sla_cli.store.entries import package_balance
 from sla_cli.store.incidents import one as incident_record
 from sla_cli.store.models import (
     CHANGE_CHECKS,
+    CHANGE_MONTHS_CHECK,
     CONTRACT_CHECKS,
     ENTRY_CHECKS,
     EVENT_CHECKS,
@@ -436,7 +437,7 @@ def test_the_migrated_schema_is_the_models_schema(upgraded: sa.Engine) -> None:
             ("contracts", CONTRACT_CHECKS),
             ("entries", ENTRY_CHECKS),
             ("incident_events", {**EVENT_CHECKS, **EVENT_VALUE_CHECK}),
-            ("contract_changes", CHANGE_CHECKS),
+            ("contract_changes", {**CHANGE_CHECKS, **CHANGE_MONTHS_CHECK}),
         ):
             found = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table)}
             assert set(found) == set(expected)
@@ -484,6 +485,13 @@ BAD_ROWS += [
     ("contract_changes", {"kind": "pause"}, None),
     ("contract_changes", {"end": None}, "ck_contract_changes_end"),
     ("contract_changes", {"kind": "cancel"}, "ck_contract_changes_end"),
+    ("contract_changes", {"months": 3}, "ck_contract_changes_months"),
+    ("contract_changes", {"kind": "prepay", "end": None}, "ck_contract_changes_months"),
+    (
+        "contract_changes",
+        {"kind": "prepay", "end": None, "months": 0},
+        "ck_contract_changes_months",
+    ),
 ]
 GOOD_CONTRACT = {
     **contract(100, 1, 1, "monthly", ("basic", "Базовый"), 900, date(2027, 4, 1)),
@@ -631,10 +639,10 @@ def _migration(number: str) -> ModuleType:
     return module
 
 
-def test_migration_0003_froze_the_sets_the_code_has_today() -> None:
+def test_migration_0003_froze_the_sets_the_code_had_then() -> None:
     m = _migration("0003")
-    assert tuple(ChangeKind) == m.CHANGE_KINDS
-    assert m.CHANGE_CHECKS == CHANGE_CHECKS
+    assert m.CHANGE_KINDS == _migration("0005").OLD_CHANGE_KINDS
+    assert m.CHANGE_CHECKS["ck_contract_changes_end"] == CHANGE_CHECKS["ck_contract_changes_end"]
     assert m.EVENT_CHECKS["ck_incident_events_undoes"] == EVENT_CHECKS["ck_incident_events_undoes"]
 
 
@@ -644,6 +652,13 @@ def test_migration_0004_froze_the_event_kinds_the_code_has_today() -> None:
     assert m._kinds(m.EVENT_KINDS) == EVENT_CHECKS["ck_incident_events_kind"]
     assert m.OLD_EVENT_KINDS == _migration("0003").EVENT_KINDS
     assert EVENT_VALUE_CHECK["ck_incident_events_value"] == m.VALUE_CHECK
+
+
+def test_migration_0005_froze_the_change_kinds_the_code_has_today() -> None:
+    m = _migration("0005")
+    assert tuple(ChangeKind) == m.CHANGE_KINDS
+    assert m._kinds(m.CHANGE_KINDS) == CHANGE_CHECKS["ck_contract_changes_kind"]
+    assert CHANGE_MONTHS_CHECK["ck_contract_changes_months"] == m.MONTHS_CHECK
 
 
 def test_migration_0002_froze_the_sets_and_names_the_code_has_today() -> None:

@@ -1,0 +1,116 @@
+"""Every command that takes a path, pointed at the tool's own files and at what is not a file:
+nothing but the file the command is meant to write ever changes, and no command hangs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Sla
+
+NOV = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
+
+# (name, the command with {} for the path)
+COMMANDS = [
+    ("report -o", ("report", "--month", "2026-11", "-f", "csv", "-o", "{}")),
+    ("report html -o", ("report", "--month", "2026-11", "-f", "html", "-o", "{}")),
+    ("export -o", ("export", "-f", "json", "-o", "{}")),
+    ("import", ("import", "{}")),
+    ("--config", ("--config", "{}", "entries")),
+    ("--db", ("--db", "{}", "entries")),
+    ("demo --dir", ("demo", "--dir", "{}")),
+]
+TARGETS = ["ledger", "config", "device", "fifo", "folder"]
+# the uses that are the command's own job: it may succeed, still changing nothing
+NORMAL = {("--config", "config"), ("--db", "ledger")}
+
+
+def snapshot(root: Path) -> dict[str, Any]:
+    """What every path under ``root`` is: its type, permissions and content."""
+    out: dict[str, Any] = {}
+    for path in sorted(root.rglob("*")):
+        st = path.lstat()
+        name = str(path.relative_to(root))
+        if name.endswith(("-wal", "-shm")):
+            continue  # SQLite's own, while a connection is open
+        if stat.S_ISLNK(st.st_mode):
+            out[name] = ("link", os.readlink(path))
+        elif stat.S_ISREG(st.st_mode):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            out[name] = ("file", stat.S_IMODE(st.st_mode), digest)
+        else:
+            out[name] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode))
+    return out
+
+
+def device_state() -> tuple[int, int, int]:
+    st = os.lstat("/dev/null")
+    return st.st_mode, st.st_rdev, st.st_ino
+
+
+@contextmanager
+def no_hang(seconds: int = 20) -> Iterator[None]:
+    def hung(*_: Any) -> None:
+        raise TimeoutError("the command hung")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def targets(root: Path, sla: Sla) -> dict[str, Path]:
+    """Each kind of target, and a symbolic link to each."""
+    folder = root / "folder"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("kept", encoding="utf-8")
+    fifo = root / "fifo"
+    os.mkfifo(fifo)
+    real = {
+        "ledger": Path(sla.db_url.removeprefix("sqlite:///")),
+        "config": sla.config,
+        "device": Path("/dev/null"),
+        "fifo": fifo,
+        "folder": folder,
+    }
+    links = {}
+    for name, path in real.items():
+        link = root / f"link-to-{name}"
+        link.symlink_to(path)
+        links[f"link to {name}"] = link
+    return {**real, **links}
+
+
+@pytest.mark.parametrize(("command", "args"), COMMANDS, ids=[c for c, _ in COMMANDS])
+def test_a_path_of_the_tools_own_or_not_a_file_changes_nothing(
+    sla: Sla, tmp_path: Path, command: str, args: tuple[str, ...]
+) -> None:
+    sla.ok(
+        "contract", "add", "ACME", "--key", "ACME", "--variant", "1", "--tier", "basic",
+        "--start", "2026-10-01", "--months", "12", env=NOV,
+    )  # fmt: skip
+    sla.ok("log", "1h", "ACME-1", "--on", "2026-11-03", env=NOV)
+    for name, target in targets(tmp_path, sla).items():
+        before, device = snapshot(tmp_path), device_state()
+        with no_hang():
+            r = sla(*(a.replace("{}", str(target)) for a in args), env=NOV)
+        kind = name.removeprefix("link to ")
+        assert "unexpected" not in r.stderr, (command, name, r.stderr)
+        if (command, kind) in NORMAL:
+            assert r.exit_code == 0, (command, name, r.stderr)
+        else:
+            assert r.exit_code == 2, (command, name, r.exit_code, r.stdout, r.stderr)
+            assert len(r.stderr.strip().splitlines()) == 1, (command, name, r.stderr)
+        assert snapshot(tmp_path) == before, (command, name)
+        assert device_state() == device
