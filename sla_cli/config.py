@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
+from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.kinds import Billing
 from sla_cli.domain.schedule import Schedule, ScheduleError
 from sla_cli.domain.tariffs import (
@@ -61,6 +62,11 @@ class Settings(NamedTuple):
     def timezone(self) -> str:
         """The company time zone: months, the schedule and times without an offset are in it."""
         return self.schedule.timezone
+
+    @property
+    def clock_terms(self) -> ClockTerms:
+        """What SLA clocks are computed with (a month close seals it)."""
+        return ClockTerms(self.schedule, self.at_risk_percent, self.pausing_clocks)
 
 
 # --- paths -----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sla_cli.errors import InputError
 from sla_cli.files import private_dir
 from sla_cli.ops.contracts import add_contract, topup
 from sla_cli.ops.incidents import open_incident, record_event
-from sla_cli.ops.periods import last_ended_month, rollover
+from sla_cli.ops.periods import CloseRules, last_ended_month, rollover
 from sla_cli.ops.work import log_work
 from sla_cli.store.engine import Ledger, open_ledger
 from sla_cli.store.gateway import SqlStore
@@ -107,7 +107,7 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
                     topup(s, settings.catalog, c.key, None, first, "demo", _at(first, 9, tz))
                 _month_of_work(SqlStore(s), settings, c, days, rng, tz, cal, now)
         if month in months:
-            rollover(ledger, month, nxt, "cron")
+            rollover(ledger, month, nxt, "cron", rules=CloseRules(settings.clock_terms))
     return Demo(folder, config, url, months, ledger, settings)
 
 

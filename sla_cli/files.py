@@ -18,6 +18,7 @@ from sla_cli.errors import InputError, SlaError
 __all__ = [
     "STDOUT",
     "atomic_write",
+    "copy_aside",
     "create_private",
     "output_path",
     "private_dir",
@@ -141,6 +142,22 @@ def read_regular(path: Path, what: str, most_bytes: int) -> bytes:
     if len(data) > most_bytes:
         raise InputError(f"{what} {path} is larger than {most_bytes // 2**20} MiB, the most read")
     return data
+
+
+def copy_aside(path: Path, most_bytes: int) -> Path:
+    """Copy the file at ``path`` aside before it is rewritten, as private as a new file of
+    the tool's: beside it, named for the moment, never over a file that exists; returns
+    where it went."""
+    from datetime import UTC, datetime
+
+    old = read_regular(path, "the file", most_bytes)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    n, copy = 0, path.with_name(f"{path.name}.{stamp}.bak")
+    while copy.exists():
+        n += 1
+        copy = path.with_name(f"{path.name}.{stamp}-{n}.bak")
+    atomic_write(copy, old, private=True)
+    return copy
 
 
 def atomic_write(path: Path, text: str | bytes, *, private: bool = False) -> None:

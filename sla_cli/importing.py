@@ -19,7 +19,7 @@ from sla_cli.domain.work import WorkLog
 from sla_cli.errors import InputError, SlaError
 from sla_cli.timeparse import parse_clock, parse_date
 
-__all__ = ["CSV_FIELDS", "ImportRow", "read_csv", "read_watson"]
+__all__ = ["CSV_FIELDS", "MAX_IMPORT_BYTES", "ImportRow", "decode", "read_csv", "read_watson"]
 
 CSV_FIELDS = ("date", "duration", "ticket", "client", "kind", "by", "from", "note")
 REQUIRED = ("date", "duration", "ticket")
@@ -31,6 +31,23 @@ class ImportRow:
     line: int  # the CSV line, or the Watson frame's position (1-based)
     work: WorkLog
     by: str | None  # None: the user importing
+    identity: str | None = None  # what the source calls the row (a Watson frame's id)
+
+
+def decode(raw: bytes) -> tuple[str, list[str]]:
+    """The text of an import file, and what was noticed on the way: UTF-8 (a byte order mark
+    allowed), else Windows-1251, as Russian Excel saves it; a file with NUL bytes is no text."""
+    if b"\x00" in raw:
+        raise InputError("not a text file (it holds NUL bytes); save it as UTF-8 CSV")
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1251")
+    except UnicodeDecodeError:
+        raise InputError("neither UTF-8 nor Windows-1251 text; save it as UTF-8 CSV") from None
+    return text, ["read as Windows-1251 text, not UTF-8"]
 
 
 def _field(line: int, name: str, read: Any, text: str) -> Any:
@@ -40,40 +57,82 @@ def _field(line: int, name: str, read: Any, text: str) -> Any:
         raise InputError(f"line {line}, {name}: {e.message}") from None
 
 
-def read_csv(text: str, today: date) -> list[ImportRow]:
+def _dialect(text: str) -> tuple[str, list[str]]:
+    """``,`` between columns, or ``;`` when the header is written so (Excel in a locale that
+    writes decimal commas)."""
+    header = text.split("\n", 1)[0]
+    if ";" in header and "," not in header:
+        return ";", ["columns separated by ;"]
+    return ",", []
+
+
+def read_csv(text: str, today: date) -> tuple[list[ImportRow], list[str]]:
     """Rows of a CSV file with a header naming some of ``CSV_FIELDS`` (date, duration and
-    ticket at least), in any order."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    ticket at least), in any order, and what was noticed reading it. A malformed file (a column
+    named twice, a row longer than the header, an unterminated quote, a field past the csv
+    module's limit) is refused naming the line."""
+    delimiter, notes = _dialect(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    begins = 1  # the line the row being read begins on
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        _check_header(header)
+        rows = []
+        begins = reader.line_num + 1
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                rows.append(_csv_row(begins, header, cells, today))
+            begins = reader.line_num + 1
+    except csv.Error as e:
+        raise InputError(f"line {begins}: {_csv_problem(e)}") from None
+    return rows, notes
+
+
+def _csv_problem(e: csv.Error) -> str:
+    text = str(e)
+    if "field larger than field limit" in text:
+        return "a field longer than 131,072 characters"
+    if "unexpected end of data" in text or "EOF" in text:
+        return "a quote opened here is never closed"
+    return f"not CSV: {text}"
+
+
+def _csv_row(line: int, header: list[str], cells: list[str], today: date) -> ImportRow:
+    if len(cells) > len(header):
+        raise InputError(
+            f"line {line}: {len(cells)} fields, but the header names {len(header)}; "
+            "quote a value that holds the separator"
+        )
+    cell = {k: v.strip() for k, v in zip(header, cells, strict=False)}
+    for name in REQUIRED:
+        if not cell.get(name):
+            raise InputError(f"line {line}, {name}: empty")
+    kind = cell.get("kind") or WorkKind.SUPPORT.value
+    start = cell.get("from")
+    work = WorkLog(
+        ticket=cell["ticket"],
+        minutes=_field(line, "duration", parse_duration, cell["duration"]),
+        on=_field(line, "date", lambda t: parse_date(t, today), cell["date"]),
+        start=None if not start else time(*_field(line, "from", parse_clock, start)),
+        kind=_field(line, "kind", _kind, kind),
+        note=cell.get("note") or None,
+        client_key=cell.get("client") or None,
+    )
+    return ImportRow(line, work, cell.get("by") or None)
+
+
+def _check_header(header: list[str]) -> None:
     unknown = [h for h in header if h not in CSV_FIELDS]
     missing = [h for h in REQUIRED if h not in header]
+    twice = sorted({h for h in header if header.count(h) > 1})
     if unknown or missing:
         problem = f"unknown column {unknown[0]!r}" if unknown else f"no {missing[0]!r} column"
         raise InputError(
             f"line 1: {problem}; the header names {', '.join(CSV_FIELDS)} "
             "(date, duration and ticket are needed)"
         )
-    reader.fieldnames = header
-    rows = []
-    for raw in reader:
-        line = reader.line_num
-        cell = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-        for name in REQUIRED:
-            if not cell.get(name):
-                raise InputError(f"line {line}, {name}: empty")
-        kind = cell.get("kind") or WorkKind.SUPPORT.value
-        start = cell.get("from")
-        work = WorkLog(
-            ticket=cell["ticket"],
-            minutes=_field(line, "duration", parse_duration, cell["duration"]),
-            on=_field(line, "date", lambda t: parse_date(t, today), cell["date"]),
-            start=None if not start else time(*_field(line, "from", parse_clock, start)),
-            kind=_field(line, "kind", _kind, kind),
-            note=cell.get("note") or None,
-            client_key=cell.get("client") or None,
-        )
-        rows.append(ImportRow(line, work, cell.get("by") or None))
-    return rows
+    if twice:
+        raise InputError(f"line 1: the column {twice[0]!r} is named twice")
 
 
 def _kind(text: str) -> WorkKind:
@@ -90,6 +149,8 @@ def read_watson(text: str, zone: tzinfo, ticket_from: str) -> list[ImportRow]:
         frames = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"not Watson's JSON export: {e.msg} at line {e.lineno}") from None
+    except RecursionError:
+        raise InputError("not Watson's JSON export: nested too deep") from None
     if not isinstance(frames, list):
         raise InputError("not Watson's JSON export: expected a list of frames")
     rows = []
@@ -108,7 +169,8 @@ def read_watson(text: str, zone: tzinfo, ticket_from: str) -> list[ImportRow]:
         note = frame.get("note") or (", ".join(rest) if rest else None)
         work = WorkLog(ticket, minutes, start.date(), start.time().replace(tzinfo=None),
                        note=note)  # fmt: skip
-        rows.append(ImportRow(n, work, None))
+        ident = frame.get("id")
+        rows.append(ImportRow(n, work, None, ident if isinstance(ident, str) and ident else None))
     return rows
 
 

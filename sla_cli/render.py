@@ -31,6 +31,7 @@ STATUS_STYLES = {
     "running": "cyan",
     "at_risk": "yellow",
     "breached": "bold red",
+    "cancelled": "dim",
 }
 
 
@@ -137,12 +138,16 @@ _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 def csv_cell(value: Any) -> Any:
     """A CSV cell a spreadsheet shows as it is: text that would start a formula gets a leading
-    ``'``; numbers (``-60``, ``"-1500.00"``) stay numbers; None is empty."""
+    ``'``; numbers (``-60``, ``"-1500.00"``) stay numbers; None is empty. A control character
+    (ESC, a carriage return, …) in text the ledger or the config holds is written as U+FFFD,
+    never as itself; a tab or a newline stays."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        value = "'" + value
+    return visible(value, keep="\t\n")
 
 
 def csv_out(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -161,11 +166,11 @@ def records_csv(records: Iterable[dict[str, Any]], header: Sequence[str]) -> Non
 
 def error(message: str) -> None:
     """One line on stderr."""
-    sys.stderr.write(f"sla: error: {visible(message)}\n")
+    sys.stderr.write(f"sla: error: {visible(message, keep='')}\n")  # always one line
 
 
 def warning(message: str) -> None:
-    sys.stderr.write(f"sla: warning: {visible(message)}\n")
+    sys.stderr.write(f"sla: warning: {visible(message, keep='')}\n")
 
 
 def status_cell(status: str) -> Cell:

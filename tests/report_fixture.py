@@ -78,6 +78,8 @@ def incident(
             CALENDAR, opened, t.reaction_minutes, reacted, GENERATED_AT, name="reaction"
         ),
         start=evaluate(CALENDAR, opened, t.start_minutes, started, GENERATED_AT, name="start"),
+        reacted_at=reacted,
+        started_at=started,
     )
 
 

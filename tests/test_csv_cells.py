@@ -20,7 +20,8 @@ from sla_cli.render import csv_cell
         ("-cmd", "'-cmd"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
+        ("\rx", "'\ufffdx"),  # quoted, and no carriage return reaches a terminal
+        ("a\x1b[2Jb", "a\ufffd[2Jb"),
         ("-60", "-60"),
         ("-1500.00", "-1500.00"),
         ("+7", "+7"),

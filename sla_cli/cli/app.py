@@ -1,5 +1,6 @@
 """The `sla` command: global options, command groups, and the one place errors are mapped."""
 
+import contextlib
 import gc
 import os
 import sys
@@ -48,6 +49,11 @@ class SlaGroup(TyperGroup):
             _fail("interrupted", 130)
         except BrokenPipeError:
             sys.exit(1)
+        except OSError as e:  # the system refused a file: a name too long, a folder not ours
+            if debug:
+                raise
+            where = f"{e.filename}: " if e.filename else ""
+            _fail(f"{where}{e.strerror or e}; nothing was written", 2)
         except Exception as e:  # a bug: say so in one line unless debugging
             if debug:
                 raise
@@ -210,6 +216,16 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(name)
 
 
+def _shown_as_they_can_be() -> None:
+    """A terminal whose encoding cannot show a character (Cyrillic under ISO-8859-1) gets a
+    replacement for it, not an error: the rest of the output is what the user needs."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8":
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+
+
 def main() -> None:
     """The command line (`sla_cli.console` loads it with the collector off). A short-lived
     process: collect garbage rarely, and skip the final collection at exit (freezing what is
@@ -220,6 +236,7 @@ def main() -> None:
     otherwise)."""
     gc.set_threshold(100_000, 50, 100)
     gc.enable()
+    _shown_as_they_can_be()
     command = command_named(_words())
     try:
         (make_app() if command is None else make_app((_MODULE_OF[command],), command))()

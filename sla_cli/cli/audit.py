@@ -98,7 +98,7 @@ def verify(
     st = state(ctx)
     ledger = st.ledger(write=False)
     with ledger.read() as s:
-        found = check(s)
+        found = check(s, st.settings().clock_terms, st.now())
     if format == VerifyFormat.json:
         json_out(verification_record(found))
     else:
@@ -113,6 +113,11 @@ def verify(
             out.append(
                 f"closed before digests were kept, checked by their figures only: "
                 f"{', '.join(str(m) for m in found.unsealed)}"
+            )
+        if found.clocks_unsealed:
+            out.append(
+                "closed before clock terms were sealed, their SLA clocks computed with the "
+                f"config in force: {', '.join(str(m) for m in found.clocks_unsealed)}"
             )
         if found.ok:
             span = f" ({found.months[0]} to {found.months[-1]})" if found.months else ""

@@ -19,6 +19,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(contract_app, name="contract")
 
 
+SameNameOption = Annotated[
+    bool, typer.Option("--force", help="Sign a new client even though another has the same name.")
+]
+
+
 @contract_app.command("add")
 def add(
     ctx: typer.Context,
@@ -45,6 +50,7 @@ def add(
     tz: Annotated[
         str | None, typer.Option("--tz", help="The client's time zone, for display.")
     ] = None,
+    force: SameNameOption = False,
 ) -> None:
     """Sign a contract. A variant 3 contract buys its first package."""
     from sla_cli.domain.contracts import NewContract
@@ -59,17 +65,8 @@ def add(
         discount = to_decimal(hour_discount.rstrip("% "))
     except InputError:
         raise InputError(f"--hour-discount is a percentage, not {hour_discount!r}") from None
-    new = NewContract(
-        client_name=client,
-        key=key,
-        variant=variant,
-        tier=tier,
-        start=parse_date(start, st.today()),
-        months=months,
-        prepaid_months=prepaid_months,
-        hour_discount=discount,
-        timezone=tz,
-    )
+    day = parse_date(start, st.today())
+    new = NewContract(client, key, variant, tier, day, months, prepaid_months, discount, tz, force)
     with st.ledger().session() as s:
         c = add_contract(s, st.settings().catalog, new, st.user(), st.now())
     term = f"through {c.last_day.isoformat()}" if c.last_day else "open-ended"
@@ -137,6 +134,25 @@ def end(
     with st.ledger().session() as s:
         c = end_contract(s, st.settings().catalog, key, last, note, st.user(), st.now())
     lines(f"contract {c.id}: {c.client.key} runs through {last.isoformat()}")
+
+
+@contract_app.command("prepay")
+def prepay(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Client key.", autocompletion=complete.client_keys)],
+    months: Annotated[int, typer.Option("--months", help="How many monthly fees were paid.")],
+    note: Annotated[str | None, typer.Option("--note", help="The payment, for the record.")] = None,
+) -> None:
+    """Record a payment in advance after signing: the fees of the next months not yet paid,
+    offset on their statements; the discount agreed at signing stays."""
+    from sla_cli.ops.contracts import prepay as record
+    from sla_cli.render import lines
+
+    st = state(ctx)
+    with st.ledger().session() as s:
+        c, first, last = record(s, key, months, note, st.user())
+    span = str(first) if first == last else f"{first} to {last}"
+    lines(f"contract {c.id}: {c.client.key} paid {span} in advance; paid through {last}")
 
 
 @contract_app.command("cancel")

@@ -63,10 +63,14 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check every row, write nothing.")
     ] = False,
+    skip_known: Annotated[
+        bool,
+        typer.Option("--skip-known", help="Skip the rows imported before instead of refusing."),
+    ] = False,
 ) -> None:
     """Import hours: every row through the rules of `sla log`, all or nothing, in one
-    transaction; a file imported before is refused. CSV header: date, duration, ticket
-    (needed), client, kind, by, from, note."""
+    transaction; a row imported before (whatever file it came in) is refused, or skipped with
+    --skip-known. CSV header: date, duration, ticket (needed), client, kind, by, from, note."""
     import hashlib
     from pathlib import Path
 
@@ -78,16 +82,23 @@ def import_(
     st = state(ctx)
     path = Path(file).expanduser()
     settings = st.settings()
-    raw, rows = _read(path, format, ticket_from, settings.timezone, st.today())
+    raw, rows, notes = _read(path, format, ticket_from, settings.timezone, st.today())
     source = hashlib.sha256(raw).hexdigest()
     with st.ledger().session() as s:
         done = import_rows(s, rows, source, work_policy(settings), settings.timezone, st.user(),
-                           st.now(), dry_run)  # fmt: skip
+                           st.now(), dry_run, skip_known)  # fmt: skip
         if dry_run:
             s.rollback()
     what = "would import" if dry_run else "imported"
-    lines(f"{what} {done.rows} entries, {hours_h(done.minutes)}, dated {done.first} to "
-          f"{done.last}, from {path}")  # fmt: skip
+    said = [f"{path}: {n}" for n in notes]
+    if done.rows:
+        said.append(f"{what} {done.rows} entries, {hours_h(done.minutes)}, dated {done.first} "
+                    f"to {done.last}, from {path}")  # fmt: skip
+    else:
+        said.append(f"{what} nothing from {path}")
+    if done.skipped:
+        said.append(f"skipped {done.skipped} row(s) imported before")
+    lines("\n".join(said))
 
 
 class SheetFormat(StrEnum):
@@ -193,25 +204,25 @@ def export(
 
 def _read(
     path: Path, format: ImportFormat | None, ticket_from: TicketFrom, zone: str, today: date
-) -> tuple[bytes, list[ImportRow]]:
-    """The file's bytes (for its digest) and its rows; a problem names the file."""
+) -> tuple[bytes, list[ImportRow], list[str]]:
+    """The file's bytes (for its digest), its rows, and what was noticed reading it (an
+    encoding, a separator); a problem names the file."""
     from zoneinfo import ZoneInfo
 
     from sla_cli.errors import InputError
     from sla_cli.files import read_regular
-    from sla_cli.importing import MAX_IMPORT_BYTES, read_csv, read_watson
+    from sla_cli.importing import MAX_IMPORT_BYTES, decode, read_csv, read_watson
 
     try:
         raw = read_regular(path, "the file", MAX_IMPORT_BYTES)
-        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"no file {path}") from None
-    except UnicodeDecodeError as e:
-        raise InputError(f"cannot read {path}: {e}") from None
     kind = format or (ImportFormat.watson if path.suffix.lower() == ".json" else ImportFormat.csv)
     try:
+        text, notes = decode(raw)
         if kind == ImportFormat.watson:
-            return raw, read_watson(text, ZoneInfo(zone), ticket_from.value)
-        return raw, read_csv(text, today)
+            return raw, read_watson(text, ZoneInfo(zone), ticket_from.value), notes
+        rows, more = read_csv(text, today)
+        return raw, rows, notes + more
     except InputError as e:
         raise InputError(f"{path}: {e.message}; nothing was written") from None

@@ -364,13 +364,19 @@ def breaches(
     from sla_cli.domain.month import Month
     from sla_cli.ops.incidents import breaches as flagged
     from sla_cli.ops.incidents import month_incidents
+    from sla_cli.ops.seals import sealed_clocks
 
     st = state(ctx)
     tz = st.settings().timezone
     wanted = month_option(month) or Month.of(st.today())
     with st.reading() as s:
+        # a closed month's clocks, as its statement shows them: with the terms it sealed
+        sealed = None if month is None else sealed_clocks(s, wanted, st.now())
+        if sealed is not None:
+            tz = sealed.calendar.schedule.timezone
         found = month_incidents(s, tz, wanted, client, also_unresolved=month is None)
-    breached = flagged(found, clocks(st))
-    breaches_view(breached, format.value, tz, clocks(st).waited)
+    now = sealed or clocks(st)
+    breached = flagged(found, now)
+    breaches_view(breached, format.value, tz, now.waited)
     if fail and breached:
         raise CheckFailed(f"{len(breached)} SLA clock(s) breached or at risk")

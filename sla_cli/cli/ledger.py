@@ -123,6 +123,7 @@ def _logged(work: "WorkLog", done: "Logged") -> None:
 
 
 # The table without a filter: the latest entries, so a large ledger still answers at once.
+MAX_LIMIT = 10**9  # far beyond any ledger; SQLite's integers end at 2**63
 TABLE_LIMIT = 100
 
 
@@ -149,6 +150,7 @@ def entries(
         typer.Option(
             "--limit",
             min=1,
+            max=MAX_LIMIT,
             help=f"Only the latest N entries. Default: the table without a filter shows the "
             f"latest {TABLE_LIMIT}; JSON and CSV give every entry.",
             show_default=False,

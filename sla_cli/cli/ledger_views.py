@@ -256,7 +256,8 @@ def contract_view(line: ContractLine, fmt: str, tz: str) -> None:
         [Column("Change", no_wrap=True), Column("Last day", no_wrap=True),
          Column("By"), Column("When", no_wrap=True), Column("Note")],
         [
-            [h["kind"], h["end"] or "", h["by"], short_time(ch.created_at, tz), h["note"] or ""]
+            [h["kind"], h["end"] or (f"+{h['months']} months paid" if h["months"] else ""),
+             h["by"], short_time(ch.created_at, tz), h["note"] or ""]
             for h, ch in zip(record["history"], c.changes, strict=True)
         ],
         caption=plural(len(c.changes), "change") if c.changes else "no changes since signed",

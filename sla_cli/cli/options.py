@@ -187,6 +187,13 @@ class State:
     def today(self) -> date:
         return self.now().date()
 
+    def real_today(self) -> date:
+        """Today by the real clock in the company zone, whatever ``SLA_NOW`` says: what may
+        be sealed for good (a month close) is bounded by it."""
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo(self.settings().timezone)).date()
+
     def user(self) -> str:
         return current_user()
 

@@ -77,51 +77,42 @@ def rollover(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be posted; write nothing.")
     ] = False,
+    stop_timers: Annotated[
+        bool,
+        typer.Option(
+            "--stop-timers",
+            help="Log timers still running up to the end of their month, and let them run on "
+            "from the next month's start (without it, a running timer stops the close).",
+        ),
+    ] = False,
     format: FormatOption = Format.table,
 ) -> None:
     """Close every ended month still open, oldest first: burn, bill overage, carry balances.
 
-    Safe to run from cron daily: a closed month is never closed again.
+    Safe to run from cron daily: a closed month is never closed again. A month closes once it
+    is over by the real clock, with the SLA clock terms of the config sealed in it.
     """
-    from sla_cli.cli.needs import month_option
+    from sla_cli.cli.needs import month_option, work_policy
     from sla_cli.cli.records import ROLLOVER_FIELDS, rollover_record
-    from sla_cli.formatting import hours_text
+    from sla_cli.cli.views import rollover_lines
+    from sla_cli.ops.periods import CloseRules
     from sla_cli.ops.periods import rollover as close
     from sla_cli.render import json_out, lines, records_csv
 
     st = state(ctx)
-    st.settings()  # a bad config stops the close before it starts
+    settings = st.settings()  # a bad config stops the close before it starts
+    rules = CloseRules(
+        settings.clock_terms, st.real_today(), work_policy(settings) if stop_timers else None
+    )
     ledger = st.ledger()
-    result = close(ledger, month_option(month), st.today(), st.user(), dry_run)
+    result = close(ledger, month_option(month), st.today(), st.user(), dry_run, rules)
     record = rollover_record(result)
     if format == Format.json:
         json_out(record)
-        return
-    if format == Format.csv:
+    elif format == Format.csv:
         records_csv(record["closed"], ROLLOVER_FIELDS)
-        return
-    verb = "would close" if dry_run else "closed"
-    by_month: dict[str, list[str]] = {}
-    for line in result.closed:
-        parts = [f"burned {hours_text(line.burned_minutes)}"] if line.burned_minutes else []
-        if line.overage_minutes:
-            parts.append(f"billed {hours_text(line.overage_minutes)} beyond the tariff")
-        if line.carried_minutes:
-            parts.append(f"carried {hours_text(line.carried_minutes)}")
-        by_month.setdefault(str(line.month), []).append(
-            f"  {line.client}: {', '.join(parts) or 'nothing to post'}"
-        )
-    out = [f"ledger {ledger.display_url}"]  # cron mail says which ledger it closed
-    for m, rows in by_month.items():
-        out.append(f"{verb} {m}:")
-        out.extend(rows)
-    if not result.closed and not result.already_closed:
-        out.append(f"nothing to close up to {result.target}: no contract had begun")
-    elif not result.closed:
-        out.append(f"nothing to do: {result.already_closed[-1]} and earlier are closed already")
-    elif result.already_closed:
-        out.append(f"already closed: {', '.join(record['already_closed'])}")
-    lines("\n".join(out))
+    else:
+        lines("\n".join(rollover_lines(result, ledger.display_url, settings.timezone, dry_run)))
 
 
 def report(

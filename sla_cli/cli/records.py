@@ -101,6 +101,7 @@ def contract_show_record(c: ContractRecord, balance: int | None, tz: str) -> Rec
     return {
         **record,
         "signed_end": last_day(c.signed_end),
+        "paid_until": None if c.billing == "package" else str(c.paid_until.previous()),
         "created_by": c.created_by,
         "created_at": iso(c.created_at, tz),
         "cancelled": None
@@ -110,6 +111,7 @@ def contract_show_record(c: ContractRecord, balance: int | None, tz: str) -> Rec
             {
                 "kind": change.kind.value,
                 "end": last_day(change.end),
+                "months": change.months,
                 "note": change.note,
                 "by": change.by,
                 "created_at": iso(change.created_at, tz),
@@ -226,7 +228,7 @@ def timer_record(t: TimerStatus, clocks: Clocks, tz: str) -> Record:
 
 
 def _figure(value: object) -> object:
-    return money_str(value) if isinstance(value, Decimal) else value
+    return money_str(value) if isinstance(value, Decimal) else value  # a clock: a mapping
 
 
 def verification_record(found: Verification) -> Record:
@@ -237,6 +239,7 @@ def verification_record(found: Verification) -> Record:
         "ok": found.ok,
         "closed_months": [str(m) for m in found.months],
         "unsealed_months": [str(m) for m in found.unsealed],
+        "clocks_unsealed_months": [str(m) for m in found.clocks_unsealed],
         "differences": [
             {
                 "month": str(d.month),

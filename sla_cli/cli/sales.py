@@ -18,21 +18,56 @@ def register(app: typer.Typer) -> None:
 
 def init(
     ctx: typer.Context,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing config.")] = False,
+    reset_config: Annotated[
+        bool,
+        typer.Option(
+            "--reset-config",
+            help="Rewrite an existing config with the built-in defaults (its prices are "
+            "examples), keeping a copy of the old one beside it.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", hidden=True, help="No longer rewrites the config."),
+    ] = False,
 ) -> None:
-    """Write the config (the offer's tariffs, schedule, example prices) and create the ledger."""
-    from sla_cli.config import config_path, default_document, write_config
+    """Create the ledger, and write the config when there is none.
+
+    An existing config is kept as it is (so `sla init` with another --db creates a second
+    ledger, or a team's PostgreSQL one, on your prices); --reset-config rewrites it with the
+    built-in defaults and keeps a copy of the old one.
+    """
+    from sla_cli.config import MAX_CONFIG_BYTES, config_path, default_document, write_config
     from sla_cli.errors import ConfigError
-    from sla_cli.render import lines
+    from sla_cli.files import copy_aside, refuse_own
+    from sla_cli.render import lines, warning
 
     st = state(ctx)
     path = config_path(st.config_option)
-    if path.exists() and not force:
-        raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
+    if force and not reset_config:
+        warning("--force no longer rewrites the config: --reset-config does (keeping a copy)")
+    keep = path.exists() and not reset_config
+    if keep:
+        try:
+            st.reload_settings()  # the ledger is opened on the config's own timeouts
+        except ConfigError as e:
+            raise ConfigError(
+                f"{e.message}; fix it, or `sla init --reset-config` rewrites it with the "
+                "built-in defaults (keeping a copy of it)"
+            ) from None
+    else:  # never a config over the ledger or another database
+        ledger_files = {p: what for p, what in st.own_files().items() if what != "the config"}
+        refuse_own(path, path.stat() if path.exists() else None, ledger_files, str(path))
     ledger = st.ledger(create=True)  # first: a ledger that cannot be opened writes no config
-    write_config(path, default_document(), force=True)
-    st.reload_settings()
-    lines(f"config written to {path} (prices in it are examples: set your own)")
+    if keep:
+        lines(f"config kept at {path}")
+    else:
+        copy = copy_aside(path, MAX_CONFIG_BYTES) if path.exists() else None
+        write_config(path, default_document(), force=True)
+        st.reload_settings()
+        lines(f"config written to {path} (prices in it are examples: set your own)")
+        if copy is not None:
+            lines(f"the old config is kept at {copy}")
     lines(f"ledger ready at {ledger.display_url}")
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sla_cli.config import Settings
     from sla_cli.domain.calendar import BusinessCalendar, PeriodSummary
     from sla_cli.domain.quote import Quote
+    from sla_cli.ops.periods import Rollover
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -286,3 +287,38 @@ def _month_grid(
             "In the grid: h a public holiday or moved day off, * a working weekend day."
         ),
     )
+
+
+def rollover_lines(result: Rollover, where: str, tz: str, dry_run: bool) -> list[str]:
+    """`sla rollover` for a person (and cron's mail): the ledger, the timers it stopped, what
+    each month closed posted."""
+    from sla_cli.formatting import hours_text, short_time
+
+    verb = "would close" if dry_run else "closed"
+    by_month: dict[str, list[str]] = {}
+    for line in result.closed:
+        parts = [f"burned {hours_text(line.burned_minutes)}"] if line.burned_minutes else []
+        if line.overage_minutes:
+            parts.append(f"billed {hours_text(line.overage_minutes)} beyond the tariff")
+        if line.carried_minutes:
+            parts.append(f"carried {hours_text(line.carried_minutes)}")
+        by_month.setdefault(str(line.month), []).append(
+            f"  {line.client}: {', '.join(parts) or 'nothing to post'}"
+        )
+    out = [f"ledger {where}"]  # cron mail says which ledger it closed
+    for t in result.timers:
+        out.append(
+            f"{'would stop' if dry_run else 'stopped'} {t.timer.by}'s timer on {t.timer.ticket} "
+            f"at the month's end: {hours_text(t.minutes)} logged, running on from "
+            f"{short_time(t.resumed_at, tz)}"
+        )
+    for m, rows in by_month.items():
+        out.append(f"{verb} {m}:")
+        out.extend(rows)
+    if not result.closed and not result.already_closed:
+        out.append(f"nothing to close up to {result.target}: no contract had begun")
+    elif not result.closed:
+        out.append(f"nothing to do: {result.already_closed[-1]} and earlier are closed already")
+    elif result.already_closed:
+        out.append(f"already closed: {', '.join(str(m) for m in result.already_closed)}")
+    return out

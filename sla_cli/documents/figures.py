@@ -89,7 +89,10 @@ def figure_rows(st: Statement, fmt: Formatter) -> list[Row]:
     if f.closing_balance_minutes is not None:
         rows.append(Row(fmt("closing"), fmt.hours(f.closing_balance_minutes)))
     rows.append(Row(fmt("breaches"), str(st.breaches)))
-    rows.append(Row(fmt("amount_due"), fmt.money(f.amount_due), strong=True))
+    if st.prepaid_offset:  # accrued, less what was paid in advance, then what is left
+        rows.append(Row(fmt("accrued"), fmt.money(f.amount_due)))
+        rows.append(Row(fmt("prepaid_offset"), fmt.money(-st.prepaid_offset)))
+    rows.append(Row(fmt("amount_due"), fmt.money(st.left_to_pay), strong=True))
     return rows
 
 

@@ -132,7 +132,7 @@ def _html_incidents(st: Statement, fmt: Formatter) -> list[str]:
             cells.append(
                 f"<td{cls}>{_h(fmt(name))} ({_h(target)})</td>"
                 f"<td{cls}>{_html_moment(fmt, clock.due)}</td>"
-                f"<td{cls}>{_html_moment(fmt, clock.stopped)}</td>"
+                f"<td{cls}>{_html_moment(fmt, line.done(name))}</td>"
                 f'<td{cls}><span class="badge {_h(status)}">'
                 f"{_h(fmt.clock_status(line, name))}</span></td>"
             )

@@ -59,6 +59,8 @@ LABELS: dict[str, dict[str, str]] = {
         "closing": "Остаток часов на конец месяца",
         "breaches": "Нарушено сроков SLA",
         "amount_due": "К оплате",
+        "accrued": "Начислено",
+        "prepaid_offset": "Зачтено из предоплаты",
         "dev_cap": (
             "Внимание: заказная разработка за месяц ({dev}) превышает предусмотренные "
             "вариантом №{variant} {cap} ч."
@@ -154,6 +156,8 @@ LABELS: dict[str, dict[str, str]] = {
         "closing": "Hour balance at the end of the month",
         "breaches": "SLA deadlines breached",
         "amount_due": "Amount due",
+        "accrued": "Accrued",
+        "prepaid_offset": "Paid in advance",
         "dev_cap": (
             "Note: custom development this month ({dev}) exceeds the {cap} h "
             "that variant {variant} provides for."

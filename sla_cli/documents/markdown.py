@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
 from sla_cli.documents.labels import Formatter
 from sla_cli.domain.statement import MonthReport, Statement
+from sla_cli.domain.text import visible
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
 
@@ -49,10 +50,10 @@ def _incidents(st: Statement, fmt: Formatter) -> list[str]:
                 fmt.titled(i.title, i.waiting_minutes),
                 fmt.moment(i.opened_at),
                 fmt.moment(i.reaction.due),
-                fmt.moment(i.reaction.stopped),
+                fmt.moment(i.reacted_at),
                 fmt.clock_status(i, "reaction"),
                 fmt.moment(i.start.due),
-                fmt.moment(i.start.stopped),
+                fmt.moment(i.started_at),
                 fmt.clock_status(i, "start"),
                 *([fmt.moment(None if i.resolve is None else i.resolve.due)] if resolving else []),
                 fmt.moment(i.resolved_at),
@@ -91,4 +92,5 @@ def markdown_document(report: MonthReport, fmt: Formatter) -> str:
     ]
     for st in report.statements:
         out += _statement(st, fmt)
-    return "\n".join(out).rstrip("\n") + "\n"
+    # whatever the ledger or the config holds, no control character reaches a terminal
+    return visible("\n".join(out).rstrip("\n")) + "\n"

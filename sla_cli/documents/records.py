@@ -31,6 +31,8 @@ STATEMENT_FIELDS = (
     "breaches",
     "dev_over_cap_minutes",
     "packages",
+    "prepaid_offset",
+    "left_to_pay",
 )
 CSV_FIELDS = ("month", "closed", *STATEMENT_FIELDS)
 
@@ -42,10 +44,10 @@ def _incident_record(line: IncidentLine, tz: str) -> dict[str, Any]:
         "opened_at": local_iso(line.opened_at, tz),
         "resolved_at": local_iso(line.resolved_at, tz),
         "reaction_due": local_iso(line.reaction.due, tz),
-        "reacted_at": local_iso(line.reaction.stopped, tz),
+        "reacted_at": local_iso(line.reacted_at, tz),
         "reaction_status": str(line.reaction.status),
         "start_due": local_iso(line.start.due, tz),
-        "started_at": local_iso(line.start.stopped, tz),
+        "started_at": local_iso(line.started_at, tz),
         "start_status": str(line.start.status),
         "waiting_minutes": line.waiting_minutes,
         "priority": line.priority,
@@ -83,6 +85,8 @@ def _statement_record(st: Statement, tz: str) -> dict[str, Any]:
             }
             for p in st.packages
         ],
+        "prepaid_offset": money_str(st.prepaid_offset),  # of amount_due, paid in advance
+        "left_to_pay": money_str(st.left_to_pay),
     }
 
 

@@ -39,7 +39,7 @@ def _summary_row(st: Statement, f: Formatter) -> list[Cell]:
         f.hours(fig.burned_minutes) if st.terms.burns else "—",
         f.hours(fig.overage_minutes),
         "—" if fig.closing_balance_minutes is None else f.hours(fig.closing_balance_minutes),
-        f.money(fig.amount_due),
+        f.money(st.left_to_pay),
         (str(st.breaches), "bold red") if st.breaches else "0",
     ]
 
@@ -49,7 +49,7 @@ def _summary(report: MonthReport, f: Formatter) -> None:
     from sla_cli.render import Column, lines, table, width
 
     rows = [_summary_row(st, f) for st in report.statements]
-    total = sum((st.figures.amount_due for st in report.statements), Decimal(0))
+    total = sum((st.left_to_pay for st in report.statements), Decimal(0))
     title = f"{document_title(report, f)} — {report.company}"
     caption = f("total_due", amount=f.money(total))
     keys = _SUMMARY_KEYS
@@ -85,7 +85,7 @@ def _incident_rows(st: Statement, f: Formatter) -> list[list[Cell]]:
                     "",
                     f"{f(clock.name)} {f.hours(clock.target_minutes)}",
                     f.moment(clock.due),
-                    f.moment(clock.stopped),
+                    f.moment(i.done(clock.name)),
                     _status(f.clock_status(i, clock.name), status_cell(str(clock.status))),
                 ]
             )

@@ -70,6 +70,8 @@ class BusinessCalendar:
             raise ScheduleError("timezone", f"unknown time zone {schedule.timezone!r}") from None
         self.schedule = schedule
         self._holidays: dict[int, frozenset[date]] = {}
+        self._public: dict[int, frozenset[date]] = {}  # public holidays only (art. 112)
+        self._moved_from: dict[date, date] = {}  # a weekend day worked: the day off it gave
         self._weekend_workdays: dict[int, frozenset[date]] = {}
         self._days: dict[date, tuple[datetime, datetime] | None] = {}
         self._year_intervals: dict[int, list[tuple[int, int]]] = {}
@@ -114,9 +116,55 @@ class BusinessCalendar:
             return True
         return d.weekday() in s.weekdays and d not in self.production_holidays(d.year)
 
+    def public_holidays(self, year: int) -> frozenset[date]:
+        """The public holidays themselves (ТК РФ art. 112), without the days off moved to
+        follow them (a holiday on a weekend, observed later) or moved by decree."""
+        if year not in self._public:
+            self._load_public(year)
+        return self._public[year]
+
+    def _load_public(self, year: int) -> None:
+        """The year's public holidays, and its days off moved by decree: each is named for the
+        weekend day it was moved from, which is worked in its place."""
+        from datetime import datetime as moment
+
+        import holidays
+
+        data = holidays.country_holidays(self.schedule.country, years=year, observed=False)
+        label = getattr(data, "substituted_label", None)
+        fmt = getattr(data, "substituted_date_format", None)
+        head, _, tail = data.tr(label).partition("%s") if label and fmt else ("", "", "")
+        written = data.tr(fmt) if fmt else ""
+        public = set()
+        for d in data:
+            names = data.get_list(d)
+            moved = [n for n in names if head and n.startswith(head) and n.endswith(tail)]
+            if len(moved) < len(names):
+                public.add(d)
+            for name in moved:
+                try:
+                    worked = moment.strptime(name[len(head) : len(name) - len(tail)], written)
+                except ValueError:
+                    continue
+                self._moved_from[worked.date()] = d
+        self._public[year] = frozenset(d for d in public if d.year == year)
+
     def _is_preholiday(self, d: date) -> bool:
+        """ТК РФ art. 95: the working day just before a public holiday is an hour shorter. A
+        weekend day worked in place of a day off moved away from it stands in for that day, and
+        is shortened when that day would have been (2 November 2024 for 30 April)."""
         nxt = d + _ONE_DAY
-        return nxt in self.production_holidays(nxt.year) and not self.is_working_day(nxt)
+        if nxt in self.public_holidays(nxt.year) and not self.is_working_day(nxt):
+            return True
+        if d.weekday() in self.schedule.weekdays:
+            return False
+        for year in (d.year, d.year + 1):
+            self.public_holidays(year)
+        instead = self._moved_from.get(d)
+        if instead is None:
+            return False
+        after = instead + _ONE_DAY
+        return after in self.public_holidays(after.year) and not self.is_working_day(after)
 
     def day_interval(self, d: date) -> tuple[datetime, datetime] | None:
         """Working hours of ``d`` as aware datetimes in ``tz``; None on a day off."""

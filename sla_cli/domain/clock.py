@@ -25,6 +25,7 @@ class ClockStatus(StrEnum):
     BREACHED = "breached"
     AT_RISK = "at_risk"
     RUNNING = "running"
+    CANCELLED = "cancelled"  # the incident was cancelled: its clocks do not count
 
 
 class Clock(NamedTuple):

@@ -12,7 +12,15 @@ from sla_cli.domain.kinds import Billing, EntryType
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.domain.tariffs import Catalog, Tier, VariantTerms
-from sla_cli.domain.text import MAX_NAME, MAX_NOTE, MAX_USER, check_length, valid_key
+from sla_cli.domain.text import (
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_USER,
+    check_length,
+    check_name,
+    name_key,
+    valid_key,
+)
 from sla_cli.errors import ClosedPeriod, InputError
 
 __all__ = [
@@ -23,6 +31,7 @@ __all__ = [
     "Signing",
     "plan_cancel",
     "plan_end",
+    "plan_prepay",
     "refuse_overlap",
     "sign",
 ]
@@ -41,6 +50,7 @@ class NewContract:
     prepaid_months: int | None = None  # default 1
     hour_discount: Decimal = Decimal(0)
     timezone: str | None = None
+    same_name: bool = False  # a new client may have the name of another (`--force`)
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,8 @@ class Signing:
     others: tuple[ContractRecord, ...]  # the client's contracts
     now: datetime
     user: str
+    # the other clients, by key: their names, which a new client's may not repeat
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,10 +94,9 @@ def sign(catalog: Catalog, new: NewContract, facts: Signing) -> ContractDraft:
     variant = catalog.variant(new.variant)
     tier = variant.tier(new.tier)
     key = valid_key(new.key)
-    name = new.client_name.strip()
+    name = check_name(new.client_name, MAX_NAME, "the client's name")
     if not name:
         raise InputError("the client's name is empty")
-    check_length(name, MAX_NAME, "the client's name")
     check_length(facts.user, MAX_USER, "the user name")
     months = _term(variant, new.months)
     prepaid = new.prepaid_months if new.prepaid_months is not None else 1
@@ -93,10 +104,19 @@ def sign(catalog: Catalog, new: NewContract, facts: Signing) -> ContractDraft:
         raise InputError(f"--prepaid-months must be between 1 and the term, not {prepaid}")
     variant.check_hour_discount(new.hour_discount)
     _check_start(variant, new.start, facts)
-    if facts.client_name is not None and facts.client_name != name:
-        raise InputError(
-            f"the key {key} belongs to «{facts.client_name}»; give that name, or another --key"
-        )
+    if facts.client_name is not None:
+        if name_key(facts.client_name) != name_key(name):
+            raise InputError(
+                f"the key {key} belongs to «{facts.client_name}»; give that name, or another --key"
+            )
+        name = facts.client_name  # as the client is already named
+    elif not new.same_name:
+        alike = [k for k, other in facts.names if k != key and name_key(other) == name_key(name)]
+        if alike:
+            raise InputError(
+                f"«{name}» is already the name of client {alike[0]}: `--key {alike[0]}` signs "
+                "another contract for it, or --force signs a new client of the same name"
+            )
     end = None if months is None else Month.of(new.start).plus(months).first_day
     refuse_overlap(key, new.start, end, facts.others)
     monthly = variant.billing == Billing.MONTHLY
@@ -260,3 +280,33 @@ def plan_cancel(contract: ContractRecord, note: str, facts: Cancelling) -> Entry
             "cancel them first (`sla incident cancel TICKET --note TEXT`)"
         )
     return package
+
+
+def plan_prepay(
+    contract: ContractRecord, months: int, latest_closed: Month | None
+) -> tuple[Month, Month]:
+    """A payment in advance of ``months`` monthly fees after signing: the first and the last
+    month it pays, the months after those paid already. The discount agreed at signing stays;
+    the months must be the contract's, and open (a closed month's statement is final)."""
+    key = contract.client.key
+    if contract.billing != Billing.MONTHLY:
+        raise InputError(f"{key} is on packages: a package is paid when it is bought")
+    if contract.cancelled is not None:
+        raise InputError(f"{key}'s contract {contract.id} is cancelled")
+    if not 1 <= months <= 120:
+        raise InputError(f"--months is 1 to 120 months paid in advance, not {months}")
+    first = contract.paid_until
+    last = first.plus(months - 1)
+    end = contract.end
+    if end is not None and last >= Month.of(end):
+        raise InputError(
+            f"{key}'s contract runs through {Month.of(end).previous()}, paid through "
+            f"{first.previous()}: {months} more months would pay beyond its end; move the end "
+            "first (`sla contract end`)"
+        )
+    if latest_closed is not None and first <= latest_closed:
+        raise ClosedPeriod(
+            f"a payment of {months} months from {first} would reach {latest_closed}, which is "
+            "closed and its statement final"
+        )
+    return first, last

@@ -42,6 +42,7 @@ class ContractChange(NamedTuple):
     note: str | None
     by: str
     created_at: datetime
+    months: int | None = None  # a payment in advance: the months it pays
 
 
 class ContractRecord(NamedTuple):
@@ -108,6 +109,17 @@ class ContractRecord(NamedTuple):
         if self.signed_months is None or end is None or end == self.signed_end:
             return self.signed_months
         return Month.of(end).months_since(Month.of(self.start))
+
+    @property
+    def paid_until(self) -> Month:
+        """The first month not paid in advance: the months prepaid at signing, then those of
+        each payment in advance recorded since, in order."""
+        more = sum(c.months or 0 for c in self.changes if c.kind == ChangeKind.PREPAY)
+        return Month.of(self.start).plus(self.prepaid_months + more)
+
+    def prepaid(self, month: Month) -> bool:
+        """Whether ``month``'s fee was paid in advance."""
+        return Month.of(self.start) <= month < self.paid_until
 
     @property
     def cancelled(self) -> Cancellation | None:

@@ -48,10 +48,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def month_digest(entries: Iterable[EntryRecord], contracts: Iterable[ContractRecord]) -> str:
-    """SHA-256 over the month's entries (every column, by id) and the closed contracts' terms
-    (with their client's key and name, by id): the same on SQLite and PostgreSQL."""
+def month_digest(
+    entries: Iterable[EntryRecord],
+    contracts: Iterable[ContractRecord],
+    clock_terms: str | None = None,
+) -> str:
+    """SHA-256 over the month's entries (every column, by id), the closed contracts' terms
+    (with their client's key and name, by id) and, for closes that seal them, what the month's
+    SLA clocks are computed with: the same on SQLite and PostgreSQL."""
     h = hashlib.sha256()
+    if clock_terms is not None:
+        h.update(b"clocks " + clock_terms.encode() + b"\n")
     for c in sorted(contracts, key=lambda c: c.id):
         row = [c.client.id, c.client.key, c.client.name, *(getattr(c, f) for f in CONTRACT_FIELDS),
                [tuple(p) for p in c.priorities]]  # fmt: skip
@@ -90,8 +97,10 @@ class Difference:
     """One way a closed month no longer matches its close.
 
     ``figure`` is a field of ``ClosedFigures``, or ``"contract"`` (closed with the month but no
-    longer in force in it, or in force but not closed: ``stored``/``live`` say which) or
-    ``"digest"`` (the entries or terms changed).
+    longer in force in it, or in force but not closed: ``stored``/``live`` say which),
+    ``"digest"`` (the entries or terms changed) or ``"clock"`` (an incident's clock the config
+    in force computes otherwise than the terms the close sealed: ``stored``/``live`` hold the
+    ticket, the clock, its status and due time, or None).
     """
 
     month: Month
@@ -145,6 +154,22 @@ def _value(figure: str, value: Any) -> str:
     return money_str(value)
 
 
+def _clock(was: Mapping[str, str] | None, now: Mapping[str, str] | None) -> str:
+    """A clock the config in force computes otherwise than the terms its close sealed."""
+    any_ = was or now
+    assert any_ is not None
+    name = f"{any_['ticket']} {any_['clock']}"
+
+    def shown(c: Mapping[str, str] | None) -> str:
+        return "none" if c is None else f"{c['status']}, due {c['due']}"
+
+    return (
+        f"{name} was {shown(was)} with the clock terms the close sealed, would be {shown(now)} "
+        "with the config in force (its schedule, holidays or time zone changed); statements "
+        "of the month keep the sealed clocks"
+    )
+
+
 def describe(d: Difference) -> str:
     """One line for a difference: the month, the client, the figure at the close and now."""
     if d.figure == "digest":
@@ -153,6 +178,8 @@ def describe(d: Difference) -> str:
             f"(digest {str(d.stored)[:12]}… at the close, {str(d.live)[:12]}… now)"
         )
     who = f"{d.month} {d.client} (contract {d.contract_id})"
+    if d.figure == "clock":
+        return f"{who}: {_clock(d.stored, d.live)}"
     if d.figure == "contract":
         if d.stored:
             return f"{who}: closed with the month, no longer in force in it"

@@ -6,10 +6,10 @@ Pure: every clock is worked out from the incident's opening, its events and ``no
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from sla_cli.domain.calendar import BusinessCalendar
-from sla_cli.domain.clock import Clock, Pause, evaluate, paused_minutes
+from sla_cli.domain.clock import Clock, ClockStatus, Pause, evaluate, paused_minutes
 from sla_cli.domain.incidents import IncidentRecord, earliest, known
 
 __all__ = ["PAUSING", "clocks", "pauses", "resolution_clock", "waiting_minutes"]
@@ -39,9 +39,11 @@ def clocks(
 ) -> tuple[Clock, Clock]:
     """The reaction and start-of-work clocks of an incident, evaluated at ``now``.
 
-    Resolving an incident stops a clock that nothing stopped before. Events after ``now`` are
-    not known yet, so a closed month's statement, evaluated when it closed, never changes. The
-    clocks named in ``pausing`` do not count the business time the incident waited.
+    Resolving an incident stops a clock that nothing stopped before, and so does the end of
+    its contract (an end moved earlier too): the SLA ends with it. A cancelled incident's
+    clocks are ``cancelled``. Events after ``now`` are not known yet, so a closed month's
+    statement, evaluated when it closed, never changes. The clocks named in ``pausing`` do not
+    count the business time the incident waited.
     """
     resolved = known(incident.resolved_at, now)
     reacted = earliest(known(incident.reacted_at, now), resolved)
@@ -79,4 +81,21 @@ def _clock(
     if target is None:
         return None
     held = pauses(incident, now) if name in pausing else ()
+    cancelled = incident.cancelled
+    if cancelled is not None and cancelled.at <= now:  # it stops counting, and says why
+        at = earliest(stopped, cancelled.at)
+        clock = evaluate(calendar, incident.opened_at, target, at, now, at_risk_percent, name, held)
+        return clock._replace(status=ClockStatus.CANCELLED, overdue_minutes=0)
+    ended = contract_end(incident, calendar)
+    if ended is not None and (stopped is None or stopped > ended) and ended <= now:
+        stopped = ended  # the SLA ends with the contract
     return evaluate(calendar, incident.opened_at, target, stopped, now, at_risk_percent, name, held)
+
+
+def contract_end(incident: IncidentRecord, calendar: BusinessCalendar) -> datetime | None:
+    """The first moment after the incident's contract ended (its end as moved, or its
+    cancellation's day), in the calendar's zone; None: it has not ended."""
+    end = incident.contract.end
+    if end is None:
+        return None
+    return datetime.combine(end, time(0), tzinfo=calendar.tz)

@@ -11,6 +11,7 @@ from sla_cli.domain.billing import ContractTerms, MonthClose, MonthUsage, close_
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock
 from sla_cli.domain.incidents import IncidentRecord, known
+from sla_cli.domain.kinds import Billing
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.domain.sla_clocks import PAUSING, clocks, resolution_clock, waiting_minutes
@@ -64,10 +65,19 @@ class IncidentLine:
     waiting_minutes: int = 0  # business minutes it waited for the client
     priority: str = DEFAULT_PRIORITY
     resolve: Clock | None = None  # when the priority sets a resolution target
+    # when someone reacted and when work started, or None: a resolution stops the clocks (their
+    # status says how they ended) but is neither
+    reacted_at: datetime | None = None
+    started_at: datetime | None = None
 
     @property
     def clocks(self) -> tuple[Clock, ...]:
         return (self.reaction, self.start) + (() if self.resolve is None else (self.resolve,))
+
+    def done(self, clock: str) -> datetime | None:
+        """When what ``clock`` waits for happened: the reaction, the start of work, the
+        resolution; None while it has not."""
+        return {"reaction": self.reacted_at, "start": self.started_at}.get(clock, self.resolved_at)
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,12 @@ class Statement:
     daily_minutes: tuple[tuple[date, int], ...]  # hours logged per day (for the chart)
     incidents: tuple[IncidentLine, ...]
     packages: tuple[PackageBought, ...] = ()  # packages bought in the month (variant 3)
+    prepaid_offset: Decimal = Decimal(0)  # the fee paid in advance, offset against what is due
+
+    @property
+    def left_to_pay(self) -> Decimal:
+        """What the client still owes for the month: what it accrued, less what was prepaid."""
+        return self.figures.amount_due - self.prepaid_offset
 
     @property
     def breaches(self) -> int:
@@ -154,6 +170,8 @@ def incident_line(
         waiting_minutes(incident, calendar, now),
         incident.priority,
         resolution_clock(incident, calendar, now, at_risk_percent, pausing),
+        known(incident.reacted_at, now),
+        incident.work_started(now),
     )
 
 
@@ -173,6 +191,8 @@ def assemble(
     statements = []
     for c in facts.contracts:
         terms = c.terms(facts.month)
+        figures = close_month(terms, facts.usage[c.id])
+        monthly = c.billing == Billing.MONTHLY and c.prepaid(facts.month)
         statements.append(
             Statement(
                 client=c.client.key,
@@ -183,10 +203,11 @@ def assemble(
                 variant_name_en=c.variant_name_en,
                 tier_name_en=c.tier_name_en,
                 terms=terms,
-                figures=close_month(terms, facts.usage[c.id]),
+                figures=figures,
                 daily_minutes=tuple(facts.daily.get(c.id, ())),
                 incidents=tuple(lines.get(c.id, ())),
                 packages=tuple(package_bought(e) for e in facts.topups.get(c.id, ())),
+                prepaid_offset=figures.fee if monthly else Decimal(0),
             )
         )
     return MonthReport(

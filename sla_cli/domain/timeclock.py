@@ -1,16 +1,19 @@
 """The hours as hledger timeclock entries: one account per client and ticket.
 
-Pure. Each entry worked (and not voided) becomes a clock-in and a clock-out, laid end to end
-from midnight of its date so that no two overlap (timeclock files may not have two sessions at
-once); a busy day may run past midnight. `hledger -f FILE balance` then gives each client's and
-ticket's hours, as the statements count them.
+Pure. Each entry worked (and not voided) becomes a clock-in followed by its clock-out, on its
+own date: at its real start when it has one on that date, else one engineer's entries of a
+date laid end to end from its midnight; never past the date's end (an entry that would cross
+midnight ends there instead). Entries of different engineers, or at their real starts, may
+overlap in time: each session is closed before the next one opens, which is all the format
+asks. So `hledger -f FILE balance` (and `balance -M`, by month) gives each client's and
+ticket's hours as the statements count them, at any number of engineers and hours.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sla_cli.domain.records import EntryRecord
 
@@ -29,13 +32,19 @@ def _stamp(moment: datetime) -> str:
 
 
 def timeclock_lines(entries: Iterable[EntryRecord], zone: tzinfo) -> Iterator[str]:
-    """Clock-in and clock-out lines for ``entries`` (oldest first), never overlapping."""
-    cursor: datetime | None = None
+    """Clock-in and clock-out lines for ``entries`` (oldest first), each within its date."""
+    cursor: dict[tuple[str, date], datetime] = {}  # an engineer's day: where the next begins
     for e in entries:
         midnight = datetime.combine(e.on, time(0), tzinfo=zone)
-        start = midnight if cursor is None else max(cursor, midnight)
-        end = start + timedelta(minutes=e.minutes)
+        day_end = datetime.combine(e.on + timedelta(days=1), time(0), tzinfo=zone)
+        length = timedelta(minutes=e.minutes)
+        real = None if e.started_at is None else e.started_at.astimezone(zone)
+        if real is not None and real.date() == e.on:
+            start = real
+        else:
+            start = cursor.get((e.by, e.on), midnight)
+            cursor[e.by, e.on] = start + length
+        start = max(midnight, min(start, day_end - length))
         what = f"{e.by}: {e.note}" if e.note else e.by
         yield f"i {_stamp(start)} {account(e)}  {what}"
-        yield f"o {_stamp(end)}"
-        cursor = end
+        yield f"o {_stamp(start + length)}"

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 
 from sla_cli.domain.billing import PackageBalance
-from sla_cli.domain.durations import format_duration, round_up
+from sla_cli.domain.durations import MAX_ENTRY_MINUTES, format_duration, hours_text, round_up
 from sla_cli.domain.kinds import Billing, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord
@@ -49,6 +49,7 @@ class Standing(NamedTuple):
 
     package: PackageBalance | None = None  # package contracts
     month_dev_minutes: int = 0  # custom development already logged in the entry's month
+    day_minutes: int = 0  # what the entry's author has logged on its date (that counts)
 
 
 class Overdraft(NamedTuple):
@@ -91,6 +92,11 @@ def check_work(work: WorkLog, ticket: str, user: str, today: date) -> None:
     check_length(user, MAX_USER, "the user name")
     if work.on > today:
         raise InputError(f"--on {work.on.isoformat()} is in the future")
+    if work.minutes > MAX_ENTRY_MINUTES:
+        raise InputError(
+            f"{format_duration(work.minutes)} is more than one entry may hold (24h); log long "
+            "work as several entries, on the days it was done"
+        )
 
 
 def plan_work(
@@ -120,6 +126,13 @@ def plan_work(
                 "log work once it is done"
             )
     minutes = round_up(work.minutes, policy.increment_minutes)
+    day = standing.day_minutes + minutes
+    if day > MAX_ENTRY_MINUTES:
+        raise InputError(
+            f"{work.on.isoformat()} would hold {hours_text(day)} h of this engineer's work with "
+            f"this entry ({hours_text(standing.day_minutes)} h logged already); one person's "
+            "day holds at most 24 h: check the date, or void a wrong entry"
+        )
     dev_over_cap = _dev_over_cap(work, contract, standing, minutes)
     if contract.billing != Billing.PACKAGE or standing.package is None:
         return WorkPlan(minutes, started_at, None, None, dev_over_cap)

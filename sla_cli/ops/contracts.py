@@ -15,6 +15,7 @@ from sla_cli.domain.contracts import (
     Signing,
     plan_cancel,
     plan_end,
+    plan_prepay,
     sign,
 )
 from sla_cli.domain.kinds import Billing, ChangeKind, EntryType
@@ -62,6 +63,7 @@ def add_contract(
         others=() if existing is None else store.client_contracts(s, existing.id),
         now=now,
         user=user,
+        names=() if existing is not None else store.client_names(s),
     )
     draft = sign(catalog, new, facts)
     contract = store.save_contract(s, draft, user)
@@ -96,6 +98,10 @@ def topup(
     """Buy another package for a variant 3 contract; ``today`` (default: ``on``) dates the
     balance shown after it."""
     user = check_author(user)
+    if today is not None and on > today:
+        raise InputError(
+            f"--on {on.isoformat()} is in the future: a package is recorded once it is bought"
+        )
     ledger = SqlStore(s)
     client = client_by_key(ledger, key)
     ledger.lock_client(client.key)
@@ -208,3 +214,22 @@ def list_contracts(s: Session, today: date, with_cancelled: bool = False) -> lis
     """Every contract (cancelled ones too, when asked); a package's balance as it stands
     ``today``, earlier open months closed as their closes will close them."""
     return [ContractLine(c, _balance(s, c, today)) for c in store.all_contracts(s, with_cancelled)]
+
+
+def prepay(
+    s: Session, key: str, months_paid: int, note: str | None, user: str
+) -> tuple[ContractRecord, Month, Month]:
+    """Record a payment in advance on the client's contract in force (or signed last): the
+    fees of the months after those paid already, offset on their statements."""
+    check_text(note, MAX_NOTE, "--note")
+    user = check_author(user)
+    client = client_by_key(SqlStore(s), key)
+    lock_client(s, client.key)
+    months.lock_for_write(s)
+    live = [c for c in store.client_contracts(s, client.id) if c.cancelled is None]
+    if not live:
+        raise NotFound(f"{client.key} has no contract to pay in advance")
+    contract = max(live, key=lambda c: (c.start, c.id))
+    first, last = plan_prepay(contract, months_paid, months.latest_closed(s))
+    saved = store.add_change(s, contract.id, ChangeKind.PREPAY, None, note, user, months_paid)
+    return saved, first, last

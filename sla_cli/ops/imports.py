@@ -1,8 +1,12 @@
-"""Importing hours: every row through the rules of `sla log`, all or nothing, once per file.
+"""Importing hours: every row through the rules of `sla log`, all or nothing, each row once.
+
+A row is known by its identity, whatever file it comes in: a Watson frame by its id, any other
+row by its normalised content (date, duration, ticket, author, start, note). A row imported
+before is refused, or skipped when asked.
 
 The facts the rules need (a ticket's client, the contract of a day, closed months, a package's
-balance, a month's development) are loaded once each and kept up to date in memory as rows are
-planned, so ten thousand rows cost a handful of queries and one insert.
+balance, a month's development, an engineer's day) are loaded once each and kept up to date in
+memory as rows are planned, so ten thousand rows cost a handful of queries and one insert.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class Imported:
     first: date | None
     last: date | None
     written: bool  # False: a dry run
+    skipped: int = 0  # rows imported before, skipped (`--skip-known`)
 
 
 @dataclass
@@ -45,32 +50,71 @@ class _Facts:
     open_months: set[Month] = field(default_factory=set)
     packages: dict[int, PackageBalance] = field(default_factory=dict)
     dev: dict[tuple[int, Month], int] = field(default_factory=dict)
+    days: dict[tuple[str, date], int] = field(default_factory=dict)  # by author and date
 
 
 def import_rows(
     s: Session, rows: list[ImportRow], source: str, policy: WorkPolicy, zone: str, user: str,
-    now: datetime, dry_run: bool,
+    now: datetime, dry_run: bool, skip_known: bool = False,
 ) -> Imported:  # fmt: skip
     """Plan every row as `sla log` would, then write them all in one statement (unless
-    ``dry_run``); any row refused refuses the file, naming its line."""
+    ``dry_run``); any row refused refuses the file, naming its line. A row imported before (or
+    twice in the file) is refused too, unless ``skip_known`` skips it."""
     if not rows:
         raise InputError("the file holds no rows to import")
     done = imported.imported_from(s, source)
-    if done is not None:
+    if done is not None and not skip_known:
         raise InputError(
-            f"this file was imported already (entries {done[0]} to {done[1]}); nothing was written"
+            f"this file was imported already (entries {done[0]} to {done[1]}); nothing was "
+            "written (--skip-known skips the rows imported before)"
         )
-    ledger, facts, planned = SqlStore(s), _Facts(), []
-    for row in rows:
+    ledger, facts = SqlStore(s), _Facts()
+    keyed = [(row, _identity(row, user)) for row in rows]
+    known = {} if done is not None else imported.known_rows(s, [k for _, k in keyed])
+    planned: list[tuple[NewEntry, int, str]] = []
+    seen: dict[str, int] = {}
+    skipped = 0
+    for row, key in keyed:
+        if done is not None or key in known or key in seen:
+            if not skip_known:
+                where = f"entry {known[key]}" if key in known else f"line {seen[key]}"
+                raise InputError(
+                    f"line {row.line}: imported already ({where}: the same date, duration, "
+                    "ticket, author, start and note); nothing was written (--skip-known "
+                    "skips such rows)"
+                )
+            skipped += 1
+            continue
+        seen[key] = row.line
         try:
-            planned.append((_plan(ledger, facts, row, policy, zone, user, now), row.line))
+            planned.append((_plan(ledger, facts, row, policy, zone, user, now), row.line, key))
         except SlaError as e:
             raise type(e)(f"line {row.line}: {e.message}; nothing was written") from None
     if not dry_run:
         imported.add_imported(s, planned, source)
-    days = [e.on for e, _ in planned]
-    total = sum(e.minutes for e, _ in planned)
-    return Imported(len(planned), total, min(days), max(days), not dry_run)
+    days = [e.on for e, _, _ in planned]
+    total = sum(e.minutes for e, _, _ in planned)
+    first, last = (min(days), max(days)) if days else (None, None)
+    return Imported(len(planned), total, first, last, not dry_run, skipped)
+
+
+def _identity(row: ImportRow, user: str) -> str:
+    """What a row is known by: its Watson frame's id, else its content as `sla log` reads it
+    (SHA-256, hex). A row that fails the rules gets one too; it is refused when planned."""
+    import hashlib
+    import json
+
+    if row.identity is not None:
+        content: list[object] = ["watson", row.identity]
+    else:
+        w = row.work
+        try:
+            ticket, by = normalise_ticket(w.ticket), check_author(row.by or user)
+        except SlaError:
+            ticket, by = w.ticket, row.by or user
+        start = None if w.start is None else w.start.strftime("%H:%M")
+        content = ["row", w.on.isoformat(), w.minutes, ticket, by, start, w.note]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
 def _plan(
@@ -89,11 +133,13 @@ def _plan(
     if month not in facts.open_months:
         ensure_open(s, work.on)
         facts.open_months.add(month)
-    plan = plan_work(work, contract, _standing(s, facts, contract, month), policy, tz, now)
+    plan = plan_work(work, contract, _standing(s, facts, contract, month, by, work.on),
+                     policy, tz, now)  # fmt: skip
     if contract.id in facts.packages:
         facts.packages[contract.id] = facts.packages[contract.id].with_change(month, -plan.minutes)
     if work.kind == WorkKind.DEV and (contract.id, month) in facts.dev:
         facts.dev[contract.id, month] += plan.minutes
+    facts.days[by, work.on] += plan.minutes
     return NewEntry(
         contract=contract, on=work.on, minutes=plan.minutes, type=EntryType.WORK, by=by,
         note=work.note, ticket=ticket, kind=work.kind, started_at=plan.started_at,
@@ -113,10 +159,18 @@ def _contract(
     return facts.contracts[client.id, on]
 
 
-def _standing(s: Store, facts: _Facts, contract: ContractRecord, month: Month) -> Standing:
+def _standing(
+    s: Store, facts: _Facts, contract: ContractRecord, month: Month, by: str, on: date
+) -> Standing:
     if contract.billing == Billing.PACKAGE and contract.id not in facts.packages:
         facts.packages[contract.id] = s.package_balance(contract)
     if contract.dev_cap_minutes is not None and (contract.id, month) not in facts.dev:
         usage = s.month_usage([contract], month)[contract.id]
         facts.dev[contract.id, month] = usage.dev_minutes
-    return Standing(facts.packages.get(contract.id), facts.dev.get((contract.id, month), 0))
+    if (by, on) not in facts.days:
+        facts.days[by, on] = s.day_minutes(by, on)
+    return Standing(
+        facts.packages.get(contract.id),
+        facts.dev.get((contract.id, month), 0),
+        facts.days[by, on],
+    )

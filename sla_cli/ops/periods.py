@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from sla_cli.domain.billing import close_month, close_posts
+from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.month import Month
+from sla_cli.domain.schedule import Schedule
+from sla_cli.domain.sla_clocks import PAUSING
 from sla_cli.domain.statement import Letterhead, MonthFacts, MonthReport, assemble
 from sla_cli.domain.text import check_author
+from sla_cli.domain.timers import MAX_TIMER_MINUTES, TimerRecord, plan_stop
+from sla_cli.domain.work import WorkPolicy
 from sla_cli.errors import InputError
 from sla_cli.ops.incidents import month_incidents
-from sla_cli.ops.lookup import client_id
+from sla_cli.ops.lookup import client_id, ticket_client
 from sla_cli.ops.seals import ensure_unchanged, seal
+from sla_cli.ops.work import log_work
 from sla_cli.store import contracts, entries, months
 from sla_cli.store.gateway import SqlStore
-from sla_cli.store.port import NewEntry
+from sla_cli.store.port import NewEntry, NewTimer
 
 if TYPE_CHECKING:
-    from sla_cli.domain.calendar import BusinessCalendar
     from sla_cli.store.engine import Ledger
 
 
@@ -36,11 +43,29 @@ class ClosedLine:
     carried_minutes: int
 
 
+@dataclass(frozen=True)
+class TimerSplit:
+    """A timer running when its month closed: logged up to the month's end, running on."""
+
+    timer: TimerRecord
+    minutes: int  # logged in the closed month
+    resumed_at: datetime  # the first moment of the next month, where it runs on
+
+
 @dataclass
 class Rollover:
     target: Month  # the last month asked to close
     closed: list[ClosedLine] = field(default_factory=list)
     already_closed: list[Month] = field(default_factory=list)
+    timers: list[TimerSplit] = field(default_factory=list)
+
+
+class CloseRules(NamedTuple):
+    """What a close applies beyond the ledger's rows."""
+
+    terms: ClockTerms  # what the month's SLA clocks are computed with: sealed with it
+    real_today: date | None = None  # months close once over by the real clock (None: any)
+    stop_timers: WorkPolicy | None = None  # log running timers up to the month's end
 
 
 def last_ended_month(today: date) -> Month:
@@ -53,20 +78,34 @@ def rollover(
     today: date,
     user: str,
     dry_run: bool = False,
+    rules: CloseRules | None = None,
 ) -> Rollover:
     """Close every ended month that is still open, oldest first, up to ``upto``.
 
     Each month closes in its own transaction, serialised against other writers (SQLite's
     BEGIN IMMEDIATE, a PostgreSQL advisory lock), and is re-checked inside it, so two runs at
     once close each month exactly once. A dry run computes the same and writes nothing.
+
+    A close is final, so a month closes only once it is over by the real clock too
+    (``rules.real_today``: a pinned clock may move time back, never forward past today). A
+    timer running since before a month's end would be stranded by its close: the close is
+    refused, naming it, unless ``rules.stop_timers`` logs it up to the month's end.
     """
     user = check_author(user)
+    rules = rules or CloseRules(ClockTerms(Schedule(), 75, PAUSING))
     target = upto or last_ended_month(today)
     if target.next().first_day > today:
         raise InputError(f"{target} has not ended yet; months close once they are over")
+    real = rules.real_today
+    if real is not None and target.next().first_day > real:
+        raise InputError(
+            f"{target} has not ended by the real clock (today is {real.isoformat()}): a close "
+            "is final, so SLA_NOW may move time back for a close, never forward past today"
+        )
     result = Rollover(target=target)
     with ledger.session() as s:
         earliest = contracts.earliest_start(s)
+        _check_timers(s, target, rules)
     todo = []
     month = Month.of(earliest) if earliest is not None else None
     while month is not None and month <= target:
@@ -76,32 +115,90 @@ def rollover(
         with ledger.session() as s:
             months.lock_for_close(s)
             for m in todo:
-                _close_or_skip(s, m, user, result)
+                _close_or_skip(s, m, user, result, rules)
             s.rollback()
         return result
     for m in todo:
         with ledger.session() as s:
             months.lock_for_close(s)
-            _close_or_skip(s, m, user, result)
+            _close_or_skip(s, m, user, result, rules)
     return result
 
 
-def _close_or_skip(s: Session, month: Month, user: str, result: Rollover) -> None:
+def _month_end(month: Month, zone: str) -> datetime:
+    """The first moment after ``month``, in the company zone."""
+    return datetime.combine(month.next().first_day, time(0), tzinfo=ZoneInfo(zone))
+
+
+def _check_timers(s: Session, target: Month, rules: CloseRules) -> None:
+    """Refuse a close that would strand a running timer (one started before its month's end),
+    unless they are to be stopped; one that ran past 24 hours cannot be, and is named."""
+    zone = rules.terms.timezone
+    end = _month_end(target, zone)
+    running = [t for t in SqlStore(s).running_timers(None) if t.started_at < end]
+    if not running:
+        return
+    tz = ZoneInfo(zone)
+
+    def named(t: TimerRecord) -> str:
+        return f"{t.by} on {t.ticket} since {t.started_at.astimezone(tz):%Y-%m-%d %H:%M}"
+
+    if rules.stop_timers is None:
+        shown = "; ".join(named(t) for t in running)
+        raise InputError(
+            f"{len(running)} timer(s) running since before the close of {target} would be "
+            f"stranded by it: {shown}; each is stopped by its engineer (`SLA_USER=NAME sla "
+            "stop`), or `sla rollover --stop-timers` logs them up to the month's end and lets "
+            "them run on from the next month's start"
+        )
+    for t in running:
+        stop = _month_end(Month.of(t.started_at.astimezone(tz).date()), zone)
+        if stop - t.started_at > timedelta(minutes=MAX_TIMER_MINUTES):
+            raise InputError(
+                f"the timer of {named(t)} ran more than 24 hours before its month ended, more "
+                f"than one entry may hold: log its hours by hand, then `SLA_USER={t.by} sla "
+                "stop --discard`"
+            )
+
+
+def _split_timers(s: Session, month: Month, user: str, rules: CloseRules, result: Rollover) -> None:
+    """Log each timer running since before ``month`` ended up to its end (its real start
+    kept), and let it run on from the next month's first moment."""
+    if rules.stop_timers is None:
+        return
+    zone = rules.terms.timezone
+    end = _month_end(month, zone)
+    store = SqlStore(s)
+    for t in store.running_timers(None):
+        if t.started_at >= end:
+            continue
+        work = plan_stop(t, end, ZoneInfo(zone), None)
+        logged = log_work(store, rules.stop_timers, zone, work, t.by, end)
+        store.end_timer(t.id, logged.entry.id, user)
+        client = ticket_client(store, t.ticket, t.client_key)
+        store.add_timer(NewTimer(client, t.ticket, t.kind, t.note, end, t.by))
+        result.timers.append(TimerSplit(t, logged.entry.minutes, end))
+
+
+def _close_or_skip(
+    s: Session, month: Month, user: str, result: Rollover, rules: CloseRules
+) -> None:
     if months.is_closed(s, month):
         result.already_closed.append(month)
     else:
-        result.closed.extend(_close(s, month, user))
+        _split_timers(s, month, user, rules, result)
+        result.closed.extend(_close(s, month, user, rules.terms))
 
 
-def _close(s: Session, month: Month, user: str) -> list[ClosedLine]:
+def _close(s: Session, month: Month, user: str, terms: ClockTerms) -> list[ClosedLine]:
     active = contracts.active_contracts(s, month)
     usage = entries.month_usage(s, active, month)
     lines, closed = [], []
     for contract in active:
-        terms = contract.terms(month)
-        figures = close_month(terms, usage[contract.id])
+        terms_of = contract.terms(month)
+        figures = close_month(terms_of, usage[contract.id])
         closed.append((contract.id, figures))
-        for post in close_posts(terms, month, figures):
+        for post in close_posts(terms_of, month, figures):
             new = NewEntry(
                 contract=contract,
                 on=month.last_day,
@@ -123,8 +220,9 @@ def _close(s: Session, month: Month, user: str) -> list[ClosedLine]:
         )
     s.flush()
     # then the month is closed (the database refuses entries dated in it from here on),
-    # sealing its entries, posts included, and its terms
-    months.mark_closed(s, month, user, seal(s, month, active))
+    # sealing its entries, posts included, its terms and what its clocks are computed with
+    sealed = terms.to_json()
+    months.mark_closed(s, month, user, seal(s, month, active, sealed), sealed)
     for contract_id, figures in closed:
         months.save_closing(s, month, contract_id, figures)
     s.flush()
@@ -139,11 +237,22 @@ def month_report(
     client_key: str | None,
     now: datetime,
 ) -> MonthReport:
-    """Statements for every contract active in ``month`` (a preview while it is open)."""
+    """Statements for every contract active in ``month`` (a preview while it is open); a
+    closed month's clocks are computed with the clock terms its close sealed."""
     active = contracts.active_contracts(s, month, client_id(SqlStore(s), client_key))
     closed = months.is_closed(s, month)
     if closed:
         ensure_unchanged(s, month)
+        sealed = months.clock_terms_of(s, month)
+        if sealed is not None:
+            terms = ClockTerms.from_json(sealed)
+            head = replace(
+                head,
+                timezone=terms.timezone,
+                at_risk_percent=terms.at_risk_percent,
+                pausing_clocks=terms.pausing,
+            )
+            calendar = BusinessCalendar(terms.schedule)
     facts = MonthFacts(
         month=month,
         closed=closed,

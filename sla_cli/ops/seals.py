@@ -3,38 +3,78 @@ figures a close no longer backs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import zip_longest
 
 from sqlmodel import Session
 
 from sla_cli.domain.billing import close_month
+from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.domain.clock import Clock
+from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord
 from sla_cli.domain.seal import ClosedFigures, Difference, Figures, compare, describe, month_digest
 from sla_cli.errors import CheckFailed
+from sla_cli.ops.incidents import Clocks, month_incidents
 from sla_cli.store import contracts, entries, months
 from sla_cli.store.guards import missing_guards
 
 
-def seal(s: Session, month: Month, active: list[ContractRecord]) -> str:
-    """The digest of ``month`` as its rows stand: its entries and the terms of ``active``."""
-    return month_digest(entries.entries(s, month, None), active)
+def seal(s: Session, month: Month, active: list[ContractRecord], clock_terms: str | None) -> str:
+    """The digest of ``month`` as its rows stand: its entries, the terms of ``active`` and
+    what its clocks are computed with."""
+    return month_digest(entries.entries(s, month, None), active, clock_terms)
 
 
 def live_figures(s: Session, month: Month) -> tuple[str, Figures]:
-    """What closing ``month`` would record now: its digest and each contract's figures."""
+    """What closing ``month`` would record now (with the clock terms its close sealed): its
+    digest and each contract's figures."""
     active = contracts.active_contracts(s, month)
     usage = entries.month_usage(s, active, month)
     figures = {
         c.id: (c.client.key, ClosedFigures.of(close_month(c.terms(month), usage[c.id])))
         for c in active
     }
-    return seal(s, month, active), figures
+    return seal(s, month, active, months.clock_terms_of(s, month)), figures
 
 
 def check_month(s: Session, month: Month, stored_digest: str | None) -> list[Difference]:
     digest, live = live_figures(s, month)
     return compare(month, stored_digest, digest, months.closings(s, month), live)
+
+
+def sealed_clocks(s: Session, month: Month, now: datetime) -> Clocks | None:
+    """The SLA clocks of ``month`` as its close sealed them, at ``now``; None: not closed, or
+    closed before clock terms were sealed."""
+    sealed = months.clock_terms_of(s, month)
+    return None if sealed is None else clocks_of(ClockTerms.from_json(sealed), now)
+
+
+def clocks_of(terms: ClockTerms, now: datetime) -> Clocks:
+    return Clocks(BusinessCalendar(terms.schedule), now, terms.at_risk_percent, terms.pausing)
+
+
+def clock_differences(
+    s: Session, month: Month, sealed: ClockTerms, current: ClockTerms, now: datetime
+) -> list[Difference]:
+    """The clocks of ``month``'s incidents that the config in force (``current``) would give
+    otherwise than the terms its close sealed: a schedule, a holiday or the time zone changed."""
+    if sealed.to_json() == current.to_json():
+        return []
+    then, today = clocks_of(sealed, now), clocks_of(current, now)
+    out = []
+    for i in month_incidents(s, sealed.timezone, month, None, also_unresolved=False):
+        for was, is_ in zip_longest(then.every(i), today.every(i)):
+            shown = [None if c is None else _clock_figure(i.ticket, c) for c in (was, is_)]
+            if shown[0] != shown[1]:
+                out.append(Difference(month, i.client.key, i.contract.id, "clock", *shown))
+    return out
+
+
+def _clock_figure(ticket: str, c: Clock) -> dict[str, str]:
+    return {"ticket": ticket, "clock": c.name, "status": str(c.status), "due": c.due.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -43,18 +83,27 @@ class Verification:
     unsealed: list[Month]  # closed before digests were kept: checked by their figures
     differences: list[Difference]
     missing_guards: list[str]  # guard triggers dropped or disabled
+    clocks_unsealed: list[Month] = field(default_factory=list)  # closed before clock terms
 
     @property
     def ok(self) -> bool:
         return not self.differences and not self.missing_guards
 
 
-def verify(s: Session) -> Verification:
-    """Every closed month recomputed from the ledger's rows and compared with its close."""
+def verify(
+    s: Session, current: ClockTerms | None = None, now: datetime | None = None
+) -> Verification:
+    """Every closed month recomputed from the ledger's rows and compared with its close; with
+    the config's ``current`` clock terms, each month's clocks too (as they stand at ``now``)."""
     closed = months.closed_months(s)
     differences = [d for month, digest in closed for d in check_month(s, month, digest)]
     unsealed = [m for m, digest in closed if digest is None]
-    return Verification([m for m, _ in closed], unsealed, differences, missing_guards(s))
+    terms = months.sealed_clock_terms(s)
+    if current is not None and now is not None:
+        for month, sealed in terms.items():
+            differences += clock_differences(s, month, ClockTerms.from_json(sealed), current, now)
+    no_terms = [m for m, _ in closed if m not in terms]
+    return Verification([m for m, _ in closed], unsealed, differences, missing_guards(s), no_terms)
 
 
 def ensure_unchanged(s: Session, month: Month) -> None:

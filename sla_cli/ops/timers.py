@@ -14,7 +14,7 @@ from sla_cli.domain.text import MAX_NOTE, MAX_TICKET, check_author, check_text, 
 from sla_cli.domain.timers import TimerRecord, plan_stop
 from sla_cli.domain.work import WorkPolicy
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
-from sla_cli.ops.lookup import contract_on, ticket_client
+from sla_cli.ops.lookup import contract_on, ensure_open, ticket_client
 from sla_cli.ops.work import Logged, log_work
 from sla_cli.store.port import AlreadyEnded, NewTimer
 
@@ -51,7 +51,12 @@ def start_timer(
     user = check_author(desk.user)
     ticket = normalise_ticket(ticket)
     client = ticket_client(s, ticket, client_key)
-    contract_on(s, client, desk.now.astimezone(ZoneInfo(desk.zone)).date())  # fail now, not at stop
+    today = desk.now.astimezone(ZoneInfo(desk.zone)).date()
+    contract_on(s, client, today)  # fail now, not at stop
+    try:
+        ensure_open(s, today)
+    except ClosedPeriod as e:
+        raise ClosedPeriod(f"a timer started now could never be stopped: {e.message}") from None
     s.lock_user(user)
     before = None
     for running in s.running_timers(user):

@@ -50,7 +50,7 @@ def log_work(
     s.lock_client(client.key)  # the balance and the month's development, read once at a time
     contract = contract_on(s, client, work.on)
     ensure_open(s, work.on)
-    plan = plan_work(work, contract, _standing(s, contract, work), policy, tz, now)
+    plan = plan_work(work, contract, _standing(s, contract, work, user), policy, tz, now)
     new = NewEntry(
         contract=contract,
         on=work.on,
@@ -66,13 +66,14 @@ def log_work(
     return Logged(saved, contract, plan.balance_after, plan.overdraft, plan.dev_over_cap)
 
 
-def _standing(s: Store, contract: ContractRecord, work: WorkLog) -> Standing:
-    """What the entry's rules need from the ledger: a package's balance, the month's development."""
+def _standing(s: Store, contract: ContractRecord, work: WorkLog, by: str) -> Standing:
+    """What the entry's rules need from the ledger: a package's balance, the month's
+    development, the author's day."""
     package = s.package_balance(contract) if contract.billing == Billing.PACKAGE else None
     dev = 0
     if work.kind == WorkKind.DEV and contract.dev_cap_minutes is not None:
         dev = s.month_usage([contract], Month.of(work.on))[contract.id].dev_minutes
-    return Standing(package, dev)
+    return Standing(package, dev, s.day_minutes(by, work.on))
 
 
 def reverse(

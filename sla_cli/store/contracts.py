@@ -34,6 +34,11 @@ def known_keys(s: Session) -> list[str]:
     return list(s.exec(select(Client.key).order_by(Client.key)))
 
 
+def client_names(s: Session) -> tuple[tuple[str, str], ...]:
+    """Every client's key and name."""
+    return tuple(s.exec(select(Client.key, Client.name).order_by(Client.key)).all())
+
+
 def find_client(s: Session, key: str) -> ClientRecord | None:
     row = s.exec(select(Client).where(Client.key == key.upper())).first()
     return None if row is None else client_record(row)
@@ -44,11 +49,12 @@ Joined = Select[Contract, Client]
 
 def _with_client(s: Session, stmt: Joined) -> list[ContractRecord]:
     found = [contract_record(c, cl) for c, cl in s.exec(stmt).all()]
-    changes = _changes(s, [c.id for c in found])
+    changes = contract_changes(s, [c.id for c in found])
     return [c._replace(changes=changes[c.id]) if changes[c.id] else c for c in found]
 
 
-def _changes(s: Session, ids: list[int]) -> dict[int, tuple[ContractChange, ...]]:
+def contract_changes(s: Session, ids: list[int]) -> dict[int, tuple[ContractChange, ...]]:
+    """Each contract's changes, oldest first (none: an empty tuple)."""
     return {
         i: tuple(change_record(r) for r in rows)
         for i, rows in children(s, ChangeRow, ChangeRow.contract_id, ids).items()
@@ -200,14 +206,16 @@ def add_change(
     end: date | None,
     note: str | None,
     user: str,
+    months: int | None = None,
 ) -> ContractRecord:
-    """Append a change to the contract's log: its end moved, or it was cancelled; stamped by
-    the real clock."""
+    """Append a change to the contract's log: its end moved, it was cancelled, or months were
+    paid in advance; stamped by the real clock."""
     s.add(
         ChangeRow(
             contract_id=contract_id,
             kind=kind.value,
             end=end,
+            months=months,
             note=note,
             by=user,
             created_at=wall_clock(s),

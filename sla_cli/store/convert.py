@@ -93,7 +93,10 @@ def contract_record(row: Any, client: Any) -> ContractRecord:
 
 
 def change_record(row: Any) -> ContractChange:
-    return ContractChange(pk(row), ChangeKind(row.kind), row.end, row.note, row.by, row.created_at)
+    return ContractChange(
+        pk(row), ChangeKind(row.kind), row.end, row.note, row.by, row.created_at,
+        getattr(row, "months", None),
+    )  # fmt: skip
 
 
 def priorities_to_json(priorities: Sequence[Priority]) -> str:
@@ -149,13 +152,14 @@ def event_record(row: Any) -> IncidentEvent:
 
 
 def incident_record(
-    row: Any, client: Any, contract: Any, first_work: Any, events: tuple[IncidentEvent, ...]
-) -> IncidentRecord:
-    """An incident with the facts its clocks need: its contract as signed, its events, and when
-    the first work on its ticket began."""
+    row: Any, client: Any, contract: Any, first_work: Any, events: tuple[IncidentEvent, ...],
+    changes: tuple[ContractChange, ...] = (),
+) -> IncidentRecord:  # fmt: skip
+    """An incident with the facts its clocks need: its contract as signed with its changes
+    (an end moved stops the clocks), its events, and when the first work on its ticket began."""
     from sla_cli.domain.incidents import IncidentRecord
 
-    c = contract_record(contract, client)
+    c = contract_record(contract, client)._replace(changes=changes)
     return IncidentRecord(
         id=pk(row),
         client=c.client,

@@ -109,6 +109,16 @@ def _counting() -> Any:
     )
 
 
+def day_minutes(s: Session, by: str, on: date) -> int:
+    """What ``by`` has logged on ``on`` that counts (voided entries left out)."""
+    total = s.exec(
+        select(func.coalesce(func.sum(Entry.minutes), 0)).where(
+            Entry.by == by, Entry.on == on, Entry.type == EntryType.WORK.value, _counting()
+        )
+    ).one()
+    return int(total)
+
+
 def count_from(s: Session, contract_id: int, day: date) -> int:
     """How many of the contract's entries that count (not voided) are dated ``day`` or later."""
     return s.exec(

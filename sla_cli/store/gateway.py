@@ -50,6 +50,9 @@ class SqlStore:
     def month_usage(self, contracts: list[ContractRecord], month: Month) -> dict[int, MonthUsage]:
         return entries.month_usage(self.session, contracts, month)
 
+    def day_minutes(self, by: str, on: date) -> int:
+        return entries.day_minutes(self.session, by, on)
+
     def add_entry(self, new: NewEntry) -> EntryRecord:
         return entries.add_entry(self.session, new)
 

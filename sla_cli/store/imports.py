@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import func, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sla_cli.store.models import Entry
 from sla_cli.store.port import NewEntry
 from sla_cli.store.rows import wall_clock
 
-__all__ = ["add_imported", "imported_from"]
+__all__ = ["add_imported", "imported_from", "known_rows"]
+
+_CHUNK = 500  # keys a query looks up at once
 
 
 def imported_from(s: Session, source: str) -> tuple[int, int] | None:
@@ -20,9 +22,20 @@ def imported_from(s: Session, source: str) -> tuple[int, int] | None:
     return None if first is None or last is None else (first, last)
 
 
-def add_imported(s: Session, new: list[tuple[NewEntry, int]], source: str) -> int:
-    """Append the entries of an import at once (one statement), each with its line; returns
-    how many."""
+def known_rows(s: Session, keys: list[str]) -> dict[str, int]:
+    """The rows of ``keys`` imported before, with the entry each became."""
+    found: dict[str, int] = {}
+    unique = sorted(set(keys))
+    for i in range(0, len(unique), _CHUNK):
+        chunk = unique[i : i + _CHUNK]
+        rows = s.exec(select(Entry.import_key, Entry.id).where(col(Entry.import_key).in_(chunk)))
+        found.update({k: n for k, n in rows if k is not None and n is not None})
+    return found
+
+
+def add_imported(s: Session, new: list[tuple[NewEntry, int, str]], source: str) -> int:
+    """Append the entries of an import at once (one statement), each with its line and its
+    identity; returns how many."""
     stamp = wall_clock(s)
     rows = [
         {
@@ -40,8 +53,9 @@ def add_imported(s: Session, new: list[tuple[NewEntry, int]], source: str) -> in
             "created_at": stamp,
             "source": source,
             "source_line": line,
+            "import_key": key,
         }
-        for e, line in new
+        for e, line, key in new
     ]
     if rows:
         s.execute(insert(Entry), rows)

@@ -14,6 +14,7 @@ from sla_cli.domain.incident_events import IncidentEvent
 from sla_cli.domain.incidents import IncidentRecord, NewEvent
 from sla_cli.domain.kinds import EntryType, EventKind
 from sla_cli.domain.records import ContractRecord
+from sla_cli.store.contracts import contract_changes
 from sla_cli.store.convert import event_record, incident_record, pk
 from sla_cli.store.models import (
     Client,
@@ -167,7 +168,8 @@ def incidents(s: Session, q: IncidentQuery) -> list[IncidentRecord]:
     stmt = stmt.order_by(col(Incident.opened_at), col(Incident.id))
     rows = s.exec(stmt).all()
     events = _events(s, [pk(row[0]) for row in rows])
-    return [incident_record(*row, events[pk(row[0])]) for row in rows]
+    changes = contract_changes(s, sorted({pk(row[2]) for row in rows}))
+    return [incident_record(*row, events[pk(row[0])], changes[pk(row[2])]) for row in rows]
 
 
 def latest(s: Session, client_id: int, ticket: str, open_only: bool) -> IncidentRecord | None:

@@ -1,15 +1,13 @@
 """The store interface over the standard library's ``sqlite3``: the fast path on an SQLite ledger.
 
 The commands an engineer runs all day (logging hours, its undo, timers, incident events, Tab
-completion) start in a fraction of the time SQLAlchemy takes to import. This adapter only loads
-facts and saves rows; the rules are the domain's, shared with the SQLModel store
-(``store.gateway``), which stays the schema of record: its migrations own the tables, and this
-module writes every value as SQLAlchemy does (dates ``YYYY-MM-DD``, moments as UTC
-``YYYY-MM-DD HH:MM:SS.ffffff``).
-
-It opens only a ledger at the current schema revision (read inside its transaction); anything
-else (no file, another revision, a database it cannot read) is handed over to the full store,
-which upgrades, copies aside, or says exactly what is wrong.
+completion) start in a fraction of the time SQLAlchemy takes to import. This adapter loads
+facts and saves rows; the rules are the domain's, shared with the SQLModel store, the schema of
+record: its migrations own the tables, and this module writes every value as SQLAlchemy does
+(dates ``YYYY-MM-DD``, moments as UTC ``YYYY-MM-DD HH:MM:SS.ffffff``). It opens only a ledger
+at the current schema revision (read inside its transaction); anything else (no file, another
+revision, a database it cannot read) is handed over to the full store, which upgrades, copies
+aside, or says exactly what is wrong.
 """
 
 from __future__ import annotations
@@ -24,12 +22,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from sla_cli.domain.kinds import EntryType
-from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
+from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord, EntryRecord
 from sla_cli.errors import LedgerError, ledger_failure
 from sla_cli.store import convert
 from sla_cli.store.lite_sql import (
     _BALANCE,
+    _CHANGES,
     _CONTRACT_ON,
+    _DAY_MINUTES,
     _ENTRY,
     _FIRST_WORK,
     _KEYS,
@@ -121,13 +121,11 @@ class LiteStore:
             return None
         client = self._one("SELECT * FROM clients WHERE id = ?", (client_id,))
         found = convert.contract_record(row, client)
-        changes = tuple(
-            convert.change_record(c)
-            for c in self._all(
-                "SELECT * FROM contract_changes WHERE contract_id = ? ORDER BY id", (row.id,)
-            )
-        )
+        changes = self._changes(row.id)
         return found._replace(changes=changes) if changes else found
+
+    def _changes(self, contract_id: int) -> tuple[ContractChange, ...]:
+        return tuple(convert.change_record(c) for c in self._all(_CHANGES, (contract_id,)))
 
     # locks: a writing transaction holds SQLite's write lock from its BEGIN IMMEDIATE
 
@@ -161,6 +159,9 @@ class LiteStore:
             _BALANCE, {"contract": contract.id, "since": since.isoformat(), "before": end}
         )
         return convert.package_balance(last, rows)
+
+    def day_minutes(self, by: str, on: date) -> int:
+        return int(self._plain(_DAY_MINUTES, (by, on.isoformat()))[0][0])
 
     def month_usage(self, contracts: list[ContractRecord], month: Month) -> dict[int, MonthUsage]:
         first, nxt = month.bounds
@@ -296,7 +297,8 @@ class LiteStore:
                 "SELECT * FROM incident_events WHERE incident_id = ? ORDER BY id", (incident_id,)
             )
         )
-        return convert.incident_record(row, client, contract, first, events)
+        changes = self._changes(contract.id)
+        return convert.incident_record(row, client, contract, first, events, changes)
 
     def add_event(self, incident_id: int, new: NewEvent, by: str) -> IncidentRecord:
         self._insert(

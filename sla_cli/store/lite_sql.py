@@ -68,3 +68,11 @@ WHERE i.ticket LIKE :prefix ESCAPE '\\' AND NOT EXISTS (
 ORDER BY i.ticket LIMIT 200
 """
 _KEYS = "SELECT key FROM clients WHERE key LIKE :prefix ESCAPE '\\' ORDER BY key LIMIT 200"
+
+_CHANGES = "SELECT * FROM contract_changes WHERE contract_id = ? ORDER BY id"
+
+# An engineer's work on one date that counts: not voided (a void's author is whoever voided)
+_DAY_MINUTES = """
+SELECT coalesce(sum(w.minutes), 0) FROM entries w WHERE w.by = ? AND w."on" = ?
+AND w.type = 'work' AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses = w.id)
+"""

@@ -190,6 +190,7 @@ class Entry(SQLModel, table=True):
         Index("ix_entries_client_on", "client_id", "on"),
         Index("ix_entries_ticket", "ticket"),
         Index("ix_entries_by_id", "by", "id"),
+        Index("ix_entries_by_on", "by", "on"),
         Index("ix_entries_source", "source"),
         Index("uq_entries_import_key", "import_key", unique=True),
         *checks(ENTRY_CHECKS),

@@ -54,7 +54,26 @@ def lock_for_close(s: Session) -> None:
         s.exec(select(func.count()).select_from(ClosedMonth)).one()  # starts BEGIN IMMEDIATE
 
 
-def mark_closed(s: Session, month: Month, user: str, digest: str) -> None:
+def clock_terms_of(s: Session, month: Month) -> str | None:
+    """What the close of ``month`` sealed its SLA clocks with (JSON); None: closed before
+    they were sealed, or not closed."""
+    row = s.get(ClosedMonth, str(month))
+    return None if row is None else row.clock_terms
+
+
+def sealed_clock_terms(s: Session) -> dict[Month, str]:
+    """Every closed month's sealed clock terms (JSON), for those that have them."""
+    rows = s.exec(
+        select(ClosedMonth.month, ClosedMonth.clock_terms).where(
+            col(ClosedMonth.clock_terms).is_not(None)
+        )
+    )
+    return {Month.parse(m): terms for m, terms in rows if terms is not None}
+
+
+def mark_closed(
+    s: Session, month: Month, user: str, digest: str, clock_terms: str | None = None
+) -> None:
     """Record the close, the last write of its transaction, stamped when it commits: the real
     clock now (PostgreSQL's ``clock_timestamp()``, not the transaction's start, which may have
     waited for the lock)."""
@@ -63,7 +82,15 @@ def mark_closed(s: Session, month: Month, user: str, digest: str) -> None:
         closed_at = stamp.astimezone(UTC).replace(microsecond=0)
     else:
         closed_at = wall_clock(s)
-    s.add(ClosedMonth(month=str(month), closed_at=closed_at, closed_by=user, digest=digest))
+    s.add(
+        ClosedMonth(
+            month=str(month),
+            closed_at=closed_at,
+            closed_by=user,
+            digest=digest,
+            clock_terms=clock_terms,
+        )
+    )
     s.flush()
 
 

@@ -89,6 +89,10 @@ class Store(Protocol):
     def month_usage(
         self, contracts: list[ContractRecord], month: Month
     ) -> dict[int, MonthUsage]: ...
+    def day_minutes(self, by: str, on: date) -> int:
+        """What ``by`` has logged on ``on`` that counts (voided entries left out)."""
+        ...
+
     def add_entry(self, new: NewEntry) -> EntryRecord: ...
     def add_reversal(self, original: EntryRecord, by: str, note: str) -> EntryRecord:
         """Raises ``AlreadyReversed`` when another writer reversed it first."""

@@ -23,7 +23,7 @@ ledger = open_ledger(sys.argv[1])
 now = datetime.fromisoformat("2026-11-24T12:00:00+03:00")
 for i in range(int(sys.argv[3])):
     with ledger.session() as s:
-        work = WorkLog(ticket="ACME-1", minutes=1 + i, on=date(2026, 11, 2))
+        work = WorkLog(ticket="ACME-1", minutes=1 + i % 10, on=date(2026, 11, 1 + i % 20))
         log_work(SqlStore(s), WorkPolicy(), "Europe/Moscow", work, sys.argv[2], now)
 """
 
@@ -50,7 +50,7 @@ def test_a_backup_is_a_ledger_with_the_same_entries(sla: Sla, tmp_path: Path) ->
 
 def test_a_postgresql_ledger_points_to_pg_dump(sla: Sla) -> None:
     with pg_schema() as url:
-        sla.ok("init", "--force", env={"SLA_DATABASE_URL": url})
+        sla.ok("init", env={"SLA_DATABASE_URL": url})
         r = sla("backup", "copy.db", env={"SLA_DATABASE_URL": url})
         assert r.exit_code == 2 and "pg_dump" in r.stderr
 

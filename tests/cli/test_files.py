@@ -73,7 +73,7 @@ def test_init_makes_the_config_and_the_ledger_private(sla: Sla, tmp_path: Path) 
     for folder in (config.parent, config.parent.parent, db.parent, db.parent.parent):
         assert mode(folder) == 0o700, folder
     config.chmod(0o644)  # a config the owner opened up keeps that when rewritten
-    sla.ok("init", "--force", env=env)
+    sla.ok("init", "--reset-config", env=env)
     assert mode(config) == 0o644
 
 
@@ -90,7 +90,7 @@ def test_a_sqlite_file_of_other_tables_is_refused_and_untouched(sla: Sla, tmp_pa
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
     before = other.read_bytes()
-    for args in (("entries",), ("init", "--force")):
+    for args in (("entries",), ("init",)):
         r = sla(*args, env={"SLA_DATABASE_URL": str(other)})
         assert r.exit_code == 2 and "not an sla ledger" in r.stderr and "invoices" in r.stderr
     assert other.read_bytes() == before
@@ -137,7 +137,7 @@ def test_without_a_ledger_commands_fail_naming_the_path_and_create_none(
 def test_init_creates_the_default_ledger_and_rollover_names_it(sla: Sla, tmp_path: Path) -> None:
     data = tmp_path / "xdg-data"
     env = {**NOV, "SLA_DATABASE_URL": "", "XDG_DATA_HOME": str(data)}
-    sla.ok("init", "--force", env=env)
+    sla.ok("init", env=env)
     out = sla.ok("rollover", env=env).stdout
     assert str(data / "sla" / "ledger.db") in out.splitlines()[0]
 

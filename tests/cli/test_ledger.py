@@ -251,7 +251,7 @@ def test_a_mistyped_ledger_path_is_an_error_not_a_new_ledger(sla: Sla, tmp_path:
         assert r.exit_code == 2 and f"no ledger at {typo}" in r.stderr
         assert not typo.exists()
     url = f"sqlite:///{tmp_path / 'typo' / 'ledger.db'}"
-    sla.ok("init", "--force", env={"SLA_DATABASE_URL": url})  # init creates it on purpose
+    sla.ok("init", env={"SLA_DATABASE_URL": url})  # init creates it on purpose
     assert (tmp_path / "typo" / "ledger.db").exists()
 
 

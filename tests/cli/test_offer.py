@@ -11,14 +11,17 @@ from typing import Any
 from tests.conftest import Sla
 
 FEB = {"SLA_NOW": "2027-02-10T12:00:00+03:00"}
-MAR = {"SLA_NOW": "2027-03-01T12:00:00+03:00"}
+# a month closes once it is over by the real clock: the closes are of months long past
+FEB26 = {"SLA_NOW": "2026-02-10T12:00:00+03:00"}
+MAR26 = {"SLA_NOW": "2026-03-01T12:00:00+03:00"}
 
 
-def gamma(sla: Sla, tier: str = "minimal") -> None:
-    """GAMMA on variant 3 from 1 January 2027, with its first package bought that day."""
+def gamma(sla: Sla, tier: str = "minimal", year: int = 2027) -> None:
+    """GAMMA on variant 3 from 1 January 2027 (or ``year``), with its first package bought
+    that day."""
     sla.ok(
         "contract", "add", "Gamma", "--key", "GAMMA", "--variant", "3", "--tier", tier,
-        "--start", "2027-01-01", env=FEB,
+        "--start", f"{year}-01-01", env=FEB if year == 2027 else FEB26,
     )  # fmt: skip
 
 
@@ -95,24 +98,27 @@ def test_package_development_needs_prepaid_hours_that_cover_it(ledger_sla: Sla) 
 
 
 def test_an_open_earlier_months_overdraft_is_not_counted_again(ledger_sla: Sla) -> None:
-    gamma(ledger_sla)  # 10 h bought 1 January
-    ledger_sla.ok("log", "12h", "GAMMA-1", "--on", "2027-01-20", env=FEB)  # January: −2 h
-    ledger_sla.ok("contract", "topup", "GAMMA", "--on", "2027-02-01", env=FEB)  # February: 10 h
-    ledger_sla.ok("log", "1h", "GAMMA-2", "--on", "2027-02-02", env=FEB)
-    assert balance(ledger_sla, FEB) == 9 * 60  # not 7 h: January's close bills its overdraft
-    r = ledger_sla.ok("log", "9h", "GAMMA-2", env=FEB)
+    gamma(ledger_sla, year=2026)  # 10 h bought 1 January
+    ledger_sla.ok("log", "12h", "GAMMA-1", "--on", "2026-01-20", env=FEB26)  # January: −2 h
+    ledger_sla.ok("contract", "topup", "GAMMA", "--on", "2026-02-01", env=FEB26)  # February: 10 h
+    ledger_sla.ok("log", "1h", "GAMMA-2", "--on", "2026-02-02", env=FEB26)
+    assert balance(ledger_sla, FEB26) == 9 * 60  # not 7 h: January's close bills its overdraft
+    r = ledger_sla.ok("log", "9h", "GAMMA-2", env=FEB26)
     assert "balance 0:00 h" in r.stdout and "warning" not in r.stderr
-    jan, feb = statement(ledger_sla, "2027-01", FEB), statement(ledger_sla, "2027-02", FEB)
+    jan, feb = (
+        statement(ledger_sla, "2026-01", FEB26),
+        statement(ledger_sla, "2026-02", FEB26),
+    )
     assert (jan["overage_minutes"], jan["closing_balance_minutes"]) == (120, 0)
     assert (feb["opening_balance_minutes"], feb["closing_balance_minutes"]) == (0, 0)
     # work logged into January now, while it is open, overdraws January, not February
-    r = ledger_sla.ok("log", "30m", "GAMMA-3", "--on", "2027-01-29", env=FEB)
+    r = ledger_sla.ok("log", "30m", "GAMMA-3", "--on", "2026-01-29", env=FEB26)
     assert "overdrawn by 2h30m" in r.stderr and "balance 0:00 h" in r.stdout
-    ledger_sla.ok("rollover", env=MAR)
-    after = statement(ledger_sla, "2027-01", MAR)
+    ledger_sla.ok("rollover", env=MAR26)
+    after = statement(ledger_sla, "2026-01", MAR26)
     assert (after["overage_minutes"], after["overage_amount"]) == (150, "7500.00")
-    assert statement(ledger_sla, "2027-02", MAR)["opening_balance_minutes"] == 0
-    assert balance(ledger_sla, MAR) == 0
+    assert statement(ledger_sla, "2026-02", MAR26)["opening_balance_minutes"] == 0
+    assert balance(ledger_sla, MAR26) == 0
 
 
 def test_a_package_statement_names_the_packages_bought_in_its_month(ledger_sla: Sla) -> None:

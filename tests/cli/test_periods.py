@@ -82,17 +82,16 @@ def test_a_month_that_has_not_ended_is_refused(ledger_sla: Sla) -> None:
 def test_rollover_catches_up_on_missed_months_oldest_first(ledger_sla: Sla) -> None:
     basic(ledger_sla, "GAMMA", "3", "minimal")
     ledger_sla.ok("log", "4h", "GAMMA-1", "--on", "2026-10-12", env=NOV)
-    late = {"SLA_NOW": "2027-01-15T12:00:00+03:00"}
-    ledger_sla.ok("contract", "topup", "GAMMA", "--on", "2026-12-01", env=late)
-    ledger_sla.ok("log", "9h", "GAMMA-2", "--on", "2026-12-02", env=late)
+    late = {"SLA_NOW": "2026-12-01T12:00:00+03:00"}  # cron missed October's close
+    ledger_sla.ok("contract", "topup", "GAMMA", "--on", "2026-11-02", env=late)
+    ledger_sla.ok("log", "9h", "GAMMA-2", "--on", "2026-11-03", env=late)
     out = ledger_sla.ok("rollover", "--format", "json", env=late).json()
     assert [(r["month"], r["carried_minutes"], r["overage_minutes"]) for r in out["closed"]] == [
         ("2026-10", 360, 0),
-        ("2026-11", 360, 0),
-        ("2026-12", 360 + 600 - 540, 0),
+        ("2026-11", 360 + 600 - 540, 0),
     ]
-    dec = statement(ledger_sla, "2026-12", "GAMMA")
-    assert (dec["opening_balance_minutes"], dec["closing_balance_minutes"]) == (360, 420)
+    nov = statement(ledger_sla, "2026-11", "GAMMA")
+    assert (nov["opening_balance_minutes"], nov["closing_balance_minutes"]) == (360, 420)
 
 
 def test_package_overdraft_is_billed_and_the_balance_returns_to_zero(ledger_sla: Sla) -> None:

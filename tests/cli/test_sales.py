@@ -98,15 +98,49 @@ def test_tariffs_json(sla: Sla) -> None:
     assert data["tiers"][0]["reaction_minutes"] == 120
 
 
-def test_init_writes_the_config_and_refuses_a_second_time(sla: Sla) -> None:
+def test_init_writes_the_config_once_and_then_keeps_it(sla: Sla, tmp_path: Path) -> None:
     sla.config.unlink()
     r = sla.ok("init")
     assert "config written" in r.stdout
     assert tomllib.loads(sla.config.read_text(encoding="utf-8"))["variants"]["1"]["min_months"] == 3
-    again = sla("init")
-    assert again.exit_code == 2
-    assert "--force" in again.stderr
-    sla.ok("init", "--force")
+    # the user's own prices, then a second ledger: the config is kept as it is
+    mine = sla.config.read_text(encoding="utf-8").replace(
+        'hour_rate = "3000.00"', 'hour_rate = "4500.00"'
+    )
+    assert mine != sla.config.read_text(encoding="utf-8")
+    sla.config.write_text(mine, encoding="utf-8")
+    second = tmp_path / "second.db"
+    for args in (("init",), ("init", "--force")):
+        r = sla.ok(*args, env={"SLA_DATABASE_URL": str(second)})
+        assert f"config kept at {sla.config}" in r.stdout and "ledger ready" in r.stdout
+        assert sla.config.read_text(encoding="utf-8") == mine
+    assert second.is_file()
+    assert "--reset-config" in sla.ok("init", "--force").stderr
+    assert list(sla.config.parent.glob("*.bak")) == []
+    # rewriting it is asked for by name, and the old one is kept beside it
+    r = sla.ok("init", "--reset-config")
+    assert "config written" in r.stdout
+    (copy,) = sla.config.parent.glob(f"{sla.config.name}.*.bak")
+    assert copy.read_text(encoding="utf-8") == mine and f"kept at {copy}" in r.stdout
+    assert 'hour_rate = "3000.00"' in sla.config.read_text(encoding="utf-8")
+    assert (copy.stat().st_mode & 0o777) == 0o600
+
+
+def test_init_on_a_broken_config_names_it_and_changes_nothing(sla: Sla) -> None:
+    sla.config.write_text("[billing]\nincrement_minutes = -5\n", encoding="utf-8")
+    r = sla("init")
+    assert r.exit_code == 2 and "increment_minutes" in r.stderr and "--reset-config" in r.stderr
+    assert sla.config.read_text(encoding="utf-8") == "[billing]\nincrement_minutes = -5\n"
+    sla.ok("init", "--reset-config")
+    assert "increment_minutes = 1" in sla.config.read_text(encoding="utf-8")
+
+
+def test_init_never_writes_a_config_over_the_ledger(sla: Sla) -> None:
+    ledger = Path(sla.db_url.removeprefix("sqlite:///"))
+    before = ledger.read_bytes()
+    r = sla("--config", str(ledger), "init", "--reset-config")
+    assert r.exit_code == 2 and "the ledger" in r.stderr
+    assert ledger.read_bytes() == before
 
 
 def test_a_broken_config_is_one_line_naming_the_file(sla: Sla) -> None:

@@ -84,12 +84,65 @@ def test_a_timer_too_long_or_in_a_closed_month_is_refused_with_a_hint(ledger_sla
     assert r.exit_code == 2 and "more than one entry may hold" in r.stderr
     assert "`sla stop --discard`" in r.stderr
     ledger_sla.ok("stop", "--discard", env=at("10:05"))
+    # a timer that started in a month closed since (on a ledger the close did not see it on)
     ledger_sla.ok("start", "ACME-1", env={"SLA_NOW": "2026-10-31T18:00:00+03:00"})
-    ledger_sla.ok("rollover", env={"SLA_NOW": "2026-11-01T01:00:00+03:00"})
-    r = ledger_sla("stop", env={"SLA_NOW": "2026-11-01T01:00:00+03:00"})
-    assert r.exit_code == 2 and "started in a closed month" in r.stderr
+    ledger_sla.ok("rollover", "--stop-timers", env={"SLA_NOW": "2026-11-01T01:00:00+03:00"})
     r = ledger_sla("stop", "--discard", "--note", "x")
     assert r.exit_code == 2
+
+
+OCT_31 = {"SLA_NOW": "2026-10-31T18:00:00+03:00"}
+NOV_1 = {"SLA_NOW": "2026-11-01T00:05:00+03:00"}
+
+
+def test_a_close_never_strands_a_running_timer(ledger_sla: Sla) -> None:
+    """A timer still running when cron closes its month: the close is refused naming it, or
+    with --stop-timers the timer is logged up to the month's end and runs on from the next."""
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-1", "--note", "migration", env={**OCT_31, "SLA_USER": "anna"})
+    before = ledger_sla.ok("entries", "-f", "json", env=NOV_1).json()
+    for dry in ((), ("--dry-run",)):
+        r = ledger_sla("rollover", *dry, env=NOV_1)
+        assert r.exit_code == 2 and "anna on ACME-1 since 2026-10-31 18:00" in r.stderr
+        assert "--stop-timers" in r.stderr and "SLA_USER=NAME sla stop" in r.stderr
+    assert ledger_sla.ok("entries", "-f", "json", env=NOV_1).json() == before
+    r = ledger_sla.ok("rollover", "--stop-timers", env=NOV_1)
+    assert "stopped anna's timer on ACME-1 at the month's end: 6:00 logged" in r.stdout
+    assert "running on from 2026-11-01 00:00+03:00" in r.stdout
+    (logged,) = entries(ledger_sla)
+    assert (logged["on"], logged["minutes"], logged["by"], logged["note"]) == (
+        "2026-10-31",
+        360,
+        "anna",
+        "migration",
+    )
+    anna = {"SLA_USER": "anna", "SLA_NOW": "2026-11-01T00:35:00+03:00"}
+    (running,) = ledger_sla.ok("status", "-f", "json", env=anna).json()
+    assert (running["ticket"], running["elapsed_minutes"]) == ("ACME-1", 35)
+    ledger_sla.ok("stop", env=anna)
+    assert [(e["on"], e["minutes"]) for e in entries(ledger_sla)] == [
+        ("2026-10-31", 360),
+        ("2026-11-01", 35),
+    ]
+
+
+def test_a_timer_forgotten_for_days_stops_the_close_even_with_stop_timers(
+    ledger_sla: Sla,
+) -> None:
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-1", env={"SLA_NOW": "2026-10-29T18:00:00+03:00"})
+    r = ledger_sla("rollover", "--stop-timers", env=NOV_1)
+    assert r.exit_code == 2 and "more than 24 hours" in r.stderr and "stop --discard" in r.stderr
+    report = ledger_sla.ok("report", "--month", "2026-10", "-f", "json", env=NOV_1).json()
+    assert report["closed"] is False
+
+
+def test_a_timer_cannot_start_in_a_closed_month(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    ledger_sla.ok("rollover", env=NOV_1)
+    r = ledger_sla("start", "ACME-1", env={"SLA_NOW": "2026-10-30T10:00:00+03:00"})
+    assert r.exit_code == 2 and "2026-10" in r.stderr and "closed" in r.stderr
+    assert ledger_sla.ok("status", "--all", "-f", "json", env=NOV_1).json() == []
 
 
 def test_everyone_s_timers_show_with_all(ledger_sla: Sla) -> None:

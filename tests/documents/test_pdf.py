@@ -35,7 +35,9 @@ def test_the_demo_statement_as_pdf(sla: Sla, demo_env: dict[str, str], tmp_path:
                   env=demo_env).json()  # fmt: skip
     (statement,) = data["statements"]
     assert "ООО «Акме» (ACME)" in text
-    assert f"К оплате {money(statement['amount_due'])} ₽" in text
+    assert f"Начислено {money(statement['amount_due'])} ₽" in text
+    assert f"Зачтено из предоплаты -{money(statement['prepaid_offset'])} ₽" in text
+    assert f"К оплате {money(statement['left_to_pay'])} ₽" in text
     assert f"Нарушено сроков SLA {statement['breaches']}" in text
 
 

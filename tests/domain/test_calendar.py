@@ -262,7 +262,13 @@ SHORT = BusinessCalendar(Schedule(shorten_preholiday=True))
     [
         (date(2025, 3, 7), time(18)),  # before Women's Day (a Saturday)
         (date(2025, 4, 30), time(18)),  # before 1 May
-        (date(2025, 5, 7), time(18)),  # before a moved day off
+        (date(2025, 5, 7), time(19)),  # before a day off moved there: not a holiday
+        (date(2025, 12, 30), time(19)),  # before 31 December, a day off moved by decree
+        (date(2026, 12, 30), time(19)),  # the same in 2026
+        (date(2025, 11, 1), time(18)),  # a Saturday worked for 3 November, before 4 November
+        (date(2024, 11, 2), time(18)),  # a Saturday worked for 30 April, before 1 May
+        (date(2024, 12, 28), time(19)),  # a Saturday worked for 30 December: not before one
+        (date(2026, 2, 20), time(19)),  # a Friday before a weekend and 23 February: not
         (date(2025, 3, 14), time(19)),  # before a plain weekend: not shortened
         (date(2025, 3, 12), time(19)),  # ordinary day
     ],
@@ -275,9 +281,36 @@ def test_shorten_preholiday(day: date, end: time) -> None:
 def test_shorten_preholiday_moves_deadlines() -> None:
     assert SHORT.add(msk(2025, 3, 7, 17, 0), 120) == msk(2025, 3, 10, 10, 0)
     assert RU.add(msk(2025, 3, 7, 17, 0), 120) == msk(2025, 3, 7, 19, 0)
-    shortened = [date(2025, 3, 7), date(2025, 4, 30), date(2025, 5, 7), date(2025, 6, 11),
-                 date(2025, 12, 30)]  # fmt: skip
+    shortened = [date(2025, 3, 7), date(2025, 4, 30), date(2025, 6, 11), date(2025, 11, 1)]
     assert SHORT.summary(2025).working_minutes == 148200 - 60 * len(shortened)
+
+
+@pytest.mark.parametrize(
+    ("year", "shortened"),
+    [
+        (2023, ["22.02", "07.03", "03.11"]),
+        (2024, ["22.02", "07.03", "08.05", "11.06", "02.11"]),
+        (2025, ["07.03", "30.04", "11.06", "01.11"]),
+        (2026, ["30.04", "08.05", "11.06", "03.11"]),
+    ],
+)
+def test_the_shortened_days_are_the_official_ones(year: int, shortened: list[str]) -> None:
+    """The production calendar's pre-holiday days (1973, 1979, 1972 and 1972 hours of a
+    40-hour week): before a public holiday, never before a day off moved by decree."""
+    found = [
+        d.strftime("%d.%m")
+        for d in (date(year, 1, 1) + timedelta(days=n) for n in range(366))
+        if d.year == year and SHORT.is_working_day(d) and _interval(SHORT, d)[1].hour == 18
+    ]
+    assert found == shortened
+    days = RU.summary(year).working_days
+    assert SHORT.summary(year).working_minutes == days * 600 - 60 * len(shortened)
+
+
+def test_december_2026_is_22_full_days() -> None:
+    dec = SHORT.summary(2026, 12)
+    assert (dec.working_days, dec.working_minutes) == (22, 13_200)
+    assert SHORT.summary(2026).working_minutes == 147_960
 
 
 # -- official counts and summaries -----------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sla_cli.domain.calendar import BusinessCalendar, Schedule
-from sla_cli.domain.clock import evaluate
+from sla_cli.domain.clock import ClockStatus, evaluate
 from sla_cli.domain.incident_events import IncidentEvent, Wait, state_of
 from sla_cli.domain.incidents import (
     IncidentRecord,
@@ -319,7 +319,9 @@ def test_random_event_sequences_match_the_minute_stepping_reference(
     """Events through the rules (a refused one is skipped), then every clock's due against
     the reference that skips the minutes the incident waited."""
     table = (Priority("normal", 60, target_hours * 60, 8 * 60), Priority("high", 30, 60, 4 * 60))
-    incident = replace(FRIDAY, opened_at=START, contract=contract()._replace(priorities=table))
+    # open-ended: the end of a contract stops its clocks (tested on its own below)
+    signed = contract()._replace(priorities=table, signed_end=None)
+    incident = replace(FRIDAY, opened_at=START, contract=signed)
     moment, late = START, datetime(2027, 1, 31, tzinfo=MSK)
     for name, gap in steps:
         moment += timedelta(minutes=gap)
@@ -335,3 +337,37 @@ def test_random_event_sequences_match_the_minute_stepping_reference(
     target = incident.priority_at(late)
     assert start.due == reference_due(START, target.start_minutes, waits)
     assert resolve.due == reference_due(START, target.resolve_minutes or 0, waits)
+
+
+def test_a_cancelled_incident_s_clocks_say_cancelled_and_flag_nothing() -> None:
+    opened = nov(20, 17)
+    cancel = with_event(FRIDAY, NewEvent(EventKind.CANCEL, nov(20, 17, 30), note="dup"),
+                        "anna", nov(20, 17, 30))  # fmt: skip
+    later = nov(24, 12)
+    for c in (*clocks(cancel, CAL, later, 75), resolution_clock(cancel, CAL, later, 75)):
+        if c is None:
+            continue
+        assert c.status == ClockStatus.CANCELLED and c.overdue_minutes == 0
+        assert c.stopped == nov(20, 17, 30) and c.started == opened
+    # before the cancellation was recorded, the clocks ran as ever
+    reaction, _ = clocks(cancel, CAL, nov(20, 17, 20), 75)
+    assert reaction.status == ClockStatus.RUNNING
+
+
+def test_a_contract_s_end_stops_the_clocks_of_its_incidents() -> None:
+    """The contract ends on 1 December (its last day 30 November); an incident opened on 30
+    November at 18:00 and never acknowledged: its 2 h reaction used one business hour by the
+    end, and stays met ever after; one opened at 17:00 was breached at 19:00."""
+    ends = contract()._replace(signed_end=date(2026, 12, 1))
+    late = IncidentRecord(2, ACME, ends, "ACME-8", None, nov(30, 18))
+    reaction, start = clocks(late, CAL, datetime(2026, 12, 10, 12, tzinfo=MSK), 75)
+    assert reaction.status == ClockStatus.MET and reaction.used_minutes == 60
+    assert reaction.stopped == datetime(2026, 12, 1, tzinfo=MSK)
+    assert start.status == ClockStatus.MET
+    early = replace(late, opened_at=nov(30, 16, 30))
+    reaction, start = clocks(early, CAL, datetime(2026, 12, 10, 12, tzinfo=MSK), 75)
+    assert (reaction.status, reaction.overdue_minutes) == (ClockStatus.BREACHED, 30)
+    assert start.status == ClockStatus.MET  # 2:30 of its 4 h
+    # while the contract runs, nothing changes
+    reaction, _ = clocks(early, CAL, nov(30, 17), 75)
+    assert reaction.status == ClockStatus.RUNNING

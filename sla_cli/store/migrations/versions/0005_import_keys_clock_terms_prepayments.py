@@ -1,10 +1,11 @@
 """Imported rows known by their identity, the clock terms a close seals, payments in advance.
 
 ``entries.import_key`` holds the identity of an imported row (a Watson frame's id, or a CSV
-row's normalised content, hashed), unique: a row is imported once, whatever file it comes in.
+row's normalised content, hashed), unique: a row is imported once, whatever file it comes in;
+``ix_entries_by_on`` finds an engineer's day (at most 24 hours of it).
 ``closed_months.clock_terms`` holds what a close computed its incidents' clocks with (the
 schedule, the time zone, the at-risk share and the pausing clocks, as JSON): statements of the
-month use them, and `sla verify` says when the config would now give other clocks; months
+month use them, and verifying the ledger says when the config would give other clocks; months
 closed before this revision have none. ``contract_changes.kind`` takes ``prepay``, a payment in
 advance recorded after signing, with the months it pays in ``months`` (SQLite rebuilds the
 table for the new CHECKs, and its triggers with it).
@@ -67,6 +68,7 @@ def _change_kinds(kinds: tuple[str, ...]) -> None:
 def upgrade() -> None:
     op.add_column("entries", sa.Column("import_key", sa.String(length=64), nullable=True))
     op.create_index("uq_entries_import_key", "entries", ["import_key"], unique=True)
+    op.create_index("ix_entries_by_on", "entries", ["by", "on"])  # an engineer's day
     op.add_column("closed_months", sa.Column("clock_terms", sa.Text(), nullable=True))
     _change_kinds(CHANGE_KINDS)
 
@@ -74,5 +76,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     _change_kinds(OLD_CHANGE_KINDS)  # fails while payments in advance are recorded
     op.drop_column("closed_months", "clock_terms")
+    op.drop_index("ix_entries_by_on", "entries")
     op.drop_index("uq_entries_import_key", "entries")
     op.drop_column("entries", "import_key")
