@@ -114,3 +114,21 @@ def test_a_path_of_the_tools_own_or_not_a_file_changes_nothing(
             assert len(r.stderr.strip().splitlines()) == 1, (command, name, r.stderr)
         assert snapshot(tmp_path) == before, (command, name)
         assert device_state() == device
+
+
+def test_what_is_read_is_bounded(sla: Sla, tmp_path: Path) -> None:
+    """A config over 4 MiB and an import over 64 MiB are refused before they are read."""
+    big = tmp_path / "big.toml"
+    with big.open("wb") as f:
+        f.truncate(5 * 2**20)
+    r = sla("--config", str(big), "tariffs")
+    assert r.exit_code == 2 and "larger than 4 MiB" in r.stderr
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as f:
+        f.truncate(65 * 2**20)
+    r = sla("import", str(huge))
+    assert r.exit_code == 2 and "larger than 64 MiB" in r.stderr
+    for device in ("/dev/zero", "/dev/urandom"):
+        with no_hang():
+            assert "not a regular file" in sla("--config", device, "tariffs").stderr
+            assert "not a regular file" in sla("import", device).stderr
