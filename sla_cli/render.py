@@ -20,6 +20,7 @@ from sla_cli.domain.text import visible
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
     from rich.text import Text
 
 Justify = Literal["left", "right", "center"]
@@ -42,10 +43,18 @@ class Column(NamedTuple):
     min_width: int | None = None
 
 
+MIN_WIDTH, FALLBACK_WIDTH = 40, 80  # narrower than this fits no table: print at 80 instead
+
+
 def console(stderr: bool = False) -> Console:
+    """Rich's console at the terminal's width (``COLUMNS`` when set); a width under 40 (or
+    ``COLUMNS=0``, which would print nothing) is taken as 80."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    made = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if made.width < MIN_WIDTH:
+        made = Console(stderr=stderr, highlight=False, soft_wrap=False, width=FALLBACK_WIDTH)
+    return made
 
 
 def width() -> int:
@@ -61,7 +70,27 @@ def table(
     caption: str | None = None,
 ) -> None:
     """Print a table to stdout. A value too long for its column wraps (a long word folds):
-    no text is cut short with an ellipsis."""
+    no text is cut short with an ellipsis. A table without rows prints its caption only (the
+    sentence that says so), not an empty frame."""
+    rows = list(rows)
+    if not rows and caption is not None:
+        lines(caption)
+        return
+    console().print(_table(columns, rows, title, caption))
+
+
+def fits(columns: Sequence[Column], rows: Iterable[Sequence[Cell]]) -> bool:
+    """Whether the table fits the terminal without wrapping a cell."""
+    out = console()
+    unbounded = out.options.update_width(10_000)  # its natural width, not the terminal's
+    return out.measure(_table(columns, list(rows), None, None), options=unbounded).maximum <= (
+        out.width
+    )
+
+
+def _table(
+    columns: Sequence[Column], rows: list[Sequence[Cell]], title: str | None, caption: str | None
+) -> Table:
     from rich.table import Table
 
     t = Table(
@@ -80,7 +109,7 @@ def table(
         )
     for row in rows:
         t.add_row(*(_text(c[0], c[1]) if isinstance(c, tuple) else _text(c) for c in row))
-    console().print(t)
+    return t
 
 
 def _text(value: str, style: str = "") -> Text:
@@ -93,6 +122,13 @@ def _text(value: str, style: str = "") -> Text:
 def lines(text: str) -> None:
     """Print plain text to stdout (no Rich: messages stay cheap and unwrapped)."""
     sys.stdout.write(visible(text) + "\n")
+
+
+def paragraph(text: str) -> None:
+    """Print prose to stdout wrapped at the terminal's width, like a table would be."""
+    import textwrap
+
+    lines(textwrap.fill(text, width=width(), break_on_hyphens=False))
 
 
 @contextmanager

@@ -33,6 +33,7 @@ class SlaGroup(TyperGroup):
         args = optional_month_value(list(sys.argv[1:] if args is None else args))
         try:
             _refuse_undecodable(args)
+            _refuse_negative_duration(args)
             with warnings.catch_warnings():
                 if not debug:  # a library's warning is not the user's to act on
                     warnings.simplefilter("ignore")
@@ -72,6 +73,19 @@ def _refuse_undecodable(args: list[str]) -> None:
             raise InputError(
                 f"argument {i} is not UTF-8 text; check the terminal's encoding"
             ) from None
+
+
+def _refuse_negative_duration(args: list[str]) -> None:
+    """`sla log -1h ACME-1` reads as an option to Click ("No such option: -1"): say what it
+    is instead."""
+    if command_named(args) != "log":
+        return
+    after = args[args.index("log") + 1 :]
+    if after and after[0][:1] == "-" and after[0][1:2].isdigit():
+        raise InputError(
+            f"{after[0]}: durations are positive; to correct an entry use `sla log --undo` "
+            "or `sla void ID`"
+        )
 
 
 def optional_month_value(args: list[str]) -> list[str]:
@@ -171,7 +185,37 @@ def make_app(modules: Sequence[str] = tuple(MODULES), only: str | None = None) -
     if only is not None:  # Typer builds every registered command as it starts
         built.registered_commands = [c for c in built.registered_commands if c.name == only]
         built.registered_groups = [g for g in built.registered_groups if g.name == only]
+    _flowing(built)
     return built
+
+
+def _flowing(typer_app: typer.Typer) -> None:
+    """Each command's help as paragraphs that wrap at the terminal's width: the line breaks a
+    docstring has in the source are not kept inside a sentence (Rich keeps them otherwise)."""
+    import inspect
+
+    for info in typer_app.registered_commands:
+        doc = info.help if isinstance(info.help, str) else inspect.getdoc(info.callback)
+        if doc:
+            info.help = paragraphs(doc)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _flowing(group.typer_instance)
+
+
+def paragraphs(doc: str) -> str:
+    """``doc`` with the single line breaks inside its paragraphs joined (a list item, a line
+    starting with ``-``, keeps its own line)."""
+    out = []
+    for para in doc.split("\n\n"):
+        joined: list[str] = []
+        for line in para.splitlines():
+            if joined and not line.lstrip().startswith("- "):
+                joined[-1] += " " + line.strip()
+            else:
+                joined.append(line.strip())
+        out.append("\n".join(joined))
+    return "\n\n".join(out)
 
 
 def command_named(args: Sequence[str]) -> str | None:

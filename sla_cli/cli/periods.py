@@ -40,6 +40,7 @@ def demo(
 ) -> None:
     """Build a demo ledger (a client on each variant, three closed months) and print statements."""
     import tempfile
+    from shlex import quote
 
     from sla_cli.cli.needs import business_calendar, letterhead
     from sla_cli.demo import build_demo
@@ -58,14 +59,32 @@ def demo(
     with built.ledger.session() as s:
         data = month_report(s, head, cal, built.months[-1], None, now)
     print_report_table(data, lang.value)
+    sla = program()
     lines(
         f"\nDemo ledger: {built.folder}. Try it:\n"
-        f"  export SLA_CONFIG={built.config} SLA_DATABASE_URL={built.db_url}\n"
-        f"  sla entries --month {built.months[-1]}\n"
-        "  sla incident list\n"
-        f"  sla report --month {built.months[-1]} --format html -o statement.html\n"
-        "  sla report --month            # this month so far, a preview"
+        f"  export SLA_CONFIG={quote(str(built.config))} SLA_DATABASE_URL={quote(built.db_url)}\n"
+        f"  {sla} entries --month {built.months[-1]}\n"
+        f"  {sla} incident list\n"
+        f"  {sla} report --month {built.months[-1]} --format html -o statement.html\n"
+        f"  {sla} report --month            # this month so far, a preview"
     )
+
+
+def program() -> str:
+    """How to run this program again from the shell: ``sla`` when that is what ``sla`` on the
+    PATH runs, else the path of the script that ran (``.venv/bin/sla``), else the module."""
+    import os
+    import shutil
+    import sys
+    from shlex import quote
+
+    ran = sys.argv[0] if sys.argv else ""
+    if os.path.basename(ran) != "sla" or not os.path.exists(ran):
+        return f"{quote(sys.executable)} -m sla_cli"
+    found = shutil.which("sla")
+    if found is not None and os.path.realpath(found) == os.path.realpath(ran):
+        return "sla"
+    return quote(ran)
 
 
 def rollover(

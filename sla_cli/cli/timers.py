@@ -96,9 +96,10 @@ def _stopped(done: "Stopped", zone: str) -> str:
         return f"timer on {t.ticket} (started {since}) discarded: nothing logged"
     e = done.logged.entry
     left = "" if done.logged.balance is None else f"; balance {hours_h(done.logged.balance)}"
+    short = "" if done.ran_minutes else " (it ran under a minute: logged rounded up)"
     return (
         f"timer on {t.ticket} stopped: entry {e.id}, {format_duration(e.minutes)} from {since} "
-        f"for {e.client_key} ({e.kind}, by {e.by}){left}"
+        f"for {e.client_key} ({e.kind}, by {e.by}){left}{short}"
     )
 
 

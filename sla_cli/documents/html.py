@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sla_cli.documents.chart import chart_svg
 from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
-from sla_cli.documents.labels import Formatter
+from sla_cli.documents.labels import Formatter, in_zone
 from sla_cli.domain.statement import MonthReport, Statement
 
 _CHART_CSS = """svg .ct { font-size: 10px; font-weight: bold; fill: #334e68 }
@@ -194,6 +194,8 @@ def _sheet(report: MonthReport, st: Statement, fmt: Formatter, title: str) -> li
         out.append(f'<p class="flag">{_h(note)}</p>')
     out.append(chart_svg(report, st, fmt))
     out.append(f"<h2>{_h(fmt('incidents'))}</h2>")
+    if st.timezone is not None:
+        out.append(f"<p>{_h(fmt('client_timezone_note', tz=st.timezone))}</p>")
     out += _html_incidents(st, fmt)
     out.append("</section>")
     return out
@@ -211,6 +213,6 @@ def html_document(report: MonthReport, fmt: Formatter) -> str:
         "<body>",
     ]
     for st in report.statements:
-        out += _sheet(report, st, fmt, title)
+        out += _sheet(report, st, in_zone(fmt, st.timezone), title)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -6,7 +6,7 @@ imported only when a document is drawn. Offsets and hours come from `sla_cli.for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
         "client": "Заказчик",
         "generated": "Сформирован",
         "timezone_note": "Время указано в часовом поясе {tz}.",
+        "client_timezone_note": "Время в этом разделе — в часовом поясе клиента, {tz}.",
         "figures": "Показатели месяца",
         "item": "Показатель",
         "value": "Значение",
@@ -106,6 +107,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_client": "Клиент",
         "col_variant": "Вар.",
         "col_tier": "Тариф",
+        "col_opening": "Было",
         "col_included": "Включено",
         "col_used": "Использовано",
         "col_burned": "Сгорело",
@@ -128,6 +130,7 @@ LABELS: dict[str, dict[str, str]] = {
         "client": "Client",
         "generated": "Generated",
         "timezone_note": "Times are in the {tz} time zone.",
+        "client_timezone_note": "Times in this section are in the client's time zone, {tz}.",
         "figures": "The month in figures",
         "item": "Item",
         "value": "Value",
@@ -203,6 +206,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_client": "Client",
         "col_variant": "Var.",
         "col_tier": "Tier",
+        "col_opening": "Opening",
         "col_included": "Included",
         "col_used": "Used",
         "col_burned": "Burned",
@@ -292,6 +296,11 @@ class Formatter:
         if clock.overdue_minutes > 0:
             text += " " + self("overdue", hours=self.hours(clock.overdue_minutes))
         return text
+
+
+def in_zone(fmt: Formatter, zone: str | None) -> Formatter:
+    """``fmt`` writing times in ``zone`` (a client's), or as it is when None."""
+    return fmt if zone is None else replace(fmt, tz=ZoneInfo(zone))
 
 
 def formatter(report: MonthReport, lang: str) -> Formatter:

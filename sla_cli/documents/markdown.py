@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
-from sla_cli.documents.labels import Formatter
+from sla_cli.documents.labels import Formatter, in_zone
 from sla_cli.domain.statement import MonthReport, Statement
 from sla_cli.domain.text import visible
 
@@ -71,6 +71,8 @@ def _incidents(st: Statement, fmt: Formatter) -> list[str]:
 
 def _statement(st: Statement, fmt: Formatter) -> list[str]:
     out = [f"## {_md(client_text(st))}", ""]
+    if st.timezone is not None:
+        out += [f"_{_md(fmt('client_timezone_note', tz=st.timezone))}_", ""]
     rows = [_md_figure(r) for r in figure_rows(st, fmt)]
     out += _md_table([_md(fmt("item")), _md(fmt("value"))], rows, "lr")
     out.append("")
@@ -91,6 +93,6 @@ def markdown_document(report: MonthReport, fmt: Formatter) -> str:
         "",
     ]
     for st in report.statements:
-        out += _statement(st, fmt)
+        out += _statement(st, in_zone(fmt, st.timezone))
     # whatever the ledger or the config holds, no control character reaches a terminal
     return visible("\n".join(out).rstrip("\n")) + "\n"

@@ -95,7 +95,9 @@ def report_record(report: MonthReport) -> dict[str, Any]:
     return {
         "month": report.label,
         "closed": report.closed,
-        "statements": [_statement_record(st, report.timezone) for st in report.statements],
+        "statements": [
+            _statement_record(st, st.timezone or report.timezone) for st in report.statements
+        ],
     }
 
 

@@ -9,18 +9,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sla_cli.documents.figures import client_text, dev_cap_note, document_title, tier_text
-from sla_cli.documents.labels import Formatter, formatter
+from sla_cli.documents.labels import Formatter, formatter, in_zone
 from sla_cli.domain.statement import MonthReport, Statement
 
 if TYPE_CHECKING:
     from sla_cli.render import Cell
 
 _SUMMARY_KEYS = (
-    "client", "variant", "tier", "included", "used", "burned", "overage", "balance", "due",
-    "breaches",
+    "client", "variant", "tier", "opening", "included", "used", "burned", "overage", "balance",
+    "due", "breaches",
 )  # fmt: skip
 _LEFT = {"client", "tier"}
-_WIDE = 110  # columns a terminal needs for the summary in one table
 
 
 def _status(text: str, cell: str | tuple[str, str]) -> tuple[str, str]:
@@ -34,6 +33,8 @@ def _summary_row(st: Statement, f: Formatter) -> list[Cell]:
         st.client,
         str(st.variant),
         tier_text(st, f),
+        # a package's figures add up across: opening + bought - used + overdraft = balance
+        "—" if fig.opening_balance_minutes is None else f.hours(fig.opening_balance_minutes),
         f.hours(fig.included_minutes),
         f.hours(fig.used_minutes),
         f.hours(fig.burned_minutes) if st.terms.burns else "—",
@@ -46,20 +47,16 @@ def _summary_row(st: Statement, f: Formatter) -> list[Cell]:
 
 def _summary(report: MonthReport, f: Formatter) -> None:
     """One table when the terminal is wide; else a small figure table per client."""
-    from sla_cli.render import Column, lines, table, width
+    from sla_cli.render import Column, fits, lines, table
 
     rows = [_summary_row(st, f) for st in report.statements]
     total = sum((st.left_to_pay for st in report.statements), Decimal(0))
     title = f"{document_title(report, f)} — {report.company}"
     caption = f("total_due", amount=f.money(total))
     keys = _SUMMARY_KEYS
-    if width() >= _WIDE:
-        table(
-            [Column(f(f"col_{k}"), "left" if k in _LEFT else "right", no_wrap=True) for k in keys],
-            rows,
-            title=title,
-            caption=caption,
-        )
+    wide = [Column(f(f"col_{k}"), "left" if k in _LEFT else "right", no_wrap=True) for k in keys]
+    if fits(wide, rows):  # one table when every figure fits whole, else one a client
+        table(wide, rows, title=title, caption=caption)
         return
     lines(title)
     for st, row in zip(report.statements, rows, strict=True):  # every figure whole
@@ -112,15 +109,15 @@ def _incidents(st: Statement, f: Formatter) -> None:
 
 def print_report_table(report: MonthReport, lang: str = "ru") -> None:
     """The terminal view: a summary table, then each client's incidents with coloured clocks."""
-    from sla_cli.render import lines
+    from sla_cli.render import lines, paragraph
 
     f = formatter(report, lang)
     if not report.closed:
-        lines(f"{f('preview_badge')}: {f('preview_note')}")
+        paragraph(f"{f('preview_badge')}: {f('preview_note')}")
     _summary(report, f)
     for st in report.statements:
         note = dev_cap_note(st, f)
         if note:
             lines(f"{st.client}: {note}")
         if st.incidents:
-            _incidents(st, f)
+            _incidents(st, in_zone(f, st.timezone))

@@ -95,6 +95,7 @@ class Statement:
     incidents: tuple[IncidentLine, ...]
     packages: tuple[PackageBought, ...] = ()  # packages bought in the month (variant 3)
     prepaid_offset: Decimal = Decimal(0)  # the fee paid in advance, offset against what is due
+    timezone: str | None = None  # the client's, when its contract has one: its times are in it
 
     @property
     def left_to_pay(self) -> Decimal:
@@ -208,6 +209,7 @@ def assemble(
                 incidents=tuple(lines.get(c.id, ())),
                 packages=tuple(package_bought(e) for e in facts.topups.get(c.id, ())),
                 prepaid_offset=figures.fee if monthly else Decimal(0),
+                timezone=c.timezone if c.timezone and c.timezone != head.timezone else None,
             )
         )
     return MonthReport(

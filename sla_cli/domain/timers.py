@@ -38,7 +38,8 @@ def elapsed_minutes(timer: TimerRecord, now: datetime) -> int:
 
 def plan_stop(timer: TimerRecord, now: datetime, zone: tzinfo, note: str | None) -> WorkLog:
     """The entry a stopped timer logs: its minutes, from its real start (`--from`), dated the
-    day it started, with the stop's note if one is given."""
+    day it started, with the stop's note if one is given. A timer stopped within its first
+    minute logs one (which the billing increment then rounds up, as for any entry)."""
     minutes = elapsed_minutes(timer, now)
     since = timer.started_at.astimezone(zone)
     if minutes > MAX_TIMER_MINUTES:
@@ -47,14 +48,9 @@ def plan_stop(timer: TimerRecord, now: datetime, zone: tzinfo, note: str | None)
             f"{since:%Y-%m-%d %H:%M}, more than one entry may hold (24h): log the hours by hand "
             "with `sla log`, then drop the timer with `sla stop --discard`"
         )
-    if minutes < 1:
-        raise InputError(
-            f"the timer on {timer.ticket} has run less than a minute: nothing to log; "
-            "`sla stop --discard` drops it"
-        )
     return WorkLog(
         ticket=timer.ticket,
-        minutes=minutes,
+        minutes=max(minutes, 1),  # a started minute is logged, rounded up like any entry
         on=since.date(),
         start=since.time().replace(microsecond=0, tzinfo=None),
         kind=timer.kind,

@@ -119,7 +119,7 @@ def plan_work(
         if started_at > now:
             raise InputError("--from is in the future")
         ended = started_at + timedelta(minutes=work.minutes)
-        if ended > now:
+        if ended > now.replace(second=0, microsecond=0) + timedelta(minutes=1):  # this minute
             raise InputError(
                 f"--from {work.start:%H:%M} and {format_duration(work.minutes)} of work end at "
                 f"{ended:%Y-%m-%d %H:%M}, after now ({now.astimezone(zone):%H:%M}): "

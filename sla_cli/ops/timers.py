@@ -11,7 +11,7 @@ from sla_cli.domain.kinds import Billing, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord
 from sla_cli.domain.text import MAX_NOTE, MAX_TICKET, check_author, check_text, normalise_ticket
-from sla_cli.domain.timers import TimerRecord, plan_stop
+from sla_cli.domain.timers import TimerRecord, elapsed_minutes, plan_stop
 from sla_cli.domain.work import WorkPolicy
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
 from sla_cli.ops.lookup import contract_on, ensure_open, ticket_client
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 class Stopped(NamedTuple):
     timer: TimerRecord
     logged: Logged | None  # None: discarded
+    ran_minutes: int = 0  # whole minutes it ran (0: under one, logged as the increment)
 
 
 class Started(NamedTuple):
@@ -91,7 +92,7 @@ def _end(s: Store, desk: Desk, timer: TimerRecord, note: str | None, discard: bo
         s.end_timer(timer.id, None if logged is None else logged.entry.id, timer.by)
     except AlreadyEnded:
         raise InputError(f"the timer on {timer.ticket} was stopped by another command") from None
-    return Stopped(timer, logged)
+    return Stopped(timer, logged, elapsed_minutes(timer, desk.now))
 
 
 class TimerStatus(NamedTuple):

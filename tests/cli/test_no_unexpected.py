@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -54,6 +55,13 @@ NASTY = st.one_of(
     st.text(max_size=40),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
 )
+
+
+@pytest.fixture
+def sla(sla: Sla, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sla:
+    """The runner, in a folder of its own: a value that names a file (`backup -`) is one there."""
+    monkeypatch.chdir(tmp_path)
+    return sla
 
 
 def signed(sla: Sla) -> None:

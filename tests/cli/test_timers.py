@@ -188,3 +188,17 @@ def test_a_timer_entry_is_rounded_like_any_entry(sla: Sla, kind: str) -> None:
     sla.ok("start", "ACME-1", "--kind", kind, env=at("10:00"))
     sla.ok("stop", env=at("10:07"))
     assert [(e["minutes"], e["kind"]) for e in entries(sla)] == [(15, kind)]
+
+
+def test_a_timer_stopped_at_once_logs_the_increment_and_says_so(ledger_sla: Sla) -> None:
+    from sla_cli.config import default_document, write_config
+
+    doc = default_document()
+    doc["billing"]["increment_minutes"] = 15
+    write_config(ledger_sla.config, doc, force=True)
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-13", "--note", "certificate renewal", env=at("10:00:00"))
+    r = ledger_sla.ok("stop", env=at("10:00:20"))
+    assert "15m from" in r.stdout and "ran under a minute: logged rounded up" in r.stdout
+    (entry,) = entries(ledger_sla)
+    assert (entry["minutes"], entry["note"]) == (15, "certificate renewal")

@@ -148,3 +148,24 @@ def test_a_resolution_is_neither_a_reaction_nor_a_start_of_work(ledger_sla: Sla)
     md = ledger_sla.ok("report", "--month", "2026-11", "-f", "md", "--lang", "en", env=NOV).stdout
     (row,) = [line for line in md.splitlines() if line.startswith("| ACME-5")]
     assert row.count("11:00") == 1  # the resolution only, not as a reaction or a start
+
+
+def test_a_client_s_statement_is_in_the_client_s_zone(ledger_sla: Sla) -> None:
+    ledger_sla.ok("contract", "add", "Ural", "--key", "URAL", "--variant", "1", "--tier",
+                  "basic", "--start", "2026-10-01", "--months", "12", "--tz",
+                  "Asia/Yekaterinburg", env=NOV)  # fmt: skip
+    ledger_sla.ok("incident", "open", "URAL-1", "--at", "2026-11-23T10:00", env=NOV)
+    ledger_sla.ok("incident", "ack", "URAL-1", "--at", "2026-11-23T10:30", env=NOV)
+    report = ledger_sla.ok("report", "--month", "2026-11", "-f", "json", env=NOV).json()
+    (i,) = report["statements"][0]["incidents"]
+    assert (i["opened_at"], i["reacted_at"]) == (
+        "2026-11-23T12:00:00+05:00",
+        "2026-11-23T12:30:00+05:00",
+    )
+    md = ledger_sla.ok("report", "--month", "2026-11", "-f", "md", "--lang", "en", env=NOV).text
+    assert "client's time zone, Asia/Yekaterinburg" in md and "Europe/Moscow" in md
+    assert "12:00" in md.split("### Incidents", 1)[1] and "10:00 +03" not in md
+    html = ledger_sla.ok("report", "--month", "2026-11", "-f", "html", env=NOV).text
+    assert "+05:00" in html and "часовом поясе клиента, Asia/Yekaterinburg" in html
+    table = ledger_sla.ok("report", "--month", "2026-11", env=NOV).text
+    assert "12:00+05:00" in table.replace(" ", "") or "12:00 +05:00" in table
