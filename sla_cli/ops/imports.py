@@ -22,10 +22,11 @@ from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractRecord
 from sla_cli.domain.text import MAX_NOTE, MAX_TICKET, check_author, check_text, normalise_ticket
-from sla_cli.domain.work import Standing, WorkPolicy, check_work, plan_work
+from sla_cli.domain.work import Standing, WorkLog, WorkPolicy, check_work, plan_work
 from sla_cli.errors import InputError, SlaError
 from sla_cli.importing import ImportRow
-from sla_cli.ops.lookup import contract_on, ensure_open, ticket_client
+from sla_cli.ops.lookup import covering, ensure_open, ticket_client
+from sla_cli.store import contracts, entries
 from sla_cli.store import imports as imported
 from sla_cli.store.gateway import SqlStore
 from sla_cli.store.port import NewEntry, Store
@@ -46,7 +47,7 @@ class _Facts:
     """What the rules read, loaded once and kept up to date as rows are planned."""
 
     clients: dict[tuple[str, str | None], ClientRecord] = field(default_factory=dict)
-    contracts: dict[tuple[int, date], ContractRecord] = field(default_factory=dict)
+    contracts: dict[int, tuple[ContractRecord, ...]] = field(default_factory=dict)  # by client
     open_months: set[Month] = field(default_factory=set)
     packages: dict[int, PackageBalance] = field(default_factory=dict)
     dev: dict[tuple[int, Month], int] = field(default_factory=dict)
@@ -68,8 +69,9 @@ def import_rows(
             f"this file was imported already (entries {done[0]} to {done[1]}); nothing was "
             "written (--skip-known skips the rows imported before)"
         )
-    ledger, facts = SqlStore(s), _Facts()
+    ledger = SqlStore(s)
     keyed = [(row, _identity(row, user)) for row in rows]
+    facts = _Facts(days=_day_totals(s, rows, user))
     known = {} if done is not None else imported.known_rows(s, [k for _, k in keyed])
     planned: list[tuple[NewEntry, int, str]] = []
     seen: dict[str, int] = {}
@@ -118,7 +120,7 @@ def _identity(row: ImportRow, user: str) -> str:
 
 
 def _plan(
-    s: Store, facts: _Facts, row: ImportRow, policy: WorkPolicy, zone: str, user: str,
+    s: SqlStore, facts: _Facts, row: ImportRow, policy: WorkPolicy, zone: str, user: str,
     now: datetime,
 ) -> NewEntry:  # fmt: skip
     work = row.work
@@ -133,7 +135,7 @@ def _plan(
     if month not in facts.open_months:
         ensure_open(s, work.on)
         facts.open_months.add(month)
-    plan = plan_work(work, contract, _standing(s, facts, contract, month, by, work.on),
+    plan = plan_work(work, contract, _standing(s, facts, contract, work, by),
                      policy, tz, now)  # fmt: skip
     if contract.id in facts.packages:
         facts.packages[contract.id] = facts.packages[contract.id].with_change(month, -plan.minutes)
@@ -146,29 +148,42 @@ def _plan(
     )  # fmt: skip
 
 
+def _day_totals(s: Session, rows: list[ImportRow], user: str) -> dict[tuple[str, date], int]:
+    """What each author of the rows has logged on each day the rows span, in one query."""
+    authors = set()
+    for row in rows:
+        try:
+            authors.add(check_author(row.by or user))
+        except SlaError:
+            continue  # refused when its row is planned
+    days = [row.work.on for row in rows]
+    return entries.day_totals(s, sorted(authors), min(days), max(days)) if rows else {}
+
+
 def _contract(
-    s: Store, facts: _Facts, ticket: str, client_key: str | None, on: date
+    s: SqlStore, facts: _Facts, ticket: str, client_key: str | None, on: date
 ) -> ContractRecord:
     key = (ticket.partition("-")[0], client_key)
     if key not in facts.clients:
         facts.clients[key] = client = ticket_client(s, ticket, client_key)
         s.lock_client(client.key)
     client = facts.clients[key]
-    if (client.id, on) not in facts.contracts:
-        facts.contracts[client.id, on] = contract_on(s, client, on)
-    return facts.contracts[client.id, on]
+    if client.id not in facts.contracts:  # once a client, whatever the days its rows name
+        facts.contracts[client.id] = contracts.client_contracts(s.session, client.id)
+    return covering(client, facts.contracts[client.id], on)
 
 
 def _standing(
-    s: Store, facts: _Facts, contract: ContractRecord, month: Month, by: str, on: date
+    s: Store, facts: _Facts, contract: ContractRecord, work: WorkLog, by: str
 ) -> Standing:
+    month, on = Month.of(work.on), work.on
     if contract.billing == Billing.PACKAGE and contract.id not in facts.packages:
         facts.packages[contract.id] = s.package_balance(contract)
-    if contract.dev_cap_minutes is not None and (contract.id, month) not in facts.dev:
+    dev = work.kind == WorkKind.DEV and contract.dev_cap_minutes is not None
+    if dev and (contract.id, month) not in facts.dev:  # development's cap, as `sla log` reads it
         usage = s.month_usage([contract], month)[contract.id]
         facts.dev[contract.id, month] = usage.dev_minutes
-    if (by, on) not in facts.days:
-        facts.days[by, on] = s.day_minutes(by, on)
+    facts.days.setdefault((by, on), 0)
     return Standing(
         facts.packages.get(contract.id),
         facts.dev.get((contract.id, month), 0),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,14 @@ def ticket_client(s: Store, ticket: str, client_key: str | None) -> ClientRecord
                 "drop --client or fix the ticket"
             )
     return client
+
+
+def covering(client: ClientRecord, contracts: Sequence[ContractRecord], on: date) -> ContractRecord:
+    """Of the client's contracts in force, the one active on ``on`` (the latest started)."""
+    found = [c for c in contracts if c.cancelled is None and c.covers(on)]
+    if not found:
+        raise NotFound(f"{client.key} has no contract active on {on.isoformat()}")
+    return max(found, key=lambda c: c.start)
 
 
 def contract_on(s: Store, client: ClientRecord, on: date) -> ContractRecord:

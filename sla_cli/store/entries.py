@@ -119,6 +119,21 @@ def day_minutes(s: Session, by: str, on: date) -> int:
     return int(total)
 
 
+def day_totals(
+    s: Session, authors: list[str], first: date, last: date
+) -> dict[tuple[str, date], int]:
+    """What each of ``authors`` logged that counts, on each day from ``first`` to ``last``."""
+    if not authors:
+        return {}
+    rows = s.exec(
+        select(col(Entry.by), col(Entry.on), func.sum(Entry.minutes))
+        .where(col(Entry.by).in_(authors), Entry.on >= first, Entry.on <= last)
+        .where(Entry.type == EntryType.WORK.value, _counting())
+        .group_by(col(Entry.by), col(Entry.on))
+    )
+    return {(by, on): int(total) for by, on, total in rows}
+
+
 def count_from(s: Session, contract_id: int, day: date) -> int:
     """How many of the contract's entries that count (not voided) are dated ``day`` or later."""
     return s.exec(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -281,3 +283,54 @@ def test_one_engineers_day_holds_at_most_24_hours(ledger_sla: Sla, tmp_path: Pat
     last = [e for e in ledger_sla.ok("entries", "-f", "json", env=NOW).json() if e["by"] == "anna"]
     ledger_sla.ok("void", str(last[-1]["id"]), env=NOW)
     ledger_sla.ok("import", str(path), env=NOW)
+
+
+def _queries_importing(tmp_path: Path, sla: Sla, clients: int, days: int) -> int:
+    """How many statements an import of a row per client a day issues."""
+    import sqlalchemy as sa
+
+    from sla_cli.config import parse_settings
+    from sla_cli.domain.work import WorkPolicy
+    from sla_cli.importing import read_csv
+    from sla_cli.ops.imports import import_rows
+    from sla_cli.store.engine import open_ledger
+
+    for n in range(clients):
+        sla.ok("contract", "add", f"C{n}", "--key", f"C{n}", "--variant", "1", "--tier",
+               "basic", "--start", "2026-01-01", "--months", "12", env=NOW)  # fmt: skip
+    first = date(2026, 1, 1)
+    text = HEADER + "".join(
+        f"{first + timedelta(days=d)},15m,C{n}-{d},,,eng{d % 3},,\n"
+        for n in range(clients)
+        for d in range(days)
+    )
+    rows, _ = read_csv(text, date(2026, 11, 24))
+    ledger = open_ledger(sla.db_url)
+    count = 0
+
+    def counted(*_: object) -> None:
+        nonlocal count
+        count += 1
+
+    sa.event.listen(ledger.engine, "before_cursor_execute", counted)
+    tz = parse_settings({}).timezone
+    now = datetime(2026, 11, 24, 12, tzinfo=ZoneInfo(tz))
+    with ledger.session() as s:
+        done = import_rows(s, rows, "x" * 64, WorkPolicy(), tz, "anna", now, dry_run=False)
+    ledger.engine.dispose()
+    assert done.rows == clients * days
+    return count
+
+
+def test_an_import_of_a_years_history_asks_the_ledger_no_more_for_more_days(
+    tmp_path: Path, sla: Sla
+) -> None:
+    """Each client's contracts, each month's close and each author's days are read once: the
+    statements do not grow with the distinct days the rows name."""
+    few = _queries_importing(tmp_path / "few", sla, clients=4, days=5)
+    sla.env["SLA_DATABASE_URL"] = sla.db_url = f"sqlite:///{tmp_path / 'many.db'}"
+    sla.ok("init", env=NOW)
+    many = _queries_importing(tmp_path / "many", sla, clients=4, days=300)
+    months = 10  # 300 days from January reach into October: one check each that it is open
+    keys = 3  # the known rows are looked up 500 keys a query: 1,200 rows take 3 queries
+    assert many <= few + months + keys, (few, many)
