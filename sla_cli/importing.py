@@ -9,15 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sla_cli.domain.durations import parse_duration
 from sla_cli.domain.kinds import WorkKind
 from sla_cli.domain.work import WorkLog
 from sla_cli.errors import InputError, SlaError
-from sla_cli.timeparse import parse_clock, parse_date
+from sla_cli.timeparse import parse_clock, parse_date, parse_moment
 
 __all__ = ["CSV_FIELDS", "MAX_IMPORT_BYTES", "ImportRow", "decode", "read_csv", "read_watson"]
 
@@ -142,7 +144,7 @@ def _kind(text: str) -> WorkKind:
         raise InputError(f"{text!r} is not one of support, dev") from None
 
 
-def read_watson(text: str, zone: tzinfo, ticket_from: str) -> list[ImportRow]:
+def read_watson(text: str, zone: str, ticket_from: str) -> list[ImportRow]:
     """Frames of `watson log --json`: each becomes an entry from its start, its project (or
     first tag, with ``ticket_from="tag"``) the ticket."""
     try:
@@ -174,11 +176,13 @@ def read_watson(text: str, zone: tzinfo, ticket_from: str) -> list[ImportRow]:
     return rows
 
 
-def _moment(n: int, key: str, value: Any, zone: tzinfo) -> datetime:
+def _moment(n: int, key: str, value: Any, zone: str) -> datetime:
+    """A frame's time as `--at` reads one (years 2000–2100, offsets −12:00 to +14:00), which
+    Watson always writes with its offset."""
+    if not isinstance(value, str) or not re.search(r"(?:[+-]\d\d:?\d\d|Z)$", value.strip()):
+        raise InputError(f"frame {n}, {key}: {value!r} is not a time with an offset")
     try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(f"frame {n}, {key}: cannot read {value!r} as a time") from None
-    if moment.tzinfo is None:
-        raise InputError(f"frame {n}, {key}: {value!r} has no offset")
-    return moment.astimezone(zone).replace(second=0, microsecond=0)
+        moment = parse_moment(value, zone)
+    except InputError as e:
+        raise InputError(f"frame {n}, {key}: {e.message}") from None
+    return moment.astimezone(ZoneInfo(zone)).replace(second=0, microsecond=0)

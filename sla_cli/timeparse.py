@@ -34,7 +34,7 @@ def now_from_env(tz: str) -> datetime:
     pinned = os.environ.get("SLA_NOW")
     if pinned:
         try:
-            return parse_moment(pinned, tz)
+            return parse_moment(pinned, tz, datetime.now(ZoneInfo(tz)))  # `18:30` is today
         except InputError as e:
             raise InputError(f"SLA_NOW: {e.message}") from None
     return datetime.now(ZoneInfo(tz)).replace(microsecond=0)

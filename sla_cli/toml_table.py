@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sla_cli.domain.money import MAX_MONEY, to_decimal
+from sla_cli.domain.text import control_character
 from sla_cli.errors import ConfigError, InputError
 
 __all__ = ["TomlTable"]
@@ -52,6 +53,11 @@ class TomlTable:
             raise self.fail(key, f"expected a whole number, got {value!r}")
         if not isinstance(value, kind):
             raise self.fail(key, f"expected {_KINDS.get(kind, kind.__name__)}, got {value!r}")
+        if isinstance(value, str):
+            at = control_character(value)
+            if at is not None:  # names reach statements, terminals and other people's screens
+                code = f"U+{ord(value[at]):04X}"
+                raise self.fail(key, f"holds a control character ({code}); write plain text")
         return value
 
     def decimal(self, key: str, default: Any = None) -> Decimal:

@@ -68,7 +68,7 @@ def _run_as_script(text: str, tmp_path: Path, path_dir: Path | None) -> None:
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLA_", "XDG_"))}
     env |= {"HOME": str(tmp_path / "home"), "SLA_USER": "anna", "COLUMNS": "100"}
-    env["SLA_NOW"] = "2026-11-24T12:00:00+03:00"  # within the example contract's term
+    env["SLA_NOW"] = "2026-11-24T12:00:10+03:00"  # in the example contract's term, off :00
     if path_dir is not None:
         env["PATH"] = f"{path_dir}{os.pathsep}{env.get('PATH', '')}"
     script = tmp_path / "session.sh"

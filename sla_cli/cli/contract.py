@@ -61,10 +61,15 @@ def add(
     from sla_cli.timeparse import parse_date
 
     st = state(ctx)
+    typed = hour_discount.strip().rstrip("%").strip().replace(",", ".")
     try:
-        discount = to_decimal(hour_discount.rstrip("% "))
+        if not typed.replace(".", "", 1).isdigit():
+            raise InputError(typed)
+        discount = to_decimal(typed)
     except InputError:
-        raise InputError(f"--hour-discount is a percentage, not {hour_discount!r}") from None
+        raise InputError(
+            f"--hour-discount is a percentage like 10 or 7.5, not {hour_discount!r}"
+        ) from None
     day = parse_date(start, st.today())
     new = NewContract(client, key, variant, tier, day, months, prepaid_months, discount, tz, force)
     with st.ledger().session() as s:
@@ -125,8 +130,9 @@ def end(
     note: Annotated[str | None, typer.Option("--note", help="Why the end moves.")] = None,
 ) -> None:
     """Move a contract's end, earlier or later, while the months it touches are open."""
+    from sla_cli.domain.month import Month
     from sla_cli.ops.contracts import end_contract
-    from sla_cli.render import lines
+    from sla_cli.render import lines, warning
     from sla_cli.timeparse import parse_date
 
     st = state(ctx)
@@ -134,6 +140,11 @@ def end(
     with st.ledger().session() as s:
         c = end_contract(s, st.settings().catalog, key, last, note, st.user(), st.now())
     lines(f"contract {c.id}: {c.client.key} runs through {last.isoformat()}")
+    if c.billing == "monthly" and c.end is not None and c.paid_until > Month.of(c.end):
+        warning(
+            f"{c.client.key} paid in advance through {c.paid_until.previous()}, after the new "
+            "end: those months' fees are the client's to settle"
+        )
 
 
 @contract_app.command("prepay")

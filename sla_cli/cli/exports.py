@@ -207,7 +207,6 @@ def _read(
 ) -> tuple[bytes, list[ImportRow], list[str]]:
     """The file's bytes (for its digest), its rows, and what was noticed reading it (an
     encoding, a separator); a problem names the file."""
-    from zoneinfo import ZoneInfo
 
     from sla_cli.errors import InputError
     from sla_cli.files import read_regular
@@ -221,7 +220,7 @@ def _read(
     try:
         text, notes = decode(raw)
         if kind == ImportFormat.watson:
-            return raw, read_watson(text, ZoneInfo(zone), ticket_from.value), notes
+            return raw, read_watson(text, zone, ticket_from.value), notes
         rows, more = read_csv(text, today)
         return raw, rows, notes + more
     except InputError as e:

@@ -328,17 +328,18 @@ def list_(
     from sla_cli.cli.needs import clocks
     from sla_cli.domain.month import Month
     from sla_cli.ops.incidents import list_incidents
+    from sla_cli.ops.seals import clock_book
 
     st = state(ctx)
     tz = st.settings().timezone
     since = None if open_only or all_ else Month.of(st.today()).first_day
     with st.reading() as s:
         found = list_incidents(s, tz, client, open_only, with_cancelled=all_, since=since)
-    now = clocks(st)
+        book = clock_book(s, clocks(st), tz)  # a closed month's clocks as its close sealed
     note = "" if since is None else (
         f"; open ones and those opened since {since.isoformat()}: --all lists every incident"
     )  # fmt: skip
-    rows = [(i, *now.of(i), now.waited(i), now.resolution(i)) for i in found]
+    rows = [(i, *book(i).of(i), book(i).waited(i), book(i).resolution(i)) for i in found]
     incidents_view(rows, format.value, tz, st.now(), note)
 
 
@@ -364,7 +365,7 @@ def breaches(
     from sla_cli.domain.month import Month
     from sla_cli.ops.incidents import breaches as flagged
     from sla_cli.ops.incidents import month_incidents
-    from sla_cli.ops.seals import sealed_clocks
+    from sla_cli.ops.seals import clock_book, sealed_clocks
 
     st = state(ctx)
     tz = st.settings().timezone
@@ -375,8 +376,8 @@ def breaches(
         if sealed is not None:
             tz = sealed.calendar.schedule.timezone
         found = month_incidents(s, tz, wanted, client, also_unresolved=month is None)
-    now = sealed or clocks(st)
-    breached = flagged(found, now)
-    breaches_view(breached, format.value, tz, now.waited)
+        book = clock_book(s, sealed or clocks(st), tz)
+    breached = [pair for i in found for pair in flagged([i], book(i))]
+    breaches_view(breached, format.value, tz, lambda i: book(i).waited(i))
     if fail and breached:
         raise CheckFailed(f"{len(breached)} SLA clock(s) breached or at risk")

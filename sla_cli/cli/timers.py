@@ -97,9 +97,16 @@ def _stopped(done: "Stopped", zone: str) -> str:
     e = done.logged.entry
     left = "" if done.logged.balance is None else f"; balance {hours_h(done.logged.balance)}"
     short = "" if done.ran_minutes else " (it ran under a minute: logged rounded up)"
+    after = done.next_day
+    if after is not None:
+        n = after.entry
+        short += (
+            f"; past midnight: entry {n.id}, {format_duration(n.minutes)} on {n.on.isoformat()}"
+        )
+        left = "" if after.balance is None else f"; balance {hours_h(after.balance)}"
     return (
         f"timer on {t.ticket} stopped: entry {e.id}, {format_duration(e.minutes)} from {since} "
-        f"for {e.client_key} ({e.kind}, by {e.by}){left}{short}"
+        f"for {e.client_key} ({e.kind}, by {e.by}){short}{left}"
     )
 
 

@@ -13,6 +13,7 @@ from sla_cli.documents.chart import chart_svg
 from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
 from sla_cli.documents.labels import Formatter, in_zone
 from sla_cli.domain.statement import MonthReport, Statement
+from sla_cli.domain.text import visible
 
 _CHART_CSS = """svg .ct { font-size: 10px; font-weight: bold; fill: #334e68 }
 svg .cn { font-weight: normal; fill: #52606d }
@@ -83,7 +84,9 @@ _INCIDENT_COLUMNS = (20, 13, 14, 13, 13, 14, 13)  # widths in percent: ticket â€
 
 
 def _h(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Text as HTML shows it literally; a control character (from a ledger or a config written
+    by other tools) as U+FFFD."""
+    return html.escape(visible(text, keep=""), quote=True)
 
 
 def inline_chart_styles(document: str) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sla_cli.domain.kinds import Billing, EntryType
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
-from sla_cli.domain.tariffs import Catalog, Tier, VariantTerms
+from sla_cli.domain.tariffs import MAX_TERM_MONTHS, Catalog, Tier, VariantTerms
 from sla_cli.domain.text import (
     MAX_NAME,
     MAX_NOTE,
@@ -99,6 +99,10 @@ def sign(catalog: Catalog, new: NewContract, facts: Signing) -> ContractDraft:
         raise InputError("the client's name is empty")
     check_length(facts.user, MAX_USER, "the user name")
     months = _term(variant, new.months)
+    if variant.billing == Billing.PACKAGE and new.prepaid_months not in (None, 1):
+        raise InputError(
+            "--prepaid-months is for monthly contracts: a package is paid when it is bought"
+        )
     prepaid = new.prepaid_months if new.prepaid_months is not None else 1
     if prepaid < 1 or (months is not None and prepaid > months):
         raise InputError(f"--prepaid-months must be between 1 and the term, not {prepaid}")
@@ -141,8 +145,8 @@ def _term(variant: VariantTerms, months: int | None) -> int | None:
         term = months if months is not None else variant.min_months or 1
         variant.check_term(term)
         return term
-    if months is not None and months < 1:
-        raise InputError(f"the term must be at least 1 month, not {months}")
+    if months is not None and not 1 <= months <= MAX_TERM_MONTHS:
+        raise InputError(f"the term is 1 to {MAX_TERM_MONTHS} months, not {months}")
     return months
 
 

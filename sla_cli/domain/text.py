@@ -116,6 +116,12 @@ def check_name(value: str, limit: int, what: str) -> str:
     import unicodedata
 
     normal = unicodedata.normalize("NFKC", value).strip()
+    for i, c in enumerate(normal[1:], 1):  # a mark on a plain letter or digit: `5` + U+0300
+        if normal[i - 1].isascii() and unicodedata.category(c) in ("Mn", "Me"):
+            raise InputError(
+                f"{what} holds a combining mark (U+{ord(c):04X} at position {i + 1}) on "
+                f"{normal[i - 1]!r}, which would make it look like another; type it without"
+            )
     check_length(normal, limit, what)
     return normal
 
@@ -144,7 +150,8 @@ def valid_key(key: str) -> str:
     """A client key: ASCII letters, digits and ``_``, starting with a letter; upper case.
     Anything else (a Cyrillic or full-width letter that looks like a Latin one, a dash, which
     ends the key in a ticket) is refused, naming the character."""
-    k = key.strip().upper()
+    typed = key.strip()
+    k = typed.upper() if typed.isascii() else typed  # `K` (Kelvin) or `ı` must not become ASCII
     if not k or len(k) > MAX_KEY or not _KEY.fullmatch(k):
         bad = next((c for c in k if not (c.isascii() and (c.isalnum() or c == "_"))), None)
         why = f": {key!r} holds U+{ord(bad):04X}" if bad is not None else f", not {key!r}"

@@ -6,7 +6,7 @@ Pure: the store hands in the timer and the moment; the entry goes through every 
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 
 from sla_cli.domain.durations import format_duration
@@ -36,24 +36,41 @@ def elapsed_minutes(timer: TimerRecord, now: datetime) -> int:
     return max(0, int((now - timer.started_at).total_seconds() // 60))
 
 
-def plan_stop(timer: TimerRecord, now: datetime, zone: tzinfo, note: str | None) -> WorkLog:
-    """The entry a stopped timer logs: its minutes, from its real start (`--from`), dated the
-    day it started, with the stop's note if one is given. A timer stopped within its first
-    minute logs one (which the billing increment then rounds up, as for any entry)."""
-    minutes = elapsed_minutes(timer, now)
+def plan_stop(
+    timer: TimerRecord, now: datetime, zone: tzinfo, note: str | None
+) -> tuple[WorkLog, ...]:
+    """The entries a stopped timer logs, one for each date it ran on (split at midnight, so
+    each sits on its own day): from its real start (`--from`), with the stop's note if one is
+    given. Each part's time is rounded up to whole minutes (a timer stopped within its first
+    minute logs one), then to the billing increment as any entry is."""
+    ran = now - timer.started_at
     since = timer.started_at.astimezone(zone)
-    if minutes > MAX_TIMER_MINUTES:
+    if ran > timedelta(minutes=MAX_TIMER_MINUTES):
         raise InputError(
-            f"the timer on {timer.ticket} has run {format_duration(minutes)} since "
+            f"the timer on {timer.ticket} has run {format_duration(_up(ran))} since "
             f"{since:%Y-%m-%d %H:%M}, more than one entry may hold (24h): log the hours by hand "
             "with `sla log`, then drop the timer with `sla stop --discard`"
         )
-    return WorkLog(
-        ticket=timer.ticket,
-        minutes=max(minutes, 1),  # a started minute is logged, rounded up like any entry
-        on=since.date(),
-        start=since.time().replace(microsecond=0, tzinfo=None),
-        kind=timer.kind,
-        note=note if note is not None else timer.note,
-        client_key=timer.client_key,
-    )
+    parts, start, end = [], since, now.astimezone(zone)
+    while True:
+        midnight = datetime.combine(start.date() + timedelta(days=1), time(0), tzinfo=zone)
+        stop = min(end, midnight)
+        parts.append(
+            WorkLog(
+                ticket=timer.ticket,
+                minutes=max(_up(stop - start), 1),
+                on=start.date(),
+                start=start.time().replace(microsecond=0, tzinfo=None),
+                kind=timer.kind,
+                note=note if note is not None else timer.note,
+                client_key=timer.client_key,
+            )
+        )
+        if end <= midnight:
+            return tuple(parts)
+        start = midnight
+
+
+def _up(span: timedelta) -> int:
+    """Whole minutes of ``span``, a started one counted."""
+    return -(-int(span.total_seconds()) // 60)

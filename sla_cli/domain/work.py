@@ -119,7 +119,13 @@ def plan_work(
         if started_at > now:
             raise InputError("--from is in the future")
         ended = started_at + timedelta(minutes=work.minutes)
-        if ended > now.replace(second=0, microsecond=0) + timedelta(minutes=1):  # this minute
+        midnight = datetime.combine(work.on + timedelta(days=1), time(0), tzinfo=zone)
+        if ended > midnight:
+            raise InputError(
+                f"--from {work.start:%H:%M} and {format_duration(work.minutes)} of work end after "
+                f"midnight: log the part after it on {midnight.date().isoformat()}"
+            )
+        if ended - now > timedelta(minutes=1):  # a minute rounded up may end just after now
             raise InputError(
                 f"--from {work.start:%H:%M} and {format_duration(work.minutes)} of work end at "
                 f"{ended:%Y-%m-%d %H:%M}, after now ({now.astimezone(zone):%H:%M}): "

@@ -77,17 +77,21 @@ def import_rows(
     seen: dict[str, int] = {}
     skipped = 0
     for row, key in keyed:
-        if done is not None or key in known or key in seen:
+        if key in seen:  # twice in this file: which one is real is not for the import to guess
+            raise InputError(
+                f"line {row.line} repeats line {seen[key]} ({_same(row)}); a row is imported "
+                "once: tell them apart (a note), or drop one; nothing was written"
+            )
+        seen[key] = row.line
+        if done is not None or key in known:
             if not skip_known:
-                where = f"entry {known[key]}" if key in known else f"line {seen[key]}"
+                where = f"entry {known[key]}" if key in known else "this very file"
                 raise InputError(
-                    f"line {row.line}: imported already ({where}: the same date, duration, "
-                    "ticket, author, start and note); nothing was written (--skip-known "
-                    "skips such rows)"
+                    f"line {row.line}: imported already ({where}: {_same(row)}); nothing was "
+                    "written (--skip-known skips the rows imported before)"
                 )
             skipped += 1
             continue
-        seen[key] = row.line
         try:
             planned.append((_plan(ledger, facts, row, policy, zone, user, now), row.line, key))
         except SlaError as e:
@@ -98,6 +102,13 @@ def import_rows(
     total = sum(e.minutes for e, _, _ in planned)
     first, last = (min(days), max(days)) if days else (None, None)
     return Imported(len(planned), total, first, last, not dry_run, skipped)
+
+
+def _same(row: ImportRow) -> str:
+    """What makes a row the same as another."""
+    if row.identity is not None:
+        return f"Watson frame {row.identity!r}"
+    return "the same date, duration, ticket, author, start and note"
 
 
 def _identity(row: ImportRow, user: str) -> str:

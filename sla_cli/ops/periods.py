@@ -151,13 +151,14 @@ def _check_timers(s: Session, target: Month, rules: CloseRules) -> None:
             "stop`), or `sla rollover --stop-timers` logs them up to the month's end and lets "
             "them run on from the next month's start"
         )
-    for t in running:
-        stop = _month_end(Month.of(t.started_at.astimezone(tz).date()), zone)
-        if stop - t.started_at > timedelta(minutes=MAX_TIMER_MINUTES):
+    for t in running:  # each is logged up to the end of its month, which must be the last
+        began = Month.of(t.started_at.astimezone(tz).date())  # the close reaches
+        stop = _month_end(began, zone)
+        if began < target or stop - t.started_at > timedelta(minutes=MAX_TIMER_MINUTES):
             raise InputError(
-                f"the timer of {named(t)} ran more than 24 hours before its month ended, more "
-                f"than one entry may hold: log its hours by hand, then `SLA_USER={t.by} sla "
-                "stop --discard`"
+                f"the timer of {named(t)} runs more than 24 hours into the months to close, "
+                f"more than one entry may hold: log its hours by hand, then `SLA_USER={t.by} "
+                "sla stop --discard`; nothing was closed"
             )
 
 
@@ -172,12 +173,14 @@ def _split_timers(s: Session, month: Month, user: str, rules: CloseRules, result
     for t in store.running_timers(None):
         if t.started_at >= end:
             continue
-        work = plan_stop(t, end, ZoneInfo(zone), None)
-        logged = log_work(store, rules.stop_timers, zone, work, t.by, end)
-        store.end_timer(t.id, logged.entry.id, user)
+        logged = [
+            log_work(store, rules.stop_timers, zone, work, t.by, end)
+            for work in plan_stop(t, end, ZoneInfo(zone), None)
+        ]
+        store.end_timer(t.id, logged[0].entry.id, user)
         client = ticket_client(store, t.ticket, t.client_key)
         store.add_timer(NewTimer(client, t.ticket, t.kind, t.note, end, t.by))
-        result.timers.append(TimerSplit(t, logged.entry.minutes, end))
+        result.timers.append(TimerSplit(t, sum(e.entry.minutes for e in logged), end))
 
 
 def _close_or_skip(

@@ -3,9 +3,11 @@ figures a close no longer backs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import zip_longest
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -13,6 +15,7 @@ from sla_cli.domain.billing import close_month
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock
 from sla_cli.domain.clock_terms import ClockTerms
+from sla_cli.domain.incidents import IncidentRecord
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord
 from sla_cli.domain.seal import ClosedFigures, Difference, Figures, compare, describe, month_digest
@@ -50,6 +53,25 @@ def sealed_clocks(s: Session, month: Month, now: datetime) -> Clocks | None:
     closed before clock terms were sealed."""
     sealed = months.clock_terms_of(s, month)
     return None if sealed is None else clocks_of(ClockTerms.from_json(sealed), now)
+
+
+def clock_book(s: Session, current: Clocks, zone: str) -> Callable[[IncidentRecord], Clocks]:
+    """Which clocks an incident's are computed with: the terms its opening month's close
+    sealed, or the config's (``current``) for an open month, or one closed before terms were
+    sealed."""
+    sealed = months.sealed_clock_terms(s)
+    tz = ZoneInfo(zone)
+    made: dict[Month, Clocks] = {}
+
+    def book(incident: IncidentRecord) -> Clocks:
+        month = Month.of(incident.opened_at.astimezone(tz).date())
+        if month not in sealed:
+            return current
+        if month not in made:
+            made[month] = clocks_of(ClockTerms.from_json(sealed[month]), current.now)
+        return made[month]
+
+    return book
 
 
 def clocks_of(terms: ClockTerms, now: datetime) -> Clocks:

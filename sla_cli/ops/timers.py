@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 class Stopped(NamedTuple):
     timer: TimerRecord
-    logged: Logged | None  # None: discarded
+    logged: Logged | None  # None: discarded; else the entry of its first day
     ran_minutes: int = 0  # whole minutes it ran (0: under one, logged as the increment)
+    next_day: Logged | None = None  # the entry of the day after, when it ran past midnight
 
 
 class Started(NamedTuple):
@@ -78,21 +79,23 @@ def stop_timer(s: Store, desk: Desk, note: str | None, discard: bool) -> Stopped
 
 
 def _end(s: Store, desk: Desk, timer: TimerRecord, note: str | None, discard: bool) -> Stopped:
-    logged = None
+    parts: list[Logged] = []
     if not discard:
-        work = plan_stop(timer, desk.now, ZoneInfo(desk.zone), note)
         try:
-            logged = log_work(s, desk.policy, desk.zone, work, timer.by, desk.now)
+            for work in plan_stop(timer, desk.now, ZoneInfo(desk.zone), note):
+                parts.append(log_work(s, desk.policy, desk.zone, work, timer.by, desk.now))
         except ClosedPeriod as e:
             raise ClosedPeriod(
                 f"the timer on {timer.ticket} started in a closed month: {e.message}; log the "
                 "hours by hand, then `sla stop --discard`"
             ) from None
+    logged = parts[0] if parts else None
     try:
         s.end_timer(timer.id, None if logged is None else logged.entry.id, timer.by)
     except AlreadyEnded:
         raise InputError(f"the timer on {timer.ticket} was stopped by another command") from None
-    return Stopped(timer, logged, elapsed_minutes(timer, desk.now))
+    later = parts[1] if len(parts) > 1 else None
+    return Stopped(timer, logged, elapsed_minutes(timer, desk.now), later)
 
 
 class TimerStatus(NamedTuple):

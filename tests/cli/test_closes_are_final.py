@@ -70,6 +70,9 @@ def test_a_config_change_after_the_close_rewrites_no_closed_month(ledger_sla: Sl
     assert st["incidents"][0]["reaction_due"] == "2026-10-09T19:00:00+03:00"
     again = ledger_sla.ok("breaches", "--month", "2026-10", "-f", "json", env=NOV).json()
     assert again == shown
+    (listed,) = ledger_sla.ok("incident", "list", "--all", "-f", "json", env=NOV).json()
+    assert (listed["reaction_status"], listed["start_status"]) == ("breached", "breached")
+    assert listed["reaction_due"] == "2026-10-09T19:00:00+03:00"
     r = ledger_sla("verify", env=NOV)
     assert r.exit_code == 1
     assert "ACME-7 reaction was breached, due 2026-10-09T19:00:00+03:00" in r.stdout

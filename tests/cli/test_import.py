@@ -160,7 +160,8 @@ def test_each_watson_frame_is_imported_once_whatever_file_it_comes_in(
     (tmp_path / "w2.json").write_text(json.dumps([A1, A2]), encoding="utf-8")
     ledger_sla.ok("import", str(tmp_path / "w1.json"), env=NOW)
     r = ledger_sla("import", str(tmp_path / "w2.json"), env=NOW)
-    assert r.exit_code == 2 and "line 1: imported already" in r.stderr
+    assert r.exit_code == 2 and "line 1: imported already (entry" in r.stderr
+    assert "Watson frame 'a1'" in r.stderr
     assert worked(ledger_sla) == [("2026-11-02", 60)]
     r = ledger_sla.ok("import", str(tmp_path / "w2.json"), "--skip-known", env=NOW)
     assert "imported 1 entries" in r.stdout and "skipped 1 row(s) imported before" in r.stdout
@@ -209,7 +210,9 @@ def test_a_row_twice_in_one_file_is_refused_naming_both(sla: Sla, tmp_path: Path
     path = tmp_path / "twice.csv"
     path.write_text(HEADER + ROWS + "2026-11-02,60m,ACME-1,,,anna,10:00,printer\n", "utf-8")
     r = sla("import", str(path), env=NOW)
-    assert r.exit_code == 2 and "line 4: imported already (line 2" in r.stderr
+    assert r.exit_code == 2 and "line 4 repeats line 2" in r.stderr
+    r = sla("import", str(path), "--skip-known", env=NOW)  # not imported before: not skipped
+    assert r.exit_code == 2 and "line 4 repeats line 2" in r.stderr
     assert worked(sla) == []
 
 
@@ -334,3 +337,21 @@ def test_an_import_of_a_years_history_asks_the_ledger_no_more_for_more_days(
     months = 10  # 300 days from January reach into October: one check each that it is open
     keys = 3  # the known rows are looked up 500 keys a query: 1,200 rows take 3 queries
     assert many <= few + months + keys, (few, many)
+
+
+@pytest.mark.parametrize(
+    ("start", "words"),
+    [
+        ("0001-01-01T00:00:00+03:00", "out of range: years 2000"),
+        ("2026-11-02T10:00:00-13:00", "offset"),
+        ("2026-11-02T10:00:00", "not a time with an offset"),
+    ],
+)
+def test_a_watson_frame_s_time_is_read_as_at_reads_one(
+    sla: Sla, tmp_path: Path, start: str, words: str
+) -> None:
+    signed(sla)
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps([frame("x", start, "2026-11-02T11:00:00+03:00")]), "utf-8")
+    r = sla("import", str(path), env=NOW)
+    assert r.exit_code == 2 and "frame 1, start:" in r.stderr and words in r.stderr, r.stderr

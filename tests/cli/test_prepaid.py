@@ -73,3 +73,11 @@ def test_a_payment_in_advance_is_refused_past_the_end_or_into_a_closed_month(
                   "minimal", "--start", "2026-11-01", env=NOW)  # fmt: skip
     r = ledger_sla("contract", "prepay", "PKG", "--months", "1", env=NOW)
     assert r.exit_code == 2 and "paid when it is bought" in r.stderr
+
+
+def test_an_end_moved_before_months_paid_in_advance_says_so(ledger_sla: Sla) -> None:
+    ledger_sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier",
+                  "basic", "--start", "2026-10-01", "--months", "12", "--prepaid-months", "7",
+                  env=NOW)  # fmt: skip
+    r = ledger_sla.ok("contract", "end", "ACME", "--on", "2026-12-31", env=NOW)
+    assert "paid in advance through 2027-04, after the new end" in r.stderr

@@ -44,9 +44,9 @@ def test_a_timer_logs_its_time_from_its_real_start(ledger_sla: Sla) -> None:
     ]
     assert status[0]["hours_left_minutes"] == 15 * 60  # nothing used this month yet
     r = ledger_sla.ok("stop", env=at("11:02:30"))
-    assert "47m from" in r.stdout
+    assert "48m from" in r.stdout  # 47 minutes 30 seconds, rounded up like any entry
     (entry,) = entries(ledger_sla)
-    assert (entry["minutes"], entry["ticket"], entry["note"]) == (47, "ACME-12", "checking logs")
+    assert (entry["minutes"], entry["ticket"], entry["note"]) == (48, "ACME-12", "checking logs")
     assert ledger_sla.ok("status", "-f", "json", env=at("11:05")).json() == []
     shown = ledger_sla.ok("status", env=at("11:05")).stdout.splitlines()
     assert "no timer running for you" in [line.rstrip() for line in shown]  # on one line
@@ -197,8 +197,54 @@ def test_a_timer_stopped_at_once_logs_the_increment_and_says_so(ledger_sla: Sla)
     doc["billing"]["increment_minutes"] = 15
     write_config(ledger_sla.config, doc, force=True)
     signed(ledger_sla)
-    ledger_sla.ok("start", "ACME-13", "--note", "certificate renewal", env=at("10:00:00"))
-    r = ledger_sla.ok("stop", env=at("10:00:20"))
+    ledger_sla.ok("start", "ACME-13", "--note", "certificate renewal", env=at("10:00:10"))
+    r = ledger_sla.ok("stop", env=at("10:00:40"))  # within one wall-clock minute, off :00
     assert "15m from" in r.stdout and "ran under a minute: logged rounded up" in r.stdout
     (entry,) = entries(ledger_sla)
     assert (entry["minutes"], entry["note"]) == (15, "certificate renewal")
+
+
+def test_a_timer_is_rounded_up_to_the_increment_like_any_entry(ledger_sla: Sla) -> None:
+    from sla_cli.config import default_document, write_config
+
+    doc = default_document()
+    doc["billing"]["increment_minutes"] = 15
+    write_config(ledger_sla.config, doc, force=True)
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-1", env=at("10:00:00"))
+    ledger_sla.ok("stop", env=at("10:15:59"))  # 15 minutes and 59 seconds: the second quarter
+    ledger_sla.ok("start", "ACME-2", env=at("11:00:00"))
+    ledger_sla.ok("stop", env=at("11:15:00"))  # exactly a quarter
+    assert [e["minutes"] for e in entries(ledger_sla)] == [30, 15]
+
+
+def test_a_timer_across_a_month_the_close_catches_up_on_closes_nothing(ledger_sla: Sla) -> None:
+    """Started on 31 October at 22:00 and still running when a late cron closes October and
+    November: logged up to October's end, it would run all of November, more than an entry
+    holds; so nothing is closed, and it says so."""
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-1", env={"SLA_NOW": "2026-10-31T22:00:00+03:00"})
+    dec = {"SLA_NOW": "2026-12-01T01:00:00+03:00"}
+    r = ledger_sla("rollover", "--stop-timers", env=dec)
+    assert r.exit_code == 2 and "nothing was closed" in r.stderr
+    assert entries(ledger_sla) == []
+    for month in ("2026-10", "2026-11"):
+        shown = ledger_sla.ok("report", "--month", month, "-f", "json", env=dec).json()
+        assert shown["closed"] is False
+
+
+def test_a_timer_past_midnight_logs_each_day_on_its_date(ledger_sla: Sla) -> None:
+    """23 h logged on 30 November, then a timer from 23:00 to 01:30: an hour that day, an hour
+    and a half the next; neither day past 24 h."""
+    signed(ledger_sla)
+    ledger_sla.ok(
+        "log", "23h", "ACME-1", "--on", "2026-11-30", env={"SLA_NOW": "2026-12-01T12:00:00+03:00"}
+    )
+    ledger_sla.ok("start", "ACME-2", env={"SLA_NOW": "2026-11-30T23:00:00+03:00"})
+    r = ledger_sla.ok("stop", env={"SLA_NOW": "2026-12-01T01:30:00+03:00"})
+    assert "past midnight" in r.stdout
+    assert [(e["on"], e["minutes"]) for e in entries(ledger_sla)] == [
+        ("2026-11-30", 23 * 60),
+        ("2026-11-30", 60),
+        ("2026-12-01", 90),
+    ]

@@ -65,7 +65,14 @@ def test_a_top_up_is_dated_today_or_earlier(ledger_sla: Sla) -> None:
 
 def test_keys_are_ascii_and_names_cannot_look_alike(ledger_sla: Sla) -> None:
     acme(ledger_sla)
-    for key, code in (("ＡＣＭＥ", "U+FF21"), ("АСМЕ", "U+0410"), ("AC-ME", "U+002D")):
+    looks_alike = (
+        ("ＡＣＭＥ", "U+FF21"),
+        ("АСМЕ", "U+0410"),
+        ("AC-ME", "U+002D"),
+        ("EPS\u212a", "U+212A"),
+        ("EPS\u0131", "U+0131"),
+    )  # Kelvin sign, dotless i
+    for key, code in looks_alike:
         r = sla_error(ledger_sla, "Other", key)
         assert code in r, (key, r)
     for name in ("ACME", " acme ", "Ａｃｍｅ"):
@@ -113,6 +120,7 @@ def test_csv_and_markdown_carry_no_terminal_escape_whatever_the_ledger_holds(sla
         sla.ok("report", "--month", "2026-11", "-f", "csv", env=NOV).stdout,
         sla.ok("report", "--month", "2026-11", "-f", "md", env=NOV).stdout,
         sla.ok("timesheet", "--month", "2026-11", "-f", "md", env=NOV).stdout,
+        sla.ok("report", "--month", "2026-11", "-f", "html", env=NOV).stdout,
     ]
     for out in outputs:
         assert "\x1b" not in out and "\x07" not in out and "\r" not in out, out
@@ -169,3 +177,42 @@ def test_a_client_s_statement_is_in_the_client_s_zone(ledger_sla: Sla) -> None:
     assert "+05:00" in html and "часовом поясе клиента, Asia/Yekaterinburg" in html
     table = ledger_sla.ok("report", "--month", "2026-11", env=NOV).text
     assert "12:00+05:00" in table.replace(" ", "") or "12:00 +05:00" in table
+
+
+def test_a_package_term_is_bounded_like_any_other(ledger_sla: Sla) -> None:
+    for months in ("100000", "9223372036854775807", "601", "0"):
+        r = ledger_sla("contract", "add", "Pkg", "--key", "PKG", "--variant", "3", "--tier",
+                       "minimal", "--start", "2026-11-01", "--months", months, env=NOV)  # fmt: skip
+        assert r.exit_code == 2 and "unexpected" not in r.stderr, (months, r.stderr)
+
+
+def test_a_config_s_text_holds_no_control_character(sla: Sla) -> None:
+    text = sla.config.read_text(encoding="utf-8")
+    bad = text.replace('name = "КИТ Консалтинг"', 'name = "КИТ\\u001b[31mRED\\u0007"', 1)
+    assert bad != text
+    sla.config.write_text(bad, encoding="utf-8")
+    r = sla("tariffs")
+    assert r.exit_code == 2 and "company.name" in r.stderr and "U+001B" in r.stderr
+    assert "\x1b" not in r.stderr
+
+
+def test_a_combining_mark_on_a_plain_letter_is_refused(ledger_sla: Sla) -> None:
+    acme(ledger_sla)
+    r = ledger_sla("incident", "open", "ACME-5\u0300", env=NOV)
+    assert r.exit_code == 2 and "U+0300" in r.stderr
+    ledger_sla.ok("contract", "add", "नमस्ते", "--key", "HI", "--variant", "1", "--tier", "basic",
+                  "--start", "2026-11-01", "--months", "3", env=NOV)  # fmt: skip
+
+
+def test_small_input_rules(ledger_sla: Sla) -> None:
+    acme(ledger_sla)
+    r = ledger_sla("log", "1h30m", "ACME-1", "--on", "2026-11-20", "--from", "23:00", env=NOV)
+    assert r.exit_code == 2 and "after midnight" in r.stderr
+    for discount in ("1e1", "ten", "-5"):
+        r = ledger_sla("contract", "add", "B", "--key", "B", "--variant", "1", "--tier", "basic",
+                       "--start", "2026-11-01", "--hour-discount", discount, env=NOV)  # fmt: skip
+        assert r.exit_code == 2 and "percentage" in r.stderr, discount
+    r = ledger_sla("contract", "add", "P", "--key", "P", "--variant", "3", "--tier", "minimal",
+                   "--start", "2026-11-01", "--prepaid-months", "5", env=NOV)  # fmt: skip
+    assert r.exit_code == 2 and "paid when it is bought" in r.stderr
+    ledger_sla.ok("status", env={"SLA_NOW": "18:30"})  # a time alone is today, as README says

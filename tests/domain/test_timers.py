@@ -25,15 +25,17 @@ def test_whole_minutes_once_passed(after: timedelta, minutes: int) -> None:
 
 
 def test_the_entry_starts_when_the_timer_did_and_is_dated_that_day() -> None:
-    work = plan_stop(TIMER, STARTED + timedelta(minutes=25), MSK, None)
-    assert (work.on, work.start, work.minutes) == (date(2026, 11, 24), time(23, 50, 30), 25)
-    assert (work.ticket, work.kind, work.note, work.client_key) == (
+    """Started at 23:50:30 and stopped 25 minutes later: an entry a day, each rounded up."""
+    first, second = plan_stop(TIMER, STARTED + timedelta(minutes=25), MSK, None)
+    assert (first.on, first.start, first.minutes) == (date(2026, 11, 24), time(23, 50, 30), 10)
+    assert (second.on, second.start, second.minutes) == (date(2026, 11, 25), time(0), 16)
+    assert (first.ticket, first.kind, first.note, first.client_key) == (
         "ACME-12",
         "dev",
         "logs",
         "ACME",
     )
-    assert plan_stop(TIMER, STARTED + timedelta(minutes=5), MSK, "done").note == "done"
+    assert plan_stop(TIMER, STARTED + timedelta(minutes=5), MSK, "done")[0].note == "done"
 
 
 def test_too_long_is_refused() -> None:
@@ -45,4 +47,13 @@ def test_too_long_is_refused() -> None:
 def test_under_a_minute_logs_one_minute(after: timedelta) -> None:
     """Started and stopped at once (the README's first session does): a minute, which the
     billing increment rounds up like any entry's."""
-    assert plan_stop(TIMER, STARTED + after, MSK, None).minutes == 1
+    assert [w.minutes for w in plan_stop(TIMER, STARTED + after, MSK, None)] == [1]
+
+
+def test_a_timer_past_midnight_is_an_entry_on_each_day() -> None:
+    late = TIMER._replace(started_at=datetime(2026, 11, 30, 23, 0, 30, tzinfo=MSK))
+    parts = plan_stop(late, datetime(2026, 12, 1, 1, 30, tzinfo=MSK), MSK, None)
+    assert [(w.on.isoformat(), w.start.isoformat(), w.minutes) for w in parts] == [
+        ("2026-11-30", "23:00:30", 60),
+        ("2026-12-01", "00:00:00", 90),
+    ]
