@@ -23,6 +23,7 @@ from sqlmodel import Session
 from sla_cli.errors import LedgerError, NoLedger, OldSchema, ledger_failure
 from sla_cli.files import create_private, private_dir
 from sla_cli.store.revisions import REVISIONS, SCHEMA_HEAD
+from sla_cli.store.sqlite_url import file_kind, refuse_write, sqlite_target
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -60,10 +61,8 @@ class Ledger:
 
     @property
     def sqlite_path(self) -> Path | None:
-        u = make_url(self.url)
-        if u.get_backend_name() != "sqlite" or u.database in (None, "", ":memory:"):
-            return None
-        return Path(u.database)
+        target = sqlite_target(self.url)
+        return None if target is None else target.path
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -116,20 +115,29 @@ def parse_url(url: str) -> URL:
         ) from None
 
 
-def make_engine(url: str, create: bool = False, timeouts: Timeouts | None = None) -> Engine:
+def make_engine(
+    url: str, create: bool = False, timeouts: Timeouts | None = None, write: bool = True
+) -> Engine:
     """The engine for ``url``. A SQLite file is created (readable by its owner only, in a
-    folder made the same way) only when ``create`` says so."""
+    folder made the same way) only when ``create`` says so; a file that is not a ledger yet
+    (missing, or empty) is left as it is. A read-only URL (``?mode=ro``) refuses ``write``."""
     t = timeouts or Timeouts()
     u = parse_url(url)
     if u.get_backend_name() == "sqlite":
-        if u.database not in (None, "", ":memory:"):
-            path = Path(u.database).expanduser()
+        target = sqlite_target(url)
+        if target is not None:
+            path = target.path
+            if target.read_only and (create or write):
+                raise refuse_write(str(path))
             if create:
                 private_dir(path.parent)
                 create_private(path)
-            elif not path.exists():
+            elif file_kind(path) in ("missing", "empty"):
                 raise NoLedger(str(path))
             _refuse_foreign_file(path)
+            if create:
+                _ensure_wal(path)
+            u = make_url(target.engine_url())
         engine = create_engine(u, connect_args={"timeout": t.lock}, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
@@ -138,6 +146,23 @@ def make_engine(url: str, create: bool = False, timeouts: Timeouts | None = None
         return create_engine(u, pool_pre_ping=False, connect_args=_pg_timeouts(u, t))
     except (ImportError, SQLAlchemyError) as e:
         raise LedgerError(f"cannot use the database URL {u!r}: {e}") from None
+
+
+def _ensure_wal(path: Path) -> None:
+    """Keep an SQLite ledger in WAL mode (readers never wait for a writer): set when it is
+    created, and again by a command that writes, should a copy have lost it. Never by a command
+    that only reads, nor on a file that is not a ledger: the mode is written into the file."""
+    try:
+        conn = sqlite3.connect(path, timeout=1)
+    except sqlite3.Error:
+        return  # the engine says what is wrong with it
+    try:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error:
+        pass  # busy, or not a database: the engine says so, or the next writer sets it
+    finally:
+        conn.close()
 
 
 def _pg_timeouts(u: URL, t: Timeouts) -> dict[str, Any]:
@@ -154,10 +179,10 @@ def _pg_timeouts(u: URL, t: Timeouts) -> dict[str, Any]:
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE: writers queue up on the busy
     # timeout (the lock timeout, set as the driver's timeout) instead of failing when a read
-    # lock cannot be upgraded.
+    # lock cannot be upgraded. Nothing here writes to the file (the journal mode is set by
+    # `_ensure_wal`): a read-only command opens it as it is.
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
@@ -182,10 +207,13 @@ def open_ledger(
     version does not know (a newer one) is refused before anything is copied or changed.
     """
     url = normalise_url(url)
-    engine = make_engine(url, create, timeouts)
+    engine = make_engine(url, create, timeouts, write)
     ledger = Ledger(engine, url)
     try:
         version = schema_version(engine)
+        path = ledger.sqlite_path
+        if version is not None and write and path is not None:
+            _ensure_wal(path)
         if version == SCHEMA_HEAD:
             return ledger
         refuse_foreign(ledger, version)

@@ -21,11 +21,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
 from sla_cli.domain.kinds import EntryType
 from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
-from sla_cli.errors import LedgerError, ledger_failure
+from sla_cli.errors import LedgerError, SlaError, ledger_failure
 from sla_cli.store import convert
 from sla_cli.store.lite_sql import (
     _BALANCE,
@@ -40,6 +39,7 @@ from sla_cli.store.lite_sql import (
 )
 from sla_cli.store.port import AlreadyEnded, AlreadyReversed, NewEntry, NewTimer
 from sla_cli.store.revisions import SCHEMA_HEAD
+from sla_cli.store.sqlite_url import SqliteTarget, file_kind, refuse_write, sqlite_target
 
 if TYPE_CHECKING:
     from sla_cli.domain.billing import MonthUsage, PackageBalance
@@ -324,23 +324,28 @@ class LiteStore:
 
 
 def sqlite_file(url: str) -> Path | None:
-    """The file of a plain ``sqlite:///PATH`` URL (anything more is the full store's)."""
-    if not url.startswith("sqlite:///") or "?" in url:
+    """The file of an ``sqlite:///PATH`` URL (``?mode=ro`` too); None for another database."""
+    try:
+        target = sqlite_target(url)
+    except SlaError:
         return None
-    path = unquote(url.removeprefix("sqlite:///"))
-    return Path(path) if path and path != ":memory:" else None
+    return None if target is None else target.path
 
 
-def _connect(path: Path, timeout: float, write: bool) -> sqlite3.Connection | None:
-    """A connection at the current revision, its transaction begun; None: hand over."""
-    if not path.is_file():
+def _connect(target: SqliteTarget, timeout: float, write: bool) -> sqlite3.Connection | None:
+    """A connection at the current revision, its transaction begun; None: hand over.
+
+    Only a file that already is an SQLite database in WAL mode (every ledger is) is opened
+    here: an empty file, another program's database or anything else goes to the full store,
+    which says what it is and leaves it as it is (setting a journal mode, as opening for
+    writing here would, writes into the file)."""
+    if file_kind(target.path) != "wal":
         return None
     try:
-        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        conn = sqlite3.connect(target.uri(), timeout=timeout, isolation_level=None, uri=True)
     except sqlite3.Error:
         return None
     try:
-        conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA query_only = {int(not write)}")
@@ -373,9 +378,11 @@ def transaction(url: str, timeout: float, write: bool) -> Iterator[LiteStore | N
     ``write``; rolled back otherwise and on any error), or None when the full store must open
     it. A busy ledger is unavailable, a refused write is the database's refusal: in the words
     the full store uses."""
-    path = sqlite_file(url)
+    target = sqlite_target(url)
+    if target is not None and target.read_only and write:
+        raise refuse_write(str(target.path))
     try:
-        conn = None if path is None else _connect(path, timeout, write)
+        conn = None if target is None else _connect(target, timeout, write)
     except sqlite3.Error as e:
         raise _failure(url, e) from None
     if conn is None:
