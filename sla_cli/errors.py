@@ -67,6 +67,15 @@ class CheckFailed(SlaError):
     exit_code = 1
 
 
+def damaged(where: str) -> LedgerError:
+    """A ledger file that SQLite cannot read as it wrote it: text that is not UTF-8 where it
+    keeps names (a broken schema page), a malformed page."""
+    return LedgerError(
+        f"the ledger {where} is damaged: it holds bytes that are not the text SQLite wrote; "
+        "nothing was written; restore it from a backup (`sla backup` makes them)"
+    )
+
+
 def ledger_failure(where: str, reason: str, retry: bool, verb: str) -> LedgerError:
     """The database's error as one line: unavailable (``retry``: worth trying again), or the
     ledger ``verb`` (refused, cannot be opened) with the database's reason."""

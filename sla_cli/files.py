@@ -15,7 +15,14 @@ from pathlib import Path
 
 from sla_cli.errors import InputError, SlaError
 
-__all__ = ["STDOUT", "atomic_write", "create_private", "output_path", "private_dir"]
+__all__ = [
+    "STDOUT",
+    "atomic_write",
+    "create_private",
+    "file_target",
+    "output_path",
+    "private_dir",
+]
 
 STDOUT = "-"  # `-o -`: standard output
 
@@ -58,19 +65,27 @@ def output_path(typed: str) -> Path | None:
         return None
     if not typed.strip():
         raise InputError("-o needs a file name (or - for standard output)")
+    return file_target(typed, f"-o {typed}", "name a file, or use -o - for standard output")
+
+
+def file_target(typed: str, label: str, hint: str = "name a file") -> Path:
+    """The regular file ``typed`` names (as ``label`` in messages), to be replaced whole: a
+    folder, a device, a FIFO or a socket is refused, whatever flag is given, since replacing it
+    would destroy it (or block); a symbolic link is followed to the file it names."""
+    if not typed.strip():
+        raise InputError(f"{label}: an empty name; {hint}")
     path = Path(typed).expanduser()
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
         mode = None
     except OSError as e:
-        raise InputError(f"-o {typed}: {e.strerror}") from None
+        raise InputError(f"{label}: {e.strerror}") from None
     if mode is not None and stat.S_ISDIR(mode):
-        raise InputError(f"-o {typed} is a folder; name a file in it")
+        raise InputError(f"{label} is a folder; name a file in it")
     if mode is not None and not stat.S_ISREG(mode):
         raise InputError(
-            f"-o {typed} is not a regular file (a device, FIFO or socket); "
-            "name a file, or use -o - for standard output"
+            f"{label} is not a regular file (a device, FIFO or socket) and is left alone; {hint}"
         )
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 

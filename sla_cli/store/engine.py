@@ -6,6 +6,7 @@ is created or upgraded.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +21,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from sla_cli.errors import LedgerError, NoLedger, OldSchema, ledger_failure
+from sla_cli.errors import LedgerError, NoLedger, OldSchema, damaged, ledger_failure
 from sla_cli.files import create_private, private_dir
+from sla_cli.store.backups import copy_ledger, sweep_leftovers
 from sla_cli.store.revisions import REVISIONS, SCHEMA_HEAD
 from sla_cli.store.sqlite_url import file_kind, refuse_write, sqlite_target
 
@@ -91,6 +93,9 @@ class Ledger:
         except DBAPIError as e:
             s.rollback()
             raise database_error(self.display_url, e, "refused") from e
+        except UnicodeDecodeError:  # a row's text as SQLite holds it is not UTF-8
+            s.rollback()
+            raise damaged(self.display_url) from None
         except BaseException:
             s.rollback()
             raise
@@ -265,13 +270,28 @@ def _refuse_foreign_file(path: Path) -> None:
         names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.Error:
         return
+    except UnicodeDecodeError:  # a name (or SQLite's message naming it) that is not UTF-8
+        raise damaged(str(path)) from None
     finally:
         conn.close()
     _check_tables(str(path), names, "alembic_version" in names)
 
 
 def _reason(e: DBAPIError) -> str:
-    return str(e.orig).strip().splitlines()[0] if e.orig else str(e)
+    reason = str(e.orig).strip().splitlines()[0] if e.orig else str(e)
+    name = getattr(e.orig, "sqlite_errorname", "")
+    if name in _FULL:
+        reason += " (is the disk full?)"
+    elif name in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+        reason += " (the file is damaged: restore it from a backup)"
+    elif isinstance(e.orig, sqlite3.OperationalError) and "unable to open" in reason:
+        reason += (
+            " (SQLite keeps its -wal and -shm files beside the ledger: can its folder be written?)"
+        )
+    return reason
+
+
+_FULL = {"SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC"}
 
 
 # PostgreSQL's SQLSTATEs worth a retry: lock or statement timeout, deadlock, serialization
@@ -311,7 +331,8 @@ def schema_version(engine: Engine) -> str | None:
 def upgrade(ledger: Ledger) -> None:
     """Run the migrations up to head in one transaction, one process at a time.
 
-    An existing SQLite ledger is first copied aside (with SQLite's backup API, WAL included).
+    An existing SQLite ledger is first copied aside (with SQLite's backup API, WAL included);
+    the copy is removed again when the migration fails, as the ledger is then unchanged.
     """
     from alembic import command
     from alembic.util import CommandError
@@ -320,17 +341,25 @@ def upgrade(ledger: Ledger) -> None:
     if current == SCHEMA_HEAD:  # another process upgraded it meanwhile
         return
     path = ledger.sqlite_path
+    copy = None
     if current is not None and path is not None and path.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        backup_sqlite(path, path.with_name(f"{path.name}.{current}-{stamp}.bak"))
-    with schema_change(ledger.engine) as conn:
-        try:
-            command.upgrade(alembic_config(conn), "head")
-        except CommandError:
-            raise LedgerError(
-                f"the ledger {ledger.display_url} has schema version {current!r}, "
-                "which this version of sla does not know; upgrade sla"
-            ) from None
+        copy = path.with_name(f"{path.name}.{current}-{stamp}.bak")
+        sweep_leftovers(copy, re.escape(path.name) + r"\.\w+-\d{8}T\d{6}\.bak")
+        copy_ledger(path, copy)
+    try:
+        with schema_change(ledger.engine) as conn:
+            try:
+                command.upgrade(alembic_config(conn), "head")
+            except CommandError:
+                raise LedgerError(
+                    f"the ledger {ledger.display_url} has schema version {current!r}, "
+                    "which this version of sla does not know; upgrade sla"
+                ) from None
+    except BaseException:
+        if copy is not None:  # the migration rolled back: the ledger is the copy, still
+            copy.unlink(missing_ok=True)
+        raise
 
 
 def alembic_config(conn: Connection) -> Config:
@@ -374,14 +403,3 @@ def schema_change(engine: Engine) -> Iterator[Connection]:
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
-
-
-def backup_sqlite(source: Path, target: Path) -> None:
-    create_private(target)  # a copy of the ledger is as private as the ledger
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sla_cli.domain.kinds import EntryType
 from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
-from sla_cli.errors import LedgerError, SlaError, ledger_failure
+from sla_cli.errors import LedgerError, SlaError, damaged, ledger_failure
 from sla_cli.store import convert
 from sla_cli.store.lite_sql import (
     _BALANCE,
@@ -349,7 +349,7 @@ def _connect(target: SqliteTarget, timeout: float, write: bool) -> sqlite3.Conne
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA query_only = {int(not write)}")
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):  # the full store says what is wrong
         conn.close()
         return None
     try:
@@ -359,6 +359,9 @@ def _connect(target: SqliteTarget, timeout: float, write: bool) -> sqlite3.Conne
         conn.close()
         if _busy(e):
             raise
+        return None
+    except (sqlite3.Error, UnicodeDecodeError):  # the full store says what is wrong
+        conn.close()
         return None
     if version is None or version[0] != SCHEMA_HEAD:
         conn.execute("ROLLBACK")
@@ -394,6 +397,8 @@ def transaction(url: str, timeout: float, write: bool) -> Iterator[LiteStore | N
             conn.execute("COMMIT")
     except sqlite3.Error as e:
         raise _failure(url, e) from None
+    except UnicodeDecodeError:  # a row's text as SQLite holds it is not UTF-8
+        raise damaged(url) from None
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
