@@ -21,7 +21,14 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from sla_cli.errors import LedgerError, NoLedger, OldSchema, damaged, ledger_failure
+from sla_cli.errors import (
+    CommitUnknown,
+    LedgerError,
+    NoLedger,
+    OldSchema,
+    damaged,
+    ledger_failure,
+)
 from sla_cli.files import create_private, private_dir
 from sla_cli.store.backups import copy_ledger, sweep_leftovers
 from sla_cli.store.revisions import REVISIONS, SCHEMA_HEAD
@@ -80,10 +87,19 @@ class Ledger:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on an error."""
+        """One transaction: committed when the block ends, rolled back on an error.
+
+        A PostgreSQL connection lost during the COMMIT itself leaves it unknown whether the
+        server committed: that is said (`CommitUnknown`), never "nothing was written"."""
         with Session(self.engine, expire_on_commit=False) as s, self._mapped(s):
             yield s
-            s.commit()
+            s.flush()
+            try:
+                s.commit()
+            except DBAPIError as e:
+                if self.engine.dialect.name == "postgresql" and _lost(e):
+                    raise CommitUnknown(self.display_url, _reason(e)) from None
+                raise
 
     @contextmanager
     def _mapped(self, s: Session) -> Iterator[None]:
@@ -148,7 +164,7 @@ def make_engine(
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
-        return create_engine(u, pool_pre_ping=False, connect_args=_pg_timeouts(u, t))
+        return _pg_engine(u, t)
     except (ImportError, SQLAlchemyError) as e:
         raise LedgerError(f"cannot use the database URL {u!r}: {e}") from None
 
@@ -170,15 +186,24 @@ def _ensure_wal(path: Path) -> None:
         conn.close()
 
 
-def _pg_timeouts(u: URL, t: Timeouts) -> dict[str, Any]:
-    """libpq's connect timeout, and the server's lock and statement timeouts as options of the
-    session (after any the URL gives, such as a search path)."""
+def _pg_engine(u: URL, t: Timeouts) -> Engine:
+    """A PostgreSQL engine whose connections bound every wait (``store.pg``)."""
+    from sla_cli.store import pg
+
     given = u.query.get("options", "")
-    options = " ".join(
-        [*([given] if isinstance(given, str) else given),
-         f"-c lock_timeout={t.lock * 1000}", f"-c statement_timeout={t.statement * 1000}"]
-    )  # fmt: skip
-    return {"connect_timeout": t.connect, "options": options.strip()}
+    options = " ".join([given] if isinstance(given, str) else given)
+    engine = create_engine(
+        u,
+        pool_pre_ping=False,
+        connect_args=pg.connect_args(t.connect, t.lock, t.statement, options),
+    )
+    deadline = t.statement + pg.DEADLINE_SLACK
+
+    def connect(_dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        return pg.bounded_connect(deadline, cargs, cparams)
+
+    event.listen(engine, "do_connect", connect)
+    return engine
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -297,6 +322,12 @@ _FULL = {"SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC"}
 # PostgreSQL's SQLSTATEs worth a retry: lock or statement timeout, deadlock, serialization
 # failure, the server shutting down or not accepting connections yet.
 _RETRY_STATES = {"55P03", "57014", "40P01", "40001", "57P01", "57P02", "57P03"}
+
+
+def _lost(e: DBAPIError) -> bool:
+    """The connection itself failed (not a refusal the server sent)."""
+    state = getattr(e.orig, "sqlstate", None)
+    return e.connection_invalidated or state is None or state.startswith("08")
 
 
 def unavailable(e: DBAPIError) -> bool:
