@@ -11,12 +11,16 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from sla_cli.errors import InputError, SlaError
 
 __all__ = [
     "STDOUT",
+    "atomic_file",
     "atomic_write",
     "create_private",
     "file_target",
@@ -96,6 +100,16 @@ def atomic_write(path: Path, text: str | bytes, *, private: bool = False) -> Non
     A file that exists keeps its permissions (and its owner and group, where allowed); a new
     one is private (0600) when ``private`` says so, else as the umask makes new files.
     """
+    with atomic_file(path, private=private, binary=True) as f:
+        f.write(text.encode("utf-8") if isinstance(text, str) else text)
+
+
+@contextmanager
+def atomic_file(path: Path, *, private: bool = False, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file object whose content becomes ``path``'s, whole, when the block ends (a temporary
+    file beside it, then a rename), or nothing at all if it fails: what is written to it goes
+    to the disk as it is written, never held in memory. Permissions as `atomic_write` keeps
+    them."""
     if not path.parent.is_dir():
         raise InputError(f"{path}: no folder {path.parent}")
     try:
@@ -109,8 +123,8 @@ def atomic_write(path: Path, text: str | bytes, *, private: bool = False) -> Non
     except OSError as e:
         raise WriteError(f"cannot write {path}: {e.strerror}") from None
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8") if isinstance(text, str) else text)
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8") as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _mode(old, private))

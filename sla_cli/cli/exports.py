@@ -3,6 +3,7 @@ JSON) and `sla timesheet`."""
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -154,15 +155,18 @@ def export(
     from sla_cli.cli.needs import month_option
     from sla_cli.cli.records import iso
     from sla_cli.domain.timeclock import timeclock_lines
-    from sla_cli.files import atomic_write, output_path
+    from sla_cli.files import atomic_file, output_path
     from sla_cli.ops.listing import worked_entries
-    from sla_cli.render import capture, json_lines_out, lines, records_csv
+    from sla_cli.render import json_lines_out, lines, records_csv
 
     st = state(ctx)
     tz = st.settings().timezone
     target = None if output is None else output_path(output)
     wanted = month_option(month)
-    with st.reading() as s, capture(target is not None) as written:
+    with contextlib.ExitStack() as into:
+        s = into.enter_context(st.reading())
+        if target is not None:  # written to the file as it is read, never held in memory
+            into.enter_context(contextlib.redirect_stdout(into.enter_context(atomic_file(target))))
         found = worked_entries(s, wanted, client)
         if format == ExportFormat.timeclock:
             for line in timeclock_lines(found, ZoneInfo(tz)):
@@ -187,7 +191,6 @@ def export(
             else:
                 records_csv(records, EXPORT_FIELDS)
     if target is not None:
-        atomic_write(target, written())
         lines(f"{format.value} export written to {target}")
 
 
