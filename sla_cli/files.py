@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +26,8 @@ __all__ = [
     "file_target",
     "output_path",
     "private_dir",
+    "sweep_leftovers",
+    "temp_beside",
 ]
 
 STDOUT = "-"  # `-o -`: standard output
@@ -94,6 +96,55 @@ def file_target(typed: str, label: str, hint: str = "name a file") -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
+# What SQLite may keep beside a database file (a temporary copy of the ledger has them too).
+SIDECARS = ("", "-journal", "-wal", "-shm")
+
+
+def temp_beside(target: Path) -> Path:
+    """A temporary name beside ``target``, hidden, naming the process that writes it
+    (``.NAME.sla-PID-XXXXXXXX.tmp``), so that the next run can tell a killed writer's leftover
+    from a write under way."""
+    return target.with_name(f".{target.name}.sla-{os.getpid()}-{os.urandom(4).hex()}.tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
+def sweep_leftovers(target: Path, names_like: str | None = None) -> list[Path]:
+    """Remove the temporary files (and SQLite's beside them) that a killed write of ``target``
+    (or of any file of its folder whose name matches the regular expression ``names_like``)
+    left: those of a process no longer running. Returns what was removed."""
+    like = re.escape(target.name) if names_like is None else names_like
+    pattern = re.compile(rf"\.({like})\.sla-(\d+)-[0-9a-f]{{8}}\.tmp")
+    removed = []
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    for name in names:
+        base = name
+        for suffix in SIDECARS[1:]:
+            base = base.removesuffix(suffix)
+        match = pattern.fullmatch(base)
+        if match is None:
+            continue
+        pid = int(match.group(2))
+        if pid != os.getpid() and _alive(pid):  # a write under way (this process starts none)
+            continue
+        path = target.parent / name
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def atomic_write(path: Path, text: str | bytes, *, private: bool = False) -> None:
     """Write a file whole or not at all: a temporary file beside it, then a rename.
 
@@ -118,8 +169,10 @@ def atomic_file(path: Path, *, private: bool = False, binary: bool = False) -> I
         old = None
     if old is not None and not stat.S_ISREG(old.st_mode):
         raise InputError(f"{path} is not a regular file; it is left alone")
+    sweep_leftovers(path)  # what a killed write of it left
+    tmp = temp_beside(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as e:
         raise WriteError(f"cannot write {path}: {e.strerror}") from None
     try:

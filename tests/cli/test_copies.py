@@ -340,3 +340,13 @@ def test_a_schema_page_that_is_not_utf8_says_the_ledger_is_damaged(
     _one_line(r.stderr)
     assert "is damaged" in r.stderr and "restore it from a backup" in r.stderr
     assert ledger.read_bytes() == bytes(data)
+
+
+def test_a_file_written_with_o_removes_what_a_killed_write_left(sla: Sla, tmp_path: Path) -> None:
+    _signed(sla)
+    target = tmp_path / "hours.csv"
+    left = tmp_path / f".hours.csv.sla-{_dead_pid()}-0badc0de.tmp"
+    left.write_text("entry,on\n1,2026-", encoding="utf-8")  # half an export, killed
+    sla.ok("export", "--format", "csv", "-o", str(target), env=NOW)
+    assert _listing(tmp_path).count(left.name) == 0
+    assert target.read_text(encoding="utf-8").startswith("entry,on,client")
