@@ -17,20 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from sla_cli.errors import (
-    CommitUnknown,
-    LedgerError,
-    NoLedger,
-    OldSchema,
-    damaged,
-    ledger_failure,
-)
-from sla_cli.files import create_private, private_dir
-from sla_cli.store.backups import copy_ledger, sweep_leftovers
+from sla_cli.errors import CommitUnknown, LedgerError, NoLedger, OldSchema, damaged
+from sla_cli.files import create_private, private_dir, sweep_leftovers
+from sla_cli.store.backups import copy_ledger
+from sla_cli.store.failures import database_error, lost, reason
 from sla_cli.store.revisions import REVISIONS, SCHEMA_HEAD
 from sla_cli.store.sqlite_url import file_kind, refuse_write, sqlite_target
 
@@ -97,8 +91,8 @@ class Ledger:
             try:
                 s.commit()
             except DBAPIError as e:
-                if self.engine.dialect.name == "postgresql" and _lost(e):
-                    raise CommitUnknown(self.display_url, _reason(e)) from None
+                if self.engine.dialect.name == "postgresql" and lost(e):
+                    raise CommitUnknown(self.display_url, reason(e)) from None
                 raise
 
     @contextmanager
@@ -300,52 +294,6 @@ def _refuse_foreign_file(path: Path) -> None:
     finally:
         conn.close()
     _check_tables(str(path), names, "alembic_version" in names)
-
-
-def _reason(e: DBAPIError) -> str:
-    reason = str(e.orig).strip().splitlines()[0] if e.orig else str(e)
-    name = getattr(e.orig, "sqlite_errorname", "")
-    if name in _FULL:
-        reason += " (is the disk full?)"
-    elif name in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
-        reason += " (the file is damaged: restore it from a backup)"
-    elif isinstance(e.orig, sqlite3.OperationalError) and "unable to open" in reason:
-        reason += (
-            " (SQLite keeps its -wal and -shm files beside the ledger: can its folder be written?)"
-        )
-    return reason
-
-
-_FULL = {"SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC"}
-
-
-# PostgreSQL's SQLSTATEs worth a retry: lock or statement timeout, deadlock, serialization
-# failure, the server shutting down or not accepting connections yet.
-_RETRY_STATES = {"55P03", "57014", "40P01", "40001", "57P01", "57P02", "57P03"}
-
-
-def _lost(e: DBAPIError) -> bool:
-    """The connection itself failed (not a refusal the server sent)."""
-    state = getattr(e.orig, "sqlstate", None)
-    return e.connection_invalidated or state is None or state.startswith("08")
-
-
-def unavailable(e: DBAPIError) -> bool:
-    """The database could not be reached, or a wait ran out: nothing wrong with the input."""
-    if e.connection_invalidated:
-        return True
-    state = getattr(e.orig, "sqlstate", None)
-    if state is not None:
-        return state in _RETRY_STATES or state.startswith("08")
-    if isinstance(e.orig, sqlite3.OperationalError):
-        return any(word in str(e.orig).lower() for word in ("locked", "busy"))
-    # psycopg raises OperationalError without a SQLSTATE when it cannot connect at all
-    return isinstance(e, OperationalError)
-
-
-def database_error(where: str, e: DBAPIError, verb: str) -> LedgerError:
-    """The database's error as one line: unavailable (worth retrying) or refused."""
-    return ledger_failure(where, _reason(e), unavailable(e), verb)
 
 
 def schema_version(engine: Engine) -> str | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from sla_cli.domain.kinds import EntryType
 from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
 from sla_cli.errors import LedgerError, SlaError, damaged, ledger_failure
 from sla_cli.store import convert
+from sla_cli.store.lite_rows import as_row, row_clock, stored_moment
 from sla_cli.store.lite_sql import (
     _BALANCE,
     _CONTRACT_ON,
@@ -46,37 +47,6 @@ if TYPE_CHECKING:
     from sla_cli.domain.incidents import IncidentRecord, NewEvent
     from sla_cli.domain.month import Month
     from sla_cli.domain.timers import TimerRecord
-
-_DATES = frozenset({"on", "start", "end"})
-
-
-def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> SimpleNamespace:
-    """A row as attributes, with the values SQLAlchemy's types would give: dates, aware UTC
-    moments (every ``*_at`` column), booleans."""
-    row = SimpleNamespace()
-    for (name, *_), value in zip(cursor.description, values, strict=True):
-        if isinstance(value, str) and name in _DATES:
-            value = date.fromisoformat(value)
-        elif isinstance(value, str) and (name == "at" or name.endswith("_at")):
-            value = datetime.fromisoformat(value).replace(tzinfo=UTC)
-        elif name == "burns":
-            value = bool(value)
-        setattr(row, name, value)
-    return row
-
-
-def _moment(value: datetime | None) -> str | None:
-    """A moment as SQLAlchemy's DateTime stores it on SQLite: UTC, without a zone."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetimes are not stored; give a time zone")
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _now() -> datetime:
-    """The real clock rows are stamped with (``store.rows.wall_clock`` on SQLite)."""
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 class LiteStore:
@@ -177,12 +147,12 @@ class LiteStore:
         )
 
     def _entry(self, values: dict[str, Any], client_key: str) -> EntryRecord:
-        now = _now()
+        now = row_clock()
         stored = {
             **values,
             "on": values["on"].isoformat(),
-            "started_at": _moment(values["started_at"]),
-            "created_at": _moment(now),
+            "started_at": stored_moment(values["started_at"]),
+            "created_at": stored_moment(now),
         }
         row = SimpleNamespace(**values, id=self._insert("entries", stored), created_at=now)
         return convert.entry_record(row, client_key)
@@ -258,7 +228,11 @@ class LiteStore:
             "started_at": new.started_at,
             "by": new.by,
         }
-        stored = {**values, "started_at": _moment(new.started_at), "created_at": _moment(_now())}
+        stored = {
+            **values,
+            "started_at": stored_moment(new.started_at),
+            "created_at": stored_moment(row_clock()),
+        }
         row = SimpleNamespace(**values, id=self._insert("timers", stored))
         return convert.timer_record(row, new.client.key)
 
@@ -268,7 +242,7 @@ class LiteStore:
             "outcome": "discarded" if entry_id is None else "logged",
             "entry_id": entry_id,
             "by": user,
-            "created_at": _moment(_now()),
+            "created_at": stored_moment(row_clock()),
         }
         try:
             self._insert("timer_ends", values)
@@ -304,11 +278,11 @@ class LiteStore:
             {
                 "incident_id": incident_id,
                 "kind": new.kind.value,
-                "at": _moment(new.at),
+                "at": stored_moment(new.at),
                 "undoes": None if new.undoes is None else new.undoes.id,
                 "note": new.note,
                 "by": by,
-                "created_at": _moment(_now()),
+                "created_at": stored_moment(row_clock()),
                 "value": new.value,
             },
         )
@@ -367,7 +341,7 @@ def _connect(target: SqliteTarget, timeout: float, write: bool) -> sqlite3.Conne
         conn.execute("ROLLBACK")
         conn.close()
         return None
-    conn.row_factory = _row
+    conn.row_factory = as_row
     return conn
 
 
