@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
+    from sla_cli.domain.records import EntryRecord
     from sla_cli.importing import ImportRow
 
 EXPORT_FIELDS = ("entry", "on", "client", "ticket", "kind", "by", "minutes", "started_at", "note")
@@ -153,7 +154,6 @@ def export(
     from zoneinfo import ZoneInfo
 
     from sla_cli.cli.needs import month_option
-    from sla_cli.cli.records import iso
     from sla_cli.domain.timeclock import timeclock_lines
     from sla_cli.files import atomic_file, output_path
     from sla_cli.ops.listing import worked_entries
@@ -172,26 +172,30 @@ def export(
             for line in timeclock_lines(found, ZoneInfo(tz)):
                 lines(line)
         else:
-            records = (
-                {
-                    "entry": e.id,
-                    "on": e.on.isoformat(),
-                    "client": e.client_key,
-                    "ticket": e.ticket,
-                    "kind": None if e.kind is None else e.kind.value,
-                    "by": e.by,
-                    "minutes": e.minutes,
-                    "started_at": iso(e.started_at, tz),
-                    "note": e.note,
-                }
-                for e in found
-            )
+            records = (_export_record(e, tz) for e in found)
             if format == ExportFormat.json:
                 json_lines_out(records)
             else:
                 records_csv(records, EXPORT_FIELDS)
     if target is not None:
         lines(f"{format.value} export written to {target}")
+
+
+def _export_record(e: EntryRecord, tz: str) -> dict[str, object]:
+    """An entry as `sla export` writes it in JSON and CSV."""
+    from sla_cli.cli.records import iso
+
+    return {
+        "entry": e.id,
+        "on": e.on.isoformat(),
+        "client": e.client_key,
+        "ticket": e.ticket,
+        "kind": None if e.kind is None else e.kind.value,
+        "by": e.by,
+        "minutes": e.minutes,
+        "started_at": iso(e.started_at, tz),
+        "note": e.note,
+    }
 
 
 def _read(

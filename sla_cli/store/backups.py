@@ -1,4 +1,4 @@
-"""Copies of an SQLite ledger (`sla backup`, the copy an upgrade keeps): whole or not at all.
+"""Copies of an SQLite ledger (a backup, the copy an upgrade keeps): whole or not at all.
 
 A copy is taken with SQLite's online backup into a temporary file beside its target, named
 after the process that writes it (``files.temp_beside``), and renamed into place when it is
