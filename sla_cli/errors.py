@@ -56,9 +56,30 @@ class LedgerUnavailable(LedgerError):
     """The ledger cannot be reached or stays locked past its timeout: worth retrying later.
 
     Exit 75 (``EX_TEMPFAIL`` of sysexits.h: "temporary failure, try again"), so that cron and
-    scripts can tell it from bad input (2) and retry."""
+    scripts can tell it from bad input (2) and retry. ``where`` and ``reason`` (the database's
+    words) let a command that wrote some of its work say what stays written."""
 
     exit_code = 75
+
+    def __init__(self, message: str, where: str = "", reason: str = "") -> None:
+        super().__init__(message)
+        self.where = where
+        self.reason = reason
+
+
+class CommitUnknown(LedgerUnavailable):
+    """The connection was lost while the commit was under way: the server may have committed
+    the transaction or not, and the client cannot tell which."""
+
+    def __init__(self, where: str, reason: str, message: str = "") -> None:
+        super().__init__(
+            message
+            or f"the ledger {where} became unavailable while the change was being committed "
+            f"({reason}): it may or may not have been written; check before running the "
+            "command again",
+            where,
+            reason,
+        )
 
 
 class CheckFailed(SlaError):
@@ -67,11 +88,22 @@ class CheckFailed(SlaError):
     exit_code = 1
 
 
+def damaged(where: str) -> LedgerError:
+    """A ledger file that SQLite cannot read as it wrote it: text that is not UTF-8 where it
+    keeps names (a broken schema page), a malformed page."""
+    return LedgerError(
+        f"the ledger {where} is damaged: it holds bytes that are not the text SQLite wrote; "
+        "nothing was written; restore it from a backup (`sla backup` makes them)"
+    )
+
+
 def ledger_failure(where: str, reason: str, retry: bool, verb: str) -> LedgerError:
     """The database's error as one line: unavailable (``retry``: worth trying again), or the
     ledger ``verb`` (refused, cannot be opened) with the database's reason."""
     if retry:
         return LedgerUnavailable(
-            f"the ledger {where} is unavailable: {reason}; nothing was written, try again"
+            f"the ledger {where} is unavailable: {reason}; nothing was written, try again",
+            where,
+            reason,
         )
     return LedgerError(f"the ledger {where} {verb}: {reason}")

@@ -9,21 +9,28 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from sla_cli.errors import InputError, SlaError
 
 __all__ = [
     "STDOUT",
+    "atomic_file",
     "atomic_write",
     "copy_aside",
     "create_private",
+    "file_target",
     "output_path",
     "private_dir",
     "read_regular",
     "refuse_own",
+    "sweep_leftovers",
+    "temp_beside",
 ]
 
 STDOUT = "-"  # `-o -`: standard output
@@ -73,27 +80,47 @@ def output_path(typed: str, keep: Mapping[Path, str] | None = None) -> Path | No
         return None
     if not typed.strip():
         raise InputError("-o needs a file name (or - for standard output)")
+    target = file_target(typed, f"-o {typed}", "name a file, or use -o - for standard output")
+    try:
+        st: os.stat_result | None = target.stat()
+    except OSError:
+        st = None
+    refuse_own(target, st, keep or {}, f"-o {typed}")
+    return target
+
+
+def file_target(typed: str, label: str, hint: str = "name a file") -> Path:
+    """The regular file ``typed`` names (as ``label`` in messages), to be replaced whole: a
+    folder, a device, a FIFO or a socket is refused, whatever flag is given, since replacing it
+    would destroy it (or block); a symbolic link is followed to the file it names."""
+    if not typed.strip():
+        raise InputError(f"{label}: an empty name; {hint}")
     path = Path(typed).expanduser()
     try:
         st = path.stat()
     except FileNotFoundError:
         st = None
     except OSError as e:
-        raise InputError(f"-o {typed}: {e.strerror}") from None
+        raise InputError(f"{label}: {e.strerror}") from None
     if st is not None and stat.S_ISDIR(st.st_mode):
-        raise InputError(f"-o {typed} is a folder; name a file in it")
+        raise InputError(f"{label} is a folder; name a file in it")
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise InputError(
-            f"-o {typed} is not a regular file (a device, FIFO or socket); "
-            "name a file, or use -o - for standard output"
+            f"{label} is not a regular file (a device, FIFO or socket) and is left alone; {hint}"
         )
-    refuse_own(path, st, keep or {}, f"-o {typed}")
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def refuse_own(path: Path, st: os.stat_result | None, keep: Mapping[Path, str], what: str) -> None:
+def refuse_own(
+    path: Path,
+    st: os.stat_result | None,
+    keep: Mapping[Path, str],
+    what: str,
+    any_database: bool = True,
+) -> None:
     """Refuse to write over one of ``keep`` (each with what it is: the same file, or the same
-    name once links are resolved for one that does not exist yet) or over an SQLite database."""
+    name once links are resolved for one that does not exist yet) or, with ``any_database``,
+    over an SQLite database."""
     real = os.path.realpath(path)
     for own, called in keep.items():
         try:
@@ -103,7 +130,7 @@ def refuse_own(path: Path, st: os.stat_result | None, keep: Mapping[Path, str], 
         same = mine is not None and st is not None and os.path.samestat(st, mine)
         if same or real == os.path.realpath(own):
             raise InputError(f"{what} is {called} ({own}); it is left alone: name another file")
-    if st is not None and _is_sqlite(path):
+    if any_database and st is not None and _is_sqlite(path):
         raise InputError(
             f"{what} is an SQLite database (a ledger, or a copy of one); it is left alone: "
             "name another file"
@@ -160,12 +187,71 @@ def copy_aside(path: Path, most_bytes: int) -> Path:
     return copy
 
 
+# What SQLite may keep beside a database file (a temporary copy of the ledger has them too).
+SIDECARS = ("", "-journal", "-wal", "-shm")
+
+
+def temp_beside(target: Path) -> Path:
+    """A temporary name beside ``target``, hidden, naming the process that writes it
+    (``.NAME.sla-PID-XXXXXXXX.tmp``), so that the next run can tell a killed writer's leftover
+    from a write under way."""
+    return target.with_name(f".{target.name}.sla-{os.getpid()}-{os.urandom(4).hex()}.tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
+def sweep_leftovers(target: Path, names_like: str | None = None) -> list[Path]:
+    """Remove the temporary files (and SQLite's beside them) that a killed write of ``target``
+    (or of any file of its folder whose name matches the regular expression ``names_like``)
+    left: those of a process no longer running. Returns what was removed."""
+    like = re.escape(target.name) if names_like is None else names_like
+    pattern = re.compile(rf"\.({like})\.sla-(\d+)-[0-9a-f]{{8}}\.tmp")
+    removed = []
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    for name in names:
+        base = name
+        for suffix in SIDECARS[1:]:
+            base = base.removesuffix(suffix)
+        match = pattern.fullmatch(base)
+        if match is None:
+            continue
+        pid = int(match.group(2))
+        if pid != os.getpid() and _alive(pid):  # a write under way (this process starts none)
+            continue
+        path = target.parent / name
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def atomic_write(path: Path, text: str | bytes, *, private: bool = False) -> None:
     """Write a file whole or not at all: a temporary file beside it, then a rename.
 
     A file that exists keeps its permissions (and its owner and group, where allowed); a new
     one is private (0600) when ``private`` says so, else as the umask makes new files.
     """
+    with atomic_file(path, private=private, binary=True) as f:
+        f.write(text.encode("utf-8") if isinstance(text, str) else text)
+
+
+@contextmanager
+def atomic_file(path: Path, *, private: bool = False, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file object whose content becomes ``path``'s, whole, when the block ends (a temporary
+    file beside it, then a rename), or nothing at all if it fails: what is written to it goes
+    to the disk as it is written, never held in memory. Permissions as `atomic_write` keeps
+    them."""
     if not path.parent.is_dir():
         raise InputError(f"{path}: no folder {path.parent}")
     try:
@@ -174,15 +260,15 @@ def atomic_write(path: Path, text: str | bytes, *, private: bool = False) -> Non
         old = None
     if old is not None and not stat.S_ISREG(old.st_mode):
         raise InputError(f"{path} is not a regular file; it is left alone")
-    import tempfile  # only a command that writes a file needs it
-
+    sweep_leftovers(path)  # what a killed write of it left
+    tmp = temp_beside(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as e:
         raise WriteError(f"cannot write {path}: {e.strerror}") from None
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8") if isinstance(text, str) else text)
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8") as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _mode(old, private))

@@ -14,13 +14,13 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from sla_cli.domain.text import visible
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
 Justify = Literal["left", "right", "center"]
@@ -76,21 +76,74 @@ def table(
     if not rows and caption is not None:
         lines(caption)
         return
-    console().print(_table(columns, rows, title, caption))
+    console().print(_draw(columns, rows, [], header=True, caption=caption, title=title))
 
 
 def fits(columns: Sequence[Column], rows: Iterable[Sequence[Cell]]) -> bool:
     """Whether the table fits the terminal without wrapping a cell."""
     out = console()
     unbounded = out.options.update_width(10_000)  # its natural width, not the terminal's
-    return out.measure(_table(columns, list(rows), None, None), options=unbounded).maximum <= (
-        out.width
-    )
+    drawn = _draw(columns, list(rows), [], header=True, caption=None)
+    return out.measure(drawn, options=unbounded).maximum <= out.width
 
 
-def _table(
-    columns: Sequence[Column], rows: list[Sequence[Cell]], title: str | None, caption: str | None
-) -> Table:
+# A table longer than this is printed a batch of rows at a time, so that memory stays flat.
+BATCH = 500
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def table_stream(
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    caption: Callable[[int], str],
+    widen: dict[int, int] | None = None,
+) -> int:
+    """Print a table whose rows are read as it is printed; ``caption`` is given the number of
+    rows. Up to ``BATCH`` rows it is exactly what ``table`` prints; a longer one is drawn a
+    batch at a time into the column widths of the first batch (which ``widen`` may raise for
+    columns whose values grow, as ids do), so that it reads as one table. Returns the count."""
+    it = iter(rows)
+    batch = list(islice(it, BATCH))
+    ahead = list(islice(it, BATCH))
+    if not ahead:
+        table(columns, batch, caption=caption(len(batch)))
+        return len(batch)
+    out = console()
+    first = [c._replace(min_width=max(c.min_width or 0, (widen or {}).get(n, 0)) or None)
+             for n, c in enumerate(columns)]  # fmt: skip
+    widths: list[int] = []
+    count = 0
+    while batch:
+        count += len(batch)
+        last = not ahead
+        fixed = [c._replace(no_wrap=False) for c in columns]  # wrap rather than cut a value
+        drawn = _draw(
+            first if not widths else fixed, batch, widths, header=not widths,
+            caption=caption(count) if last else None,
+        )  # fmt: skip
+        with out.capture() as captured:
+            out.print(drawn)
+        lines = captured.get().splitlines(keepends=True)
+        if not widths:
+            widths = _widths(lines)
+        else:
+            lines = lines[1:]  # the top border: the rows go on under the batch before
+        sys.stdout.write("".join(lines if last else lines[:-1]))  # the bottom border: not yet
+        batch, ahead = ahead, list(islice(it, BATCH))
+    return count
+
+
+def _draw(
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Cell]],
+    widths: list[int],
+    *,
+    header: bool,
+    caption: str | None,
+    title: str | None = None,
+) -> Any:
+    """A Rich table of ``rows``; ``widths``, when given, fix the columns' widths."""
     from rich.table import Table
 
     t = Table(
@@ -98,18 +151,29 @@ def _table(
         caption=None if caption is None else _text(caption),
         title_justify="left",
         caption_justify="left",
+        show_header=header,
     )
-    for c in columns:
+    for n, c in enumerate(columns):
         t.add_column(
             _text(c.header),
             justify=c.justify,
             no_wrap=c.no_wrap,
             min_width=c.min_width,
+            width=widths[n] if widths else None,
             overflow="fold",
         )
     for row in rows:
         t.add_row(*(_text(c[0], c[1]) if isinstance(c, tuple) else _text(c) for c in row))
     return t
+
+
+def _widths(lines: list[str]) -> list[int]:
+    """The widths Rich gave the columns, read from the table's top border (``┏━━┳━━━┓``)."""
+    for line in lines:
+        border = _ANSI.sub("", line).rstrip("\n")
+        if border.startswith("┏"):
+            return [len(part) - 2 for part in border[1:-1].split("┳")]
+    raise ValueError("no table border")  # pragma: no cover - Rich draws one
 
 
 def _text(value: str, style: str = "") -> Text:

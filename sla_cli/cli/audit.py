@@ -32,12 +32,11 @@ def backup(
     """Copy an SQLite ledger, consistent even while others write (SQLite's online backup):
     the copy is a ledger `--db FILE` opens. A PostgreSQL ledger is copied with pg_dump."""
     import os
-    import tempfile
-    from pathlib import Path
 
     from sla_cli.errors import InputError
+    from sla_cli.files import file_target, refuse_own
     from sla_cli.render import lines
-    from sla_cli.store.engine import backup_sqlite
+    from sla_cli.store.backups import copy_ledger, sweep_leftovers
 
     st = state(ctx)
     ledger = st.ledger(write=False)
@@ -47,24 +46,25 @@ def backup(
             f"sla backup copies an SQLite ledger; {ledger.display_url} is PostgreSQL: "
             "use pg_dump (for example pg_dump -Fc -f FILE DATABASE)"
         )
-    target = Path(file).expanduser()
+    target = file_target(file, f"backup {file}", "name a file for the copy")
+    if target.exists() and os.path.samefile(target, source):
+        raise InputError(f"{target} is the ledger itself")
+    own = {**st.own_files(), source: "the ledger"}
+    for suffix in ("-wal", "-shm", "-journal"):
+        own[source.with_name(source.name + suffix)] = "a file of the ledger"
+    # a copy may replace an older copy (--force), never the config or the ledger's own files
+    refuse_own(target, target.stat() if target.exists() else None, own, f"backup {file}", False)
     if target.exists() and not force:
         raise InputError(f"{target} exists; --force replaces it")
     if not target.parent.is_dir():
         raise InputError(f"{target}: no folder {target.parent}")
-    if target.resolve() == source.resolve():
-        raise InputError(f"{target} is the ledger itself")
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    os.unlink(name)  # the backup creates it, private
-    try:
-        backup_sqlite(source, Path(name))
-        os.replace(name, target)
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)
+    swept = sweep_leftovers(target)
+    copy_ledger(source, target)
     size = target.stat().st_size / 1e6
-    lines(f"ledger {ledger.display_url} copied to {target} ({size:.1f} MB)")
+    out = [f"ledger {ledger.display_url} copied to {target} ({size:.1f} MB)"]
+    if swept:
+        out.append(f"removed what an interrupted copy left: {', '.join(p.name for p in swept)}")
+    lines("\n".join(out))
 
 
 def upgrade(ctx: typer.Context) -> None:

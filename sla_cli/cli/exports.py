@@ -3,6 +3,7 @@ JSON) and `sla timesheet`."""
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
+    from sla_cli.domain.records import EntryRecord
     from sla_cli.importing import ImportRow
 
 EXPORT_FIELDS = ("entry", "on", "client", "ticket", "kind", "by", "minutes", "started_at", "note")
@@ -163,43 +165,48 @@ def export(
     from zoneinfo import ZoneInfo
 
     from sla_cli.cli.needs import month_option
-    from sla_cli.cli.records import iso
     from sla_cli.domain.timeclock import timeclock_lines
-    from sla_cli.files import atomic_write, output_path
+    from sla_cli.files import atomic_file, output_path
     from sla_cli.ops.listing import worked_entries
-    from sla_cli.render import capture, json_lines_out, lines, records_csv
+    from sla_cli.render import json_lines_out, lines, records_csv
 
     st = state(ctx)
     tz = st.settings().timezone
     target = None if output is None else output_path(output, st.own_files())
     wanted = month_option(month)
-    with st.reading() as s, capture(target is not None) as written:
+    with contextlib.ExitStack() as into:
+        s = into.enter_context(st.reading())
+        if target is not None:  # written to the file as it is read, never held in memory
+            into.enter_context(contextlib.redirect_stdout(into.enter_context(atomic_file(target))))
         found = worked_entries(s, wanted, client)
         if format == ExportFormat.timeclock:
             for line in timeclock_lines(found, ZoneInfo(tz)):
                 lines(line)
         else:
-            records = (
-                {
-                    "entry": e.id,
-                    "on": e.on.isoformat(),
-                    "client": e.client_key,
-                    "ticket": e.ticket,
-                    "kind": None if e.kind is None else e.kind.value,
-                    "by": e.by,
-                    "minutes": e.minutes,
-                    "started_at": iso(e.started_at, tz),
-                    "note": e.note,
-                }
-                for e in found
-            )
+            records = (_export_record(e, tz) for e in found)
             if format == ExportFormat.json:
                 json_lines_out(records)
             else:
                 records_csv(records, EXPORT_FIELDS)
     if target is not None:
-        atomic_write(target, written())
         lines(f"{format.value} export written to {target}")
+
+
+def _export_record(e: EntryRecord, tz: str) -> dict[str, object]:
+    """An entry as `sla export` writes it in JSON and CSV."""
+    from sla_cli.cli.records import iso
+
+    return {
+        "entry": e.id,
+        "on": e.on.isoformat(),
+        "client": e.client_key,
+        "ticket": e.ticket,
+        "kind": None if e.kind is None else e.kind.value,
+        "by": e.by,
+        "minutes": e.minutes,
+        "started_at": iso(e.started_at, tz),
+        "note": e.note,
+    }
 
 
 def _read(

@@ -327,20 +327,20 @@ def list_(
     from sla_cli.cli.ledger_views import incidents_view
     from sla_cli.cli.needs import clocks
     from sla_cli.domain.month import Month
-    from sla_cli.ops.incidents import list_incidents
+    from sla_cli.ops.incidents import iter_incidents
     from sla_cli.ops.seals import clock_book
 
     st = state(ctx)
     tz = st.settings().timezone
     since = None if open_only or all_ else Month.of(st.today()).first_day
-    with st.reading() as s:
-        found = list_incidents(s, tz, client, open_only, with_cancelled=all_, since=since)
-        book = clock_book(s, clocks(st), tz)  # a closed month's clocks as its close sealed
     note = "" if since is None else (
         f"; open ones and those opened since {since.isoformat()}: --all lists every incident"
     )  # fmt: skip
-    rows = [(i, *book(i).of(i), book(i).waited(i), book(i).resolution(i)) for i in found]
-    incidents_view(rows, format.value, tz, st.now(), note)
+    with st.reading() as s:  # written as read: memory stays flat at any number of incidents
+        book = clock_book(s, clocks(st), tz)  # a closed month's clocks as its close sealed
+        found = iter_incidents(s, tz, client, open_only, with_cancelled=all_, since=since)
+        rows = ((i, *book(i).of(i), book(i).waited(i), book(i).resolution(i)) for i in found)
+        incidents_view(rows, format.value, tz, st.now(), note)
 
 
 def breaches(

@@ -165,7 +165,7 @@ def entries(
     combine: `--month 2026-10 --by anna --kind dev`."""
     from sla_cli.cli.ledger_views import entries_table, entries_view
     from sla_cli.cli.needs import month_option
-    from sla_cli.ops.listing import EntryQuery, latest_entries, stream_entries
+    from sla_cli.ops.listing import EntryQuery, last_entry_id, latest_entries, stream_entries
     from sla_cli.timeparse import parse_date
 
     st = state(ctx)
@@ -179,14 +179,15 @@ def entries(
     if limit is None and table and not all_ and not query.filtered:
         limit = TABLE_LIMIT
     with st.reading() as s:
+        last_id = last_entry_id(s) if table else 0
         if limit is None:
-            entries_view(stream_entries(s, query), format.value, tz)
+            entries_view(stream_entries(s, query), format.value, tz, last_id)
             return
         found, total = latest_entries(s, query, limit)
-    if table:
-        entries_table(found, total)
-    else:
-        entries_view(iter(found), format.value, tz)
+        if table:
+            entries_table(found, total, last_id)
+        else:
+            entries_view(found, format.value, tz)
 
 
 def void(

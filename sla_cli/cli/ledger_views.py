@@ -29,10 +29,11 @@ from sla_cli.render import (
     records_csv,
     status_cell,
     table,
+    table_stream,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from sla_cli.domain.clock import Clock
     from sla_cli.domain.incidents import IncidentRecord
@@ -51,29 +52,32 @@ def _machine(records: list[dict[str, object]], fmt: str, header: tuple[str, ...]
     return False
 
 
-def entries_view(found: Iterator[EntryRecord], fmt: str, tz: str) -> None:
-    """Entries as JSON or CSV written as they are read, or the whole table."""
+def entries_view(found: Iterator[EntryRecord], fmt: str, tz: str, last_id: int = 0) -> None:
+    """Entries as JSON, CSV or a table, written as they are read (memory stays flat);
+    ``last_id``, the largest id there may be, keeps a long table's id columns wide enough."""
     if fmt == "json":
         json_lines_out(entry_record(e, tz) for e in found)
     elif fmt == "csv":
         records_csv((entry_record(e, tz) for e in found), ENTRY_FIELDS)
     else:
-        shown = list(found)
-        entries_table(shown, len(shown))
+        entries_table(found, None, last_id)
 
 
-def entries_table(found: list[EntryRecord], total: int) -> None:
-    """The entries as a table; when they are the latest of more, say how to see the rest."""
-    if not found:
-        caption = "no entries"
-    elif total > len(found):
-        caption = (
-            f"the latest {len(found)} of {total} entries: --all shows every one, "
-            "--month M or --client KEY narrows them, --limit N shows more or fewer"
-        )
-    else:
-        caption = plural(len(found), "entry", "entries")
-    table(
+def entries_table(found: Iterable[EntryRecord], total: int | None, last_id: int = 0) -> None:
+    """The entries as a table; when they are the latest of ``total``, say how to see the rest."""
+
+    def caption(shown: int) -> str:
+        if not shown:
+            return "no entries"
+        if total is not None and total > shown:
+            return (
+                f"the latest {shown} of {total} entries: --all shows every one, "
+                "--month M or --client KEY narrows them, --limit N shows more or fewer"
+            )
+        return plural(shown, "entry", "entries")
+
+    digits = len(str(last_id))
+    table_stream(
         [
             Column("ID", "right", no_wrap=True),
             Column("Date", no_wrap=True),
@@ -83,7 +87,7 @@ def entries_table(found: list[EntryRecord], total: int) -> None:
             Column("By"),
             Column("Note"),
         ],
-        [
+        (
             [
                 str(e.id),
                 e.on.isoformat(),
@@ -94,8 +98,9 @@ def entries_table(found: list[EntryRecord], total: int) -> None:
                 e.note or "",
             ]
             for e in found
-        ],
+        ),
         caption=caption,
+        widen={0: digits, 4: len("void ") + digits},
     )
 
 
@@ -158,17 +163,22 @@ def clock_line(clock: Clock, tz: str) -> str:
 
 
 def incidents_view(
-    rows: list[tuple[IncidentRecord, Clock, Clock, int, Clock | None]],
+    rows: Iterable[tuple[IncidentRecord, Clock, Clock, int, Clock | None]],
     fmt: str,
     tz: str,
     now: datetime,
     note: str = "",
 ) -> None:
-    """Incidents with their clocks; ``note`` ends the table's caption (what it left out)."""
-    records = [incident_record(i, r, s, tz, now, w, res) for i, r, s, w, res in rows]
-    if _machine(records, fmt, INCIDENT_FIELDS):
+    """Incidents with their clocks, written as they are read; ``note`` ends the table's
+    caption (what it left out)."""
+    if fmt in ("json", "csv"):
+        records = (incident_record(i, r, s, tz, now, w, res) for i, r, s, w, res in rows)
+        if fmt == "json":
+            json_lines_out(records)
+        else:
+            records_csv(records, INCIDENT_FIELDS)
         return
-    table(
+    table_stream(
         [
             Column("Ticket"),
             Column("Opened", no_wrap=True),
@@ -176,7 +186,7 @@ def incidents_view(
             Column("Start of work"),
             Column("Resolved", min_width=11),
         ],
-        [
+        (
             [
                 _ticket_cell(i),
                 time_cell(i.opened_at, zone_of(i, tz)),
@@ -185,13 +195,11 @@ def incidents_view(
                 _resolved_cell(i, zone_of(i, tz), waited, resolve),
             ]
             for i, reaction, start, waited, resolve in rows
-        ],
-        caption=(
-            plural(len(rows), "incident") + "; each clock: due time, then status"
-            if rows
-            else "no incidents"
-        )
-        + note,
+        ),
+        caption=lambda n: (
+            (plural(n, "incident") + "; each clock: due time, then status" if n else "no incidents")
+            + note
+        ),
     )
 
 

@@ -37,6 +37,9 @@ def init(
     ledger, or a team's PostgreSQL one, on your prices); --reset-config rewrites it with the
     built-in defaults and keeps a copy of the old one.
     """
+    import os
+    from pathlib import Path
+
     from sla_cli.config import MAX_CONFIG_BYTES, config_path, default_document, write_config
     from sla_cli.errors import ConfigError
     from sla_cli.files import copy_aside, refuse_own
@@ -44,6 +47,8 @@ def init(
 
     st = state(ctx)
     path = config_path(st.config_option)
+    if path.is_symlink():  # the config a link names is the one kept or rewritten, not the link
+        path = Path(os.path.realpath(path))
     if force and not reset_config:
         warning("--force no longer rewrites the config: --reset-config does (keeping a copy)")
     keep = path.exists() and not reset_config

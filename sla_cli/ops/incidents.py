@@ -42,6 +42,8 @@ from sla_cli.errors import NotFound
 from sla_cli.ops.lookup import client_id, contract_on, ensure_open, ticket_client
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sqlmodel import Session
 
     from sla_cli.store.gateway import SqlStore
@@ -231,7 +233,20 @@ def list_incidents(
     since: date | None = None,
 ) -> list[IncidentRecord]:
     """Incidents, oldest first; with ``since``, only those opened since then or unresolved."""
+    return list(iter_incidents(s, zone, client_key, open_only, with_cancelled, since))
+
+
+def iter_incidents(
+    s: Session,
+    zone: str,
+    client_key: str | None = None,
+    open_only: bool = False,
+    with_cancelled: bool = False,
+    since: date | None = None,
+) -> Iterator[IncidentRecord]:
+    """`list_incidents`, read as it is used (memory stays flat at any number)."""
     from sla_cli.store.incidents import IncidentQuery
+    from sla_cli.store.incidents import iter_incidents as read
 
     query = IncidentQuery(
         ZoneInfo(zone),
@@ -241,7 +256,7 @@ def list_incidents(
         also_unresolved=since is not None,
         with_cancelled=with_cancelled,
     )
-    return _incidents(s, query)
+    return read(s, query)
 
 
 def month_incidents(

@@ -68,6 +68,11 @@ def worked_entries(
     )
 
 
-def latest_entries(s: Session, q: EntryQuery, limit: int) -> tuple[list[EntryRecord], int]:
-    """The latest ``limit`` entries asked for, oldest first, and how many there are in all."""
+def latest_entries(s: Session, q: EntryQuery, limit: int) -> tuple[Iterator[EntryRecord], int]:
+    """The latest ``limit`` entries asked for, oldest first (read as they are written out),
+    and how many there are in all."""
     return store.latest_entries(s, _filter(s, q), limit)
+
+
+def last_entry_id(s: Session) -> int:
+    return store.last_entry_id(s)

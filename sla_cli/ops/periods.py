@@ -19,7 +19,7 @@ from sla_cli.domain.statement import Letterhead, MonthFacts, MonthReport, assemb
 from sla_cli.domain.text import check_author
 from sla_cli.domain.timers import MAX_TIMER_MINUTES, TimerRecord, plan_stop
 from sla_cli.domain.work import WorkPolicy
-from sla_cli.errors import InputError
+from sla_cli.errors import CommitUnknown, InputError, LedgerUnavailable
 from sla_cli.ops.incidents import month_incidents
 from sla_cli.ops.lookup import client_id, ticket_client
 from sla_cli.ops.seals import ensure_unchanged, seal
@@ -119,10 +119,37 @@ def rollover(
             s.rollback()
         return result
     for m in todo:
-        with ledger.session() as s:
-            months.lock_for_close(s)
-            _close_or_skip(s, m, user, result, rules)
+        try:
+            with ledger.session() as s:
+                months.lock_for_close(s)
+                _close_or_skip(s, m, user, result, rules)
+        except LedgerUnavailable as e:
+            raise _interrupted(result, m, e) from None
     return result
+
+
+def _interrupted(result: Rollover, month: Month, e: LedgerUnavailable) -> LedgerUnavailable:
+    """The ledger became unavailable while ``month`` was being closed: the months closed before
+    it stay closed (each closes in its own transaction), and a re-run closes the rest."""
+    done = sorted({line.month for line in result.closed if line.month != month})
+    if not done or not e.reason:
+        return e  # nothing closed by this run: "nothing was written" holds
+    closed = f"{', '.join(str(m) for m in done)} closed and stay closed"
+    if isinstance(e, CommitUnknown):
+        return CommitUnknown(
+            e.where,
+            e.reason,
+            f"the ledger {e.where} became unavailable while the close of {month} was being "
+            f"committed ({e.reason}): {closed}; whether {month} closed is not known: a re-run "
+            "of `sla rollover` closes it if it did not, and the months after it",
+        )
+    return LedgerUnavailable(
+        f"the ledger {e.where} became unavailable while {month} was being closed ({e.reason}): "
+        f"{closed}; {month} and the months after it are not closed yet, and a re-run of "
+        "`sla rollover` closes them",
+        e.where,
+        e.reason,
+    )
 
 
 def _month_end(month: Month, zone: str) -> datetime:

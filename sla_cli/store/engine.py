@@ -6,6 +6,7 @@ is created or upgraded.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,13 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from sla_cli.errors import LedgerError, NoLedger, OldSchema, ledger_failure
-from sla_cli.files import create_private, private_dir
+from sla_cli.errors import CommitUnknown, LedgerError, NoLedger, OldSchema, damaged
+from sla_cli.files import create_private, private_dir, sweep_leftovers
+from sla_cli.store.backups import copy_ledger
+from sla_cli.store.failures import database_error, lost, reason
 from sla_cli.store.revisions import REVISIONS, SCHEMA_HEAD
+from sla_cli.store.sqlite_url import file_kind, refuse_write, sqlite_target
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -60,10 +64,8 @@ class Ledger:
 
     @property
     def sqlite_path(self) -> Path | None:
-        u = make_url(self.url)
-        if u.get_backend_name() != "sqlite" or u.database in (None, "", ":memory:"):
-            return None
-        return Path(u.database)
+        target = sqlite_target(self.url)
+        return None if target is None else target.path
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -79,10 +81,19 @@ class Ledger:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on an error."""
+        """One transaction: committed when the block ends, rolled back on an error.
+
+        A PostgreSQL connection lost during the COMMIT itself leaves it unknown whether the
+        server committed: that is said (`CommitUnknown`), never "nothing was written"."""
         with Session(self.engine, expire_on_commit=False) as s, self._mapped(s):
             yield s
-            s.commit()
+            s.flush()
+            try:
+                s.commit()
+            except DBAPIError as e:
+                if self.engine.dialect.name == "postgresql" and lost(e):
+                    raise CommitUnknown(self.display_url, reason(e)) from None
+                raise
 
     @contextmanager
     def _mapped(self, s: Session) -> Iterator[None]:
@@ -92,6 +103,9 @@ class Ledger:
         except DBAPIError as e:
             s.rollback()
             raise database_error(self.display_url, e, "refused") from e
+        except UnicodeDecodeError:  # a row's text as SQLite holds it is not UTF-8
+            s.rollback()
+            raise damaged(self.display_url) from None
         except BaseException:
             s.rollback()
             raise
@@ -116,50 +130,85 @@ def parse_url(url: str) -> URL:
         ) from None
 
 
-def make_engine(url: str, create: bool = False, timeouts: Timeouts | None = None) -> Engine:
+def make_engine(
+    url: str, create: bool = False, timeouts: Timeouts | None = None, write: bool = True
+) -> Engine:
     """The engine for ``url``. A SQLite file is created (readable by its owner only, in a
-    folder made the same way) only when ``create`` says so."""
+    folder made the same way) only when ``create`` says so; a file that is not a ledger yet
+    (missing, or empty) is left as it is. A read-only URL (``?mode=ro``) refuses ``write``."""
     t = timeouts or Timeouts()
     u = parse_url(url)
     if u.get_backend_name() == "sqlite":
-        if u.database not in (None, "", ":memory:"):
-            path = Path(u.database).expanduser()
+        target = sqlite_target(url)
+        if target is not None:
+            path = target.path
+            if target.read_only and (create or write):
+                raise refuse_write(str(path))
             if create:
                 private_dir(path.parent)
                 create_private(path)
-            elif not path.exists():
+            elif file_kind(path) in ("missing", "empty"):
                 raise NoLedger(str(path))
             if path.exists() and not path.is_file():  # a device or a FIFO would block
                 raise LedgerError(f"{path} is not a regular file, so it is no ledger; name a file")
             _refuse_foreign_file(path)
+            if create:
+                _ensure_wal(path)
+            u = make_url(target.engine_url())
         engine = create_engine(u, connect_args={"timeout": t.lock}, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
-        return create_engine(u, pool_pre_ping=False, connect_args=_pg_timeouts(u, t))
+        return _pg_engine(u, t)
     except (ImportError, SQLAlchemyError) as e:
         raise LedgerError(f"cannot use the database URL {u!r}: {e}") from None
 
 
-def _pg_timeouts(u: URL, t: Timeouts) -> dict[str, Any]:
-    """libpq's connect timeout, and the server's lock and statement timeouts as options of the
-    session (after any the URL gives, such as a search path)."""
+def _ensure_wal(path: Path) -> None:
+    """Keep an SQLite ledger in WAL mode (readers never wait for a writer): set when it is
+    created, and again by a command that writes, should a copy have lost it. Never by a command
+    that only reads, nor on a file that is not a ledger: the mode is written into the file."""
+    try:
+        conn = sqlite3.connect(path, timeout=1)
+    except sqlite3.Error:
+        return  # the engine says what is wrong with it
+    try:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error:
+        pass  # busy, or not a database: the engine says so, or the next writer sets it
+    finally:
+        conn.close()
+
+
+def _pg_engine(u: URL, t: Timeouts) -> Engine:
+    """A PostgreSQL engine whose connections bound every wait (``store.pg``)."""
+    from sla_cli.store import pg
+
     given = u.query.get("options", "")
-    options = " ".join(
-        [*([given] if isinstance(given, str) else given),
-         f"-c lock_timeout={t.lock * 1000}", f"-c statement_timeout={t.statement * 1000}"]
-    )  # fmt: skip
-    return {"connect_timeout": t.connect, "options": options.strip()}
+    options = " ".join([given] if isinstance(given, str) else given)
+    engine = create_engine(
+        u,
+        pool_pre_ping=False,
+        connect_args=pg.connect_args(t.connect, t.lock, t.statement, options),
+    )
+    deadline = t.statement + pg.DEADLINE_SLACK
+
+    def connect(_dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        return pg.bounded_connect(deadline, cargs, cparams)
+
+    event.listen(engine, "do_connect", connect)
+    return engine
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE: writers queue up on the busy
     # timeout (the lock timeout, set as the driver's timeout) instead of failing when a read
-    # lock cannot be upgraded.
+    # lock cannot be upgraded. Nothing here writes to the file (the journal mode is set by
+    # `_ensure_wal`): a read-only command opens it as it is.
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
@@ -184,10 +233,13 @@ def open_ledger(
     version does not know (a newer one) is refused before anything is copied or changed.
     """
     url = normalise_url(url)
-    engine = make_engine(url, create, timeouts)
+    engine = make_engine(url, create, timeouts, write)
     ledger = Ledger(engine, url)
     try:
         version = schema_version(engine)
+        path = ledger.sqlite_path
+        if version is not None and write and path is not None:
+            _ensure_wal(path)
         if version == SCHEMA_HEAD:
             return ledger
         refuse_foreign(ledger, version)
@@ -239,36 +291,11 @@ def _refuse_foreign_file(path: Path) -> None:
         names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.Error:
         return
+    except UnicodeDecodeError:  # a name (or SQLite's message naming it) that is not UTF-8
+        raise damaged(str(path)) from None
     finally:
         conn.close()
     _check_tables(str(path), names, "alembic_version" in names)
-
-
-def _reason(e: DBAPIError) -> str:
-    return str(e.orig).strip().splitlines()[0] if e.orig else str(e)
-
-
-# PostgreSQL's SQLSTATEs worth a retry: lock or statement timeout, deadlock, serialization
-# failure, the server shutting down or not accepting connections yet.
-_RETRY_STATES = {"55P03", "57014", "40P01", "40001", "57P01", "57P02", "57P03"}
-
-
-def unavailable(e: DBAPIError) -> bool:
-    """The database could not be reached, or a wait ran out: nothing wrong with the input."""
-    if e.connection_invalidated:
-        return True
-    state = getattr(e.orig, "sqlstate", None)
-    if state is not None:
-        return state in _RETRY_STATES or state.startswith("08")
-    if isinstance(e.orig, sqlite3.OperationalError):
-        return any(word in str(e.orig).lower() for word in ("locked", "busy"))
-    # psycopg raises OperationalError without a SQLSTATE when it cannot connect at all
-    return isinstance(e, OperationalError)
-
-
-def database_error(where: str, e: DBAPIError, verb: str) -> LedgerError:
-    """The database's error as one line: unavailable (worth retrying) or refused."""
-    return ledger_failure(where, _reason(e), unavailable(e), verb)
 
 
 def schema_version(engine: Engine) -> str | None:
@@ -285,7 +312,8 @@ def schema_version(engine: Engine) -> str | None:
 def upgrade(ledger: Ledger) -> None:
     """Run the migrations up to head in one transaction, one process at a time.
 
-    An existing SQLite ledger is first copied aside (with SQLite's backup API, WAL included).
+    An existing SQLite ledger is first copied aside (with SQLite's backup API, WAL included);
+    the copy is removed again when the migration fails, as the ledger is then unchanged.
     """
     from alembic import command
     from alembic.util import CommandError
@@ -294,17 +322,25 @@ def upgrade(ledger: Ledger) -> None:
     if current == SCHEMA_HEAD:  # another process upgraded it meanwhile
         return
     path = ledger.sqlite_path
+    copy = None
     if current is not None and path is not None and path.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        backup_sqlite(path, path.with_name(f"{path.name}.{current}-{stamp}.bak"))
-    with schema_change(ledger.engine) as conn:
-        try:
-            command.upgrade(alembic_config(conn), "head")
-        except CommandError:
-            raise LedgerError(
-                f"the ledger {ledger.display_url} has schema version {current!r}, "
-                "which this version of sla does not know; upgrade sla"
-            ) from None
+        copy = path.with_name(f"{path.name}.{current}-{stamp}.bak")
+        sweep_leftovers(copy, re.escape(path.name) + r"\.\w+-\d{8}T\d{6}\.bak")
+        copy_ledger(path, copy)
+    try:
+        with schema_change(ledger.engine) as conn:
+            try:
+                command.upgrade(alembic_config(conn), "head")
+            except CommandError:
+                raise LedgerError(
+                    f"the ledger {ledger.display_url} has schema version {current!r}, "
+                    "which this version of sla does not know; upgrade sla"
+                ) from None
+    except BaseException:
+        if copy is not None:  # the migration rolled back: the ledger is the copy, still
+            copy.unlink(missing_ok=True)
+        raise
 
 
 def alembic_config(conn: Connection) -> Config:
@@ -348,14 +384,3 @@ def schema_change(engine: Engine) -> Iterator[Connection]:
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
-
-
-def backup_sqlite(source: Path, target: Path) -> None:
-    create_private(target)  # a copy of the ledger is as private as the ledger
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()

@@ -204,11 +204,14 @@ def _rows(f: EntryFilter) -> Any:
     return _filtered(stmt, f)
 
 
+STREAM_BATCH = 1000  # rows fetched at a time by the listings that stream
+
+
 def iter_entries(s: Session, f: EntryFilter) -> Iterator[EntryRecord]:
     """Entries, oldest first, fetched a thousand at a time (a server-side cursor on
     PostgreSQL): memory stays flat however many there are."""
     stmt = _rows(f).order_by(col(Entry.on), col(Entry.id))
-    for row in s.exec(stmt.execution_options(yield_per=1000)):
+    for row in s.exec(stmt.execution_options(yield_per=STREAM_BATCH)):
         yield entry_record(row, row.client_key)
 
 
@@ -229,16 +232,32 @@ def entries(s: Session, month: Month | None, client_id: int | None) -> list[Entr
     return list(iter_entries(s, EntryFilter(month, client_id)))
 
 
-def latest_entries(s: Session, f: EntryFilter, limit: int) -> tuple[list[EntryRecord], int]:
+# Up to this many, the latest entries are read newest first and turned around in memory.
+_TURNED_IN_MEMORY = 10_000
+
+
+def latest_entries(s: Session, f: EntryFilter, limit: int) -> tuple[Iterator[EntryRecord], int]:
     """The latest ``limit`` entries (by date, then as recorded), oldest first, and how many
-    there are in all."""
-    stmt = _rows(f).order_by(col(Entry.on).desc(), col(Entry.id).desc())
-    found = [entry_record(row, row.client_key) for row in s.exec(stmt.limit(limit))]
-    if len(found) < limit:
-        total = len(found)
-    else:
-        total = int(s.exec(_filtered(select(func.count()).select_from(Entry), f)).one())
-    return found[::-1], total
+    there are in all. A large ``limit`` is read oldest first past the ones left out, as it is
+    written out."""
+    if limit <= _TURNED_IN_MEMORY:
+        stmt = _rows(f).order_by(col(Entry.on).desc(), col(Entry.id).desc())
+        found = [entry_record(row, row.client_key) for row in s.exec(stmt.limit(limit))]
+        total = len(found) if len(found) < limit else _count(s, f)
+        return iter(found[::-1]), total
+    total = _count(s, f)
+    stmt = _rows(f).order_by(col(Entry.on), col(Entry.id)).offset(max(0, total - limit))
+    rows = s.exec(stmt.execution_options(yield_per=STREAM_BATCH))
+    return (entry_record(row, row.client_key) for row in rows), total
+
+
+def _count(s: Session, f: EntryFilter) -> int:
+    return int(s.exec(_filtered(select(func.count()).select_from(Entry), f)).one())
+
+
+def last_entry_id(s: Session) -> int:
+    """The largest id an entry has (0 for none): how wide an id column may need to be."""
+    return int(s.exec(select(func.max(Entry.id))).one() or 0)
 
 
 # --- sums ---------------------------------------------------------------------------------------
@@ -356,6 +375,7 @@ __all__ = [
     "entry",
     "first_entry",
     "iter_entries",
+    "last_entry_id",
     "last_unreversed_work",
     "latest_entries",
     "month_usage",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
@@ -142,6 +143,15 @@ class IncidentQuery:
 
 def incidents(s: Session, q: IncidentQuery) -> list[IncidentRecord]:
     """Incidents, oldest first."""
+    return list(iter_incidents(s, q))
+
+
+STREAM_BATCH = 500  # incidents read at a time, with their events
+
+
+def iter_incidents(s: Session, q: IncidentQuery) -> Iterator[IncidentRecord]:
+    """Incidents, oldest first, read a batch at a time with their events (a server-side
+    cursor on PostgreSQL), so that listing every one keeps memory flat."""
     stmt = (
         select(Incident, Client, Contract, _first_work())
         .join(Client, col(Client.id) == col(Incident.client_id))
@@ -166,10 +176,11 @@ def incidents(s: Session, q: IncidentQuery) -> list[IncidentRecord]:
         end = datetime.combine(q.opened_before, datetime.min.time(), tzinfo=q.zone)
         stmt = stmt.where(col(Incident.opened_at) < end)
     stmt = stmt.order_by(col(Incident.opened_at), col(Incident.id))
-    rows = s.exec(stmt).all()
-    events = _events(s, [pk(row[0]) for row in rows])
-    changes = contract_changes(s, sorted({pk(row[2]) for row in rows}))
-    return [incident_record(*row, events[pk(row[0])], changes[pk(row[2])]) for row in rows]
+    for rows in s.exec(stmt.execution_options(yield_per=STREAM_BATCH)).partitions():
+        events = _events(s, [pk(row[0]) for row in rows])
+        changes = contract_changes(s, sorted({pk(row[2]) for row in rows}))
+        for row in rows:
+            yield incident_record(*row, events[pk(row[0])], changes[pk(row[2])])
 
 
 def latest(s: Session, client_id: int, ticket: str, open_only: bool) -> IncidentRecord | None:

@@ -15,16 +15,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
 from sla_cli.domain.kinds import EntryType
 from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord, EntryRecord
-from sla_cli.errors import LedgerError, ledger_failure
+from sla_cli.errors import LedgerError, SlaError, damaged, ledger_failure
 from sla_cli.store import convert
+from sla_cli.store.lite_rows import as_row, row_clock, stored_moment
 from sla_cli.store.lite_sql import (
     _BALANCE,
     _CHANGES,
@@ -40,43 +40,13 @@ from sla_cli.store.lite_sql import (
 )
 from sla_cli.store.port import AlreadyEnded, AlreadyReversed, NewEntry, NewTimer
 from sla_cli.store.revisions import SCHEMA_HEAD
+from sla_cli.store.sqlite_url import SqliteTarget, file_kind, refuse_write, sqlite_target
 
 if TYPE_CHECKING:
     from sla_cli.domain.billing import MonthUsage, PackageBalance
     from sla_cli.domain.incidents import IncidentRecord, NewEvent
     from sla_cli.domain.month import Month
     from sla_cli.domain.timers import TimerRecord
-
-_DATES = frozenset({"on", "start", "end"})
-
-
-def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> SimpleNamespace:
-    """A row as attributes, with the values SQLAlchemy's types would give: dates, aware UTC
-    moments (every ``*_at`` column), booleans."""
-    row = SimpleNamespace()
-    for (name, *_), value in zip(cursor.description, values, strict=True):
-        if isinstance(value, str) and name in _DATES:
-            value = date.fromisoformat(value)
-        elif isinstance(value, str) and (name == "at" or name.endswith("_at")):
-            value = datetime.fromisoformat(value).replace(tzinfo=UTC)
-        elif name == "burns":
-            value = bool(value)
-        setattr(row, name, value)
-    return row
-
-
-def _moment(value: datetime | None) -> str | None:
-    """A moment as SQLAlchemy's DateTime stores it on SQLite: UTC, without a zone."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetimes are not stored; give a time zone")
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _now() -> datetime:
-    """The real clock rows are stamped with (``store.rows.wall_clock`` on SQLite)."""
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 class LiteStore:
@@ -178,12 +148,12 @@ class LiteStore:
         )
 
     def _entry(self, values: dict[str, Any], client_key: str) -> EntryRecord:
-        now = _now()
+        now = row_clock()
         stored = {
             **values,
             "on": values["on"].isoformat(),
-            "started_at": _moment(values["started_at"]),
-            "created_at": _moment(now),
+            "started_at": stored_moment(values["started_at"]),
+            "created_at": stored_moment(now),
         }
         row = SimpleNamespace(**values, id=self._insert("entries", stored), created_at=now)
         return convert.entry_record(row, client_key)
@@ -259,7 +229,11 @@ class LiteStore:
             "started_at": new.started_at,
             "by": new.by,
         }
-        stored = {**values, "started_at": _moment(new.started_at), "created_at": _moment(_now())}
+        stored = {
+            **values,
+            "started_at": stored_moment(new.started_at),
+            "created_at": stored_moment(row_clock()),
+        }
         row = SimpleNamespace(**values, id=self._insert("timers", stored))
         return convert.timer_record(row, new.client.key)
 
@@ -269,7 +243,7 @@ class LiteStore:
             "outcome": "discarded" if entry_id is None else "logged",
             "entry_id": entry_id,
             "by": user,
-            "created_at": _moment(_now()),
+            "created_at": stored_moment(row_clock()),
         }
         try:
             self._insert("timer_ends", values)
@@ -306,11 +280,11 @@ class LiteStore:
             {
                 "incident_id": incident_id,
                 "kind": new.kind.value,
-                "at": _moment(new.at),
+                "at": stored_moment(new.at),
                 "undoes": None if new.undoes is None else new.undoes.id,
                 "note": new.note,
                 "by": by,
-                "created_at": _moment(_now()),
+                "created_at": stored_moment(row_clock()),
                 "value": new.value,
             },
         )
@@ -326,27 +300,32 @@ class LiteStore:
 
 
 def sqlite_file(url: str) -> Path | None:
-    """The file of a plain ``sqlite:///PATH`` URL (anything more is the full store's)."""
-    if not url.startswith("sqlite:///") or "?" in url:
+    """The file of an ``sqlite:///PATH`` URL (``?mode=ro`` too); None for another database."""
+    try:
+        target = sqlite_target(url)
+    except SlaError:
         return None
-    path = unquote(url.removeprefix("sqlite:///"))
-    return Path(path) if path and path != ":memory:" else None
+    return None if target is None else target.path
 
 
-def _connect(path: Path, timeout: float, write: bool) -> sqlite3.Connection | None:
-    """A connection at the current revision, its transaction begun; None: hand over."""
-    if not path.is_file():
+def _connect(target: SqliteTarget, timeout: float, write: bool) -> sqlite3.Connection | None:
+    """A connection at the current revision, its transaction begun; None: hand over.
+
+    Only a file that already is an SQLite database in WAL mode (every ledger is) is opened
+    here: an empty file, another program's database or anything else goes to the full store,
+    which says what it is and leaves it as it is (setting a journal mode, as opening for
+    writing here would, writes into the file)."""
+    if file_kind(target.path) != "wal":
         return None
     try:
-        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        conn = sqlite3.connect(target.uri(), timeout=timeout, isolation_level=None, uri=True)
     except sqlite3.Error:
         return None
     try:
-        conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA query_only = {int(not write)}")
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):  # the full store says what is wrong
         conn.close()
         return None
     try:
@@ -357,11 +336,14 @@ def _connect(path: Path, timeout: float, write: bool) -> sqlite3.Connection | No
         if _busy(e):
             raise
         return None
+    except (sqlite3.Error, UnicodeDecodeError):  # the full store says what is wrong
+        conn.close()
+        return None
     if version is None or version[0] != SCHEMA_HEAD:
         conn.execute("ROLLBACK")
         conn.close()
         return None
-    conn.row_factory = _row
+    conn.row_factory = as_row
     return conn
 
 
@@ -375,9 +357,11 @@ def transaction(url: str, timeout: float, write: bool) -> Iterator[LiteStore | N
     ``write``; rolled back otherwise and on any error), or None when the full store must open
     it. A busy ledger is unavailable, a refused write is the database's refusal: in the words
     the full store uses."""
-    path = sqlite_file(url)
+    target = sqlite_target(url)
+    if target is not None and target.read_only and write:
+        raise refuse_write(str(target.path))
     try:
-        conn = None if path is None else _connect(path, timeout, write)
+        conn = None if target is None else _connect(target, timeout, write)
     except sqlite3.Error as e:
         raise _failure(url, e) from None
     if conn is None:
@@ -389,6 +373,8 @@ def transaction(url: str, timeout: float, write: bool) -> Iterator[LiteStore | N
             conn.execute("COMMIT")
     except sqlite3.Error as e:
         raise _failure(url, e) from None
+    except UnicodeDecodeError:  # a row's text as SQLite holds it is not UTF-8
+        raise damaged(url) from None
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
