@@ -322,7 +322,7 @@ def test_a_failed_upgrade_removes_its_copy(sla: Sla, tmp_path: Path) -> None:
         ("status",),
         ("verify",),
         ("upgrade",),
-        ("init", "--force"),
+        ("init",),
     ],
     ids=" ".join,
 )

@@ -17,9 +17,9 @@ from sla_cli.config import default_document, write_config
 from tests.conftest import Sla, pg_schema
 from tests.stall_proxy import StallingProxy
 
-NOW = {"SLA_NOW": "2027-02-10T12:00:00+03:00"}
+NOW = {"SLA_NOW": "2026-12-01T12:00:00+03:00"}
 ADD_BETA = ("contract", "add", "Beta", "--key", "BETA", "--variant", "2", "--tier", "standard",
-            "--start", "2027-02-01")  # fmt: skip
+            "--start", "2026-12-01")  # fmt: skip
 STATEMENT = 2  # seconds: the statement timeout the tests configure; the deadline is 3 s more
 
 
@@ -31,8 +31,8 @@ def pg(sla: Sla, tmp_path: Path) -> Iterator[str]:
         sla.env["SLA_DATABASE_URL"] = url
         sla.ok("init", "--force")
         sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
-               "--start", "2026-10-01", "--months", "12", env=NOW)  # fmt: skip
-        sla.ok("log", "2h", "ACME-1", "--on", "2026-10-05", env=NOW)
+               "--start", "2026-07-01", "--months", "12", env=NOW)  # fmt: skip
+        sla.ok("log", "2h", "ACME-1", "--on", "2026-07-06", env=NOW)
         doc = default_document()
         doc["ledger"].update(
             connect_timeout_seconds=2, lock_timeout_seconds=2, statement_timeout_seconds=STATEMENT
@@ -114,7 +114,7 @@ def closed_months(sla: Sla, url: str) -> list[str]:
 
 
 def test_an_interrupted_rollover_names_the_months_it_closed(sla: Sla, pg: str) -> None:
-    """October and November close, the network stalls while December closes: the message says
+    """July and August close, the network stalls while September closes: the message says
     what stays closed, and a re-run closes the rest."""
     with StallingProxy(upstream(pg), b"INSERT INTO closed_months", 3) as proxy:
         r = run(sla, proxy.url(pg), "rollover")
@@ -122,27 +122,27 @@ def test_an_interrupted_rollover_names_the_months_it_closed(sla: Sla, pg: str) -
     assert r.returncode == 75, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert "nothing was written" not in r.stderr
-    assert "2026-10, 2026-11 closed and stay closed" in r.stderr
-    assert "2026-12 and the months after it are not closed yet" in r.stderr
+    assert "2026-07, 2026-08 closed and stay closed" in r.stderr
+    assert "2026-09 and the months after it are not closed yet" in r.stderr
     assert "re-run of `sla rollover` closes them" in r.stderr
-    assert closed_months(sla, pg) == ["2026-10", "2026-11"]
+    assert closed_months(sla, pg) == ["2026-07", "2026-08"]
     again = sla.ok("rollover", "--format", "json", env=NOW).json()
-    assert again["already_closed"] == ["2026-10", "2026-11"]
-    assert sorted({c["month"] for c in again["closed"]}) == ["2026-12", "2027-01"]
+    assert again["already_closed"] == ["2026-07", "2026-08"]
+    assert sorted({c["month"] for c in again["closed"]}) == ["2026-09", "2026-10", "2026-11"]
 
 
 def test_a_rollover_whose_commit_answer_is_lost_says_that_month_is_unknown(
     sla: Sla, pg: str
 ) -> None:
-    """The answer to November's COMMIT is lost (the server committed it)."""
+    """The answer to August's COMMIT is lost (the server committed it)."""
     with StallingProxy(
         upstream(pg), b"INSERT INTO closed_months", 2, after=True, then=b"COMMIT"
     ) as proxy:
         r = run(sla, proxy.url(pg), "rollover")
         assert proxy.stalled.is_set()
     assert r.returncode == 75, r.stderr
-    assert "2026-10 closed and stay closed" in r.stderr, r.stderr
-    assert "whether 2026-11 closed is not known" in r.stderr
-    assert closed_months(sla, pg) == ["2026-10", "2026-11"]  # it did
+    assert "2026-07 closed and stay closed" in r.stderr, r.stderr
+    assert "whether 2026-08 closed is not known" in r.stderr
+    assert closed_months(sla, pg) == ["2026-07", "2026-08"]  # it did
     again = sla.ok("rollover", "--format", "json", env=NOW).json()
-    assert again["already_closed"] == ["2026-10", "2026-11"]
+    assert again["already_closed"] == ["2026-07", "2026-08"]
