@@ -142,7 +142,7 @@ def entries(
     since: Annotated[
         str | None, typer.Option("--since", help="From this date on (YYYY-MM-DD).")
     ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Up to this date too.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="To this date, inclusive.")] = None,
     limit: Annotated[
         int | None,
         typer.Option(
