@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -21,8 +23,8 @@ from sla_cli.ops.contracts import add_contract, topup
 from sla_cli.ops.incidents import open_incident, record_event
 from sla_cli.ops.periods import CloseRules, last_ended_month, rollover
 from sla_cli.ops.work import log_work
-from sla_cli.store.engine import Ledger, open_ledger
-from sla_cli.store.gateway import SqlStore
+from sla_cli.store.engine import open_ledger
+from sla_cli.store.store import Store, transaction
 
 ENGINEERS = ("anna", "boris", "vera")
 
@@ -50,8 +52,11 @@ class Demo:
     config: Path
     db_url: str
     months: tuple[Month, ...]  # the closed months, oldest first
-    ledger: Ledger
     settings: Settings
+
+    def store(self) -> AbstractContextManager[Store]:
+        """One transaction on the demo ledger."""
+        return _opened(self.db_url, self.settings)
 
 
 def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
@@ -66,7 +71,11 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
     write_config(config, default_document())
     settings = load_settings(config, required=True)
     url = f"sqlite:///{folder / 'ledger.db'}"
-    ledger = open_ledger(url, create=True)
+    open_ledger(url, create=True)
+
+    def ledger() -> AbstractContextManager[Store]:
+        return _opened(url, settings)
+
     tz = ZoneInfo(settings.timezone)
     today = now.astimezone(tz).date()
     last = last_ended_month(today)
@@ -74,7 +83,7 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
     start = months[0].first_day
     rng = random.Random(seed)
     cal = BusinessCalendar(settings.schedule)
-    with ledger.session() as s:
+    with ledger() as s:
         for c in CLIENTS:
             add_contract(
                 s,
@@ -101,14 +110,21 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
         ]
         if not days:
             continue
-        with ledger.session() as s:
+        with ledger() as s:
             for c in CLIENTS:
                 if c.variant == 3 and i in (1, 2):
                     topup(s, settings.catalog, c.key, None, first, "demo", _at(first, 9, tz))
-                _month_of_work(SqlStore(s), settings, c, days, rng, tz, cal, now)
+                _month_of_work(s, settings, c, days, rng, tz, cal, now)
         if month in months:
             rollover(ledger, month, nxt, "cron", rules=CloseRules(settings.clock_terms))
-    return Demo(folder, config, url, months, ledger, settings)
+    return Demo(folder, config, url, months, settings)
+
+
+@contextmanager
+def _opened(url: str, settings: Settings) -> Iterator[Store]:
+    with transaction(url, settings.ledger_timeouts, write=True) as s:
+        assert s is not None, "the demo ledger was created at the current revision"
+        yield s
 
 
 def _at(d: date, hour: int, tz: ZoneInfo, minute: int = 0) -> datetime:
@@ -116,7 +132,7 @@ def _at(d: date, hour: int, tz: ZoneInfo, minute: int = 0) -> datetime:
 
 
 def _month_of_work(
-    s: SqlStore,
+    s: Store,
     settings: Settings,
     c: DemoClient,
     days: list[date],

@@ -37,13 +37,15 @@ def backup(
     from sla_cli.files import file_target, refuse_own
     from sla_cli.render import lines
     from sla_cli.store.backups import copy_ledger, sweep_leftovers
+    from sla_cli.store.sqlite_url import normalise_url, sqlite_file
 
     st = state(ctx)
-    ledger = st.ledger(write=False)
-    source = ledger.sqlite_path
+    with st.reading():  # a ledger, at the current revision: the copy is one too
+        pass
+    source = sqlite_file(normalise_url(st.db_url()))
     if source is None:
         raise InputError(
-            f"sla backup copies an SQLite ledger; {ledger.display_url} is PostgreSQL: "
+            f"sla backup copies an SQLite ledger; {st.ledger_name()} is PostgreSQL: "
             "use pg_dump (for example pg_dump -Fc -f FILE DATABASE)"
         )
     target = file_target(file, f"backup {file}", "name a file for the copy")
@@ -61,7 +63,7 @@ def backup(
     swept = sweep_leftovers(target)
     copy_ledger(source, target)
     size = target.stat().st_size / 1e6
-    out = [f"ledger {ledger.display_url} copied to {target} ({size:.1f} MB)"]
+    out = [f"ledger {st.ledger_name()} copied to {target} ({size:.1f} MB)"]
     if swept:
         out.append(f"removed what an interrupted copy left: {', '.join(p.name for p in swept)}")
     lines("\n".join(out))
@@ -96,13 +98,12 @@ def verify(
     from sla_cli.render import json_out, lines
 
     st = state(ctx)
-    ledger = st.ledger(write=False)
-    with ledger.read() as s:
+    with st.reading() as s:
         found = check(s, st.settings().clock_terms, st.now())
     if format == VerifyFormat.json:
         json_out(verification_record(found))
     else:
-        out = [f"ledger {ledger.display_url}"]
+        out = [f"ledger {st.ledger_name()}"]
         out += [describe(d) for d in found.differences]
         out += [
             f"the database guard {name} is missing or disabled: rows it protects can be "

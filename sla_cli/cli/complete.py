@@ -28,7 +28,7 @@ def _ledger_file(ctx: typer.Context) -> Path | None:
         return user_data_path("sla") / "ledger.db"
     if "://" not in url:
         return Path(url).expanduser()
-    from sla_cli.store.lite import sqlite_file
+    from sla_cli.store.sqlite_url import sqlite_file
 
     return sqlite_file(url)
 
@@ -44,12 +44,13 @@ def _query(ctx: typer.Context, which: str, incomplete: str) -> list[str]:
         return []
     import sqlite3
 
-    from sla_cli.store.lite import LiteStore
+    from sla_cli.store.db import SqliteDb
+    from sla_cli.store.store import Store
 
     try:  # read-only, waiting at most 0.2 s for a lock; nothing (never an error) when unreadable
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
         try:
-            return LiteStore(conn).completions(which, _like(incomplete))
+            return Store(SqliteDb(conn, str(path))).completions(which, _like(incomplete))
         finally:
             conn.close()
     except sqlite3.Error:

@@ -72,7 +72,7 @@ def add(
         ) from None
     day = parse_date(start, st.today())
     new = NewContract(client, key, variant, tier, day, months, prepaid_months, discount, tz, force)
-    with st.ledger().session() as s:
+    with st.store() as s:
         c = add_contract(s, st.settings().catalog, new, st.user(), st.now())
     term = f"through {c.last_day.isoformat()}" if c.last_day else "open-ended"
     lines(
@@ -137,7 +137,7 @@ def end(
 
     st = state(ctx)
     last = parse_date(on, st.today())
-    with st.ledger().session() as s:
+    with st.store() as s:
         c = end_contract(s, st.settings().catalog, key, last, note, st.user(), st.now())
     lines(f"contract {c.id}: {c.client.key} runs through {last.isoformat()}")
     if c.billing == "monthly" and c.end is not None and c.paid_until > Month.of(c.end):
@@ -160,7 +160,7 @@ def prepay(
     from sla_cli.render import lines
 
     st = state(ctx)
-    with st.ledger().session() as s:
+    with st.store() as s:
         c, first, last = record(s, key, months, note, st.user())
     span = str(first) if first == last else f"{first} to {last}"
     lines(f"contract {c.id}: {c.client.key} paid {span} in advance; paid through {last}")
@@ -177,7 +177,7 @@ def cancel(
     from sla_cli.render import lines
 
     st = state(ctx)
-    with st.ledger().session() as s:
+    with st.store() as s:
         done = cancel_contract(s, key, note, st.user(), st.now())
     c, r = done.contract, done.reversal
     lines(
@@ -211,7 +211,7 @@ def topup(
 
     st = state(ctx)
     day = st.today() if on is None else parse_date(on, st.today())
-    with st.ledger().session() as s:
+    with st.store() as s:
         bought = buy(s, st.settings().catalog, key, tier, day, st.user(), st.now(), st.today())
     e = bought.entry
     lines(

@@ -86,11 +86,11 @@ def import_(
     settings = st.settings()
     raw, rows, notes = _read(path, format, ticket_from, settings.timezone, st.today())
     source = hashlib.sha256(raw).hexdigest()
-    with st.ledger().session() as s:
+    with st.store() as s:
         done = import_rows(s, rows, source, work_policy(settings), settings.timezone, st.user(),
                            st.now(), dry_run, skip_known)  # fmt: skip
         if dry_run:
-            s.rollback()
+            s.discard()
     what = "would import" if dry_run else "imported"
     said = [f"{path}: {n}" for n in notes]
     if done.rows:

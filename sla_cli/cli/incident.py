@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from sla_cli.ops.incidents import Recorded
-    from sla_cli.store.port import Store
+    from sla_cli.store.store import Store
 
 incident_app = typer.Typer(
     help="Incidents and their SLA clocks (reaction, start of work, resolution).",
@@ -86,7 +86,7 @@ def open_(
     st = state(ctx)
     settings = st.settings()
     moment = _moment(st, at)
-    with st.full_store() as s:
+    with st.store() as s:
         inc = open_incident(
             s, ticket, moment, title, client, settings.timezone, st.user(), st.now(), priority
         )
@@ -111,9 +111,7 @@ def _event(
     st = state(ctx)
     settings = st.settings()
     moment = _moment(st, at)
-    # ack and start, recorded all day, take the fast path; a resolution the full store
-    opened = st.full_store() if event == Event.RESOLVE else st.store()
-    with opened as s:
+    with st.store() as s:
         inc = record_event(s, ticket, event, moment, st.now(), settings.timezone, client, st.user())
     reaction, start, *resolve = clocks(st).every(inc)
     shown = {Event.ACK: [reaction], Event.START: [start]}.get(event, [reaction, start, *resolve])
@@ -200,7 +198,7 @@ def priority(
     _change(
         ctx, at, lambda s, st, at, tz: set_priority(s, ticket, new, at, tz, st.user(), st.now(),
                                                    client),
-        State.full_store,
+        State.store,
     )  # fmt: skip
 
 
@@ -270,7 +268,7 @@ def undo(
     from sla_cli.ops.incidents import undo_event
 
     _change(ctx, None, lambda s, st, _, tz: undo_event(s, ticket, note, tz, st.user(), st.now(),
-                                                      client), State.full_store)  # fmt: skip
+                                                      client), State.store)  # fmt: skip
 
 
 @incident_app.command("cancel")
@@ -286,7 +284,7 @@ def cancel(
     _change(
         ctx, None, lambda s, st, _, tz: cancel_incident(s, ticket, note, tz, st.user(), st.now(),
                                                        client),
-        State.full_store,
+        State.store,
     )  # fmt: skip
 
 
@@ -304,7 +302,7 @@ def reopen(
     _change(
         ctx, at, lambda s, st, at, tz: reopen_incident(s, ticket, at, note, tz, st.user(),
                                                       st.now(), client),
-        State.full_store,
+        State.store,
     )  # fmt: skip
 
 

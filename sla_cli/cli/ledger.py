@@ -199,6 +199,6 @@ def void(
     from sla_cli.render import lines
 
     st = state(ctx)
-    with st.full_store() as s:
+    with st.store() as s:
         rev = reverse(s, entry_id, st.user(), note)
     lines(f"entry {rev.id}: reversed entry {entry_id} ({format_duration(-rev.minutes)})")

@@ -21,12 +21,9 @@ import typer
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
-    from sqlmodel import Session
-
     from sla_cli.config import Settings
     from sla_cli.store.engine import Ledger
-    from sla_cli.store.gateway import SqlStore
-    from sla_cli.store.port import Store
+    from sla_cli.store.store import Store
 
 
 class Format(StrEnum):
@@ -90,6 +87,12 @@ class State:
 
         return f"sqlite:///{default_data_dir() / 'ledger.db'}"
 
+    def ledger_name(self) -> str:
+        """The ledger as messages name it: its URL, any password hidden."""
+        from sla_cli.store.sqlite_url import display, normalise_url
+
+        return display(normalise_url(self.db_url()))
+
     def own_files(self) -> dict[Path, str]:
         """The files a document written with ``-o`` must never replace, with what each is:
         the config, and an SQLite ledger with its journal files."""
@@ -135,46 +138,35 @@ class State:
                 ) from None
         return self._ledger
 
-    def reading(self) -> AbstractContextManager[Session]:
-        """A read-only transaction on the ledger, for commands that change nothing."""
-        return self.ledger(write=False).read()
-
-    def store(self) -> AbstractContextManager[Store]:
-        """One writing transaction through the store interface, committed when the block ends:
-        ``sqlite3`` on an SQLite ledger at the current schema (the fast path), the SQLModel
-        store otherwise (PostgreSQL, or a ledger to create or upgrade first)."""
-        return self._store(write=True)
-
-    def store_reading(self) -> AbstractContextManager[Store]:
-        """A read-only transaction through the store interface (the fast path when it can)."""
+    def reading(self) -> AbstractContextManager[Store]:
+        """A read-only transaction on the ledger, for commands that change nothing: it never
+        takes SQLite's write lock, and PostgreSQL refuses a write in it."""
         return self._store(write=False)
 
-    @contextmanager
-    def full_store(self) -> Iterator[SqlStore]:
-        """One writing transaction on the SQLModel store, for what only it does."""
-        from sla_cli.store.gateway import SqlStore
-
-        with self.ledger().session() as s:
-            yield SqlStore(s)
+    def store(self) -> AbstractContextManager[Store]:
+        """One writing transaction on the ledger, committed when the block ends."""
+        return self._store(write=True)
 
     @contextmanager
     def _store(self, write: bool) -> Iterator[Store]:
-        if self._ledger is None and os.environ.get("SLA_FAST_PATH") != "0":
-            from sla_cli.store.lite import transaction
+        """The store's transaction; a ledger it cannot open as it is (none yet, an older
+        revision, not a ledger) goes through the schema's work first, which upgrades it or
+        says what is wrong, and is opened again."""
+        from sla_cli.store.sqlite_url import normalise_url
+        from sla_cli.store.store import transaction
 
-            lock_timeout = self.settings().ledger_timeouts[1]
-            with transaction(self.db_url(), lock_timeout, write) as lite:
-                if lite is not None:
-                    yield lite
+        url = normalise_url(self.db_url())
+        timeouts = self.settings().ledger_timeouts
+        for opened_by_schema_work in (False, True):
+            with transaction(url, timeouts, write) as found:
+                if found is not None:
+                    yield found
                     return
-        if write:
-            with self.full_store() as store:
-                yield store
-            return
-        from sla_cli.store.gateway import SqlStore
+            if opened_by_schema_work:
+                from sla_cli.errors import LedgerError
 
-        with self.reading() as s:
-            yield SqlStore(s)
+                raise LedgerError(f"the ledger {url} cannot be opened; nothing was written")
+            self.ledger(write=write)
 
     def now(self) -> datetime:
         """The current moment, fixed for the run; ``SLA_NOW`` (ISO 8601) pins it."""

@@ -56,7 +56,7 @@ def demo(
     now = now_from_env(DEFAULTS["company"]["timezone"])
     built = build_demo(target, now)
     head, cal = letterhead(built.settings), business_calendar(built.settings)
-    with built.ledger.session() as s:
+    with built.store() as s:
         data = month_report(s, head, cal, built.months[-1], None, now)
     print_report_table(data, lang.value)
     sla = program()
@@ -123,15 +123,14 @@ def rollover(
     rules = CloseRules(
         settings.clock_terms, st.real_today(), work_policy(settings) if stop_timers else None
     )
-    ledger = st.ledger()
-    result = close(ledger, month_option(month), st.today(), st.user(), dry_run, rules)
+    result = close(st.store, month_option(month), st.today(), st.user(), dry_run, rules)
     record = rollover_record(result)
     if format == Format.json:
         json_out(record)
     elif format == Format.csv:
         records_csv(record["closed"], ROLLOVER_FIELDS)
     else:
-        lines("\n".join(rollover_lines(result, ledger.display_url, settings.timezone, dry_run)))
+        lines("\n".join(rollover_lines(result, st.ledger_name(), settings.timezone, dry_run)))
 
 
 def report(

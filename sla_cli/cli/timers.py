@@ -125,7 +125,7 @@ def status(
 
     st = state(ctx)
     desk = _desk(st)
-    with st.store_reading() as s:
+    with st.reading() as s:
         found = running(s, desk, all_)
     now = clocks(st)
     records = [timer_record(t, now, desk.zone) for t in found]

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
 from sla_cli.domain.contracts import (
     Cancelling,
     Ending,
@@ -26,16 +24,12 @@ from sla_cli.domain.tariffs import Tier
 from sla_cli.domain.text import MAX_NAME, MAX_NOTE, check_author, check_text
 from sla_cli.errors import InputError, NotFound
 from sla_cli.ops.lookup import client_by_key, contract_on, ensure_open
-from sla_cli.store import contracts as store
-from sla_cli.store import entries, months
-from sla_cli.store import incidents as incident_store
-from sla_cli.store.gateway import SqlStore
-from sla_cli.store.locks import lock_client
-from sla_cli.store.port import NewEntry
+from sla_cli.store.base import NewEntry
 from sla_cli.timeparse import zone_exists
 
 if TYPE_CHECKING:
     from sla_cli.domain.tariffs import Catalog
+    from sla_cli.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -47,32 +41,32 @@ class Bought:
 
 
 def add_contract(
-    s: Session, catalog: Catalog, new: NewContract, user: str, now: datetime
+    s: Store, catalog: Catalog, new: NewContract, user: str, now: datetime
 ) -> ContractRecord:
     """Sign a contract on the catalog's terms; a package contract buys its first package."""
     check_text(new.client_name, MAX_NAME, "the client's name")
     user = check_author(user)
     if new.timezone and not zone_exists(new.timezone):
         raise InputError(f"unknown time zone {new.timezone!r}; use a name like Europe/Moscow")
-    lock_client(s, new.key)  # the contracts it must not overlap, read once at a time
-    months.lock_for_write(s)  # and no month closes meanwhile
-    existing = store.find_client(s, new.key.strip().upper())
+    s.lock_client(new.key)  # the contracts it must not overlap, read once at a time
+    s.lock_for_write()  # and no month closes meanwhile
+    existing = s.find_client(new.key.strip().upper())
     facts = Signing(
         client_name=None if existing is None else existing.name,
-        latest_closed=months.latest_closed(s),
-        others=() if existing is None else store.client_contracts(s, existing.id),
+        latest_closed=s.latest_closed(),
+        others=() if existing is None else s.client_contracts(existing.id),
         now=now,
         user=user,
-        names=() if existing is not None else store.client_names(s),
+        names=() if existing is not None else s.client_names(),
     )
     draft = sign(catalog, new, facts)
-    contract = store.save_contract(s, draft, user)
+    contract = s.save_contract(draft, user)
     if draft.first_package:
         _buy(s, contract, draft.tier, new.start, user)
     return contract
 
 
-def _buy(s: Session, contract: ContractRecord, tier: Tier, on: date, user: str) -> EntryRecord:
+def _buy(s: Store, contract: ContractRecord, tier: Tier, on: date, user: str) -> EntryRecord:
     new = NewEntry(
         contract=contract,
         on=on,
@@ -82,11 +76,11 @@ def _buy(s: Session, contract: ContractRecord, tier: Tier, on: date, user: str) 
         note=package_note(tier.name),
         amount=tier.price,
     )
-    return entries.add_entry(s, new)
+    return s.add_entry(new)
 
 
 def topup(
-    s: Session,
+    s: Store,
     catalog: Catalog,
     key: str,
     tier: str | None,
@@ -102,22 +96,21 @@ def topup(
         raise InputError(
             f"--on {on.isoformat()} is in the future: a package is recorded once it is bought"
         )
-    ledger = SqlStore(s)
-    client = client_by_key(ledger, key)
-    ledger.lock_client(client.key)
-    contract = contract_on(ledger, client, on)
+    client = client_by_key(s, key)
+    s.lock_client(client.key)
+    contract = contract_on(s, client, on)
     if contract.billing != Billing.PACKAGE:
         raise InputError(
             f"{client.key} is on variant {contract.variant}: only packages are topped up"
         )
-    ensure_open(ledger, on)
+    ensure_open(s, on)
     package = catalog.variant(contract.variant).tier(tier or contract.tier_key)
     entry = _buy(s, contract, package, on, user)
-    return Bought(entry, entries.package_balance(s, contract).current(Month.of(today or on)))
+    return Bought(entry, s.package_balance(contract).current(Month.of(today or on)))
 
 
 def end_contract(
-    s: Session,
+    s: Store,
     catalog: Catalog,
     key: str,
     last: date,
@@ -129,21 +122,21 @@ def end_contract(
     its new last day: earlier or later, recorded as a change with who, when and why."""
     check_text(note, MAX_NOTE, "--note")
     user = check_author(user)
-    client = client_by_key(SqlStore(s), key)
-    lock_client(s, client.key)
-    contract = store.latest_started(s, client.id, last)
+    client = client_by_key(s, key)
+    s.lock_client(client.key)
+    contract = s.latest_started(client.id, last)
     if contract is None:
         raise NotFound(f"{client.key} has no contract started by {last.isoformat()}")
-    months.lock_for_write(s)
+    s.lock_for_write()
     end = date.fromordinal(last.toordinal() + 1)
     facts = Ending(
         min_months=catalog.variant(contract.variant).min_months,
-        latest_closed=months.latest_closed(s),
-        later_entries=entries.count_from(s, contract.id, end),
-        others=tuple(c for c in store.client_contracts(s, client.id) if c.id != contract.id),
+        latest_closed=s.latest_closed(),
+        later_entries=s.count_from(contract.id, end),
+        others=tuple(c for c in s.client_contracts(client.id) if c.id != contract.id),
     )
     end = plan_end(contract, last, facts, note)
-    return store.add_change(s, contract.id, ChangeKind.END, end, note, user)
+    return s.add_change(contract.id, ChangeKind.END, end, note, user)
 
 
 @dataclass(frozen=True)
@@ -152,56 +145,56 @@ class Cancelled:
     reversal: EntryRecord | None  # the entry that reversed its first package
 
 
-def cancel_contract(s: Session, key: str, note: str, user: str, now: datetime) -> Cancelled:
+def cancel_contract(s: Store, key: str, note: str, user: str, now: datetime) -> Cancelled:
     """Cancel the client's contract signed last (by mistake), reversing its first package."""
     check_text(note, MAX_NOTE, "--note")
     user = check_author(user)
-    client = client_by_key(SqlStore(s), key)
-    lock_client(s, client.key)  # no log or incident slips in between the checks and the cancel
-    live = store.client_contracts(s, client.id)
+    client = client_by_key(s, key)
+    s.lock_client(client.key)  # no log or incident slips in between the checks and the cancel
+    live = s.client_contracts(client.id)
     if not live:
         raise NotFound(f"{client.key} has no contract to cancel")
     contract = max(live, key=lambda c: c.id)
-    months.lock_for_write(s)
+    s.lock_for_write()
     facts = Cancelling(
-        latest_closed=months.latest_closed(s),
-        first_entry=entries.first_entry(s, contract.id),
-        unreversed=tuple(entries.unreversed(s, contract.id)),
-        incidents=tuple(incident_store.contract_incidents(s, contract.id)),
+        latest_closed=s.latest_closed(),
+        first_entry=s.first_entry(contract.id),
+        unreversed=tuple(s.unreversed(contract.id)),
+        incidents=tuple(s.contract_incidents(contract.id)),
     )
     package = plan_cancel(contract, note, facts)
     note = note.strip()
     reversal = None
     if package is not None:
         text = f"contract {contract.id} cancelled: {note}"[:MAX_NOTE]
-        reversal = entries.add_reversal(s, package, user, text)
-    changed = store.add_change(s, contract.id, ChangeKind.CANCEL, None, note, user)
+        reversal = s.add_reversal(package, user, text)
+    changed = s.add_change(contract.id, ChangeKind.CANCEL, None, note, user)
     return Cancelled(changed, reversal)
 
 
-def the_contract(s: Session, client: ClientRecord, today: date) -> ContractRecord:
+def the_contract(s: Store, client: ClientRecord, today: date) -> ContractRecord:
     """The contract `contract show` means: the one active today, else the one signed last
     (cancelled ones only when the client has no other)."""
-    active = store.contract_on(s, client.id, today)
+    active = s.contract_on(client.id, today)
     if active is not None:
         return active
-    every = store.client_contracts(s, client.id, with_cancelled=True)
+    every = s.client_contracts(client.id, with_cancelled=True)
     if not every:
         raise NotFound(f"{client.key} has no contract")
     live = [c for c in every if c.cancelled is None]
     return max(live or every, key=lambda c: c.id)
 
 
-def show_contract(s: Session, key: str, today: date) -> ContractLine:
+def show_contract(s: Store, key: str, today: date) -> ContractLine:
     """A contract's terms, its history of changes and its balance."""
-    contract = the_contract(s, client_by_key(SqlStore(s), key), today)
+    contract = the_contract(s, client_by_key(s, key), today)
     return ContractLine(contract, _balance(s, contract, today))
 
 
-def _balance(s: Session, c: ContractRecord, today: date) -> int | None:
+def _balance(s: Store, c: ContractRecord, today: date) -> int | None:
     if c.billing != Billing.PACKAGE:
         return None
-    return entries.package_balance(s, c).current(Month.of(today))
+    return s.package_balance(c).current(Month.of(today))
 
 
 @dataclass(frozen=True)
@@ -210,26 +203,26 @@ class ContractLine:
     balance: int | None  # package contracts: the balance now
 
 
-def list_contracts(s: Session, today: date, with_cancelled: bool = False) -> list[ContractLine]:
+def list_contracts(s: Store, today: date, with_cancelled: bool = False) -> list[ContractLine]:
     """Every contract (cancelled ones too, when asked); a package's balance as it stands
     ``today``, earlier open months closed as their closes will close them."""
-    return [ContractLine(c, _balance(s, c, today)) for c in store.all_contracts(s, with_cancelled)]
+    return [ContractLine(c, _balance(s, c, today)) for c in s.all_contracts(with_cancelled)]
 
 
 def prepay(
-    s: Session, key: str, months_paid: int, note: str | None, user: str
+    s: Store, key: str, months_paid: int, note: str | None, user: str
 ) -> tuple[ContractRecord, Month, Month]:
     """Record a payment in advance on the client's contract in force (or signed last): the
     fees of the months after those paid already, offset on their statements."""
     check_text(note, MAX_NOTE, "--note")
     user = check_author(user)
-    client = client_by_key(SqlStore(s), key)
-    lock_client(s, client.key)
-    months.lock_for_write(s)
-    live = [c for c in store.client_contracts(s, client.id) if c.cancelled is None]
+    client = client_by_key(s, key)
+    s.lock_client(client.key)
+    s.lock_for_write()
+    live = [c for c in s.client_contracts(client.id) if c.cancelled is None]
     if not live:
         raise NotFound(f"{client.key} has no contract to pay in advance")
     contract = max(live, key=lambda c: (c.start, c.id))
-    first, last = plan_prepay(contract, months_paid, months.latest_closed(s))
-    saved = store.add_change(s, contract.id, ChangeKind.PREPAY, None, note, user, months_paid)
+    first, last = plan_prepay(contract, months_paid, s.latest_closed())
+    saved = s.add_change(contract.id, ChangeKind.PREPAY, None, note, user, months_paid)
     return saved, first, last

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from sqlmodel import Session
 
 from sla_cli.domain.billing import PackageBalance
 from sla_cli.domain.kinds import Billing, EntryType, WorkKind
@@ -26,10 +25,10 @@ from sla_cli.domain.work import Standing, WorkLog, WorkPolicy, check_work, plan_
 from sla_cli.errors import InputError, SlaError
 from sla_cli.importing import ImportRow
 from sla_cli.ops.lookup import covering, ensure_open, ticket_client
-from sla_cli.store import contracts, entries
-from sla_cli.store import imports as imported
-from sla_cli.store.gateway import SqlStore
-from sla_cli.store.port import NewEntry, Store
+from sla_cli.store.base import NewEntry
+
+if TYPE_CHECKING:
+    from sla_cli.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class _Facts:
 
 
 def import_rows(
-    s: Session, rows: list[ImportRow], source: str, policy: WorkPolicy, zone: str, user: str,
+    s: Store, rows: list[ImportRow], source: str, policy: WorkPolicy, zone: str, user: str,
     now: datetime, dry_run: bool, skip_known: bool = False,
 ) -> Imported:  # fmt: skip
     """Plan every row as `sla log` would, then write them all in one statement (unless
@@ -63,16 +62,15 @@ def import_rows(
     twice in the file) is refused too, unless ``skip_known`` skips it."""
     if not rows:
         raise InputError("the file holds no rows to import")
-    done = imported.imported_from(s, source)
+    done = s.imported_from(source)
     if done is not None and not skip_known:
         raise InputError(
             f"this file was imported already (entries {done[0]} to {done[1]}); nothing was "
             "written (--skip-known skips the rows imported before)"
         )
-    ledger = SqlStore(s)
     keyed = [(row, _identity(row, user)) for row in rows]
     facts = _Facts(days=_day_totals(s, rows, user))
-    known = {} if done is not None else imported.known_rows(s, [k for _, k in keyed])
+    known = {} if done is not None else s.known_rows([k for _, k in keyed])
     planned: list[tuple[NewEntry, int, str]] = []
     seen: dict[str, int] = {}
     skipped = 0
@@ -93,11 +91,11 @@ def import_rows(
             skipped += 1
             continue
         try:
-            planned.append((_plan(ledger, facts, row, policy, zone, user, now), row.line, key))
+            planned.append((_plan(s, facts, row, policy, zone, user, now), row.line, key))
         except SlaError as e:
             raise type(e)(f"line {row.line}: {e.message}; nothing was written") from None
     if not dry_run:
-        imported.add_imported(s, planned, source)
+        s.add_imported(planned, source)
     days = [e.on for e, _, _ in planned]
     total = sum(e.minutes for e, _, _ in planned)
     first, last = (min(days), max(days)) if days else (None, None)
@@ -131,7 +129,7 @@ def _identity(row: ImportRow, user: str) -> str:
 
 
 def _plan(
-    s: SqlStore, facts: _Facts, row: ImportRow, policy: WorkPolicy, zone: str, user: str,
+    s: Store, facts: _Facts, row: ImportRow, policy: WorkPolicy, zone: str, user: str,
     now: datetime,
 ) -> NewEntry:  # fmt: skip
     work = row.work
@@ -159,7 +157,7 @@ def _plan(
     )  # fmt: skip
 
 
-def _day_totals(s: Session, rows: list[ImportRow], user: str) -> dict[tuple[str, date], int]:
+def _day_totals(s: Store, rows: list[ImportRow], user: str) -> dict[tuple[str, date], int]:
     """What each author of the rows has logged on each day the rows span, in one query."""
     authors = set()
     for row in rows:
@@ -168,11 +166,11 @@ def _day_totals(s: Session, rows: list[ImportRow], user: str) -> dict[tuple[str,
         except SlaError:
             continue  # refused when its row is planned
     days = [row.work.on for row in rows]
-    return entries.day_totals(s, sorted(authors), min(days), max(days)) if rows else {}
+    return s.day_totals(sorted(authors), min(days), max(days)) if rows else {}
 
 
 def _contract(
-    s: SqlStore, facts: _Facts, ticket: str, client_key: str | None, on: date
+    s: Store, facts: _Facts, ticket: str, client_key: str | None, on: date
 ) -> ContractRecord:
     key = (ticket.partition("-")[0], client_key)
     if key not in facts.clients:
@@ -180,7 +178,7 @@ def _contract(
         s.lock_client(client.key)
     client = facts.clients[key]
     if client.id not in facts.contracts:  # once a client, whatever the days its rows name
-        facts.contracts[client.id] = contracts.client_contracts(s.session, client.id)
+        facts.contracts[client.id] = s.client_contracts(client.id)
     return covering(client, facts.contracts[client.id], on)
 
 

@@ -44,11 +44,7 @@ from sla_cli.ops.lookup import client_id, contract_on, ensure_open, ticket_clien
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from sqlmodel import Session
-
-    from sla_cli.store.gateway import SqlStore
-    from sla_cli.store.incidents import IncidentQuery
-    from sla_cli.store.port import Store
+    from sla_cli.store.store import Store
 
 
 class Clocks(NamedTuple):
@@ -79,7 +75,7 @@ class Clocks(NamedTuple):
 
 
 def open_incident(
-    s: SqlStore,
+    s: Store,
     ticket: str,
     at: datetime,
     title: str | None,
@@ -184,7 +180,7 @@ def set_priority(
 
 
 def undo_event(
-    s: SqlStore, ticket: str, note: str | None, zone: str, user: str, now: datetime,
+    s: Store, ticket: str, note: str | None, zone: str, user: str, now: datetime,
     client_key: str | None = None,
 ) -> Recorded:  # fmt: skip
     """Reverse the last event of the ticket's incident last changed (a cancelled one too)."""
@@ -225,7 +221,7 @@ def reopen_incident(
 
 
 def list_incidents(
-    s: Session,
+    s: Store,
     zone: str,
     client_key: str | None = None,
     open_only: bool = False,
@@ -237,7 +233,7 @@ def list_incidents(
 
 
 def iter_incidents(
-    s: Session,
+    s: Store,
     zone: str,
     client_key: str | None = None,
     open_only: bool = False,
@@ -246,21 +242,20 @@ def iter_incidents(
 ) -> Iterator[IncidentRecord]:
     """`list_incidents`, read as it is used (memory stays flat at any number)."""
     from sla_cli.store.incidents import IncidentQuery
-    from sla_cli.store.incidents import iter_incidents as read
 
     query = IncidentQuery(
         ZoneInfo(zone),
-        _client_id(s, client_key),
+        client_id(s, client_key),
         open_only=open_only,
         opened_from=since,
         also_unresolved=since is not None,
         with_cancelled=with_cancelled,
     )
-    return read(s, query)
+    return s.iter_incidents(query)
 
 
 def month_incidents(
-    s: Session, zone: str, month: Month, client_key: str | None, also_unresolved: bool
+    s: Store, zone: str, month: Month, client_key: str | None, also_unresolved: bool
 ) -> list[IncidentRecord]:
     """Incidents opened in ``month`` (and, with ``also_unresolved``, any opened before it that
     are still unresolved, in which case the month is left open-ended)."""
@@ -270,24 +265,12 @@ def month_incidents(
 
     query = IncidentQuery(
         ZoneInfo(zone),
-        _client_id(s, client_key),
+        client_id(s, client_key),
         opened_from=first,
         opened_before=before,
         also_unresolved=also_unresolved,
     )
-    return _incidents(s, query)
-
-
-def _client_id(s: Session, client_key: str | None) -> int | None:
-    from sla_cli.store.gateway import SqlStore
-
-    return client_id(SqlStore(s), client_key)
-
-
-def _incidents(s: Session, query: IncidentQuery) -> list[IncidentRecord]:
-    from sla_cli.store.incidents import incidents
-
-    return incidents(s, query)
+    return s.incidents(query)
 
 
 def breaches(incidents: list[IncidentRecord], clocks: Clocks) -> list[tuple[IncidentRecord, Clock]]:

@@ -1,12 +1,11 @@
-"""Listing the ledger's entries: filtered, streamed, summed by day (the full store)."""
+"""Listing the ledger's entries: filtered, streamed, summed by day."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from sla_cli.domain.kinds import WorkKind
 from sla_cli.domain.month import Month
@@ -15,12 +14,14 @@ from sla_cli.domain.text import normalise_ticket
 from sla_cli.domain.timesheet import Timesheet, timesheet
 from sla_cli.errors import InputError
 from sla_cli.ops.lookup import client_id
-from sla_cli.store import entries as store
-from sla_cli.store.gateway import SqlStore
+from sla_cli.store.entries import EntryFilter
+
+if TYPE_CHECKING:
+    from sla_cli.store.store import Store
 
 
-def list_entries(s: Session, month: Month | None, client_key: str | None) -> list[EntryRecord]:
-    return store.entries(s, month, client_id(SqlStore(s), client_key))
+def list_entries(s: Store, month: Month | None, client_key: str | None) -> list[EntryRecord]:
+    return s.entries(month, client_id(s, client_key))
 
 
 @dataclass(frozen=True)
@@ -40,39 +41,35 @@ class EntryQuery:
         return any(v is not None for v in vars(self).values())
 
 
-def _filter(s: Session, q: EntryQuery) -> store.EntryFilter:
+def _filter(s: Store, q: EntryQuery) -> EntryFilter:
     if q.since is not None and q.until is not None and q.since > q.until:
         raise InputError(f"--since {q.since.isoformat()} is after --until {q.until.isoformat()}")
     ticket = None if q.ticket is None else normalise_ticket(q.ticket)
     by = None if q.by is None else q.by.strip()
-    cid = client_id(SqlStore(s), q.client_key)
-    return store.EntryFilter(q.month, cid, ticket, by, q.kind, q.since, q.until)
+    cid = client_id(s, q.client_key)
+    return EntryFilter(q.month, cid, ticket, by, q.kind, q.since, q.until)
 
 
-def stream_entries(s: Session, q: EntryQuery) -> Iterator[EntryRecord]:
+def stream_entries(s: Store, q: EntryQuery) -> Iterator[EntryRecord]:
     """Every entry asked for, oldest first, read as it is written out: memory stays flat."""
-    return store.iter_entries(s, _filter(s, q))
+    return s.iter_entries(_filter(s, q))
 
 
-def timesheet_of(s: Session, q: EntryQuery) -> Timesheet:
+def timesheet_of(s: Store, q: EntryQuery) -> Timesheet:
     """Who worked how long, by day and client, for the entries ``q`` asks for."""
-    return timesheet(store.worked_by_day(s, _filter(s, q)))
+    return timesheet(s.worked_by_day(_filter(s, q)))
 
 
-def worked_entries(
-    s: Session, month: Month | None, client_key: str | None
-) -> Iterator[EntryRecord]:
+def worked_entries(s: Store, month: Month | None, client_key: str | None) -> Iterator[EntryRecord]:
     """The hours worked that count (no voids, nothing voided), oldest first: what exports carry."""
-    return store.iter_entries(
-        s, store.EntryFilter(month, client_id(SqlStore(s), client_key), worked=True)
-    )
+    return s.iter_entries(EntryFilter(month, client_id(s, client_key), worked=True))
 
 
-def latest_entries(s: Session, q: EntryQuery, limit: int) -> tuple[Iterator[EntryRecord], int]:
+def latest_entries(s: Store, q: EntryQuery, limit: int) -> tuple[Iterator[EntryRecord], int]:
     """The latest ``limit`` entries asked for, oldest first (read as they are written out),
     and how many there are in all."""
-    return store.latest_entries(s, _filter(s, q), limit)
+    return s.latest_entries(_filter(s, q), limit)
 
 
-def last_entry_id(s: Session) -> int:
-    return store.last_entry_id(s)
+def last_entry_id(s: Store) -> int:
+    return s.last_entry_id()

@@ -12,7 +12,7 @@ from sla_cli.domain.text import ticket_key
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
 
 if TYPE_CHECKING:
-    from sla_cli.store.port import Store
+    from sla_cli.store.store import Store
 
 
 def client_by_key(s: Store, key: str) -> ClientRecord:

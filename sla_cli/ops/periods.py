@@ -7,8 +7,6 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from sla_cli.domain.billing import close_month, close_posts
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock_terms import ClockTerms
@@ -24,12 +22,15 @@ from sla_cli.ops.incidents import month_incidents
 from sla_cli.ops.lookup import client_id, ticket_client
 from sla_cli.ops.seals import ensure_unchanged, seal
 from sla_cli.ops.work import log_work
-from sla_cli.store import contracts, entries, months
-from sla_cli.store.gateway import SqlStore
-from sla_cli.store.port import NewEntry, NewTimer
+from sla_cli.store.base import NewEntry, NewTimer
 
 if TYPE_CHECKING:
-    from sla_cli.store.engine import Ledger
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
+    from sla_cli.store.store import Store
+
+    Opener = Callable[[], AbstractContextManager[Store]]  # one writing transaction
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def last_ended_month(today: date) -> Month:
 
 
 def rollover(
-    ledger: Ledger,
+    ledger: Opener,
     upto: Month | None,
     today: date,
     user: str,
@@ -103,8 +104,8 @@ def rollover(
             "is final, so SLA_NOW may move time back for a close, never forward past today"
         )
     result = Rollover(target=target)
-    with ledger.session() as s:
-        earliest = contracts.earliest_start(s)
+    with ledger() as s:
+        earliest = s.earliest_start()
         _check_timers(s, target, rules)
     todo = []
     month = Month.of(earliest) if earliest is not None else None
@@ -112,16 +113,16 @@ def rollover(
         todo.append(month)
         month = month.next()
     if dry_run:  # close them all in one transaction, then roll it back
-        with ledger.session() as s:
-            months.lock_for_close(s)
+        with ledger() as s:
+            s.lock_for_close()
             for m in todo:
                 _close_or_skip(s, m, user, result, rules)
-            s.rollback()
+            s.discard()
         return result
     for m in todo:
         try:
-            with ledger.session() as s:
-                months.lock_for_close(s)
+            with ledger() as s:
+                s.lock_for_close()
                 _close_or_skip(s, m, user, result, rules)
         except LedgerUnavailable as e:
             raise _interrupted(result, m, e) from None
@@ -157,12 +158,12 @@ def _month_end(month: Month, zone: str) -> datetime:
     return datetime.combine(month.next().first_day, time(0), tzinfo=ZoneInfo(zone))
 
 
-def _check_timers(s: Session, target: Month, rules: CloseRules) -> None:
+def _check_timers(s: Store, target: Month, rules: CloseRules) -> None:
     """Refuse a close that would strand a running timer (one started before its month's end),
     unless they are to be stopped; one that ran past 24 hours cannot be, and is named."""
     zone = rules.terms.timezone
     end = _month_end(target, zone)
-    running = [t for t in SqlStore(s).running_timers(None) if t.started_at < end]
+    running = [t for t in s.running_timers(None) if t.started_at < end]
     if not running:
         return
     tz = ZoneInfo(zone)
@@ -189,40 +190,37 @@ def _check_timers(s: Session, target: Month, rules: CloseRules) -> None:
             )
 
 
-def _split_timers(s: Session, month: Month, user: str, rules: CloseRules, result: Rollover) -> None:
+def _split_timers(s: Store, month: Month, user: str, rules: CloseRules, result: Rollover) -> None:
     """Log each timer running since before ``month`` ended up to its end (its real start
     kept), and let it run on from the next month's first moment."""
     if rules.stop_timers is None:
         return
     zone = rules.terms.timezone
     end = _month_end(month, zone)
-    store = SqlStore(s)
-    for t in store.running_timers(None):
+    for t in s.running_timers(None):
         if t.started_at >= end:
             continue
         logged = [
-            log_work(store, rules.stop_timers, zone, work, t.by, end)
+            log_work(s, rules.stop_timers, zone, work, t.by, end)
             for work in plan_stop(t, end, ZoneInfo(zone), None)
         ]
-        store.end_timer(t.id, logged[0].entry.id, user)
-        client = ticket_client(store, t.ticket, t.client_key)
-        store.add_timer(NewTimer(client, t.ticket, t.kind, t.note, end, t.by))
+        s.end_timer(t.id, logged[0].entry.id, user)
+        client = ticket_client(s, t.ticket, t.client_key)
+        s.add_timer(NewTimer(client, t.ticket, t.kind, t.note, end, t.by))
         result.timers.append(TimerSplit(t, sum(e.entry.minutes for e in logged), end))
 
 
-def _close_or_skip(
-    s: Session, month: Month, user: str, result: Rollover, rules: CloseRules
-) -> None:
-    if months.is_closed(s, month):
+def _close_or_skip(s: Store, month: Month, user: str, result: Rollover, rules: CloseRules) -> None:
+    if s.is_closed(month):
         result.already_closed.append(month)
     else:
         _split_timers(s, month, user, rules, result)
         result.closed.extend(_close(s, month, user, rules.terms))
 
 
-def _close(s: Session, month: Month, user: str, terms: ClockTerms) -> list[ClosedLine]:
-    active = contracts.active_contracts(s, month)
-    usage = entries.month_usage(s, active, month)
+def _close(s: Store, month: Month, user: str, terms: ClockTerms) -> list[ClosedLine]:
+    active = s.active_contracts(month)
+    usage = s.month_usage(active, month)
     lines, closed = [], []
     for contract in active:
         terms_of = contract.terms(month)
@@ -238,7 +236,7 @@ def _close(s: Session, month: Month, user: str, terms: ClockTerms) -> list[Close
                 note=post.note,
                 amount=post.amount,
             )
-            entries.add_entry(s, new)
+            s.add_entry(new)
         lines.append(
             ClosedLine(
                 month,
@@ -248,19 +246,17 @@ def _close(s: Session, month: Month, user: str, terms: ClockTerms) -> list[Close
                 figures.carried_minutes,
             )
         )
-    s.flush()
     # then the month is closed (the database refuses entries dated in it from here on),
     # sealing its entries, posts included, its terms and what its clocks are computed with
     sealed = terms.to_json()
-    months.mark_closed(s, month, user, seal(s, month, active, sealed), sealed)
+    s.mark_closed(month, user, seal(s, month, active, sealed), sealed)
     for contract_id, figures in closed:
-        months.save_closing(s, month, contract_id, figures)
-    s.flush()
+        s.save_closing(month, contract_id, figures)
     return lines
 
 
 def month_report(
-    s: Session,
+    s: Store,
     head: Letterhead,
     calendar: BusinessCalendar,
     month: Month,
@@ -269,11 +265,11 @@ def month_report(
 ) -> MonthReport:
     """Statements for every contract active in ``month`` (a preview while it is open); a
     closed month's clocks are computed with the clock terms its close sealed."""
-    active = contracts.active_contracts(s, month, client_id(SqlStore(s), client_key))
-    closed = months.is_closed(s, month)
+    active = s.active_contracts(month, client_id(s, client_key))
+    closed = s.is_closed(month)
     if closed:
         ensure_unchanged(s, month)
-        sealed = months.clock_terms_of(s, month)
+        sealed = s.clock_terms_of(month)
         if sealed is not None:
             terms = ClockTerms.from_json(sealed)
             head = replace(
@@ -287,9 +283,9 @@ def month_report(
         month=month,
         closed=closed,
         contracts=active,
-        usage=entries.month_usage(s, active, month),
-        daily=entries.daily_minutes(s, active, month),
+        usage=s.month_usage(active, month),
+        daily=s.daily_minutes(active, month),
         incidents=month_incidents(s, head.timezone, month, client_key, also_unresolved=False),
-        topups=entries.packages_bought(s, active, month),
+        topups=s.packages_bought(active, month),
     )
     return assemble(facts, head, calendar, now)

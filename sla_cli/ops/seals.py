@@ -7,9 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import zip_longest
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from sqlmodel import Session
 
 from sla_cli.domain.billing import close_month
 from sla_cli.domain.calendar import BusinessCalendar
@@ -21,45 +20,46 @@ from sla_cli.domain.records import ContractRecord
 from sla_cli.domain.seal import ClosedFigures, Difference, Figures, compare, describe, month_digest
 from sla_cli.errors import CheckFailed
 from sla_cli.ops.incidents import Clocks, month_incidents
-from sla_cli.store import contracts, entries, months
-from sla_cli.store.guards import missing_guards
+
+if TYPE_CHECKING:
+    from sla_cli.store.store import Store
 
 
-def seal(s: Session, month: Month, active: list[ContractRecord], clock_terms: str | None) -> str:
+def seal(s: Store, month: Month, active: list[ContractRecord], clock_terms: str | None) -> str:
     """The digest of ``month`` as its rows stand: its entries, the terms of ``active`` and
     what its clocks are computed with."""
-    return month_digest(entries.entries(s, month, None), active, clock_terms)
+    return month_digest(s.entries(month, None), active, clock_terms)
 
 
-def live_figures(s: Session, month: Month) -> tuple[str, Figures]:
+def live_figures(s: Store, month: Month) -> tuple[str, Figures]:
     """What closing ``month`` would record now (with the clock terms its close sealed): its
     digest and each contract's figures."""
-    active = contracts.active_contracts(s, month)
-    usage = entries.month_usage(s, active, month)
+    active = s.active_contracts(month)
+    usage = s.month_usage(active, month)
     figures = {
         c.id: (c.client.key, ClosedFigures.of(close_month(c.terms(month), usage[c.id])))
         for c in active
     }
-    return seal(s, month, active, months.clock_terms_of(s, month)), figures
+    return seal(s, month, active, s.clock_terms_of(month)), figures
 
 
-def check_month(s: Session, month: Month, stored_digest: str | None) -> list[Difference]:
+def check_month(s: Store, month: Month, stored_digest: str | None) -> list[Difference]:
     digest, live = live_figures(s, month)
-    return compare(month, stored_digest, digest, months.closings(s, month), live)
+    return compare(month, stored_digest, digest, s.closings(month), live)
 
 
-def sealed_clocks(s: Session, month: Month, now: datetime) -> Clocks | None:
+def sealed_clocks(s: Store, month: Month, now: datetime) -> Clocks | None:
     """The SLA clocks of ``month`` as its close sealed them, at ``now``; None: not closed, or
     closed before clock terms were sealed."""
-    sealed = months.clock_terms_of(s, month)
+    sealed = s.clock_terms_of(month)
     return None if sealed is None else clocks_of(ClockTerms.from_json(sealed), now)
 
 
-def clock_book(s: Session, current: Clocks, zone: str) -> Callable[[IncidentRecord], Clocks]:
+def clock_book(s: Store, current: Clocks, zone: str) -> Callable[[IncidentRecord], Clocks]:
     """Which clocks an incident's are computed with: the terms its opening month's close
     sealed, or the config's (``current``) for an open month, or one closed before terms were
     sealed."""
-    sealed = months.sealed_clock_terms(s)
+    sealed = s.sealed_clock_terms()
     tz = ZoneInfo(zone)
     made: dict[Month, Clocks] = {}
 
@@ -79,7 +79,7 @@ def clocks_of(terms: ClockTerms, now: datetime) -> Clocks:
 
 
 def clock_differences(
-    s: Session, month: Month, sealed: ClockTerms, current: ClockTerms, now: datetime
+    s: Store, month: Month, sealed: ClockTerms, current: ClockTerms, now: datetime
 ) -> list[Difference]:
     """The clocks of ``month``'s incidents that the config in force (``current``) would give
     otherwise than the terms its close sealed: a schedule, a holiday or the time zone changed."""
@@ -113,24 +113,24 @@ class Verification:
 
 
 def verify(
-    s: Session, current: ClockTerms | None = None, now: datetime | None = None
+    s: Store, current: ClockTerms | None = None, now: datetime | None = None
 ) -> Verification:
     """Every closed month recomputed from the ledger's rows and compared with its close; with
     the config's ``current`` clock terms, each month's clocks too (as they stand at ``now``)."""
-    closed = months.closed_months(s)
+    closed = s.closed_months()
     differences = [d for month, digest in closed for d in check_month(s, month, digest)]
     unsealed = [m for m, digest in closed if digest is None]
-    terms = months.sealed_clock_terms(s)
+    terms = s.sealed_clock_terms()
     if current is not None and now is not None:
         for month, sealed in terms.items():
             differences += clock_differences(s, month, ClockTerms.from_json(sealed), current, now)
     no_terms = [m for m, _ in closed if m not in terms]
-    return Verification([m for m, _ in closed], unsealed, differences, missing_guards(s), no_terms)
+    return Verification([m for m, _ in closed], unsealed, differences, s.missing_guards(), no_terms)
 
 
-def ensure_unchanged(s: Session, month: Month) -> None:
+def ensure_unchanged(s: Store, month: Month) -> None:
     """A closed month's statement prints the figures of its close, or says they changed."""
-    found = check_month(s, month, months.digest_of(s, month))
+    found = check_month(s, month, s.digest_of(month))
     if found:
         shown = "; ".join(describe(d) for d in found[:3])
         more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""

@@ -16,10 +16,10 @@ from sla_cli.domain.work import WorkPolicy
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
 from sla_cli.ops.lookup import contract_on, ensure_open, ticket_client
 from sla_cli.ops.work import Logged, log_work
-from sla_cli.store.port import AlreadyEnded, NewTimer
+from sla_cli.store.base import AlreadyEnded, NewTimer
 
 if TYPE_CHECKING:
-    from sla_cli.store.port import Store
+    from sla_cli.store.store import Store
 
 
 class Stopped(NamedTuple):

@@ -22,10 +22,10 @@ from sla_cli.domain.work import (
 )
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
 from sla_cli.ops.lookup import contract_on, ensure_open, ticket_client
-from sla_cli.store.port import AlreadyReversed, NewEntry
+from sla_cli.store.base import AlreadyReversed, NewEntry
 
 if TYPE_CHECKING:
-    from sla_cli.store.port import Store
+    from sla_cli.store.store import Store
 
 
 class Logged(NamedTuple):

@@ -2,224 +2,176 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import exists, func, or_
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
-
-if TYPE_CHECKING:
-    from sla_cli.domain.contracts import ContractDraft
 
 from sla_cli.domain.kinds import ChangeKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractChange, ContractRecord
+from sla_cli.store import sql
+from sla_cli.store.base import Part
 from sla_cli.store.convert import (
     change_record,
     client_record,
     contract_record,
-    pk,
     priorities_to_json,
     to_bp,
     to_kopecks,
 )
-from sla_cli.store.models import Client, Contract
-from sla_cli.store.models import ContractChange as ChangeRow
-from sla_cli.store.rows import children, wall_clock
+
+if TYPE_CHECKING:
+    from sla_cli.domain.contracts import ContractDraft
+    from sla_cli.store.db import Db
+
+# A contract with its client's key and name
+CONTRACTS = (
+    "SELECT c.*, k.key AS client_key, k.name AS client_name "
+    "FROM contracts c JOIN clients k ON k.id = c.client_id"
+)
+_CHUNK = 500  # ids a query looks up at once
 
 
-def known_keys(s: Session) -> list[str]:
-    return list(s.exec(select(Client.key).order_by(Client.key)))
+def contract_changes(db: Db, ids: Sequence[int]) -> dict[int, tuple[ContractChange, ...]]:
+    """Each contract's changes, oldest first (none: an empty tuple)."""
+    found: dict[int, list[ContractChange]] = {i: [] for i in ids}
+    for at in range(0, len(ids), _CHUNK):
+        rows = db.rows(
+            "SELECT * FROM contract_changes WHERE contract_id IN (:ids) ORDER BY id",
+            {"ids": list(ids[at : at + _CHUNK])},
+        )
+        for r in rows:
+            found[r.contract_id].append(change_record(r))
+    return {i: tuple(changes) for i, changes in found.items()}
 
 
-def client_names(s: Session) -> tuple[tuple[str, str], ...]:
-    """Every client's key and name."""
-    return tuple(s.exec(select(Client.key, Client.name).order_by(Client.key)).all())
-
-
-def find_client(s: Session, key: str) -> ClientRecord | None:
-    row = s.exec(select(Client).where(Client.key == key.upper())).first()
-    return None if row is None else client_record(row)
-
-
-Joined = Select[Contract, Client]
-
-
-def _with_client(s: Session, stmt: Joined) -> list[ContractRecord]:
-    found = [contract_record(c, cl) for c, cl in s.exec(stmt).all()]
-    changes = contract_changes(s, [c.id for c in found])
+def with_changes(db: Db, rows: Sequence[Any]) -> list[ContractRecord]:
+    """Contracts from their rows (``CONTRACTS``), each with its changes."""
+    found = [contract_record(r) for r in rows]
+    changes = contract_changes(db, sorted({c.id for c in found}))
     return [c._replace(changes=changes[c.id]) if changes[c.id] else c for c in found]
 
 
-def contract_changes(s: Session, ids: list[int]) -> dict[int, tuple[ContractChange, ...]]:
-    """Each contract's changes, oldest first (none: an empty tuple)."""
-    return {
-        i: tuple(change_record(r) for r in rows)
-        for i, rows in children(s, ChangeRow, ChangeRow.contract_id, ids).items()
-    }
+class Contracts(Part):
+    """Clients and their contracts."""
 
+    def known_keys(self) -> list[str]:
+        return [r.key for r in self.db.rows("SELECT key FROM clients ORDER BY key")]
 
-def _contracts() -> Joined:
-    return select(Contract, Client).join(Client, col(Client.id) == col(Contract.client_id))
-
-
-def effective_end() -> Any:
-    """The end in force, in SQL: the latest end change's, else the end as signed (the SQL form
-    of ``ContractRecord.end``, for filtering)."""
-    latest = (
-        select(col(ChangeRow.end))
-        .where(col(ChangeRow.contract_id) == col(Contract.id))
-        .where(col(ChangeRow.kind) == ChangeKind.END.value)
-        .order_by(col(ChangeRow.id).desc())
-        .limit(1)
-        .correlate(Contract)
-        .scalar_subquery()
-    )
-    return func.coalesce(latest, col(Contract.end))
-
-
-def cancelled() -> Any:
-    change = aliased(ChangeRow)
-    return exists().where(
-        col(change.contract_id) == col(Contract.id), col(change.kind) == ChangeKind.CANCEL.value
-    )
-
-
-def _in_force() -> Joined:
-    """Contracts not cancelled."""
-    return _contracts().where(~cancelled())
-
-
-def _ends_after(day: date) -> Any:
-    end = effective_end()
-    return or_(end.is_(None), end > day)
-
-
-def contract_on(s: Session, client_id: int, on: date) -> ContractRecord | None:
-    """The client's contract active on ``on``."""
-    stmt = (
-        _in_force()
-        .where(Contract.client_id == client_id, Contract.start <= on)
-        .where(_ends_after(on))
-        .order_by(col(Contract.start).desc())
-        .limit(1)
-    )
-    found = _with_client(s, stmt)
-    return found[0] if found else None
-
-
-def latest_started(s: Session, client_id: int, on: date) -> ContractRecord | None:
-    """The client's contract (not cancelled) that started last, on or before ``on``."""
-    stmt = (
-        _in_force()
-        .where(Contract.client_id == client_id, Contract.start <= on)
-        .order_by(col(Contract.start).desc())
-        .limit(1)
-    )
-    found = _with_client(s, stmt)
-    return found[0] if found else None
-
-
-def client_contracts(
-    s: Session, client_id: int, with_cancelled: bool = False
-) -> tuple[ContractRecord, ...]:
-    """The client's contracts, by start (cancelled ones only when asked for)."""
-    stmt = (_contracts() if with_cancelled else _in_force()).where(Contract.client_id == client_id)
-    return tuple(_with_client(s, stmt.order_by(col(Contract.start), col(Contract.id))))
-
-
-def contract(s: Session, contract_id: int) -> ContractRecord:
-    stmt = _contracts().where(Contract.id == contract_id)
-    (found,) = _with_client(s, stmt)
-    return found
-
-
-def all_contracts(s: Session, with_cancelled: bool = False) -> list[ContractRecord]:
-    stmt = (_contracts() if with_cancelled else _in_force()).order_by(
-        col(Client.key), col(Contract.start)
-    )
-    return _with_client(s, stmt)
-
-
-def active_contracts(
-    s: Session, month: Month, client_id: int | None = None
-) -> list[ContractRecord]:
-    """Contracts in force that cover any day of ``month``."""
-    first, nxt = month.bounds
-    stmt = _in_force().where(col(Contract.start) < nxt).where(_ends_after(first))
-    if client_id is not None:
-        stmt = stmt.where(Contract.client_id == client_id)
-    return _with_client(s, stmt.order_by(col(Client.key), col(Contract.start)))
-
-
-def earliest_start(s: Session) -> date | None:
-    return s.exec(select(func.min(Contract.start)).where(~cancelled())).one()
-
-
-def save_contract(s: Session, draft: ContractDraft, user: str) -> ContractRecord:
-    """Write a signed contract (and its client, when new), stamped by the real clock."""
-    now = wall_clock(s)
-    client = s.exec(select(Client).where(Client.key == draft.key)).first()
-    if client is None:
-        client = Client(key=draft.key, name=draft.client_name, created_at=now, created_by=user)
-        s.add(client)
-        s.flush()
-    v, t = draft.variant, draft.tier
-    row = Contract(
-        client_id=pk(client),
-        variant=v.number,
-        variant_name=v.name,
-        variant_name_en=v.name_en,
-        billing=v.billing.value,
-        burns=v.burns,
-        tier_key=t.key,
-        tier_name=t.name,
-        tier_name_en=t.name_en,
-        included_minutes=t.minutes,
-        price_kopecks=to_kopecks(t.price),
-        prepay_discount_bp=to_bp(draft.prepay_discount),
-        hour_rate_kopecks=to_kopecks(draft.hour_rate),
-        hour_discount_bp=to_bp(draft.hour_discount),
-        dev_cap_minutes=None if v.dev_cap_hours is None else v.dev_cap_hours * 60,
-        reaction_minutes=v.reaction_minutes,
-        start_minutes=v.start_minutes,
-        start=draft.start,
-        end=draft.end,
-        months=draft.months,
-        prepaid_months=draft.prepaid_months,
-        timezone=draft.timezone,
-        created_at=now,
-        created_by=user,
-        priorities=priorities_to_json(v.priority_table) if v.priorities else None,
-    )
-    s.add(row)
-    s.flush()
-    return contract_record(row, client)
-
-
-def add_change(
-    s: Session,
-    contract_id: int,
-    kind: ChangeKind,
-    end: date | None,
-    note: str | None,
-    user: str,
-    months: int | None = None,
-) -> ContractRecord:
-    """Append a change to the contract's log: its end moved, it was cancelled, or months were
-    paid in advance; stamped by the real clock."""
-    s.add(
-        ChangeRow(
-            contract_id=contract_id,
-            kind=kind.value,
-            end=end,
-            months=months,
-            note=note,
-            by=user,
-            created_at=wall_clock(s),
+    def client_names(self) -> tuple[tuple[str, str], ...]:
+        """Every client's key and name."""
+        return tuple(
+            (r.key, r.name) for r in self.db.rows("SELECT key, name FROM clients ORDER BY key")
         )
-    )
-    s.flush()
-    return contract(s, contract_id)
+
+    def find_client(self, key: str) -> ClientRecord | None:
+        row = self.db.row("SELECT * FROM clients WHERE key = :key", {"key": key.upper()})
+        return None if row is None else client_record(row)
+
+    def _contracts(self, where: str, params: dict[str, Any], order: str) -> list[ContractRecord]:
+        return with_changes(
+            self.db, self.db.rows(f"{CONTRACTS} WHERE {where} ORDER BY {order}", params)
+        )
+
+    def contract_on(self, client_id: int, on: date) -> ContractRecord | None:
+        """The client's contract in force active on ``on`` (the latest started)."""
+        found = self._contracts(
+            f"c.client_id = :client AND {sql.in_force()} AND {sql.covers('on')}",
+            {"client": client_id, "on": on},
+            "c.start DESC LIMIT 1",
+        )
+        return found[0] if found else None
+
+    def latest_started(self, client_id: int, on: date) -> ContractRecord | None:
+        """The client's contract (not cancelled) that started last, on or before ``on``."""
+        found = self._contracts(
+            f"c.client_id = :client AND c.start <= :on AND {sql.in_force()}",
+            {"client": client_id, "on": on},
+            "c.start DESC LIMIT 1",
+        )
+        return found[0] if found else None
+
+    def client_contracts(
+        self, client_id: int, with_cancelled: bool = False
+    ) -> tuple[ContractRecord, ...]:
+        """The client's contracts, by start (cancelled ones only when asked for)."""
+        where = "c.client_id = :client" + ("" if with_cancelled else f" AND {sql.in_force()}")
+        return tuple(self._contracts(where, {"client": client_id}, "c.start, c.id"))
+
+    def contract(self, contract_id: int) -> ContractRecord:
+        (found,) = self._contracts("c.id = :id", {"id": contract_id}, "c.id")
+        return found
+
+    def all_contracts(self, with_cancelled: bool = False) -> list[ContractRecord]:
+        where = "1 = 1" if with_cancelled else sql.in_force()
+        return self._contracts(where, {}, "k.key, c.start")
+
+    def active_contracts(self, month: Month, client_id: int | None = None) -> list[ContractRecord]:
+        """Contracts in force that cover any day of ``month``."""
+        first, nxt = month.bounds
+        where = f"c.start < :next AND {sql.ends_after('first')} AND {sql.in_force()}"
+        if client_id is not None:
+            where += " AND c.client_id = :client"
+        params = {"first": first, "next": nxt, "client": client_id}
+        return self._contracts(where, params, "k.key, c.start")
+
+    def earliest_start(self) -> date | None:
+        found = self.db.row(f"SELECT min(c.start) AS start FROM contracts c WHERE {sql.in_force()}")
+        value = None if found is None else found.start
+        return date.fromisoformat(value) if isinstance(value, str) else value
+
+    def save_contract(self, draft: ContractDraft, user: str) -> ContractRecord:
+        """Write a signed contract (and its client, when new), stamped by the real clock."""
+        now = self.db.clock()
+        client = self.find_client(draft.key)
+        if client is None:
+            values = {"key": draft.key, "name": draft.client_name, "created_at": now,
+                      "created_by": user}  # fmt: skip
+            client = ClientRecord(self.db.insert("clients", values), draft.key, draft.client_name)
+        v, t = draft.variant, draft.tier
+        values = {
+            "client_id": client.id,
+            "variant": v.number,
+            "variant_name": v.name,
+            "variant_name_en": v.name_en,
+            "billing": v.billing.value,
+            "burns": v.burns,
+            "tier_key": t.key,
+            "tier_name": t.name,
+            "tier_name_en": t.name_en,
+            "included_minutes": t.minutes,
+            "price_kopecks": to_kopecks(t.price),
+            "prepay_discount_bp": to_bp(draft.prepay_discount),
+            "hour_rate_kopecks": to_kopecks(draft.hour_rate),
+            "hour_discount_bp": to_bp(draft.hour_discount),
+            "dev_cap_minutes": None if v.dev_cap_hours is None else v.dev_cap_hours * 60,
+            "reaction_minutes": v.reaction_minutes,
+            "start_minutes": v.start_minutes,
+            "start": draft.start,
+            "end": draft.end,
+            "months": draft.months,
+            "prepaid_months": draft.prepaid_months,
+            "timezone": draft.timezone,
+            "created_at": now,
+            "created_by": user,
+            "priorities": priorities_to_json(v.priority_table) if v.priorities else None,
+        }
+        return self.contract(self.db.insert("contracts", values))
+
+    def add_change(
+        self,
+        contract_id: int,
+        kind: ChangeKind,
+        end: date | None,
+        note: str | None,
+        user: str,
+        months: int | None = None,
+    ) -> ContractRecord:
+        """Append a change to the contract's log: its end moved, it was cancelled, or months
+        were paid in advance; stamped by the real clock."""
+        self.db.insert(
+            "contract_changes",
+            {"contract_id": contract_id, "kind": kind.value, "end": end, "months": months,
+             "note": note, "by": user, "created_at": self.db.clock()},
+        )  # fmt: skip
+        return self.contract(contract_id)

@@ -1,8 +1,9 @@
 """Rows in, records out: the conversions between the ledger's rows and the domain's records.
 
 Money is stored as whole kopecks, percentages as basis points (1/100 %). A row is any object with
-the table's columns as attributes, with Python values: a SQLModel row, or a row the sqlite3
-adapter read (``store.lite``). Nothing here imports a database library.
+the table's columns as attributes, with Python values as the column types say (``store.db``).
+One mapping per table: each record is read here, and each row written by one writer of the
+store. Nothing here imports a database library.
 """
 
 from __future__ import annotations
@@ -61,10 +62,12 @@ def client_record(row: Any) -> ClientRecord:
     return ClientRecord(id=pk(row), key=row.key, name=row.name)
 
 
-def contract_record(row: Any, client: Any) -> ContractRecord:
+def contract_record(row: Any, client: ClientRecord | None = None) -> ContractRecord:
+    """A contract from its row; the client from the row's ``client_key`` and ``client_name``
+    when not given."""
     return ContractRecord(
         id=pk(row),
-        client=client_record(client),
+        client=client or ClientRecord(row.client_id, row.client_key, row.client_name),
         variant=row.variant,
         variant_name=row.variant_name,
         variant_name_en=row.variant_name_en,
@@ -152,14 +155,12 @@ def event_record(row: Any) -> IncidentEvent:
 
 
 def incident_record(
-    row: Any, client: Any, contract: Any, first_work: Any, events: tuple[IncidentEvent, ...],
-    changes: tuple[ContractChange, ...] = (),
-) -> IncidentRecord:  # fmt: skip
-    """An incident with the facts its clocks need: its contract as signed with its changes
-    (an end moved stops the clocks), its events, and when the first work on its ticket began."""
+    row: Any, c: ContractRecord, first_work: Any, events: tuple[IncidentEvent, ...]
+) -> IncidentRecord:
+    """An incident with the facts its clocks need: its contract with its changes (an end moved
+    stops the clocks), its events, and when the first work on its ticket began."""
     from sla_cli.domain.incidents import IncidentRecord
 
-    c = contract_record(contract, client)._replace(changes=changes)
     return IncidentRecord(
         id=pk(row),
         client=c.client,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,17 +19,18 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
-from sqlmodel import Session
 
-from sla_cli.errors import CommitUnknown, LedgerError, NoLedger, OldSchema, damaged
+from sla_cli.errors import LedgerError, NoLedger, OldSchema, damaged
 from sla_cli.files import create_private, private_dir, sweep_leftovers
+from sla_cli.store import failures
 from sla_cli.store.backups import copy_ledger
-from sla_cli.store.failures import database_error, lost, reason
 from sla_cli.store.revisions import REVISIONS, SCHEMA_HEAD
-from sla_cli.store.sqlite_url import file_kind, refuse_write, sqlite_target
+from sla_cli.store.sqlite_url import file_kind, normalise_url, refuse_write, sqlite_target
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+    from sla_cli.store.store import Store
 
 __all__ = ["REVISIONS", "SCHEMA_HEAD", "Ledger", "LedgerError", "Timeouts", "open_ledger"]
 
@@ -67,57 +68,29 @@ class Ledger:
         target = sqlite_target(self.url)
         return None if target is None else target.path
 
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        """One read-only transaction, for commands that change nothing: it never takes SQLite's
-        write lock (WAL lets it read while another command writes), PostgreSQL refuses a write
-        in it, and nothing is committed."""
-        bind = self.engine.execution_options(**{READ_ONLY: True})
-        with Session(bind, expire_on_commit=False) as s, self._mapped(s):
-            if self.engine.dialect.name == "postgresql":
-                s.execute(text("SET TRANSACTION READ ONLY"))
-            yield s
-            s.rollback()
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on an error.
-
-        A PostgreSQL connection lost during the COMMIT itself leaves it unknown whether the
-        server committed: that is said (`CommitUnknown`), never "nothing was written"."""
-        with Session(self.engine, expire_on_commit=False) as s, self._mapped(s):
-            yield s
-            s.flush()
-            try:
-                s.commit()
-            except DBAPIError as e:
-                if self.engine.dialect.name == "postgresql" and lost(e):
-                    raise CommitUnknown(self.display_url, reason(e)) from None
-                raise
-
-    @contextmanager
-    def _mapped(self, s: Session) -> Iterator[None]:
-        """Roll back on any error; the database's own errors become one line."""
-        try:
-            yield
-        except DBAPIError as e:
-            s.rollback()
-            raise database_error(self.display_url, e, "refused") from e
-        except UnicodeDecodeError:  # a row's text as SQLite holds it is not UTF-8
-            s.rollback()
-            raise damaged(self.display_url) from None
-        except BaseException:
-            s.rollback()
-            raise
+    def store(self, write: bool = True) -> AbstractContextManager[Store]:
+        """One transaction through the store (``store.store``), on the ledger as this opened
+        it (created or upgraded): committed when the block ends, when ``write``."""
+        return _opened(self.url, write)
 
 
-def normalise_url(url: str) -> str:
-    """``postgresql://`` means psycopg 3 here; a bare path means a SQLite file."""
-    if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}"
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
+@contextmanager
+def _opened(url: str, write: bool) -> Iterator[Store]:
+    from sla_cli.store.store import transaction
+
+    with transaction(url, (Timeouts.connect, Timeouts.lock, Timeouts.statement), write) as s:
+        if s is None:
+            raise LedgerError(f"the ledger {url} is not at schema revision {SCHEMA_HEAD}")
+        yield s
+
+
+def _lost(e: DBAPIError) -> bool:
+    return failures.lost(e.orig or e, e.connection_invalidated)
+
+
+def database_error(where: str, e: DBAPIError, verb: str) -> LedgerError:
+    """SQLAlchemy's wrapping of the driver's error, in the ledger's words."""
+    return failures.database_error(where, e.orig or e, verb, e.connection_invalidated)
 
 
 def parse_url(url: str) -> URL:

@@ -1,24 +1,27 @@
 """The database's errors in the ledger's words: one line, unavailable (exit 75: worth a retry)
-or refused (exit 2), with a hint where SQLite's own words leave the user guessing."""
+or refused (exit 2), with a hint where SQLite's own words leave the user guessing.
+
+They read the driver's own exception (``sqlite3``'s or psycopg's), whichever way it came: from
+the store's driver, or wrapped by SQLAlchemy during schema work (``engine``). Nothing here
+imports a database library but ``sqlite3``.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from sla_cli.errors import LedgerError, ledger_failure
 
 
-def reason(e: DBAPIError) -> str:
+def reason(orig: BaseException) -> str:
     """The database's words, on one line, with a hint where they leave the user guessing."""
-    text = str(e.orig).strip().splitlines()[0] if e.orig else str(e)
-    name = getattr(e.orig, "sqlite_errorname", "")
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    name = getattr(orig, "sqlite_errorname", "")
     if name in _FULL:
         text += " (is the disk full?)"
     elif name in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
         text += " (the file is damaged: restore it from a backup)"
-    elif isinstance(e.orig, sqlite3.OperationalError) and "unable to open" in text:
+    elif isinstance(orig, sqlite3.OperationalError) and "unable to open" in text:
         text += (
             " (SQLite keeps its -wal and -shm files beside the ledger: can its folder be written?)"
         )
@@ -33,25 +36,36 @@ _FULL = {"SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC"}
 _RETRY_STATES = {"55P03", "57014", "40P01", "40001", "57P01", "57P02", "57P03"}
 
 
-def lost(e: DBAPIError) -> bool:
+def _operational(orig: BaseException) -> bool:
+    return any(c.__name__ == "OperationalError" for c in type(orig).__mro__)
+
+
+def lost(orig: BaseException, invalidated: bool = False) -> bool:
     """The connection itself failed (not a refusal the server sent)."""
-    state = getattr(e.orig, "sqlstate", None)
-    return e.connection_invalidated or state is None or state.startswith("08")
+    state = getattr(orig, "sqlstate", None)
+    return invalidated or state is None or state.startswith("08")
 
 
-def unavailable(e: DBAPIError) -> bool:
+def unavailable(orig: BaseException, invalidated: bool = False) -> bool:
     """The database could not be reached, or a wait ran out: nothing wrong with the input."""
-    if e.connection_invalidated:
+    if invalidated:
         return True
-    state = getattr(e.orig, "sqlstate", None)
+    state = getattr(orig, "sqlstate", None)
     if state is not None:
         return state in _RETRY_STATES or state.startswith("08")
-    if isinstance(e.orig, sqlite3.OperationalError):
-        return any(word in str(e.orig).lower() for word in ("locked", "busy"))
+    if isinstance(orig, sqlite3.Error):
+        return isinstance(orig, sqlite3.OperationalError) and busy(orig)
     # psycopg raises OperationalError without a SQLSTATE when it cannot connect at all
-    return isinstance(e, OperationalError)
+    return _operational(orig)
 
 
-def database_error(where: str, e: DBAPIError, verb: str) -> LedgerError:
+def busy(e: sqlite3.Error) -> bool:
+    """SQLite's lock could not be had within the timeout."""
+    return any(word in str(e).lower() for word in ("locked", "busy"))
+
+
+def database_error(
+    where: str, orig: BaseException, verb: str, invalidated: bool = False
+) -> LedgerError:
     """The database's error as one line: unavailable (worth retrying) or refused."""
-    return ledger_failure(where, reason(e), unavailable(e), verb)
+    return ledger_failure(where, reason(orig), unavailable(orig, invalidated), verb)

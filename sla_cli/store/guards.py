@@ -1,11 +1,8 @@
 """The database's own guards: the triggers that keep the ledger append-only and closed months
 final. Migrations create them (their names are copied there as literals); verifying a ledger checks
-every one is still in place and enabled."""
+every one is still in place and enabled (``Store.missing_guards``)."""
 
 from __future__ import annotations
-
-from sqlalchemy import text
-from sqlmodel import Session
 
 # Every table of the ledger: rows are added, never changed or deleted.
 LEDGER_TABLES = (
@@ -22,18 +19,3 @@ def expected(dialect: str) -> set[str]:
     else:
         per_table = ("no_update", "no_delete")
     return {f"{t}_{g}" for t in LEDGER_TABLES for g in per_table} | {OPEN_MONTH}
-
-
-def missing_guards(s: Session) -> list[str]:
-    """The guard triggers dropped (or, on PostgreSQL, disabled), by name."""
-    dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        query = (
-            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' "
-            "AND c.relnamespace = current_schema()::regnamespace"
-        )
-    else:
-        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-    present = {name for (name,) in s.connection().execute(text(query))}
-    return sorted(expected(dialect) - present)

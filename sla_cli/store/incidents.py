@@ -5,125 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from itertools import islice
 from typing import Any
-
-from sqlalchemy import case, exists, func, or_
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
 
 from sla_cli.domain.incident_events import IncidentEvent
 from sla_cli.domain.incidents import IncidentRecord, NewEvent
-from sla_cli.domain.kinds import EntryType, EventKind
 from sla_cli.domain.records import ContractRecord
-from sla_cli.store.contracts import contract_changes
-from sla_cli.store.convert import event_record, incident_record, pk
-from sla_cli.store.models import (
-    Client,
-    Contract,
-    Entry,
-    Incident,
-    Timer,
-    TimerEnd,
-    UTCDateTime,
-)
-from sla_cli.store.models import IncidentEvent as EventRow
-from sla_cli.store.rows import children, wall_clock
+from sla_cli.store import sql
+from sla_cli.store.base import Part
+from sla_cli.store.contracts import CONTRACTS, with_changes
+from sla_cli.store.convert import event_record, incident_record
+from sla_cli.store.db import moment
 
-
-def _first_work() -> Any:
-    """When the first hours on an incident's ticket began: a correlated subquery.
-
-    Hours logged after the incident was opened count, from their start time (or when they
-    were recorded); a reversed entry does not count, so undoing a log puts the clock back.
-    "After" is either order: the entry's row was written after the incident's (both stamped by
-    the real clock), or its work began at or after the opening (both moments the commands were
-    about, which ``SLA_NOW`` may pin). Whether they began before the resolution is the
-    domain's to judge.
-    """
-    reversal = aliased(Entry)
-    began = func.coalesce(col(Entry.started_at), col(Entry.created_at))
-    logged = (
-        select(func.min(began, type_=UTCDateTime()))
-        .where(
-            col(Entry.ticket) == col(Incident.ticket),
-            col(Entry.client_id) == col(Incident.client_id),
-            col(Entry.type) == EntryType.WORK.value,
-            or_(
-                col(Entry.created_at) >= col(Incident.created_at),
-                began >= col(Incident.opened_at),
-            ),
-            ~exists().where(col(reversal.reverses) == col(Entry.id)),
-        )
-        .correlate(Incident)
-        .scalar_subquery()
-    )
-    timing = _running_timer()
-    return case(
-        (logged.is_(None), timing),
-        (timing.is_(None), logged),
-        (timing < logged, timing),
-        else_=logged,
-    )
-
-
-def _running_timer() -> Any:
-    """When a timer still running on the incident's ticket started (after the opening, as for
-    hours logged): work under way. A stopped timer counts through the entry it logged (so an
-    undo of that entry puts the clock back), a discarded one not at all."""
-    return (
-        select(func.min(col(Timer.started_at), type_=UTCDateTime()))
-        .where(
-            col(Timer.ticket) == col(Incident.ticket),
-            col(Timer.client_id) == col(Incident.client_id),
-            or_(
-                col(Timer.created_at) >= col(Incident.created_at),
-                col(Timer.started_at) >= col(Incident.opened_at),
-            ),
-            ~exists().where(col(TimerEnd.timer_id) == col(Timer.id)),
-        )
-        .correlate(Incident)
-        .scalar_subquery()
-    )
-
-
-def _live(kind: EventKind) -> Any:
-    """An event of ``kind`` on the incident that no undo reversed."""
-    e, undo = aliased(EventRow), aliased(EventRow)
-    cond = exists().where(
-        col(e.incident_id) == col(Incident.id),
-        col(e.kind) == kind.value,
-        ~exists().where(col(undo.undoes) == col(e.id)),
-    )
-    return cond, e
-
-
-def _resolved() -> Any:
-    """Resolved: a resolution that counts, with no reopening that counts after it
-    (the SQL form of the domain's ``state_of``, for filtering).
-
-    The reopening is matched to the resolution's own incident: a subquery two levels down does
-    not correlate with ``incidents`` by itself (it would read every incident's reopenings).
-    """
-    resolution, r = _live(EventKind.RESOLVE)
-    o, undo = aliased(EventRow), aliased(EventRow)
-    reopened = exists().where(
-        col(o.incident_id) == col(r.incident_id),
-        col(o.kind) == EventKind.REOPEN.value,
-        col(o.id) > col(r.id),
-        ~exists().where(col(undo.undoes) == col(o.id)),
-    )
-    return resolution.where(~reopened)
-
-
-def _cancelled() -> Any:
-    return _live(EventKind.CANCEL)[0]
-
-
-def _events(s: Session, ids: list[int]) -> dict[int, tuple[IncidentEvent, ...]]:
-    return {
-        i: tuple(event_record(r) for r in rows)
-        for i, rows in children(s, EventRow, EventRow.incident_id, ids).items()
-    }
+# When work on the incident's ticket began. Hours logged after the incident was opened count,
+# from their start time (or when they were recorded); a reversed entry does not count, so
+# undoing a log puts the clock back. "After" is either order: the entry's row was written
+# after the incident's (both stamped by the real clock), or its work began at or after the
+# opening (both moments the commands were about, which ``SLA_NOW`` may pin). A timer still
+# running counts from its start (a stopped one through the entry it logged, a discarded one
+# not at all). Whether the work began before the resolution is the domain's to judge.
+_FIRST_WORK = f"""
+ (SELECT min(coalesce(e.started_at, e.created_at)) FROM entries e
+  WHERE e.ticket = i.ticket AND e.client_id = i.client_id AND {sql.work_counts()}
+    AND (e.created_at >= i.created_at OR coalesce(e.started_at, e.created_at) >= i.opened_at)
+ ) AS logged_at,
+ (SELECT min(t.started_at) FROM timers t
+  WHERE t.ticket = i.ticket AND t.client_id = i.client_id
+    AND (t.created_at >= i.created_at OR t.started_at >= i.opened_at)
+    AND NOT EXISTS (SELECT 1 FROM timer_ends x WHERE x.timer_id = t.id)) AS timer_at"""
+STREAM_BATCH = 500  # incidents read at a time, with their events
 
 
 @dataclass(frozen=True)
@@ -140,134 +50,133 @@ class IncidentQuery:
     ticket: str | None = None
     with_cancelled: bool = False  # cancelled ones too (they are left out otherwise)
 
+    def sql(self) -> tuple[str, dict[str, Any]]:
+        """The query as a condition on ``incidents i``, with its parameters."""
+        conditions: list[str] = ["1 = 1"]
+        params: dict[str, Any] = {}
+        for name, value in (("id", self.incident_id), ("client_id", self.client_id),
+                            ("ticket", self.ticket)):  # fmt: skip
+            if value is not None:
+                conditions.append(f"i.{name} = :{name}")
+                params[name] = value
+        if not self.with_cancelled:
+            conditions.append(f"NOT {sql.cancelled()}")
+        if self.open_only:
+            conditions.append(sql.is_open())
+        if self.opened_from is not None:
+            params["from"] = self._start(self.opened_from)
+            after = "i.opened_at >= :from"
+            also = f"({after} OR NOT {sql.resolved()})"
+            conditions.append(also if self.also_unresolved else after)
+        if self.opened_before is not None:
+            params["before"] = self._start(self.opened_before)
+            conditions.append("i.opened_at < :before")
+        return " AND ".join(conditions), params
 
-def incidents(s: Session, q: IncidentQuery) -> list[IncidentRecord]:
-    """Incidents, oldest first."""
-    return list(iter_incidents(s, q))
-
-
-STREAM_BATCH = 500  # incidents read at a time, with their events
-
-
-def iter_incidents(s: Session, q: IncidentQuery) -> Iterator[IncidentRecord]:
-    """Incidents, oldest first, read a batch at a time with their events (a server-side
-    cursor on PostgreSQL), so that listing every one keeps memory flat."""
-    stmt = (
-        select(Incident, Client, Contract, _first_work())
-        .join(Client, col(Client.id) == col(Incident.client_id))
-        .join(Contract, col(Contract.id) == col(Incident.contract_id))
-    )
-    if q.incident_id is not None:
-        stmt = stmt.where(Incident.id == q.incident_id)
-    if q.client_id is not None:
-        stmt = stmt.where(Incident.client_id == q.client_id)
-    if q.ticket is not None:
-        stmt = stmt.where(Incident.ticket == q.ticket)
-    if not q.with_cancelled:
-        stmt = stmt.where(~_cancelled())
-    if q.open_only:
-        stmt = stmt.where(~_resolved(), ~_cancelled())
-    if q.opened_from is not None:
-        start = datetime.combine(q.opened_from, datetime.min.time(), tzinfo=q.zone)
-        after = col(Incident.opened_at) >= start
-        unresolved = ~_resolved()
-        stmt = stmt.where(or_(after, unresolved) if q.also_unresolved else after)
-    if q.opened_before is not None:
-        end = datetime.combine(q.opened_before, datetime.min.time(), tzinfo=q.zone)
-        stmt = stmt.where(col(Incident.opened_at) < end)
-    stmt = stmt.order_by(col(Incident.opened_at), col(Incident.id))
-    for rows in s.exec(stmt.execution_options(yield_per=STREAM_BATCH)).partitions():
-        events = _events(s, [pk(row[0]) for row in rows])
-        changes = contract_changes(s, sorted({pk(row[2]) for row in rows}))
-        for row in rows:
-            yield incident_record(*row, events[pk(row[0])], changes[pk(row[2])])
+    def _start(self, day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), tzinfo=self.zone)
 
 
-def latest(s: Session, client_id: int, ticket: str, open_only: bool) -> IncidentRecord | None:
-    """The ticket's latest incident not cancelled (or its open one)."""
-    stmt = (
-        select(Incident.id)
-        .where(Incident.ticket == ticket, Incident.client_id == client_id)
-        .where(~_cancelled())
-        .order_by(col(Incident.opened_at).desc(), col(Incident.id).desc())
-        .limit(1)
-    )
-    if open_only:
-        stmt = stmt.where(~_resolved())
-    found = s.exec(stmt).first()
-    return None if found is None else one(s, found)
+class Incidents(Part):
+    """Incidents and their append-only logs of events."""
 
-
-def one(s: Session, incident_id: int) -> IncidentRecord:
-    (row,) = incidents(s, IncidentQuery(zone=UTC, incident_id=incident_id, with_cancelled=True))
-    return row
-
-
-def ticket_incidents(s: Session, client_id: int, ticket: str) -> list[IncidentRecord]:
-    """Every incident of the ticket, cancelled ones too, oldest first."""
-    query = IncidentQuery(zone=UTC, client_id=client_id, ticket=ticket, with_cancelled=True)
-    return incidents(s, query)
-
-
-def contract_incidents(s: Session, contract_id: int) -> list[str]:
-    """Tickets of the contract's incidents not cancelled."""
-    stmt = (
-        select(Incident.ticket)
-        .where(Incident.contract_id == contract_id, ~_cancelled())
-        .order_by(col(Incident.opened_at))
-    )
-    return list(s.exec(stmt))
-
-
-def add_incident(
-    s: Session,
-    contract: ContractRecord,
-    ticket: str,
-    title: str | None,
-    at: datetime,
-    user: str,
-    priority: str | None = None,
-) -> IncidentRecord:
-    row = Incident(
-        contract_id=contract.id,
-        client_id=contract.client.id,
-        ticket=ticket,
-        title=title,
-        opened_at=at,
-        created_at=wall_clock(s),
-        created_by=user,
-        priority=priority,
-    )
-    s.add(row)
-    s.flush()
-    return one(s, pk(row))
-
-
-def add_event(s: Session, incident_id: int, new: NewEvent, by: str) -> IncidentRecord:
-    """Append an event to the incident's log, stamped by the real clock."""
-    s.add(
-        EventRow(
-            incident_id=incident_id,
-            kind=new.kind.value,
-            at=new.at,
-            undoes=None if new.undoes is None else new.undoes.id,
-            note=new.note,
-            by=by,
-            created_at=wall_clock(s),
-            value=new.value,
+    def iter_incidents(self, q: IncidentQuery) -> Iterator[IncidentRecord]:
+        """Incidents, oldest first, read a batch at a time with their events and contracts (a
+        server-side cursor on PostgreSQL), so that listing every one keeps memory flat."""
+        where, params = q.sql()
+        rows = self.db.stream(
+            f"SELECT i.*, {_FIRST_WORK} FROM incidents i WHERE {where} ORDER BY i.opened_at, i.id",
+            params,
+            STREAM_BATCH,
         )
-    )
-    s.flush()
-    return one(s, incident_id)
+        contracts: dict[int, ContractRecord] = {}
+        while batch := list(islice(rows, STREAM_BATCH)):
+            events = self._events([r.id for r in batch])
+            self._load_contracts({r.contract_id for r in batch} - contracts.keys(), contracts)
+            for r in batch:
+                logged, timer = moment(r.logged_at), moment(r.timer_at)
+                first = logged if timer is None else timer if logged is None else min(timer, logged)
+                yield incident_record(r, contracts[r.contract_id], first, events[r.id])
 
+    def _load_contracts(self, ids: set[int], into: dict[int, ContractRecord]) -> None:
+        if ids:
+            rows = self.db.rows(f"{CONTRACTS} WHERE c.id IN (:ids)", {"ids": sorted(ids)})
+            into.update((c.id, c) for c in with_changes(self.db, rows))
 
-__all__ = [
-    "IncidentQuery",
-    "add_event",
-    "add_incident",
-    "contract_incidents",
-    "incidents",
-    "latest",
-    "one",
-    "ticket_incidents",
-]
+    def _events(self, ids: list[int]) -> dict[int, tuple[IncidentEvent, ...]]:
+        found: dict[int, list[IncidentEvent]] = {i: [] for i in ids}
+        rows = self.db.rows(
+            "SELECT * FROM incident_events WHERE incident_id IN (:ids) ORDER BY id", {"ids": ids}
+        )
+        for r in rows:
+            found[r.incident_id].append(event_record(r))
+        return {i: tuple(events) for i, events in found.items()}
+
+    def incidents(self, q: IncidentQuery) -> list[IncidentRecord]:
+        """Incidents, oldest first."""
+        return list(self.iter_incidents(q))
+
+    def incident(self, incident_id: int) -> IncidentRecord:
+        (found,) = self.incidents(IncidentQuery(UTC, incident_id=incident_id, with_cancelled=True))
+        return found
+
+    def latest_incident(
+        self, client_id: int, ticket: str, open_only: bool
+    ) -> IncidentRecord | None:
+        """The ticket's latest incident not cancelled (or its open one)."""
+        where = f"i.ticket = :ticket AND i.client_id = :client AND NOT {sql.cancelled()}"
+        if open_only:
+            where += f" AND NOT {sql.resolved()}"
+        found = self.db.value(
+            f"SELECT i.id FROM incidents i WHERE {where} "
+            "ORDER BY i.opened_at DESC, i.id DESC LIMIT 1",
+            {"ticket": ticket, "client": client_id},
+        )
+        return None if found is None else self.incident(found)
+
+    def ticket_incidents(self, client_id: int, ticket: str) -> list[IncidentRecord]:
+        """Every incident of the ticket, cancelled ones too, oldest first."""
+        return self.incidents(
+            IncidentQuery(UTC, client_id=client_id, ticket=ticket, with_cancelled=True)
+        )
+
+    def contract_incidents(self, contract_id: int) -> list[str]:
+        """Tickets of the contract's incidents not cancelled."""
+        rows = self.db.rows(
+            f"SELECT i.ticket FROM incidents i WHERE i.contract_id = :contract "
+            f"AND NOT {sql.cancelled()} ORDER BY i.opened_at",
+            {"contract": contract_id},
+        )
+        return [r.ticket for r in rows]
+
+    def open_tickets(self, prefix: str) -> list[str]:
+        """Tickets of open incidents matching the LIKE pattern ``prefix`` (completion)."""
+        rows = self.db.rows(
+            f"SELECT DISTINCT i.ticket FROM incidents i WHERE i.ticket LIKE :prefix ESCAPE '\\' "
+            f"AND {sql.is_open()} ORDER BY i.ticket LIMIT 200",
+            {"prefix": prefix},
+        )
+        return [r.ticket for r in rows]
+
+    def add_incident(
+        self, contract: ContractRecord, ticket: str, title: str | None, at: datetime,
+        user: str, priority: str | None = None,
+    ) -> IncidentRecord:  # fmt: skip
+        incident_id = self.db.insert(
+            "incidents",
+            {"contract_id": contract.id, "client_id": contract.client.id, "ticket": ticket,
+             "title": title, "opened_at": at, "created_at": self.db.clock(),
+             "created_by": user, "priority": priority},
+        )  # fmt: skip
+        return self.incident(incident_id)
+
+    def add_event(self, incident_id: int, new: NewEvent, by: str) -> IncidentRecord:
+        """Append an event to the incident's log, stamped by the real clock; the incident as
+        it stands after it."""
+        self.db.insert(
+            "incident_events",
+            {"incident_id": incident_id, "kind": new.kind.value, "at": new.at,
+             "undoes": None if new.undoes is None else new.undoes.id, "note": new.note,
+             "by": by, "created_at": self.db.clock(), "value": new.value},
+        )  # fmt: skip
+        return self.incident(incident_id)

@@ -21,9 +21,18 @@ import contextlib
 import os
 import socket
 import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
+
+from sla_cli.errors import CommitUnknown
+from sla_cli.store import failures
+from sla_cli.store.db import _NAME, Db, Params, expand, row_type
+from sla_cli.store.sqlite_url import display
 
 DEADLINE_SLACK = 3  # seconds past the statement timeout for the server's answer to arrive
 
@@ -109,3 +118,143 @@ def bounded_connect(deadline: float, cargs: Any, cparams: dict[str, Any]) -> Bou
     conn = BoundedConnection.connect(*cargs, **cparams)
     conn.deadline = deadline
     return conn
+
+
+def _pg_sql(sql: str) -> str:
+    """``:name`` placeholders as psycopg's ``%(name)s`` (a literal ``%`` doubled)."""
+    found = _CONVERTED.get(sql)
+    if found is None:
+        found = _CONVERTED[sql] = _NAME.sub(r"%(\1)s", sql.replace("%", "%%"))
+    return found
+
+
+_CONVERTED: dict[str, str] = {}
+
+
+def _utc(value: Any) -> Any:
+    return value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo else value
+
+
+def _pg_row(cursor: Any) -> Any:
+    """Rows as named tuples, moments in UTC (as SQLite's come back)."""
+    names = tuple(d.name for d in cursor.description or ())
+    make = row_type(names)
+
+    def build(values: Sequence[Any]) -> Any:
+        return make(*(_utc(v) for v in values))
+
+    return build
+
+
+class PgDb(Db):
+    """A transaction on a PostgreSQL ledger through psycopg."""
+
+    dialect = "postgresql"
+
+    def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
+        super().__init__(where)
+        self.conn = conn
+        self._stamp: datetime | None = None
+        self._streams = 0
+
+    def _execute(self, sql: str, params: dict[str, Any]) -> Any:
+        cur = self.conn.cursor(row_factory=_pg_row)
+        return cur.execute(_pg_sql(sql), params)
+
+    def stream(self, sql: str, params: Params | None = None, batch: int = 1000) -> Iterator[Any]:
+        sql, flat = expand(sql, params or {})
+        self._streams += 1
+        with self.conn.cursor(name=f"sla_stream_{self._streams}", row_factory=_pg_row) as cur:
+            cur.itersize = batch
+            cur.execute(_pg_sql(sql), flat)
+            yield from cur
+
+    def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
+        names = ", ".join(f'"{n}"' for n in values)
+        marks = ", ".join(f":{n}" for n in values)
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id"
+        try:
+            return int(self._execute(sql, dict(values)).fetchone()[0])
+        except psycopg.errors.UniqueViolation:
+            if conflict is not None:
+                raise conflict from None
+            raise
+
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        names = ", ".join(f'"{n}"' for n in rows[0])
+        marks = ", ".join(f":{n}" for n in rows[0])
+        with self.conn.cursor() as cur:
+            cur.executemany(_pg_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})"), rows)
+
+    def lock(self, first: int, key: str | None = None, shared: bool = False) -> None:
+        name = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        if key is None:
+            self.rows(f"SELECT {name}(:first)", {"first": first})
+        else:
+            self.rows(f"SELECT {name}(:first, hashtext(:key))", {"first": first, "key": key})
+
+    def month_of(self, column: str) -> str:
+        return f"to_char({column}, 'YYYY-MM')"
+
+    def clock(self) -> datetime:
+        """PostgreSQL's clock (the transaction's start), so a team's ledger stamps rows by one
+        clock."""
+        if self._stamp is None:
+            stamp = self.value("SELECT CURRENT_TIMESTAMP")
+            self._stamp = stamp.astimezone(UTC).replace(microsecond=0)
+        return self._stamp
+
+    def commit_clock(self) -> datetime:
+        stamp = self.value("SELECT clock_timestamp()")
+        return stamp.astimezone(UTC).replace(microsecond=0)  # type: ignore[no-any-return]
+
+
+def conninfo(url: str) -> tuple[str, str]:
+    """libpq's URI for ``url`` (any ``+driver`` dropped), and the ``options`` it gives apart
+    (the ledger's timeouts are added to them)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.partition("+")[0]
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    options = " ".join(v for k, v in query if k == "options")
+    rest = urlencode([(k, v) for k, v in query if k != "options"])
+    return urlunsplit(parts._replace(scheme=scheme, query=rest)), options
+
+
+@contextmanager
+def transaction(url: str, timeouts: tuple[int, int, int], write: bool) -> Iterator[PgDb | None]:
+    """One transaction on the PostgreSQL ledger at ``url`` (``store.store.transaction``);
+    None when it is not at the current schema revision (or not a ledger at all)."""
+    from sla_cli.store.revisions import SCHEMA_HEAD
+
+    where = display(url)
+    connect, lock, statement = timeouts
+    info, options = conninfo(url)
+    try:
+        conn = BoundedConnection.connect(info, **connect_args(connect, lock, statement, options))
+    except psycopg.Error as e:
+        raise failures.database_error(where, e, "cannot be opened") from None
+    conn.deadline = statement + DEADLINE_SLACK
+    try:
+        if not write:
+            conn.execute("SET TRANSACTION READ ONLY")
+        found = conn.execute("SELECT to_regclass('alembic_version')").fetchone()
+        if found is not None and found[0] is not None:
+            found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        if found is None or found[0] != SCHEMA_HEAD:
+            yield None
+            return
+        db = PgDb(conn, where)
+        yield db
+        if write and not db.discarded:
+            try:
+                conn.commit()
+            except psycopg.Error as e:
+                if failures.lost(e):
+                    raise CommitUnknown(where, failures.reason(e)) from None
+                raise
+    except psycopg.Error as e:
+        raise failures.database_error(where, e, "refused") from None
+    finally:
+        conn.close()

@@ -1,7 +1,7 @@
 """What an ``sqlite:///`` URL names, and what a file looks like before SQLite opens it.
 
-Shared by both stores (the SQLModel one and the ``sqlite3`` fast path), so that they read a URL
-the same way; it imports no database library.
+Shared by the store and the schema's work (``engine``), so that they read a URL the same way; it
+imports no database library.
 
 A URL may say ``?mode=ro`` (the ledger is read-only: a command that writes exits 2 and writes
 nothing) or ``?mode=rw``; any other option is refused rather than silently ignored.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from sla_cli.errors import InputError
 
@@ -55,6 +55,33 @@ def sqlite_target(url: str) -> SqliteTarget | None:
     if not path or path == ":memory:":
         return None
     return SqliteTarget(Path(path).expanduser(), read_only)
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here; a bare path means a SQLite file."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def display(url: str) -> str:
+    """A ledger's URL as messages show it: its password hidden."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an ``sqlite:///PATH`` URL (``?mode=ro`` too); None for another database."""
+    try:
+        target = sqlite_target(url)
+    except InputError:
+        return None
+    return None if target is None else target.path
 
 
 def refuse_write(where: str) -> InputError:

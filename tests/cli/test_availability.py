@@ -125,7 +125,7 @@ def test_a_read_only_transaction_refuses_a_write(backend_url: str) -> None:
 
     ledger = open_ledger(backend_url, create=True)
     try:
-        with pytest.raises(LedgerError), ledger.read() as s:
+        with pytest.raises(LedgerError), ledger.store(write=False) as s:
             s.connection().execute(
                 sa.text(
                     "INSERT INTO clients (key, name, created_at, created_by) "
@@ -133,7 +133,7 @@ def test_a_read_only_transaction_refuses_a_write(backend_url: str) -> None:
                 )
             )
             s.commit()  # a read never commits: on SQLite the write is rolled back
-        with ledger.read() as s:
+        with ledger.store(write=False) as s:
             assert s.connection().execute(sa.text("SELECT count(*) FROM clients")).scalar() == 0
     finally:
         ledger.engine.dispose()

@@ -18,13 +18,12 @@ from datetime import date, datetime
 from sla_cli.domain.work import WorkLog, WorkPolicy
 from sla_cli.ops.work import log_work
 from sla_cli.store.engine import open_ledger
-from sla_cli.store.gateway import SqlStore
 ledger = open_ledger(sys.argv[1])
 now = datetime.fromisoformat("2026-11-24T12:00:00+03:00")
 for i in range(int(sys.argv[3])):
-    with ledger.session() as s:
+    with ledger.store() as s:
         work = WorkLog(ticket="ACME-1", minutes=1 + i % 10, on=date(2026, 11, 1 + i % 20))
-        log_work(SqlStore(s), WorkPolicy(), "Europe/Moscow", work, sys.argv[2], now)
+        log_work(s, WorkPolicy(), "Europe/Moscow", work, sys.argv[2], now)
 """
 
 

@@ -318,7 +318,7 @@ def _queries_importing(tmp_path: Path, sla: Sla, clients: int, days: int) -> int
     sa.event.listen(ledger.engine, "before_cursor_execute", counted)
     tz = parse_settings({}).timezone
     now = datetime(2026, 11, 24, 12, tzinfo=ZoneInfo(tz))
-    with ledger.session() as s:
+    with ledger.store() as s:
         done = import_rows(s, rows, "x" * 64, WorkPolicy(), tz, "anna", now, dry_run=False)
     ledger.engine.dispose()
     assert done.rows == clients * days

@@ -14,7 +14,6 @@ from sla_cli.config import parse_settings
 from sla_cli.domain.work import WorkLog, WorkPolicy
 from sla_cli.ops.work import log_work
 from sla_cli.store.engine import open_ledger
-from sla_cli.store.gateway import SqlStore
 from tests.conftest import Sla
 
 NOV = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
@@ -26,11 +25,11 @@ def with_entries(sla: Sla, n: int) -> None:
     sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
            "--start", "2026-10-01", "--months", "12", env=NOV)  # fmt: skip
     ledger = open_ledger(sla.db_url)
-    with ledger.session() as s:
+    with ledger.store() as s:
         for i in range(n):
             on = date(2026, 10 + i % 2, 1 + i % 20)
             work = WorkLog(ticket=f"ACME-{i}", minutes=15 + i, on=on, note=f"task {i}")
-            log_work(SqlStore(s), WorkPolicy(), parse_settings({}).timezone, work, "anna", NOW)
+            log_work(s, WorkPolicy(), parse_settings({}).timezone, work, "anna", NOW)
     ledger.engine.dispose()
 
 

@@ -15,7 +15,6 @@ from sla_cli.domain.work import WorkPolicy
 from sla_cli.errors import SlaError
 from sla_cli.ops.timers import Desk, stop_timer
 from sla_cli.store.engine import open_ledger
-from sla_cli.store.gateway import SqlStore
 from tests.conftest import Sla
 from tests.store.test_races import together
 
@@ -169,7 +168,7 @@ def test_a_timer_outlives_its_process_and_is_logged_once(ledger_sla: Sla, tmp_pa
     desk = Desk(WorkPolicy(), parse_settings({}).timezone, "tester",
                 datetime.fromisoformat(AT.format("10:30")))  # fmt: skip
     try:
-        results = together(ledger, 2, lambda s, _: stop_timer(SqlStore(s), desk, None, False))
+        results = together(ledger, 2, lambda s, _: stop_timer(s, desk, None, False))
     finally:
         ledger.engine.dispose()
     stopped = [r for r in results if not isinstance(r, SlaError)]

@@ -38,7 +38,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated ledger with a variant 1 and a variant 3 contract, copied for each example."""
     path = tmp_path_factory.mktemp("template") / "ledger.db"
     ledger = open_ledger(f"sqlite:///{path}", create=True)
-    with ledger.session() as s:
+    with ledger.store() as s:
         for key, variant, tier in (("ONE", 1, "basic"), ("PKG", 3, "minimal")):
             months = 3 if variant == 1 else None
             new = NewContract(key, key, variant, tier, date(2026, 10, 1), months)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sla_cli.cli.needs import business_calendar, letterhead, work_policy
@@ -20,12 +20,19 @@ from sla_cli.ops.listing import list_entries
 from sla_cli.ops.periods import month_report, rollover
 from sla_cli.ops.work import log_work, void
 from sla_cli.store.engine import Ledger
-from sla_cli.store.gateway import SqlStore
 from tests.ops.conftest import NOW, PROPERTY, SETTINGS, TODAY, replayed
 
 MONTHS = (Month(2026, 10), Month(2026, 11), Month(2026, 12))
 
 
+# one example of each operation, whatever the examples drawn
+EVERY_KIND = [
+    ("log", "ONE", date(2026, 10, 5), 90, WorkKind.SUPPORT),
+    ("log", "PKG", date(2026, 10, 6), 30, WorkKind.DEV),
+    ("void", 2),
+    ("topup", date(2026, 11, 2), "minimal"),
+    ("close", Month(2026, 10)),
+]
 day = st.dates(min_value=date(2026, 10, 1), max_value=date(2026, 12, 31))
 op = st.one_of(
     st.tuples(st.just("log"), st.sampled_from(["ONE", "PKG"]), day,
@@ -37,23 +44,23 @@ op = st.one_of(
 
 
 def _apply(ledger: Ledger, o: tuple[Any, ...]) -> None:
-    with ledger.session() as s:
+    with ledger.store() as s:
         if o[0] == "log":
             _, key, on, minutes, kind = o
             work = WorkLog(f"{key}-1", int(minutes), on, kind=kind)
-            log_work(SqlStore(s), work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
+            log_work(s, work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
         elif o[0] == "void":
-            void(SqlStore(s), int(o[1]), "t")
+            void(s, int(o[1]), "t")
         elif o[0] == "topup":
             topup(s, SETTINGS.catalog, "PKG", str(o[2]), o[1], "t", NOW)
     if o[0] == "close":
-        rollover(ledger, o[1], TODAY, "t")
+        rollover(ledger.store, o[1], TODAY, "t")
 
 
 def _posted(ledger: Ledger, month: Month) -> dict[tuple[str, EntryType], int]:
     """What the close of ``month`` posted, by client and type, read back from the ledger."""
     sums: Counter[tuple[str, EntryType]] = Counter()
-    with ledger.session() as s:
+    with ledger.store() as s:
         for e in list_entries(s, month, None):
             if e.type in (EntryType.BURN, EntryType.OVERAGE, EntryType.CARRY):
                 assert e.on == month.last_day
@@ -67,7 +74,7 @@ def _check_closes(ledger: Ledger) -> None:
     head, cal = letterhead(SETTINGS), business_calendar(SETTINGS)
     previous_closing = 0
     for month in MONTHS:
-        with ledger.session() as s:
+        with ledger.store() as s:
             report = month_report(s, head, cal, month, None, NOW)
         assert report.closed
         posted = _posted(ledger, month)
@@ -92,9 +99,10 @@ def test_closes_post_what_statements_say(template: Path) -> None:
 
     @PROPERTY
     @given(ops=st.lists(op, max_size=25))
+    @example(ops=EVERY_KIND)
     def run(ops: list[tuple[Any, ...]]) -> None:
         with replayed(template, ops, _apply, done) as ledger:
-            rollover(ledger, MONTHS[-1], TODAY, "t")
+            rollover(ledger.store, MONTHS[-1], TODAY, "t")
             _check_closes(ledger)
 
     run()

@@ -22,7 +22,6 @@ from sla_cli.ops.listing import list_entries
 from sla_cli.ops.periods import month_report, rollover
 from sla_cli.ops.work import log_work, void
 from sla_cli.store.engine import Ledger
-from sla_cli.store.gateway import SqlStore
 from tests.ops.conftest import NOW, PROPERTY, SETTINGS, TODAY, replayed
 
 MONTHS = (Month(2026, 10), Month(2026, 11), Month(2026, 12))
@@ -55,9 +54,9 @@ def _balance(s: Session) -> int | None:
 def _log(ledger: Ledger, o: tuple[Any, ...]) -> None:
     """Log, and check the warning against what the previews say the closes will bill."""
     _, key, on, minutes, kind = o
-    with ledger.session() as s:
+    with ledger.store() as s:
         work = WorkLog(f"{key}-1", minutes, on, kind=kind)
-        done = log_work(SqlStore(s), work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
+        done = log_work(s, work_policy(SETTINGS), SETTINGS.timezone, work, "t", NOW)
         if key != "PKG":
             return
         figures = _previews(s)
@@ -70,16 +69,16 @@ def _apply(ledger: Ledger, o: tuple[Any, ...]) -> None:
     if o[0] == "log":
         _log(ledger, o)
         return
-    with ledger.session() as s:
+    with ledger.store() as s:
         if o[0] == "void":
-            void(SqlStore(s), o[1], "t")
+            void(s, o[1], "t")
         else:
             topup(s, SETTINGS.catalog, "PKG", o[2], o[1], "t", NOW, TODAY)
 
 
 def _posted(ledger: Ledger, month: Month) -> Counter[tuple[str, EntryType]]:
     sums: Counter[tuple[str, EntryType]] = Counter()
-    with ledger.session() as s:
+    with ledger.store() as s:
         for e in list_entries(s, month, None):
             if e.type in (EntryType.BURN, EntryType.OVERAGE, EntryType.CARRY):
                 sums[(e.client_key, e.type)] += e.minutes
@@ -87,10 +86,10 @@ def _posted(ledger: Ledger, month: Month) -> Counter[tuple[str, EntryType]]:
 
 
 def _check(ledger: Ledger) -> None:
-    with ledger.session() as s:
+    with ledger.store() as s:
         before, balance_before = _previews(s), _balance(s)
-    rollover(ledger, MONTHS[-1], TODAY, "t")
-    with ledger.session() as s:
+    rollover(ledger.store, MONTHS[-1], TODAY, "t")
+    with ledger.store() as s:
         after, balance_after = _previews(s), _balance(s)
     assert balance_before == balance_after
     assert {k: v._asdict() for k, v in before.items()} == {k: v._asdict() for k, v in after.items()}

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlmodel import Session
 
 from sla_cli.config import default_document, write_config
 from sla_cli.store.engine import (
@@ -46,7 +47,7 @@ def test_a_new_sqlite_ledger_is_created_in_wal_mode(tmp_path: Path) -> None:
 
 def _seed(url: str) -> tuple[int, int]:
     ledger = open_ledger(url, create=True)
-    with ledger.session() as s:
+    with Session(ledger.engine) as s, s.begin():
         client = Client(key="ACME", name="ACME", created_at=NOW, created_by="t")
         s.add(client)
         s.flush()

@@ -24,7 +24,6 @@ from sla_cli.config import DEFAULTS
 from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, EventKind, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.ops.seals import verify
-from sla_cli.store.contracts import contract as contract_record
 from sla_cli.store.engine import (
     MIGRATIONS,
     SCHEMA_HEAD,
@@ -35,8 +34,6 @@ from sla_cli.store.engine import (
     schema_change,
     schema_version,
 )
-from sla_cli.store.entries import package_balance
-from sla_cli.store.incidents import one as incident_record
 from sla_cli.store.models import (
     CHANGE_CHECKS,
     CHANGE_MONTHS_CHECK,
@@ -318,15 +315,15 @@ def check_upgrade(url: str, old_tables: dict[str, sa.Table]) -> None:
         assert rows(ledger.engine, old_tables) == before
         assert totals(ledger.engine) == sums
         assert names(ledger.engine) == EXPECTED_NAMES
-        with ledger.session() as s:  # the ledger's own code finds the same package balances
+        with ledger.store() as s:  # the ledger's own code finds the same package balances
             for contract_id, minutes in sums["balance of each contract"]:
-                c = contract_record(s, contract_id)
+                c = s.contract(contract_id)
                 if c.billing == "package":
-                    assert package_balance(s, c).current(Month.of(NOV)) == minutes
+                    assert s.package_balance(c).current(Month.of(NOV)) == minutes
         check_events(ledger.engine)
-        with ledger.session() as s:  # the incidents' state, from their events, is what it was
+        with ledger.store() as s:  # the incidents' state, from their events, is what it was
             for i in SEED["incidents"]:
-                found = incident_record(s, i["id"])
+                found = s.incident(i["id"])
                 moments = (found.reacted_at, found.started_at, found.resolved_at)
                 assert moments == (i["reacted_at"], i["started_at"], i["resolved_at"])
         for sql in (
@@ -344,7 +341,7 @@ def check_upgrade(url: str, old_tables: dict[str, sa.Table]) -> None:
 def check_sealed(ledger: Ledger) -> None:
     """Months closed before 0004 have no digest, and verify checks them by their figures; the
     tables 0004 guards refuse changes, and entries dated in closed months."""
-    with ledger.session() as s:
+    with ledger.store() as s:
         found = verify(s)
     assert found.months and found.unsealed == found.months
     assert found.missing_guards == []
@@ -556,11 +553,11 @@ def test_a_downgrade_to_0002_writes_back_what_the_events_add_up_to(backend_url: 
                 ),
                 {"n": n, "i": incident, "k": kind, "at": moment, "u": undoes},
             )
-    with ledger.session() as s:
+    with ledger.store() as s:
         expected = {
             i["id"]: (r.reacted_at, r.started_at, r.resolved_at)
             for i in SEED["incidents"]
-            if (r := incident_record(s, i["id"]))
+            if (r := s.incident(i["id"]))
         }
     ledger.engine.dispose()
     migrate(backend_url, "0002", down=True)
@@ -606,7 +603,7 @@ def test_a_downgrade_below_0004_with_waits_or_priorities_changes_nothing(
         engine.dispose()
     ledger = open_ledger(backend_url)
     try:
-        with ledger.session() as s:
+        with ledger.store() as s:
             assert verify(s).missing_guards == []
     finally:
         ledger.engine.dispose()

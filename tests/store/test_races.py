@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import TypeVar
 
 import pytest
-from sqlmodel import Session
+from sla_cli.store.store import Store
 
 from sla_cli.config import parse_settings
 from sla_cli.domain.contracts import NewContract
@@ -26,7 +26,6 @@ from sla_cli.ops.listing import list_entries
 from sla_cli.ops.periods import rollover
 from sla_cli.ops.work import log_work
 from sla_cli.store.engine import Ledger, open_ledger
-from sla_cli.store.gateway import SqlStore
 
 SETTINGS = parse_settings({})
 ZONE = "Europe/Moscow"
@@ -43,7 +42,7 @@ def ledger(backend_url: str) -> Iterator[Ledger]:
         opened.engine.dispose()
 
 
-def together(ledger: Ledger, n: int, op: Callable[[Session, int], T]) -> list[T | SlaError]:
+def together(ledger: Ledger, n: int, op: Callable[[Store, int], T]) -> list[T | SlaError]:
     """``op`` run by ``n`` threads at once, each in its own transaction; what each returned or
     the error it was refused with."""
     barrier = threading.Barrier(n)
@@ -53,7 +52,7 @@ def together(ledger: Ledger, n: int, op: Callable[[Session, int], T]) -> list[T 
     def run(i: int) -> None:
         barrier.wait()
         try:
-            with ledger.session() as s:
+            with ledger.store() as s:
                 results[i] = op(s, i)
         except SlaError as e:
             results[i] = e
@@ -75,7 +74,7 @@ def ok(results: list[T | SlaError]) -> list[T]:
 
 
 def sign(ledger: Ledger, key: str, variant: int, tier: str, months: int | None = 12) -> None:
-    with ledger.session() as s:
+    with ledger.store() as s:
         new = NewContract(key, key, variant, tier, date(2026, 10, 1), months)
         add_contract(s, SETTINGS.catalog, new, "setup", NOW)
 
@@ -85,18 +84,18 @@ def test_ten_logs_at_once_never_overdraw_a_package_that_refuses_it(ledger: Ledge
     policy = WorkPolicy(refuse_overdraft=True)
     work = WorkLog(ticket="PKG-1", minutes=120, on=date(2026, 11, 2))
 
-    def log(s: Session, i: int) -> object:
-        return log_work(SqlStore(s), policy, ZONE, work, f"e{i}", NOW)
+    def log(s: Store, i: int) -> object:
+        return log_work(s, policy, ZONE, work, f"e{i}", NOW)
 
     results = together(ledger, 10, log)
     assert len(ok(results)) == 7  # 7 × 2 h fit in 15 h; the other three are refused
-    with ledger.session() as s:
+    with ledger.store() as s:
         logged = [e for e in list_entries(s, None, "PKG") if e.type == "work"]
     assert sum(e.minutes for e in logged) == 14 * 60
 
 
 def test_identical_contracts_signed_at_once_make_one_contract(ledger: Ledger) -> None:
-    def add(s: Session, _: int) -> object:
+    def add(s: Store, _: int) -> object:
         new = NewContract("Acme", "ACME", 1, "basic", date(2026, 10, 1), 12)
         return add_contract(s, SETTINGS.catalog, new, "sales", NOW)
 
@@ -108,50 +107,44 @@ def test_identical_contracts_signed_at_once_make_one_contract(ledger: Ledger) ->
 def test_one_incident_opens_when_six_open_it_at_once(ledger: Ledger) -> None:
     sign(ledger, "ACME", 1, "basic")
 
-    def open_(s: Session, i: int) -> object:
+    def open_(s: Store, i: int) -> object:
         at = datetime(2026, 11, 23, 10, i, tzinfo=UTC)
-        return open_incident(SqlStore(s), "ACME-5", at, None, None, ZONE, f"e{i}", NOW)
+        return open_incident(s, "ACME-5", at, None, None, ZONE, f"e{i}", NOW)
 
     results = together(ledger, 6, open_)
     assert len(ok(results)) == 1
-    with ledger.session() as s:
+    with ledger.store() as s:
         assert len(list_incidents(s, ZONE, "ACME", with_cancelled=True)) == 1
 
 
 def test_two_acknowledgements_at_once_record_one(ledger: Ledger) -> None:
     sign(ledger, "ACME", 1, "basic")
-    with ledger.session() as s:
+    with ledger.store() as s:
         opened = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-        open_incident(SqlStore(s), "ACME-5", opened, None, None, ZONE, "desk", NOW)
+        open_incident(s, "ACME-5", opened, None, None, ZONE, "desk", NOW)
 
-    def ack(s: Session, i: int) -> object:
+    def ack(s: Store, i: int) -> object:
         at = datetime(2026, 11, 23, 9, 10 + 20 * i, tzinfo=UTC)
-        return record_event(SqlStore(s), "ACME-5", Event.ACK, at, NOW, ZONE, user=f"e{i}")
+        return record_event(s, "ACME-5", Event.ACK, at, NOW, ZONE, user=f"e{i}")
 
     results = together(ledger, 2, ack)
     assert len(ok(results)) == 1
-    with ledger.session() as s:
+    with ledger.store() as s:
         (incident,) = list_incidents(s, ZONE, "ACME")
     assert [e.kind for e in incident.events] == ["ack"]
 
 
 def test_two_undos_at_once_undo_one_event(ledger: Ledger) -> None:
     sign(ledger, "ACME", 1, "basic")
-    with ledger.session() as s:
+    with ledger.store() as s:
         opened = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-        open_incident(SqlStore(s), "ACME-5", opened, None, None, ZONE, "desk", NOW)
-        record_event(
-            SqlStore(s), "ACME-5", Event.ACK, opened.replace(minute=5), NOW, ZONE, user="desk"
-        )
-        record_event(
-            SqlStore(s), "ACME-5", Event.START, opened.replace(minute=9), NOW, ZONE, user="desk"
-        )
+        open_incident(s, "ACME-5", opened, None, None, ZONE, "desk", NOW)
+        record_event(s, "ACME-5", Event.ACK, opened.replace(minute=5), NOW, ZONE, user="desk")
+        record_event(s, "ACME-5", Event.START, opened.replace(minute=9), NOW, ZONE, user="desk")
 
-    results = together(
-        ledger, 2, lambda s, i: undo_event(SqlStore(s), "ACME-5", None, ZONE, f"e{i}", NOW)
-    )
+    results = together(ledger, 2, lambda s, i: undo_event(s, "ACME-5", None, ZONE, f"e{i}", NOW))
     assert len(ok(results)) == 2  # the start undone, then the acknowledgement: one each
-    with ledger.session() as s:
+    with ledger.store() as s:
         (incident,) = list_incidents(s, ZONE, "ACME")
     undone = [e.undoes for e in incident.events if e.kind == "undo"]
     assert len(set(undone)) == 2
@@ -162,17 +155,34 @@ def test_a_contract_signed_while_its_month_closes_is_closed_with_it_or_refused(
 ) -> None:
     sign(ledger, "ACME", 1, "basic")
 
-    def close_or_sign(s: Session, i: int) -> object:
-        if i == 0:
-            return rollover(ledger, Month(2026, 10), date(2026, 11, 5), "cron")
-        new = NewContract("Late", "LATE", 1, "basic", date(2026, 10, 1), 12)
-        return add_contract(s, SETTINGS.catalog, new, "sales", NOW)
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
 
-    results = together(ledger, 2, close_or_sign)
+    def close() -> None:  # in transactions of its own, one a month
+        barrier.wait()
+        try:
+            results[0] = rollover(ledger.store, Month(2026, 10), date(2026, 11, 5), "cron")
+        except SlaError as e:
+            results[0] = e
+
+    def sign_late() -> None:
+        barrier.wait()
+        try:
+            with ledger.store() as s:
+                new = NewContract("Late", "LATE", 1, "basic", date(2026, 10, 1), 12)
+                results[1] = add_contract(s, SETTINGS.catalog, new, "sales", NOW)
+        except SlaError as e:
+            results[1] = e
+
+    threads = [threading.Thread(target=close), threading.Thread(target=sign_late)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
     closed = results[0]
     assert not isinstance(closed, SlaError)
     signed = not isinstance(results[1], SlaError)
-    with ledger.session() as s:
+    with ledger.store() as s:
         burns = {e.client_key for e in list_entries(s, Month(2026, 10), None) if e.type == "burn"}
     # signed before the close: October closes with it; after: the signing is refused
     assert burns == ({"ACME", "LATE"} if signed else {"ACME"})

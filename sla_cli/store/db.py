@@ -1,0 +1,188 @@
+"""The database driver under the store: one transaction, its queries run as written.
+
+Every query of the store is written once, as SQL with named parameters (``:name``), and runs
+through a driver: ``SqliteDb`` over the standard library's ``sqlite3``, or ``store.pg.PgDb`` over
+psycopg. What differs between the two lives here, not in the queries: placeholders, how a new
+row's id comes back, locks, a month's label from a date, streaming cursors, the clock rows are
+stamped with, and the errors.
+
+Values come back as the schema's column types say: dates, aware UTC moments, booleans (SQLite
+keeps them as text and integers; its declared column types tell ``sqlite3`` how to read them).
+A list or tuple given as a parameter stands for ``(:p_0, :p_1, …)`` in an ``IN``.
+
+Nothing here imports SQLAlchemy: an everyday command loads only this and ``sqlite3``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import namedtuple
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+Params = Mapping[str, Any]
+_NAME = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class Conflict(Exception):
+    """A unique column refused the row: another writer was first."""
+
+
+def moment(value: Any) -> datetime | None:
+    """A moment an expression returned (``min(started_at)``): an aware UTC datetime."""
+    if value is None:
+        return None
+    found = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(found, datetime)
+    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+
+
+def expand(sql: str, params: Params) -> tuple[str, dict[str, Any]]:
+    """``IN (:ids)`` with a list becomes one parameter per value (``IN (NULL)`` for none)."""
+    lists = {k: v for k, v in params.items() if isinstance(v, list | tuple)}
+    if not lists:
+        return sql, dict(params)
+    flat = {k: v for k, v in params.items() if k not in lists}
+    for name, values in lists.items():
+        names = [f"{name}__{i}" for i in range(len(values))]
+        flat.update(zip(names, values, strict=True))
+        marks = ", ".join(f":{n}" for n in names) or "NULL"
+        sql = re.sub(rf":{name}\b", marks, sql)
+    return sql, flat
+
+
+_ROW_TYPES: dict[tuple[str, ...], type] = {}
+
+
+def row_type(names: tuple[str, ...]) -> type:
+    """A named tuple for a result's columns (one per distinct set of names)."""
+    found = _ROW_TYPES.get(names)
+    if found is None:
+        found = _ROW_TYPES[names] = namedtuple("Row", names, rename=True)
+    return found
+
+
+class Db:
+    """One transaction on the ledger, through a driver; what the dialects share."""
+
+    dialect: ClassVar[str]
+
+    def __init__(self, where: str) -> None:
+        self.where = where  # the ledger as messages name it
+        self.discarded = False  # roll back at the end instead of committing
+
+    # what each driver provides
+    def _execute(self, sql: str, params: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def stream(self, sql: str, params: Params | None = None, batch: int = 1000) -> Iterator[Any]:
+        """Rows read a batch at a time (memory stays flat however many there are)."""
+        raise NotImplementedError
+
+    def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
+        """Append a row and return its id; ``conflict`` is raised when a unique column
+        refuses it."""
+        raise NotImplementedError
+
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    def lock(self, first: int, key: str | None = None, shared: bool = False) -> None:
+        """A lock held until the transaction ends (PostgreSQL's advisory locks; SQLite's
+        writing transaction already holds the only write lock)."""
+
+    def month_of(self, column: str) -> str:
+        """SQL for ``YYYY-MM`` of a date column."""
+        raise NotImplementedError
+
+    def clock(self) -> datetime:
+        """The real clock rows are stamped with: never the moment a command is about
+        (``SLA_NOW`` pins that one)."""
+        raise NotImplementedError
+
+    def commit_clock(self) -> datetime:
+        """The real clock now (a month close's stamp, after any wait for its lock)."""
+        return self.clock()
+
+    # the shared forms
+    def rows(self, sql: str, params: Params | None = None) -> list[Any]:
+        return list(self._execute(*expand(sql, params or {})))
+
+    def row(self, sql: str, params: Params | None = None) -> Any:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def value(self, sql: str, params: Params | None = None) -> Any:
+        found = self.row(sql, params)
+        return None if found is None else found[0]
+
+
+# SQLite keeps dates and moments as text, booleans as integers: its declared types say which.
+sqlite3.register_converter("DATE", lambda b: date.fromisoformat(b.decode()))
+sqlite3.register_converter("DATETIME", lambda b: moment(b.decode()))
+sqlite3.register_converter("BOOLEAN", lambda b: b not in (b"0", b""))
+
+
+def sqlite_value(value: Any) -> Any:
+    """A parameter as SQLAlchemy stored it on SQLite: dates ISO, moments UTC without zone."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; give a time zone")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _sqlite_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Any:
+    return row_type(tuple(d[0] for d in cursor.description))(*values)
+
+
+class SqliteDb(Db):
+    """A transaction on an SQLite ledger through ``sqlite3``."""
+
+    dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection, where: str) -> None:
+        super().__init__(where)
+        conn.row_factory = _sqlite_row
+        self.conn = conn
+
+    def _execute(self, sql: str, params: dict[str, Any]) -> Any:
+        return self.conn.execute(sql, {k: sqlite_value(v) for k, v in params.items()})
+
+    def stream(self, sql: str, params: Params | None = None, batch: int = 1000) -> Iterator[Any]:
+        cur = self._execute(*expand(sql, params or {}))
+        cur.arraysize = batch
+        while rows := cur.fetchmany():
+            yield from rows
+
+    def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
+        names = ", ".join(f'"{n}"' for n in values)
+        marks = ", ".join(f":{n}" for n in values)
+        try:
+            cur = self._execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", dict(values))
+        except sqlite3.IntegrityError as e:
+            if conflict is not None and "UNIQUE" in str(e):
+                raise conflict from None
+            raise
+        assert cur.lastrowid is not None
+        return int(cur.lastrowid)
+
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        names = ", ".join(f'"{n}"' for n in rows[0])
+        marks = ", ".join(f":{n}" for n in rows[0])
+        self.conn.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",
+            [{k: sqlite_value(v) for k, v in r.items()} for r in rows],
+        )
+
+    def month_of(self, column: str) -> str:
+        return f"strftime('%Y-%m', {column})"
+
+    def clock(self) -> datetime:
+        return datetime.now(UTC).replace(microsecond=0)  # this machine's clock
