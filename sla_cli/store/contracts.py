@@ -56,7 +56,7 @@ class Contracts(Part):
     """Clients and their contracts."""
 
     def known_keys(self) -> list[str]:
-        return [r.key for r in self.db.rows("SELECT key FROM clients ORDER BY key")]
+        return self.db.column("SELECT key FROM clients ORDER BY key")
 
     def client_names(self) -> tuple[tuple[str, str], ...]:
         """Every client's key and name."""
@@ -75,17 +75,15 @@ class Contracts(Part):
 
     def contract_on(self, client_id: int, on: date) -> ContractRecord | None:
         """The client's contract in force active on ``on`` (the latest started)."""
-        found = self._contracts(
-            f"c.client_id = :client AND {sql.in_force()} AND {sql.covers('on')}",
-            {"client": client_id, "on": on},
-            "c.start DESC LIMIT 1",
-        )
-        return found[0] if found else None
+        return self._latest(client_id, on, sql.covers("on"))
 
     def latest_started(self, client_id: int, on: date) -> ContractRecord | None:
         """The client's contract (not cancelled) that started last, on or before ``on``."""
+        return self._latest(client_id, on, "c.start <= :on")
+
+    def _latest(self, client_id: int, on: date, where: str) -> ContractRecord | None:
         found = self._contracts(
-            f"c.client_id = :client AND c.start <= :on AND {sql.in_force()}",
+            f"c.client_id = :client AND {where} AND {sql.in_force()}",
             {"client": client_id, "on": on},
             "c.start DESC LIMIT 1",
         )

@@ -118,6 +118,14 @@ class Db:
         found = self.row(sql, params)
         return None if found is None else found[0]
 
+    def number(self, sql: str, params: Params | None = None) -> int:
+        """A count or a sum (0 for none)."""
+        return int(self.value(sql, params) or 0)
+
+    def column(self, sql: str, params: Params | None = None) -> list[Any]:
+        """The first column of every row."""
+        return [r[0] for r in self.rows(sql, params)]
+
 
 # SQLite keeps dates and moments as text, booleans as integers: its declared types say which.
 sqlite3.register_converter("DATE", lambda b: date.fromisoformat(b.decode()))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sla_cli.domain.billing import MonthUsage, PackageBalance
 from sla_cli.domain.kinds import EntryType, WorkKind
@@ -23,28 +23,52 @@ STREAM_BATCH = 1000  # rows fetched at a time by the listings that stream
 _TURNED_IN_MEMORY = 10_000
 
 
-def entry_values(new: NewEntry, stamp: Any) -> dict[str, Any]:
-    """The row of a new entry (the one writer of the entries table: ``Entries.add_entry``,
-    imports and month closes too)."""
+class EntryRow(NamedTuple):
+    """An entry's own values, whoever writes it (logs, reversals, imports, month closes)."""
+
+    contract_id: int
+    client_id: int
+    ticket: str | None
+    on: date
+    minutes: int
+    type: EntryType
+    category: EntryType  # what it counts toward: a reversal, the reversed entry's
+    kind: WorkKind | None
+    amount: Decimal | None
+    started_at: datetime | None
+    by: str
+    note: str | None
+    reverses: int | None = None
+
+    @classmethod
+    def of(cls, new: NewEntry) -> EntryRow:
+        return cls(
+            new.contract.id, new.contract.client.id, new.ticket, new.on, new.minutes, new.type,
+            new.type, new.kind, new.amount, new.started_at, new.by, new.note,
+        )  # fmt: skip
+
+
+def entry_values(row: EntryRow, stamp: datetime) -> dict[str, Any]:
+    """The row of a new entry as the table holds it: the one mapping every writer uses."""
     return {
-        "contract_id": new.contract.id,
-        "client_id": new.contract.client.id,
-        "ticket": new.ticket,
-        "on": new.on,
-        "minutes": new.minutes,
-        "type": new.type.value,
-        "category": new.type.value,
-        "kind": None if new.kind is None else new.kind.value,
-        "amount_kopecks": None if new.amount is None else to_kopecks(new.amount),
-        "started_at": new.started_at,
-        "by": new.by,
-        "note": new.note,
+        "contract_id": row.contract_id,
+        "client_id": row.client_id,
+        "ticket": row.ticket,
+        "on": row.on,
+        "minutes": row.minutes,
+        "type": row.type.value,
+        "category": row.category.value,
+        "kind": None if row.kind is None else row.kind.value,
+        "amount_kopecks": None if row.amount is None else to_kopecks(row.amount),
+        "started_at": row.started_at,
+        "by": row.by,
+        "note": row.note,
+        "reverses": row.reverses,
         "created_at": stamp,
     }
 
 
-@dataclass(frozen=True)
-class EntryFilter:
+class EntryFilter(NamedTuple):
     """Which entries to list; days inclusive, every condition at once."""
 
     month: Month | None = None
@@ -92,29 +116,17 @@ class Entries(Part):
 
     def add_entry(self, new: NewEntry) -> EntryRecord:
         """Append an entry, stamped by the real clock."""
-        return self._entry(entry_values(new, self.db.clock()), new.contract.client.key)
+        return self._entry(entry_values(EntryRow.of(new), self.db.clock()), new.contract.client.key)
 
     def add_reversal(self, original: EntryRecord, by: str, note: str) -> EntryRecord:
         """Append the entry that reverses ``original``: the negated amount, same day and
         category. Raises ``AlreadyReversed`` when another writer reversed it first."""
-        amount = original.amount
-        values = {
-            "contract_id": original.contract_id,
-            "client_id": original.client_id,
-            "ticket": original.ticket,
-            "on": original.on,
-            "minutes": -original.minutes,
-            "type": EntryType.REVERSAL.value,
-            "category": original.category.value,
-            "kind": None if original.kind is None else original.kind.value,
-            "amount_kopecks": None if amount is None else -to_kopecks(amount),
-            "started_at": None,
-            "by": by,
-            "note": note,
-            "reverses": original.id,
-            "created_at": self.db.clock(),
-        }
-        return self._entry(values, original.client_key, AlreadyReversed())
+        o = original
+        row = EntryRow(
+            o.contract_id, o.client_id, o.ticket, o.on, -o.minutes, EntryType.REVERSAL,
+            o.category, o.kind, None if o.amount is None else -o.amount, None, by, note, o.id,
+        )  # fmt: skip
+        return self._entry(entry_values(row, self.db.clock()), o.client_key, AlreadyReversed())
 
     def entry(self, entry_id: int) -> EntryRecord | None:
         if not 0 < entry_id < 2**63:
@@ -139,12 +151,10 @@ class Entries(Part):
 
     def day_minutes(self, by: str, on: date) -> int:
         """What ``by`` has logged on ``on`` that counts (voided entries left out)."""
-        return int(
-            self.db.value(
-                f'SELECT coalesce(sum(e.minutes), 0) FROM entries e WHERE e."by" = :by '
-                f'AND e."on" = :on AND {sql.work_counts()}',
-                {"by": by, "on": on},
-            )
+        return self.db.number(
+            f'SELECT sum(e.minutes) FROM entries e WHERE e."by" = :by AND e."on" = :on '
+            f"AND {sql.work_counts()}",
+            {"by": by, "on": on},
         )
 
     def day_totals(
@@ -163,12 +173,10 @@ class Entries(Part):
 
     def count_from(self, contract_id: int, day: date) -> int:
         """How many of the contract's entries that count are dated ``day`` or later."""
-        return int(
-            self.db.value(
-                f"SELECT count(*) FROM entries e WHERE e.contract_id = :contract "
-                f'AND e."on" >= :day AND {sql.counts()}',
-                {"contract": contract_id, "day": day},
-            )
+        return self.db.number(
+            f'SELECT count(*) FROM entries e WHERE e.contract_id = :contract AND e."on" >= :day '
+            f"AND {sql.counts()}",
+            {"contract": contract_id, "day": day},
         )
 
     def unreversed(self, contract_id: int) -> list[EntryRecord]:
@@ -201,7 +209,7 @@ class Entries(Part):
 
     def worked_by_day(self, f: EntryFilter) -> list[tuple[str, str, date, int]]:
         """Minutes worked that count, summed in SQL by engineer, client and day."""
-        where, params = EntryFilter(**{**vars(f), "worked": True}).sql()
+        where, params = f._replace(worked=True).sql()
         rows = self.db.rows(
             f'SELECT e."by", k.key, e."on", sum(e.minutes) AS minutes FROM entries e '
             f"JOIN clients k ON k.id = e.client_id WHERE {where} "
@@ -232,11 +240,11 @@ class Entries(Part):
         return (entry_record(r, r.client_key) for r in streamed), total
 
     def _count(self, where: str, params: dict[str, Any]) -> int:
-        return int(self.db.value(f"SELECT count(*) FROM entries e WHERE {where}", params))
+        return self.db.number(f"SELECT count(*) FROM entries e WHERE {where}", params)
 
     def last_entry_id(self) -> int:
         """The largest id an entry has (0 for none): how wide an id column may need to be."""
-        return int(self.db.value("SELECT max(id) FROM entries") or 0)
+        return self.db.number("SELECT max(id) FROM entries")
 
     # sums
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sla_cli.store.base import NewEntry, Part
-from sla_cli.store.entries import entry_values
+from sla_cli.store.entries import EntryRow, entry_values
 
 _CHUNK = 500  # keys a query looks up at once
 
@@ -36,7 +36,12 @@ class Imports(Part):
         returns how many."""
         stamp = self.db.clock()
         rows = [
-            {**entry_values(e, stamp), "source": source, "source_line": line, "import_key": key}
+            {
+                **entry_values(EntryRow.of(e), stamp),
+                "source": source,
+                "source_line": line,
+                "import_key": key,
+            }
             for e, line, key in new
         ]
         self.db.insert_many("entries", rows)

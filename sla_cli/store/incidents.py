@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sla_cli.domain.incident_events import IncidentEvent
 from sla_cli.domain.incidents import IncidentRecord, NewEvent
@@ -36,8 +35,7 @@ _FIRST_WORK = f"""
 STREAM_BATCH = 500  # incidents read at a time, with their events
 
 
-@dataclass(frozen=True)
-class IncidentQuery:
+class IncidentQuery(NamedTuple):
     """Which incidents to load; days are in the zone ``zone``."""
 
     zone: tzinfo
@@ -142,21 +140,19 @@ class Incidents(Part):
 
     def contract_incidents(self, contract_id: int) -> list[str]:
         """Tickets of the contract's incidents not cancelled."""
-        rows = self.db.rows(
+        return self.db.column(
             f"SELECT i.ticket FROM incidents i WHERE i.contract_id = :contract "
             f"AND NOT {sql.cancelled()} ORDER BY i.opened_at",
             {"contract": contract_id},
         )
-        return [r.ticket for r in rows]
 
     def open_tickets(self, prefix: str) -> list[str]:
         """Tickets of open incidents matching the LIKE pattern ``prefix`` (completion)."""
-        rows = self.db.rows(
+        return self.db.column(
             f"SELECT DISTINCT i.ticket FROM incidents i WHERE i.ticket LIKE :prefix ESCAPE '\\' "
             f"AND {sql.is_open()} ORDER BY i.ticket LIMIT 200",
             {"prefix": prefix},
         )
-        return [r.ticket for r in rows]
 
     def add_incident(
         self, contract: ContractRecord, ticket: str, title: str | None, at: datetime,

@@ -10,6 +10,7 @@ nothing) or ``?mode=rw``; any other option is refused rather than silently ignor
 from __future__ import annotations
 
 from pathlib import Path
+from stat import S_ISREG
 from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
@@ -96,8 +97,11 @@ def file_kind(path: Path) -> str:
     """``empty`` (no byte yet), ``wal`` (an SQLite file in WAL mode, as every ledger is),
     ``sqlite`` (in another journal mode), ``other`` (not SQLite) or ``missing``. Read with a
     plain ``open``, so that looking changes nothing: SQLite writes a header into an empty file
-    as soon as a journal mode is set."""
+    as soon as a journal mode is set. A FIFO or a device is ``other`` without being opened
+    (reading one would block or consume it)."""
     try:
+        if not S_ISREG(path.stat().st_mode):
+            return "other"
         with path.open("rb") as f:
             head = f.read(100)
     except FileNotFoundError:

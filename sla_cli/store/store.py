@@ -69,7 +69,7 @@ class Store(Contracts, Entries, Incidents, Months, Timers, Imports):
             )
         else:
             query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-        present = {r.name for r in self.db.rows(query)}
+        present = set(self.db.column(query))
         return sorted(expected(self.db.dialect) - present)
 
     def completions(self, which: str, prefix: str) -> list[str]:
@@ -77,11 +77,10 @@ class Store(Contracts, Entries, Incidents, Months, Timers, Imports):
         pattern ``prefix``."""
         if which == "tickets":
             return self.open_tickets(prefix)
-        rows = self.db.rows(
+        return self.db.column(
             "SELECT key FROM clients WHERE key LIKE :prefix ESCAPE '\\' ORDER BY key LIMIT 200",
             {"prefix": prefix},
         )
-        return [r.key for r in rows]
 
 
 @contextmanager

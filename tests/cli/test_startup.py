@@ -121,7 +121,7 @@ QUICK = (
 )
 
 
-def test_the_quick_commands_take_the_sqlite3_path_and_load_no_database_library(
+def test_the_quick_commands_load_no_database_library_nor_pendulum(
     sla: Sla, tmp_path: Path
 ) -> None:
     now = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
@@ -131,9 +131,50 @@ def test_the_quick_commands_take_the_sqlite3_path_and_load_no_database_library(
     env = {**sla.env, **now}
     for args in QUICK:
         modules = imported_modules(args, tmp_path, env)
-        assert "sla_cli.store.lite" in modules, args
+        assert "sla_cli.store.db" in modules, args
         assert sorted(m for m in modules if m.split(".")[0] in NOT_QUICK) == [], args
     # `sla log`, the command run most, defines no dataclass (each costs ~0.4 ms to create)
     assert "dataclasses" not in imported_modules(["log", "30m", "ACME-7"], tmp_path, env)
     entries = sla.ok("entries", "--format", "json").json()
     assert sorted(e["minutes"] for e in entries) == [-60, 30, 60]  # logged, undone, logged
+
+
+# Every other command on an SQLite ledger at the current revision: only the schema's work
+# (`init`, `upgrade`, `demo`) loads SQLAlchemy, SQLModel, Alembic or pydantic.
+LEDGER_COMMANDS = (
+    ["report", "--month", "2026-10"],
+    ["report", "--month", "2026-10", "--client", "ACME", "--format", "json"],
+    ["breaches", "--month", "2026-11"],
+    ["incident", "list"],
+    ["entries", "--month", "2026-11"],
+    ["contract", "list"],
+    ["contract", "show", "ACME"],
+    ["timesheet", "--month", "2026-11"],
+    ["verify"],
+    ["export", "--month", "2026-11", "--format", "csv"],
+    ["rollover", "--dry-run"],
+    ["void", "2"],
+    ["contract", "prepay", "ACME", "--months", "1"],
+    ["contract", "add", "Beta", "--key", "BETA", "--variant", "3", "--tier", "minimal",
+     "--start", "2026-11-01"],
+    ["contract", "topup", "BETA"],
+    ["incident", "open", "ACME-8", "--at", "2026-11-24T11:00"],
+    ["incident", "resolve", "ACME-7"],
+)  # fmt: skip
+
+
+def test_ledger_commands_on_sqlite_load_no_database_library(sla: Sla, tmp_path: Path) -> None:
+    now = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+           "--start", "2026-10-01", "--months", "12", env=now)  # fmt: skip
+    sla.ok("incident", "open", "ACME-7", "--at", "2026-11-24T10:00", env=now)
+    sla.ok("log", "1h", "ACME-7", env=now)
+    sla.ok("rollover", "--month", "2026-10", env=now)
+    env = {**sla.env, **now}
+    for args in LEDGER_COMMANDS:
+        modules = imported_modules(args, tmp_path, env)
+        assert "sla_cli.store.store" in modules, args
+        assert sorted(m for m in modules if m.split(".")[0] in HEAVY) == [], args
+    backup = imported_modules(["backup", str(tmp_path / "copy.db")], tmp_path, env)
+    assert sorted(m for m in backup if m.split(".")[0] in HEAVY) == []
+    assert (tmp_path / "copy.db").is_file()

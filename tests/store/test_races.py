@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from typing import TypeVar
 
 import pytest
-from sla_cli.store.store import Store
 
 from sla_cli.config import parse_settings
 from sla_cli.domain.contracts import NewContract
@@ -26,6 +25,7 @@ from sla_cli.ops.listing import list_entries
 from sla_cli.ops.periods import rollover
 from sla_cli.ops.work import log_work
 from sla_cli.store.engine import Ledger, open_ledger
+from sla_cli.store.store import Store
 
 SETTINGS = parse_settings({})
 ZONE = "Europe/Moscow"
