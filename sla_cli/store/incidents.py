@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, tzinfo
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sla_cli.domain.incident_events import IncidentEvent
-from sla_cli.domain.incidents import IncidentRecord, NewEvent
-from sla_cli.domain.records import ContractRecord
 from sla_cli.store import sql
 from sla_cli.store.base import Part
 from sla_cli.store.contracts import CONTRACTS, with_changes
 from sla_cli.store.convert import event_record, incident_record
 from sla_cli.store.db import moment
+
+if TYPE_CHECKING:  # loaded by the conversions that need them: `sla log` loads no incident rules
+    from sla_cli.domain.incident_events import IncidentEvent
+    from sla_cli.domain.incidents import IncidentRecord, NewEvent
+    from sla_cli.domain.records import ContractRecord
 
 # When work on the incident's ticket began. Hours logged after the incident was opened count,
 # from their start time (or when they were recorded); a reversed entry does not count, so

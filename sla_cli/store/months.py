@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sla_cli.domain.billing import MonthClose
+from typing import TYPE_CHECKING
+
 from sla_cli.domain.month import Month
-from sla_cli.domain.seal import ClosedFigures, Figures
 from sla_cli.store.base import Part
 from sla_cli.store.convert import from_kopecks, to_kopecks
+
+if TYPE_CHECKING:
+    from sla_cli.domain.billing import MonthClose
+    from sla_cli.domain.seal import Figures
 
 # Month close holds this PostgreSQL advisory lock exclusively; every write dated in a month takes
 # it shared first, so no entry can slip into a month between its check and the close.
@@ -88,6 +92,8 @@ class Months(Part):
 
     def closings(self, month: Month) -> Figures:
         """The figures the month's close stored, by contract id, with the client's key."""
+        from sla_cli.domain.seal import ClosedFigures
+
         rows = self.db.rows(
             "SELECT x.*, k.key AS client_key FROM closings x "
             "JOIN contracts c ON c.id = x.contract_id JOIN clients k ON k.id = c.client_id "

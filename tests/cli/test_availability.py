@@ -126,15 +126,12 @@ def test_a_read_only_transaction_refuses_a_write(backend_url: str) -> None:
     ledger = open_ledger(backend_url, create=True)
     try:
         with pytest.raises(LedgerError), ledger.store(write=False) as s:
-            s.connection().execute(
-                sa.text(
-                    "INSERT INTO clients (key, name, created_at, created_by) "
-                    "VALUES ('NEW', 'New', '2026-11-05 09:00:00', 'x')"
-                )
+            s.db.rows(
+                "INSERT INTO clients (key, name, created_at, created_by) "
+                "VALUES ('NEW', 'New', '2026-11-05 09:00:00', 'x')"
             )
-            s.commit()  # a read never commits: on SQLite the write is rolled back
         with ledger.store(write=False) as s:
-            assert s.connection().execute(sa.text("SELECT count(*) FROM clients")).scalar() == 0
+            assert s.db.value("SELECT count(*) FROM clients") == 0
     finally:
         ledger.engine.dispose()
 

@@ -121,9 +121,7 @@ QUICK = (
 )
 
 
-def test_the_quick_commands_load_no_database_library_nor_pendulum(
-    sla: Sla, tmp_path: Path
-) -> None:
+def test_the_quick_commands_load_no_database_library_nor_pendulum(sla: Sla, tmp_path: Path) -> None:
     now = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
     sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
            "--start", "2026-10-01", "--months", "12", env=now)  # fmt: skip
@@ -153,7 +151,7 @@ LEDGER_COMMANDS = (
     ["verify"],
     ["export", "--month", "2026-11", "--format", "csv"],
     ["rollover", "--dry-run"],
-    ["void", "2"],
+    ["void", "1"],
     ["contract", "prepay", "ACME", "--months", "1"],
     ["contract", "add", "Beta", "--key", "BETA", "--variant", "3", "--tier", "minimal",
      "--start", "2026-11-01"],
