@@ -44,6 +44,30 @@ def median_wall(cmd: Sequence[str], runs: int, env: dict[str, str] | None = None
     return statistics.median(times)
 
 
+def wall(cmd: Sequence[str], env: dict[str, str] | None = None, check: bool = True) -> float:
+    """The wall time of one run of ``cmd`` in seconds (``check``: it must exit 0)."""
+    full_env = {**os.environ, **(env or {})}
+    start = time.perf_counter()
+    subprocess.run(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=full_env, check=check
+    )
+    return time.perf_counter() - start
+
+
+def interleaved(
+    commands: Sequence[tuple[Sequence[str], dict[str, str] | None]], rounds: int
+) -> list[float]:
+    """The median wall time of each command, run in turns (A, B, C, A, B, C, … ``rounds``
+    times, after one warm-up run each), so that machine noise hits them all alike."""
+    for cmd, env in commands:
+        wall(cmd, env)
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(rounds):
+        for spent, (cmd, env) in zip(times, commands, strict=True):
+            spent.append(wall(cmd, env))
+    return [statistics.median(spent) for spent in times]
+
+
 def side_by_side(
     ours: Sequence[str], baseline: Sequence[str], runs: int, env: dict[str, str] | None = None
 ) -> tuple[float, float]:
