@@ -8,7 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -55,16 +55,21 @@ def wall(cmd: Sequence[str], env: dict[str, str] | None = None, check: bool = Tr
 
 
 def interleaved(
-    commands: Sequence[tuple[Sequence[str], dict[str, str] | None]], rounds: int
+    commands: Sequence[tuple[Sequence[str], dict[str, str] | None]],
+    rounds: int,
+    after: Callable[[], None] | None = None,
 ) -> list[float]:
     """The median wall time of each command, run in turns (A, B, C, A, B, C, … ``rounds``
-    times, after one warm-up run each), so that machine noise hits them all alike."""
-    for cmd, env in commands:
-        wall(cmd, env)
+    times, after one warm-up run each), so that machine noise hits them all alike. ``after``
+    runs, untimed, after the warm-ups and after each round (to undo what a command wrote)."""
     times: list[list[float]] = [[] for _ in commands]
-    for _ in range(rounds):
+    for n in range(rounds + 1):
         for spent, (cmd, env) in zip(times, commands, strict=True):
-            spent.append(wall(cmd, env))
+            took = wall(cmd, env)
+            if n:
+                spent.append(took)
+        if after is not None:
+            after()
     return [statistics.median(spent) for spent in times]
 
 
