@@ -8,7 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -42,6 +42,35 @@ def median_wall(cmd: Sequence[str], runs: int, env: dict[str, str] | None = None
         )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def wall(cmd: Sequence[str], env: dict[str, str] | None = None, check: bool = True) -> float:
+    """The wall time of one run of ``cmd`` in seconds (``check``: it must exit 0)."""
+    full_env = {**os.environ, **(env or {})}
+    start = time.perf_counter()
+    subprocess.run(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=full_env, check=check
+    )
+    return time.perf_counter() - start
+
+
+def interleaved(
+    commands: Sequence[tuple[Sequence[str], dict[str, str] | None]],
+    rounds: int,
+    after: Callable[[], None] | None = None,
+) -> list[float]:
+    """The median wall time of each command, run in turns (A, B, C, A, B, C, … ``rounds``
+    times, after one warm-up run each), so that machine noise hits them all alike. ``after``
+    runs, untimed, after the warm-ups and after each round (to undo what a command wrote)."""
+    times: list[list[float]] = [[] for _ in commands]
+    for n in range(rounds + 1):
+        for spent, (cmd, env) in zip(times, commands, strict=True):
+            took = wall(cmd, env)
+            if n:
+                spent.append(took)
+        if after is not None:
+            after()
+    return [statistics.median(spent) for spent in times]
 
 
 def side_by_side(

@@ -1,9 +1,17 @@
-"""No command hangs: a silent server, a lock held by another command, a writer and a reader."""
+"""No command hangs: a silent server, a lock held by another command, a writer and a reader.
+
+How long each wait takes is a figure `bench/availability.py` prints; the tests check what a
+busy machine cannot change: the exit code and message, that a wait for a lock lasted at least
+its timeout, and that no command hangs (a child process still running after a minute fails).
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +24,19 @@ from sla_cli.config import default_document, write_config
 from tests.conftest import Sla, pg_schema
 
 NOV = {"SLA_NOW": "2026-11-05T12:00:00+03:00"}
+HANG = 60  # seconds: far beyond every wait these tests configure (1 or 2 s)
+
+
+def run(
+    sla: Sla, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`sla ARGS` in a child process, so that a command that hangs fails the test."""
+    full = {**os.environ, **sla.env, **(env or {})}
+    try:
+        return subprocess.run([sys.executable, "-m", "sla_cli", *args], env=full,
+                              capture_output=True, text=True, timeout=HANG)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"sla {' '.join(args)} was still waiting after {HANG} s")
 
 
 def quick(sla: Sla, tmp_path: Path, lock: int = 1, connect: int = 1) -> None:
@@ -58,12 +79,10 @@ def test_a_server_that_never_answers_is_unavailable_within_the_timeout(
 ) -> None:
     quick(sla, tmp_path, connect=2)
     url = f"postgresql://sla@127.0.0.1:{silent_server}/ledger"
-    started = time.monotonic()
-    r = sla("log", "1h", "ACME-1", env={"SLA_DATABASE_URL": url})
-    elapsed = time.monotonic() - started
-    assert r.exit_code == 75, r.stderr
+    r = run(sla, "log", "1h", "ACME-1", env={"SLA_DATABASE_URL": url})
+    assert r.returncode == 75, r.stderr
     assert "is unavailable" in r.stderr and "try again" in r.stderr
-    assert elapsed < 10  # the connect timeout (2 s), not forever
+    assert "connection timeout expired" in r.stderr  # it gave up at the connect timeout
 
 
 def signed(sla: Sla) -> None:
@@ -81,14 +100,14 @@ def test_a_write_waits_for_the_sqlite_write_lock_then_says_unavailable(
     holder.execute("BEGIN IMMEDIATE")
     try:
         started = time.monotonic()
-        r = sla("log", "1h", "ACME-1", env=NOV)
+        r = run(sla, "log", "1h", "ACME-1", env=NOV)
         elapsed = time.monotonic() - started
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert r.exit_code == 75, r.stderr
+    assert r.returncode == 75, r.stderr
     assert "is unavailable" in r.stderr and "database is locked" in r.stderr
-    assert 0.9 < elapsed < 8
+    assert elapsed >= 0.9  # it waited out the lock timeout (1 s); a slow machine waits longer
     assert len(sla.ok("entries", "--format", "json").json()) == 1  # nothing was written
 
 
@@ -110,9 +129,8 @@ def test_reads_never_wait_for_a_writer(sla: Sla, tmp_path: Path) -> None:
             ("breaches",),
             ("verify",),
         ):
-            started = time.monotonic()
+            # the write lock is held throughout: a read that waited for it would exit 75
             r = sla.ok(*command, env=NOV)
-            assert time.monotonic() - started < 0.9, command  # less than the lock timeout
             assert "NEW" not in r.stdout
     finally:
         holder.execute("ROLLBACK")
@@ -149,11 +167,11 @@ def test_a_lock_held_on_postgresql_is_waited_for_then_unavailable(sla: Sla, tmp_
         with engine.connect() as holder:  # a month close under way, as far as a log can tell
             holder.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MONTH_CLOSE_LOCK})
             started = time.monotonic()
-            r = sla("log", "1h", "ACME-1", env=NOV)
+            r = run(sla, "log", "1h", "ACME-1", env=NOV)
             elapsed = time.monotonic() - started
             holder.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MONTH_CLOSE_LOCK})
         engine.dispose()
-        assert r.exit_code == 75, r.stderr
+        assert r.returncode == 75, r.stderr
         assert "lock timeout" in r.stderr and "is unavailable" in r.stderr
-        assert 0.9 < elapsed < 8
+        assert elapsed >= 0.9  # it waited out the lock timeout (1 s)
         assert len(sla.ok("entries", "--format", "json").json()) == 1  # nothing was written

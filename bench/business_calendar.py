@@ -1,6 +1,6 @@
 """Benchmark: BusinessCalendar.add against the businesstimedelta package.
 
-Run with ``.venv/bin/python bench/calendar.py [--n 100000] [--seed 20250101]``.
+Run with ``.venv/bin/python bench/business_calendar.py [--n 100000] [--seed 20250101]``.
 Prints timings and the speed ratio; it is not a pass/fail test (the target is >= 20x).
 
 businesstimedelta cannot express working Saturdays (e.g. 2025-11-01), so its rules are
@@ -10,22 +10,13 @@ Saturday are counted separately from unexplained differences.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import argparse
+import random
+import time as timer
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
-# This file is named calendar.py: keep its folder off sys.path so that the standard
-# library's ``calendar`` module (imported by email, holidays, ...) is not shadowed.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent))
-
-import argparse  # noqa: E402
-import random  # noqa: E402
-import time as timer  # noqa: E402
-from datetime import date, datetime, time  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-from sla_cli.domain.calendar import BusinessCalendar  # noqa: E402
+from sla_cli.domain.calendar import BusinessCalendar
 
 YEARS = range(2024, 2027)  # random starts fall in these years
 HOLIDAY_YEARS = range(2024, 2028)  # targets up to 6000 min can spill into the next year
