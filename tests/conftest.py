@@ -130,12 +130,10 @@ def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
             yield url
 
 
-# SQLite twice: through the sqlite3 adapter the everyday commands take (the default), and
-# through the SQLModel store that every other command and PostgreSQL use (SLA_FAST_PATH=0).
-@pytest.fixture(params=["sqlite", "sqlite-sqlmodel", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def ledger_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """A backend's name and a fresh ledger URL on it."""
-    if request.param.startswith("sqlite"):
+    if request.param == "sqlite":
         yield request.param, sqlite_url(tmp_path / "ledger.db")
     else:
         with pg_schema() as url:
@@ -144,11 +142,8 @@ def ledger_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[t
 
 @pytest.fixture
 def ledger_sla(sla: Sla, ledger_backend: tuple[str, str]) -> Sla:
-    """Like ``sla``, on SQLite (through each store) and on PostgreSQL (a new ledger, as
-    `sla init` leaves it)."""
+    """Like ``sla``, on SQLite and on PostgreSQL (a new ledger, as `sla init` leaves it)."""
     name, backend_url = ledger_backend
-    if name == "sqlite-sqlmodel":
-        sla.env["SLA_FAST_PATH"] = "0"
     if name == "postgresql":
         from sla_cli.store.engine import open_ledger
 
