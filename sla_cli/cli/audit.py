@@ -37,12 +37,11 @@ def backup(
     from sla_cli.files import file_target, refuse_own
     from sla_cli.render import lines
     from sla_cli.store.backups import copy_ledger, sweep_leftovers
-    from sla_cli.store.sqlite_url import normalise_url, sqlite_file
 
     st = state(ctx)
     with st.reading():  # a ledger, at the current revision: the copy is one too
         pass
-    source = sqlite_file(normalise_url(st.db_url()))
+    source = st.ledger_file()
     if source is None:
         raise InputError(
             f"sla backup copies an SQLite ledger; {st.ledger_name()} is PostgreSQL: "
@@ -51,9 +50,7 @@ def backup(
     target = file_target(file, f"backup {file}", "name a file for the copy")
     if target.exists() and os.path.samefile(target, source):
         raise InputError(f"{target} is the ledger itself")
-    own = {**st.own_files(), source: "the ledger"}
-    for suffix in ("-wal", "-shm", "-journal"):
-        own[source.with_name(source.name + suffix)] = "a file of the ledger"
+    own = st.own_files()
     # a copy may replace an older copy (--force), never the config or the ledger's own files
     refuse_own(target, target.stat() if target.exists() else None, own, f"backup {file}", False)
     if target.exists() and not force:

@@ -99,17 +99,18 @@ class State:
         from sla_cli.config import config_path
 
         own = {config_path(self.config_option): "the config"}
-        url = self.db_url()
-        if url.startswith("sqlite:///"):
-            from urllib.parse import unquote
-
-            name = unquote(url.removeprefix("sqlite:///").partition("?")[0])
-            if name and name != ":memory:":
-                ledger = Path(name).expanduser()
-                own[ledger] = "the ledger"
-                for suffix in ("-wal", "-shm", "-journal"):
-                    own[ledger.with_name(ledger.name + suffix)] = "a file of the ledger"
+        ledger = self.ledger_file()
+        if ledger is not None:
+            own[ledger] = "the ledger"
+            for suffix in ("-wal", "-shm", "-journal"):
+                own[ledger.with_name(ledger.name + suffix)] = "a file of the ledger"
         return own
+
+    def ledger_file(self) -> Path | None:
+        """The SQLite file of the ledger; None for PostgreSQL."""
+        from sla_cli.store.sqlite_url import normalise_url, sqlite_file
+
+        return sqlite_file(normalise_url(self.db_url()))
 
     def ledger(self, create: bool = False, write: bool = True) -> Ledger:
         """The ledger, opened (and upgraded) on first use.

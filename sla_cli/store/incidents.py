@@ -13,7 +13,7 @@ from sla_cli.store.contracts import CONTRACTS, with_changes
 from sla_cli.store.convert import event_record, incident_record
 from sla_cli.store.db import moment
 
-if TYPE_CHECKING:  # loaded by the conversions that need them: `sla log` loads no incident rules
+if TYPE_CHECKING:  # loaded by the conversions that need them: logging hours loads no incidents
     from sla_cli.domain.incident_events import IncidentEvent
     from sla_cli.domain.incidents import IncidentRecord, NewEvent
     from sla_cli.domain.records import ContractRecord
