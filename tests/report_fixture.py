@@ -5,7 +5,8 @@
   billed at a 30 % hour discount.
 - GAMMA, variant 3, one «Базовый» package (15 h) bought: balance 6:30 → 8:30.
 
-Incidents cover every clock status: met, breached (reaction and start) and at risk.
+Incidents cover every clock status: met, breached (reaction and start) and at risk. Each
+statement's work report adds up to its hours used, with tickets with and without an incident.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from zoneinfo import ZoneInfo
 from sla_cli.domain.billing import ContractTerms, MonthUsage, close_month
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import evaluate
+from sla_cli.domain.kinds import EntryType, WorkKind
+from sla_cli.domain.records import EntryRecord
 from sla_cli.domain.statement import IncidentLine, MonthReport, PackageBought, Statement
+from sla_cli.domain.work_report import TicketWork, work_report
 
 MSK = ZoneInfo("Europe/Moscow")
 CALENDAR = BusinessCalendar()
@@ -31,6 +35,34 @@ V3 = "Сопровождение и поддержка без «сгорания
 
 def msk(day: int, hour: int, minute: int = 0, month: int = MONTH) -> datetime:
     return datetime(YEAR, month, day, hour, minute, tzinfo=MSK)
+
+
+def work(
+    client: str, titles: dict[str, str | None], *rows: tuple[str, int, int, str, str, str | None]
+) -> tuple[TicketWork, ...]:
+    """A work report from entries (ticket, day, minutes, kind, by, note)."""
+    entries = [
+        EntryRecord(
+            n,
+            1,
+            1,
+            client,
+            ticket,
+            date(YEAR, MONTH, day),
+            minutes,
+            EntryType.WORK,
+            EntryType.WORK,
+            WorkKind(kind),
+            None,
+            None,
+            by,
+            note,
+            None,
+            msk(day, 18),
+        )
+        for n, (ticket, day, minutes, kind, by, note) in enumerate(rows, 1)
+    ]
+    return work_report(entries, titles)
 
 
 def terms(
@@ -130,6 +162,15 @@ def acme() -> Statement:
         figures=figures,
         daily_minutes=spread(1050, (3, 0, 2, 5, 1, 0, 4)),
         incidents=incidents,
+        work=work(
+            "ACME",
+            {"ACME-12": "Не формируется счёт-фактура", "ACME-15": "Ошибка синхронизации с 1С"},
+            ("ACME-12", 12, 180, "support", "anna", "Разбор ошибки"),
+            ("ACME-12", 13, 180, "dev", "boris", "Исправление обработки"),
+            ("ACME-12", 14, 120, "support", "anna", None),
+            ("ACME-15", 24, 240, "support", "vera", "Повторная выгрузка"),
+            ("ACME-20", 5, 330, "support", "anna", "Настройка прав доступа"),
+        ),
     )
 
 
@@ -168,6 +209,14 @@ def beta() -> Statement:
         figures=figures,
         daily_minutes=spread(44 * 60, (4, 2, 3, 1, 2)),
         incidents=incidents,
+        work=work(
+            "BETA",
+            {"BETA-7": "Не проходят платежи <эквайринг>", "BETA-9": "Медленно открываются отчёты"},
+            ("BETA-7", 3, 600, "support", "boris", None),
+            ("BETA-9", 31, 480, "support", "vera", "Индексы"),
+            ("BETA-30", 10, 360, "dev", "anna", "Доработка отчёта по складу"),
+            ("BETA-31", 17, 1200, "support", "vera", "Консультации пользователей"),
+        ),
     )
 
 
@@ -192,6 +241,12 @@ def gamma() -> Statement:
         figures=close_month(t, usage),
         daily_minutes=spread(780, (0, 2, 0, 1, 3, 0)),
         incidents=(),
+        work=work(
+            "GAMMA",
+            {},
+            ("GAMMA-3", 4, 660, "support", "anna", "Обновление конфигурации"),
+            ("GAMMA-4", 20, 120, "dev", "boris", "Новый отчёт"),
+        ),
         packages=(PackageBought(date(YEAR, MONTH, 3), "Базовый", 900, Decimal("42750.00")),),
     )
 

@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from sla_cli.domain.statement import MonthReport
 
 
+class Detail(StrEnum):
+    summary = "summary"
+    tickets = "tickets"
+    entries = "entries"
+
+
 class Lang(StrEnum):
     ru = "ru"
     en = "en"
@@ -148,6 +154,16 @@ def report(
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ReportFormat.table,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the statement.")] = Lang.ru,
+    detail: Annotated[
+        Detail | None,
+        typer.Option(
+            "--detail",
+            help="How much of the work report (the month's hours by ticket) to show: summary "
+            "(none), tickets, or entries (each ticket's log too). Default: tickets in md, html "
+            "and pdf; summary in the terminal and csv. JSON always carries all of it.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", help="Write to this file instead of stdout (- for stdout)."),
@@ -178,12 +194,14 @@ def report(
     if format == ReportFormat.table:
         from sla_cli.documents import print_report_table
 
-        print_report_table(data, lang.value)
+        print_report_table(data, lang.value, (detail or Detail.summary).value)
         return
-    _document(data, format, lang, target)
+    _document(data, format, lang, target, None if detail is None else detail.value)
 
 
-def _document(data: MonthReport, format: ReportFormat, lang: Lang, target: Path | None) -> None:
+def _document(
+    data: MonthReport, format: ReportFormat, lang: Lang, target: Path | None, detail: str | None
+) -> None:
     """The statements as a document, to stdout or (a PDF always) to ``target``."""
     from sla_cli.documents import render_document
     from sla_cli.files import atomic_write
@@ -193,9 +211,9 @@ def _document(data: MonthReport, format: ReportFormat, lang: Lang, target: Path 
         from sla_cli.documents.pdf import render_pdf
 
         assert target is not None
-        document: str | bytes = render_pdf(render_document(data, "html", lang.value))
+        document: str | bytes = render_pdf(render_document(data, "html", lang.value, detail))
     else:
-        document = render_document(data, format.value, lang.value)
+        document = render_document(data, format.value, lang.value, detail)
         if target is None:
             text_out(document)
             return

@@ -7,6 +7,7 @@ formats money the way a reader of that language writes it, is imported only when
 - `records`: the JSON record and CSV;
 - `labels`: what each language says, and how it writes money and times;
 - `figures`: a statement's title and figures, shared by every human format;
+- `work`: the work report (hours by ticket, and each ticket's log) as text cells;
 - `markdown`, `html` (with `chart`, the SVG chart and its layout): the documents;
 - `table`: the terminal view.
 """
@@ -40,15 +41,19 @@ __all__ = [
 FORMATS = ("json", "csv", "md", "html")
 
 
-def render_document(report: MonthReport, fmt: str, lang: str = "ru") -> str:
-    """The report as a ``json``, ``csv``, ``md`` or ``html`` document (``lang``: ru or en)."""
+def render_document(
+    report: MonthReport, fmt: str, lang: str = "ru", detail: str | None = None
+) -> str:
+    """The report as a ``json``, ``csv``, ``md`` or ``html`` document (``lang``: ru or en),
+    with its work report in ``detail`` (``summary``: none, ``tickets``, ``entries``; default:
+    ``tickets`` in Markdown and HTML, ``summary`` in CSV). JSON always carries all of it."""
     if fmt == "json":
         return json_document(report)
     if fmt == "csv":
-        return csv_document(report)
+        return csv_document(report, detail or "summary")
     f = formatter(report, lang)
     if fmt == "md":
-        return markdown_document(report, f)
+        return markdown_document(report, f, detail or "tickets")
     if fmt == "html":
-        return html_document(report, f)
+        return html_document(report, f, detail or "tickets")
     raise InputError(f"unknown report format {fmt!r}; use one of: {', '.join(FORMATS)}")

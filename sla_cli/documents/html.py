@@ -12,6 +12,7 @@ from datetime import datetime
 from sla_cli.documents.chart import chart_svg
 from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
 from sla_cli.documents.labels import Formatter, in_zone
+from sla_cli.documents.work import WORK_ALIGN, WORK_KEYS, log_lines, ticket_name, work_rows
 from sla_cli.domain.statement import MonthReport, Statement
 from sla_cli.domain.text import visible
 
@@ -60,6 +61,11 @@ table.figures tr.sub td.k { padding-left: 7mm; color: #52606d }
 table.figures tr.strong td { font-weight: bold; font-size: 11pt; padding-top: 1.2mm;
   border-top: 2px solid #1d2733; border-bottom: none }
 table.incidents { font-size: 8.5pt; table-layout: fixed }
+table.work { font-size: 8.5pt }
+table.work td.v, table.work th.v { text-align: right; white-space: nowrap }
+table.work tr.strong td { font-weight: bold }
+p.log { margin: 2mm 0 0; font-size: 8.5pt }
+ul.log { margin: 0.5mm 0 0; padding-left: 5mm; font-size: 8pt; color: #323f4b }
 table.incidents td, table.incidents th { padding: .8mm 1.5mm; overflow-wrap: anywhere }
 table.incidents td.first { border-top: 1px solid #9aa5b1 }
 .t { white-space: nowrap }
@@ -148,6 +154,28 @@ def _html_incidents(st: Statement, fmt: Formatter) -> list[str]:
     return out
 
 
+def _html_work(st: Statement, fmt: Formatter, detail: str) -> list[str]:
+    out = [f"<h2>{_h(fmt('work'))}</h2>"]
+    if not st.work:
+        return [*out, f"<p>{_h(fmt('no_work'))}</p>"]
+    align = ["" if a == "l" else ' class="v"' for a in WORK_ALIGN]
+    heads = "".join(f"<th{a}>{_h(fmt(k))}</th>" for k, a in zip(WORK_KEYS, align, strict=True))
+    out.append(f'<table class="work"><thead><tr>{heads}</tr></thead><tbody>')
+    rows = work_rows(st, fmt)
+    for n, row in enumerate(rows):
+        cls = ' class="strong"' if n == len(rows) - 1 else ""
+        cells = "".join(f"<td{a}>{_h(c)}</td>" for c, a in zip(row, align, strict=True))
+        out.append(f"<tr{cls}>{cells}</tr>")
+    out.append("</tbody></table>")
+    if detail == "entries":
+        out.append(f"<h3>{_h(fmt('work_log'))}</h3>")
+        for t in st.work:
+            head = " — ".join(x for x in (ticket_name(t, fmt), t.title) if x)
+            items = "".join(f"<li>{_h(line)}</li>" for line in log_lines(t, fmt))
+            out.append(f'<p class="log"><b>{_h(head)}</b></p><ul class="log">{items}</ul>')
+    return out
+
+
 def _header(report: MonthReport, fmt: Formatter, title: str) -> list[str]:
     out = [
         f'<header><div><div class="company">{_h(report.company)}</div>'
@@ -180,7 +208,9 @@ def _figures(rows: list[Row], fmt: Formatter) -> list[str]:
     return out
 
 
-def _sheet(report: MonthReport, st: Statement, fmt: Formatter, title: str) -> list[str]:
+def _sheet(
+    report: MonthReport, st: Statement, fmt: Formatter, title: str, detail: str
+) -> list[str]:
     out = ['<section class="sheet">', *_header(report, fmt, title)]
     rows = figure_rows(st, fmt)
     parties = [(fmt("provider"), report.company), (fmt("client"), client_text(st))]
@@ -200,11 +230,13 @@ def _sheet(report: MonthReport, st: Statement, fmt: Formatter, title: str) -> li
     if st.timezone is not None:
         out.append(f"<p>{_h(fmt('client_timezone_note', tz=st.timezone))}</p>")
     out += _html_incidents(st, fmt)
+    if detail != "summary":
+        out += _html_work(st, fmt, detail)
     out.append("</section>")
     return out
 
 
-def html_document(report: MonthReport, fmt: Formatter) -> str:
+def html_document(report: MonthReport, fmt: Formatter, detail: str = "tickets") -> str:
     title = document_title(report, fmt)
     out = [
         "<!DOCTYPE html>",
@@ -216,6 +248,6 @@ def html_document(report: MonthReport, fmt: Formatter) -> str:
         "<body>",
     ]
     for st in report.statements:
-        out += _sheet(report, st, in_zone(fmt, st.timezone), title)
+        out += _sheet(report, st, in_zone(fmt, st.timezone), title, detail)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

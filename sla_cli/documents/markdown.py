@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
 from sla_cli.documents.labels import Formatter, in_zone
+from sla_cli.documents.work import WORK_ALIGN, WORK_KEYS, log_lines, ticket_name, work_rows
 from sla_cli.domain.statement import MonthReport, Statement
 from sla_cli.domain.text import visible
 
@@ -69,7 +70,22 @@ def _incidents(st: Statement, fmt: Formatter) -> list[str]:
     return [*out, ""]
 
 
-def _statement(st: Statement, fmt: Formatter) -> list[str]:
+def _work(st: Statement, fmt: Formatter, detail: str) -> list[str]:
+    out = [f"### {_md(fmt('work'))}", ""]
+    if not st.work:
+        return [*out, _md(fmt("no_work")), ""]
+    rows = [[_md(cell) for cell in row] for row in work_rows(st, fmt)]
+    rows[-1] = [f"**{cell}**" if cell else "" for cell in rows[-1]]
+    out += [*_md_table([_md(fmt(k)) for k in WORK_KEYS], rows, WORK_ALIGN), ""]
+    if detail == "entries":
+        out += [f"#### {_md(fmt('work_log'))}", ""]
+        for t in st.work:
+            head = " — ".join(x for x in (ticket_name(t, fmt), t.title) if x)
+            out += [f"**{_md(head)}**", "", *(f"- {_md(line)}" for line in log_lines(t, fmt)), ""]
+    return out
+
+
+def _statement(st: Statement, fmt: Formatter, detail: str) -> list[str]:
     out = [f"## {_md(client_text(st))}", ""]
     if st.timezone is not None:
         out += [f"_{_md(fmt('client_timezone_note', tz=st.timezone))}_", ""]
@@ -79,10 +95,11 @@ def _statement(st: Statement, fmt: Formatter) -> list[str]:
     note = dev_cap_note(st, fmt)
     if note:
         out += [f"> **{_md(note)}**", ""]
-    return out + _incidents(st, fmt)
+    out += _incidents(st, fmt)
+    return out + (_work(st, fmt, detail) if detail != "summary" else [])
 
 
-def markdown_document(report: MonthReport, fmt: Formatter) -> str:
+def markdown_document(report: MonthReport, fmt: Formatter, detail: str = "tickets") -> str:
     out = [f"# {_md(document_title(report, fmt))}", ""]
     if not report.closed:
         out += [f"> **{_md(fmt('preview_badge'))}.** {_md(fmt('preview_note'))}", ""]
@@ -93,6 +110,6 @@ def markdown_document(report: MonthReport, fmt: Formatter) -> str:
         "",
     ]
     for st in report.statements:
-        out += _statement(st, in_zone(fmt, st.timezone))
+        out += _statement(st, in_zone(fmt, st.timezone), detail)
     # whatever the ledger or the config holds, no control character reaches a terminal
     return visible("\n".join(out).rstrip("\n")) + "\n"

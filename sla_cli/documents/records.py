@@ -1,13 +1,16 @@
-"""A month report as records: the `report` JSON shape of SPEC §5, and CSV with one row a client."""
+"""A month report as records: the `report` JSON shape of SPEC §5, and CSV with one row a client
+(or, with more detail, a row a ticket or an entry of the work report)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from sla_cli.domain.statement import IncidentLine, MonthReport, Statement
+from sla_cli.domain.work_report import TicketWork
 from sla_cli.formatting import local_iso, money_str
 from sla_cli.render import csv_cell
 
@@ -33,8 +36,15 @@ STATEMENT_FIELDS = (
     "packages",
     "prepaid_offset",
     "left_to_pay",
+    "work",
 )
-CSV_FIELDS = ("month", "closed", *STATEMENT_FIELDS)
+CSV_FIELDS = ("month", "closed", *(f for f in STATEMENT_FIELDS if f != "work"))
+# The work report as CSV: a row a ticket (``tickets``) or a row an entry (``entries``)
+TICKET_FIELDS = ("month", "closed", "client", "ticket", "title", "incident", "minutes",
+                 "support_minutes", "dev_minutes", "engineers", "days")  # fmt: skip
+ENTRY_FIELDS = ("month", "closed", "client", "ticket", "title", "on", "minutes", "kind", "by",
+                "note")  # fmt: skip
+DETAILS = ("summary", "tickets", "entries")
 
 
 def _incident_record(line: IncidentLine, tz: str) -> dict[str, Any]:
@@ -54,6 +64,24 @@ def _incident_record(line: IncidentLine, tz: str) -> dict[str, Any]:
         "resolve_due": None if line.resolve is None else local_iso(line.resolve.due, tz),
         "resolve_status": None if line.resolve is None else str(line.resolve.status),
     }
+
+
+def _work_record(t: TicketWork) -> dict[str, Any]:
+    return {
+        "ticket": t.ticket or None,
+        "title": t.title,
+        "incident": t.incident,
+        "minutes": t.minutes,
+        "support_minutes": t.support_minutes,
+        "dev_minutes": t.dev_minutes,
+        "engineers": list(t.engineers),
+        "days": [d.isoformat() for d in t.days],
+        "entries": [
+            {"on": w.on.isoformat(), "minutes": w.minutes, "kind": str(w.kind), "by": w.by,
+             "note": w.note}
+            for w in t.log
+        ],
+    }  # fmt: skip
 
 
 def _statement_record(st: Statement, tz: str) -> dict[str, Any]:
@@ -87,6 +115,7 @@ def _statement_record(st: Statement, tz: str) -> dict[str, Any]:
         ],
         "prepaid_offset": money_str(st.prepaid_offset),  # of amount_due, paid in advance
         "left_to_pay": money_str(st.left_to_pay),
+        "work": [_work_record(t) for t in st.work],
     }
 
 
@@ -105,17 +134,34 @@ def json_document(report: MonthReport) -> str:
     return json.dumps(report_record(report), ensure_ascii=False, indent=2) + "\n"
 
 
-def csv_document(report: MonthReport) -> str:
+def csv_document(report: MonthReport, detail: str = "summary") -> str:
+    """A row a client (``summary``), a row a ticket (``tickets``) or a row an entry."""
     record = report_record(report)
+    fields = {"summary": CSV_FIELDS, "tickets": TICKET_FIELDS}.get(detail, ENTRY_FIELDS)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for st in record["statements"]:
-        row: dict[str, Any] = {"month": record["month"], "closed": record["closed"], **st}
-        row["incidents"] = len(st["incidents"])
-        row["packages"] = "; ".join(p["tier_name"] for p in st["packages"])
-        writer.writerow([_csv_value(row[k]) for k in CSV_FIELDS])
+    writer.writerow(fields)
+    for row in _csv_rows(record, detail):
+        writer.writerow([_csv_value(row[k]) for k in fields])
     return out.getvalue()
+
+
+def _csv_rows(record: dict[str, Any], detail: str) -> Iterator[dict[str, Any]]:
+    month = {"month": record["month"], "closed": record["closed"]}
+    for st in record["statements"]:
+        if detail == "summary":
+            row: dict[str, Any] = {**month, **st}
+            row["incidents"] = len(st["incidents"])
+            row["packages"] = "; ".join(p["tier_name"] for p in st["packages"])
+            yield row
+            continue
+        for t in st["work"]:
+            ticket = {**month, "client": st["client"], **t}
+            if detail == "tickets":
+                yield {**ticket, "engineers": "; ".join(t["engineers"]),
+                       "days": "; ".join(t["days"])}  # fmt: skip
+            else:
+                yield from ({**ticket, **e} for e in t["entries"])
 
 
 def _csv_value(value: object) -> object:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sla_cli.documents.figures import client_text, dev_cap_note, document_title, tier_text
 from sla_cli.documents.labels import Formatter, formatter, in_zone
+from sla_cli.documents.work import WORK_ALIGN, WORK_KEYS, log_lines, ticket_name, work_rows
 from sla_cli.domain.statement import MonthReport, Statement
 
 if TYPE_CHECKING:
@@ -107,8 +108,29 @@ def _incidents(st: Statement, f: Formatter) -> None:
     )
 
 
-def print_report_table(report: MonthReport, lang: str = "ru") -> None:
-    """The terminal view: a summary table, then each client's incidents with coloured clocks."""
+def _work(st: Statement, f: Formatter, detail: str) -> None:
+    from sla_cli.render import Column, lines, table
+
+    if not st.work:
+        lines(f"{f('work')}: {client_text(st)}: {f('no_work')}")
+        return
+    columns = [
+        Column(f(k), "left" if a == "l" else "right", no_wrap=a == "r")
+        for k, a in zip(WORK_KEYS, WORK_ALIGN, strict=True)
+    ]
+    found = work_rows(st, f)
+    rows: list[list[Cell]] = [list(row) for row in found[:-1]]
+    rows.append([(cell, "bold") for cell in found[-1]])
+    table(columns, rows, title=f"{f('work')}: {client_text(st)}")
+    if detail == "entries":
+        for t in st.work:
+            head = " — ".join(x for x in (ticket_name(t, f), t.title) if x)
+            lines("\n".join([head, *(f"  {line}" for line in log_lines(t, f))]))
+
+
+def print_report_table(report: MonthReport, lang: str = "ru", detail: str = "summary") -> None:
+    """The terminal view: a summary table, then each client's incidents with coloured clocks;
+    with ``detail`` ``tickets`` (or ``entries``), each client's work report (and its log)."""
     from sla_cli.render import lines, paragraph
 
     f = formatter(report, lang)
@@ -121,3 +143,5 @@ def print_report_table(report: MonthReport, lang: str = "ru") -> None:
             lines(f"{st.client}: {note}")
         if st.incidents:
             _incidents(st, in_zone(f, st.timezone))
+        if detail != "summary":
+            _work(st, in_zone(f, st.timezone), detail)

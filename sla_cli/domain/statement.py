@@ -16,6 +16,7 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.domain.sla_clocks import PAUSING, clocks, resolution_clock, waiting_minutes
 from sla_cli.domain.tariffs import DEFAULT_PRIORITY
+from sla_cli.domain.work_report import TicketWork, work_report
 
 __all__ = [
     "IncidentLine",
@@ -96,6 +97,7 @@ class Statement:
     packages: tuple[PackageBought, ...] = ()  # packages bought in the month (variant 3)
     prepaid_offset: Decimal = Decimal(0)  # the fee paid in advance, offset against what is due
     timezone: str | None = None  # the client's, when its contract has one: its times are in it
+    work: tuple[TicketWork, ...] = ()  # the work report: the month's tickets, most hours first
 
     @property
     def left_to_pay(self) -> Decimal:
@@ -141,6 +143,10 @@ class MonthFacts:
     incidents: Sequence[IncidentRecord]  # opened in the month
     topups: Mapping[int, Sequence[EntryRecord]] = field(default_factory=dict)
     # packages bought in the month and not voided, by contract id
+    work: Mapping[int, Sequence[EntryRecord]] = field(default_factory=dict)
+    # the month's work entries that count, oldest first, by contract id
+    titles: Mapping[int, Mapping[str, str | None]] = field(default_factory=dict)
+    # the titles of the incidents of the tickets worked on, by client id and ticket
 
 
 @dataclass(frozen=True)
@@ -210,6 +216,7 @@ def assemble(
                 packages=tuple(package_bought(e) for e in facts.topups.get(c.id, ())),
                 prepaid_offset=figures.fee if monthly else Decimal(0),
                 timezone=c.timezone if c.timezone and c.timezone != head.timezone else None,
+                work=work_report(facts.work.get(c.id, ()), facts.titles.get(c.client.id, {})),
             )
         )
     return MonthReport(

@@ -279,6 +279,8 @@ def month_report(
                 pausing_clocks=terms.pausing,
             )
             calendar = BusinessCalendar(terms.schedule)
+    work = s.month_work(active, month)
+    tickets = sorted({e.ticket for entries in work.values() for e in entries if e.ticket})
     facts = MonthFacts(
         month=month,
         closed=closed,
@@ -287,5 +289,7 @@ def month_report(
         daily=s.daily_minutes(active, month),
         incidents=month_incidents(s, head.timezone, month, client_key, also_unresolved=False),
         topups=s.packages_bought(active, month),
+        work=work,
+        titles=s.ticket_titles(sorted({c.client.id for c in active}), tickets),
     )
     return assemble(facts, head, calendar, now)

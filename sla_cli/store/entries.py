@@ -306,6 +306,22 @@ class Entries(Part):
             out[r.contract_id].append(entry_record(r, r.client_key))
         return out
 
+    def month_work(
+        self, contracts: list[ContractRecord], month: Month
+    ) -> dict[int, list[EntryRecord]]:
+        """The month's work entries that count (no voids, nothing voided), oldest first, by
+        contract: the statements' work report."""
+        first, nxt = month.bounds
+        out: dict[int, list[EntryRecord]] = defaultdict(list)
+        rows = self.db.rows(
+            f'{ENTRIES} WHERE e.contract_id IN (:ids) AND e."on" >= :first AND e."on" < :next '
+            f'AND {sql.work_counts()} ORDER BY e."on", e.id',
+            {"ids": [c.id for c in contracts], "first": first, "next": nxt},
+        )
+        for r in rows:
+            out[r.contract_id].append(entry_record(r, r.client_key))
+        return out
+
     def daily_minutes(
         self, contracts: list[ContractRecord], month: Month
     ) -> dict[int, list[tuple[date, int]]]:

@@ -140,6 +140,23 @@ class Incidents(Part):
             IncidentQuery(UTC, client_id=client_id, ticket=ticket, with_cancelled=True)
         )
 
+    def ticket_titles(
+        self, client_ids: list[int], tickets: list[str]
+    ) -> dict[int, dict[str, str | None]]:
+        """The title of each ticket's latest incident not cancelled, by client id and ticket
+        (only the tickets that have one)."""
+        out: dict[int, dict[str, str | None]] = {}
+        for at in range(0, len(tickets), 500):
+            rows = self.db.rows(
+                "SELECT i.client_id, i.ticket, i.title FROM incidents i "
+                f"WHERE i.client_id IN (:clients) AND i.ticket IN (:tickets) "
+                f"AND NOT {sql.cancelled()} ORDER BY i.opened_at, i.id",
+                {"clients": client_ids, "tickets": tickets[at : at + 500]},
+            )
+            for r in rows:  # the latest wins
+                out.setdefault(r.client_id, {})[r.ticket] = r.title
+        return out
+
     def contract_incidents(self, contract_id: int) -> list[str]:
         """Tickets of the contract's incidents not cancelled."""
         return self.db.column(
