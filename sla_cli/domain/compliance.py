@@ -1,0 +1,83 @@
+"""SLA compliance on a statement: how many clocks were met and breached, for the month and for
+the twelve months up to it, and the median business time to react and to start work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from statistics import median
+from typing import NamedTuple
+
+from sla_cli.domain.clock import Clock, ClockStatus
+from sla_cli.domain.month import Month
+
+CLOCKS = ("reaction", "start", "resolve")
+TREND_MONTHS = 12
+
+
+class ClockTally(NamedTuple):
+    """One clock's outcomes over some incidents: met, breached, still running."""
+
+    clock: str
+    met: int
+    breached: int
+    running: int  # not stopped yet (at risk or not): neither met nor breached so far
+
+    @property
+    def total(self) -> int:
+        return self.met + self.breached + self.running
+
+    @property
+    def percent_met(self) -> float | None:
+        """Met of those decided (met or breached), in percent; None: none decided."""
+        decided = self.met + self.breached
+        return None if not decided else round(100 * self.met / decided, 1)
+
+
+class MonthTally(NamedTuple):
+    month: Month
+    clocks: tuple[ClockTally, ...]
+
+
+class Compliance(NamedTuple):
+    """A statement's SLA compliance."""
+
+    month: tuple[ClockTally, ...]  # the month's incidents
+    year: tuple[ClockTally, ...]  # the incidents of the twelve months up to it
+    trend: tuple[MonthTally, ...]  # each of those months, oldest first
+    median_reaction_minutes: int | None  # of the month's reactions (business minutes)
+    median_start_minutes: int | None
+
+
+def tally(incidents: Iterable[Sequence[Clock]]) -> tuple[ClockTally, ...]:
+    """Each clock's outcomes over incidents given by their clocks (a clock an incident has no
+    target for is not counted); cancelled incidents' clocks are left out."""
+    counts = {name: [0, 0, 0] for name in CLOCKS}
+    for clocks in incidents:
+        for c in clocks:
+            if c.status == ClockStatus.CANCELLED:
+                continue
+            slot = 0 if c.status == ClockStatus.MET else 1 if c.status == ClockStatus.BREACHED else 2
+            counts[c.name][slot] += 1
+    return tuple(ClockTally(name, *counts[name]) for name in CLOCKS if any(counts[name]))
+
+
+def _median(clocks: Iterable[Clock], name: str) -> int | None:
+    used = [c.used_minutes for c in clocks if c.name == name and c.stopped is not None
+            and c.status != ClockStatus.CANCELLED]  # fmt: skip
+    return None if not used else round(median(used))
+
+
+def compliance(month: Month, by_month: Mapping[Month, Sequence[Sequence[Clock]]]) -> Compliance:
+    """The compliance of ``month`` from the clocks of the incidents opened in each month (the
+    month and the eleven before it; a month missing had none)."""
+    months = [month.plus(-n) for n in range(TREND_MONTHS - 1, -1, -1)]
+    trend = tuple(MonthTally(m, tally(by_month.get(m, ()))) for m in months)
+    this = by_month.get(month, ())
+    flat = [c for clocks in this for c in clocks]
+    return Compliance(
+        month=tally(this),
+        year=tally(clocks for m in months for clocks in by_month.get(m, ())),
+        trend=trend,
+        median_reaction_minutes=_median(flat, "reaction"),
+        median_start_minutes=_median(flat, "start"),
+    )
