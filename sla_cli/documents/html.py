@@ -12,7 +12,15 @@ from datetime import datetime
 from sla_cli.documents.chart import chart_svg
 from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
 from sla_cli.documents.labels import Formatter, in_zone
-from sla_cli.documents.work import WORK_ALIGN, WORK_KEYS, log_lines, ticket_name, work_rows
+from sla_cli.documents.work import (
+    WORK_ALIGN,
+    WORK_KEYS,
+    compliance_rows,
+    log_lines,
+    medians_text,
+    ticket_name,
+    work_rows,
+)
 from sla_cli.domain.statement import MonthReport, Statement
 from sla_cli.domain.text import visible
 
@@ -154,6 +162,20 @@ def _html_incidents(st: Statement, fmt: Formatter) -> list[str]:
     return out
 
 
+def _html_compliance(st: Statement, fmt: Formatter) -> list[str]:
+    rows = compliance_rows(st, fmt)
+    if not rows:
+        return []
+    keys = ("compliance_clock", "compliance_month", "compliance_year")
+    heads = "".join(f"<th>{_h(fmt(k))}</th>" for k in keys)
+    out = [f"<h2>{_h(fmt('compliance'))}</h2>", f'<table class="work"><thead><tr>{heads}</tr>'
+           "</thead><tbody>"]  # fmt: skip
+    out += ["<tr>" + "".join(f"<td>{_h(c)}</td>" for c in r) + "</tr>" for r in rows]
+    out.append("</tbody></table>")
+    medians = medians_text(st, fmt)
+    return out + ([f"<p>{_h(medians)}</p>"] if medians else [])
+
+
 def _html_work(st: Statement, fmt: Formatter, detail: str) -> list[str]:
     out = [f"<h2>{_h(fmt('work'))}</h2>"]
     if not st.work:
@@ -230,6 +252,7 @@ def _sheet(
     if st.timezone is not None:
         out.append(f"<p>{_h(fmt('client_timezone_note', tz=st.timezone))}</p>")
     out += _html_incidents(st, fmt)
+    out += _html_compliance(st, fmt)
     if detail != "summary":
         out += _html_work(st, fmt, detail)
     out.append("</section>")

@@ -6,7 +6,15 @@ from collections.abc import Sequence
 
 from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
 from sla_cli.documents.labels import Formatter, in_zone
-from sla_cli.documents.work import WORK_ALIGN, WORK_KEYS, log_lines, ticket_name, work_rows
+from sla_cli.documents.work import (
+    WORK_ALIGN,
+    WORK_KEYS,
+    compliance_rows,
+    log_lines,
+    medians_text,
+    ticket_name,
+    work_rows,
+)
 from sla_cli.domain.statement import MonthReport, Statement
 from sla_cli.domain.text import visible
 
@@ -70,6 +78,17 @@ def _incidents(st: Statement, fmt: Formatter) -> list[str]:
     return [*out, ""]
 
 
+def _compliance(st: Statement, fmt: Formatter) -> list[str]:
+    rows = compliance_rows(st, fmt)
+    if not rows:
+        return []
+    keys = ("compliance_clock", "compliance_month", "compliance_year")
+    out = [f"### {_md(fmt('compliance'))}", ""]
+    out += _md_table([_md(fmt(k)) for k in keys], [[_md(c) for c in r] for r in rows], "lll")
+    medians = medians_text(st, fmt)
+    return [*out, "", *([_md(medians), ""] if medians else [])]
+
+
 def _work(st: Statement, fmt: Formatter, detail: str) -> list[str]:
     out = [f"### {_md(fmt('work'))}", ""]
     if not st.work:
@@ -95,7 +114,7 @@ def _statement(st: Statement, fmt: Formatter, detail: str) -> list[str]:
     note = dev_cap_note(st, fmt)
     if note:
         out += [f"> **{_md(note)}**", ""]
-    out += _incidents(st, fmt)
+    out += _incidents(st, fmt) + _compliance(st, fmt)
     return out + (_work(st, fmt, detail) if detail != "summary" else [])
 
 

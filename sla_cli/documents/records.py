@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from sla_cli.domain.compliance import ClockTally, Compliance
 from sla_cli.domain.statement import IncidentLine, MonthReport, Statement
 from sla_cli.domain.work_report import TicketWork
 from sla_cli.formatting import local_iso, money_str
@@ -37,8 +38,9 @@ STATEMENT_FIELDS = (
     "prepaid_offset",
     "left_to_pay",
     "work",
+    "compliance",
 )
-CSV_FIELDS = ("month", "closed", *(f for f in STATEMENT_FIELDS if f != "work"))
+CSV_FIELDS = ("month", "closed", *(f for f in STATEMENT_FIELDS if f not in ("work", "compliance")))
 # The work report as CSV: a row a ticket (``tickets``) or a row an entry (``entries``)
 TICKET_FIELDS = ("month", "closed", "client", "ticket", "title", "incident", "minutes",
                  "support_minutes", "dev_minutes", "engineers", "days")  # fmt: skip
@@ -84,6 +86,26 @@ def _work_record(t: TicketWork) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _tally_records(tallies: tuple[ClockTally, ...]) -> list[dict[str, Any]]:
+    return [
+        {"clock": t.clock, "met": t.met, "breached": t.breached, "running": t.running,
+         "count": t.total, "percent_met": t.percent_met}
+        for t in tallies
+    ]  # fmt: skip
+
+
+def _compliance_record(c: Compliance | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "month": _tally_records(c.month),
+        "year": _tally_records(c.year),
+        "trend": [{"month": str(m.month), "clocks": _tally_records(m.clocks)} for m in c.trend],
+        "median_reaction_minutes": c.median_reaction_minutes,
+        "median_start_minutes": c.median_start_minutes,
+    }
+
+
 def _statement_record(st: Statement, tz: str) -> dict[str, Any]:
     f = st.figures
     return {
@@ -116,6 +138,7 @@ def _statement_record(st: Statement, tz: str) -> dict[str, Any]:
         "prepaid_offset": money_str(st.prepaid_offset),  # of amount_due, paid in advance
         "left_to_pay": money_str(st.left_to_pay),
         "work": [_work_record(t) for t in st.work],
+        "compliance": _compliance_record(st.compliance),
     }
 
 

@@ -56,7 +56,9 @@ def tally(incidents: Iterable[Sequence[Clock]]) -> tuple[ClockTally, ...]:
         for c in clocks:
             if c.status == ClockStatus.CANCELLED:
                 continue
-            slot = 0 if c.status == ClockStatus.MET else 1 if c.status == ClockStatus.BREACHED else 2
+            slot = (
+                0 if c.status == ClockStatus.MET else 1 if c.status == ClockStatus.BREACHED else 2
+            )
             counts[c.name][slot] += 1
     return tuple(ClockTally(name, *counts[name]) for name in CLOCKS if any(counts[name]))
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sla_cli.domain.billing import ContractTerms, MonthClose, MonthUsage, close_month
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock
+from sla_cli.domain.compliance import Compliance, compliance
 from sla_cli.domain.incidents import IncidentRecord, known
 from sla_cli.domain.kinds import Billing
 from sla_cli.domain.month import Month
@@ -98,6 +100,7 @@ class Statement:
     prepaid_offset: Decimal = Decimal(0)  # the fee paid in advance, offset against what is due
     timezone: str | None = None  # the client's, when its contract has one: its times are in it
     work: tuple[TicketWork, ...] = ()  # the work report: the month's tickets, most hours first
+    compliance: Compliance | None = None  # SLA clocks met and breached, the month and the year
 
     @property
     def left_to_pay(self) -> Decimal:
@@ -147,6 +150,7 @@ class MonthFacts:
     # the month's work entries that count, oldest first, by contract id
     titles: Mapping[int, Mapping[str, str | None]] = field(default_factory=dict)
     # the titles of the incidents of the tickets worked on, by client id and ticket
+    history: Sequence[IncidentRecord] = ()  # opened in the eleven months before, for the trend
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,20 @@ def incident_line(
     )
 
 
+def _compliance(
+    facts: MonthFacts, head: Letterhead, calendar: BusinessCalendar, now: datetime
+) -> Callable[[int], Compliance]:
+    """Each client's SLA compliance: its incidents' clocks by the month they opened in (the
+    report's month and the eleven before it), computed with the report's clock terms."""
+    zone = ZoneInfo(head.timezone)
+    by_client: dict[int, dict[Month, list[tuple[Clock, ...]]]] = {}
+    for incident in (*facts.history, *facts.incidents):
+        month = Month.of(incident.opened_at.astimezone(zone).date())
+        line = incident_line(incident, calendar, now, head.at_risk_percent, head.pausing_clocks)
+        by_client.setdefault(incident.client.id, {}).setdefault(month, []).append(line.clocks)
+    return lambda client_id: compliance(facts.month, by_client.get(client_id, {}))
+
+
 def assemble(
     facts: MonthFacts, head: Letterhead, calendar: BusinessCalendar, now: datetime
 ) -> MonthReport:
@@ -196,6 +214,7 @@ def assemble(
         line = incident_line(incident, calendar, now, head.at_risk_percent, head.pausing_clocks)
         lines.setdefault(incident.contract.id, []).append(line)
     statements = []
+    compliance_of = _compliance(facts, head, calendar, now)
     for c in facts.contracts:
         terms = c.terms(facts.month)
         figures = close_month(terms, facts.usage[c.id])
@@ -217,6 +236,7 @@ def assemble(
                 prepaid_offset=figures.fee if monthly else Decimal(0),
                 timezone=c.timezone if c.timezone and c.timezone != head.timezone else None,
                 work=work_report(facts.work.get(c.id, ()), facts.titles.get(c.client.id, {})),
+                compliance=compliance_of(c.client.id),
             )
         )
     return MonthReport(

@@ -23,6 +23,7 @@ from sla_cli.ops.lookup import client_id, ticket_client
 from sla_cli.ops.seals import ensure_unchanged, seal
 from sla_cli.ops.work import log_work
 from sla_cli.store.base import NewEntry, NewTimer
+from sla_cli.store.incidents import IncidentQuery
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -291,5 +292,13 @@ def month_report(
         topups=s.packages_bought(active, month),
         work=work,
         titles=s.ticket_titles(sorted({c.client.id for c in active}), tickets),
+        history=s.incidents(
+            IncidentQuery(
+                ZoneInfo(head.timezone),
+                client_id(s, client_key),
+                opened_from=month.plus(-11).first_day,
+                opened_before=month.first_day,
+            )
+        ),
     )
     return assemble(facts, head, calendar, now)

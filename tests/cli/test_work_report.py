@@ -25,17 +25,22 @@ NOW = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
 
 def _build(sla: Sla) -> None:
     for name, key, variant, tier, months in (
-        ("Acme", "ACME", "1", "basic", ("--months", "12")),
+        ("Acme", "ACME", "1", "basic", ("--months", "12", "--start", "2026-09-01")),
         ("Beta", "BETA", "2", "standard", ("--months", "12")),
         ("Gamma", "GAMMA", "3", "minimal", ()),
     ):
+        start = () if "--start" in months else ("--start", "2026-10-01")
         sla.ok("contract", "add", name, "--key", key, "--variant", variant, "--tier", tier,
-               "--start", "2026-10-01", *months, env=NOW)  # fmt: skip
+               *start, *months, env=NOW)  # fmt: skip
     sla.ok("incident", "open", "ACME-12", "--at", "2026-10-05T10:00",
            "--title", "Не формируется счёт-фактура", env=NOW)  # fmt: skip
+    sla.ok("incident", "ack", "ACME-12", "--at", "2026-10-05T10:30", env=NOW)
     sla.ok("incident", "open", "GAMMA-1", "--at", "2026-10-09T10:00", env=NOW)
+    # September: reacted after 4 business hours (the target is 2), never started
+    sla.ok("incident", "open", "ACME-5", "--at", "2026-09-15T10:00", env=NOW)
+    sla.ok("incident", "ack", "ACME-5", "--at", "2026-09-15T14:00", env=NOW)
     logs = (
-        ("2h", "ACME-12", "2026-10-05", "anna", "support", "Разбор ошибки"),
+        ("2h", "ACME-12", "2026-10-05 --from 11:00", "anna", "support", "Разбор ошибки"),
         ("1h30m", "ACME-12", "2026-10-06", "boris", "dev", "Исправление"),
         ("30m", "ACME-12", "2026-10-07", "anna", "support", None),
         ("1h", "ACME-40", "2026-10-08", "vera", "support", "Права доступа"),
@@ -44,7 +49,7 @@ def _build(sla: Sla) -> None:
     )
     for duration, ticket, on, by, kind, note in logs:
         extra = ("--note", note) if note else ()
-        sla.ok("log", duration, ticket, "--on", on, "--kind", kind, *extra,
+        sla.ok("log", duration, ticket, "--on", *on.split(), "--kind", kind, *extra,
                env={**NOW, "SLA_USER": by})  # fmt: skip
     logged = sla.ok("log", "3h", "ACME-40", "--on", "2026-10-08",
                     env={**NOW, "SLA_USER": "vera"}).text  # fmt: skip
@@ -138,3 +143,39 @@ def test_csv_gives_a_row_a_ticket_or_an_entry(sla: Sla) -> None:
     entries = list(csv.DictReader(io.StringIO(sla.ok(*month, "--detail", "entries", env=NOW).text)))
     assert len(entries) == 6
     assert sum(int(r["minutes"]) for r in entries if r["client"] == "ACME") == 300
+
+
+def tally(met: int, breached: int, running: int = 0) -> dict[str, object]:
+    decided = met + breached
+    percent = None if not decided else round(100 * met / decided, 1)
+    return {"met": met, "breached": breached, "running": running, "count": decided + running,
+            "percent_met": percent}  # fmt: skip
+
+
+def test_sla_compliance_for_the_month_and_the_twelve_months(sla: Sla) -> None:
+    """ACME-12 (October): reacted in 0:30, work began at 11:00 (1:00), both in time; ACME-5
+    (September): reacted after 4:00 (2 h allowed), never started: both breached. GAMMA-1: no
+    reaction, its work recorded only later: both breached."""
+    _build(sla)
+    found = _statements(sla)
+    acme, gamma = found["ACME"]["compliance"], found["GAMMA"]["compliance"]
+    assert acme["month"] == [
+        {"clock": "reaction", **tally(1, 0)},
+        {"clock": "start", **tally(1, 0)},
+    ]
+    assert acme["year"] == [{"clock": "reaction", **tally(1, 1)}, {"clock": "start", **tally(1, 1)}]
+    assert (acme["median_reaction_minutes"], acme["median_start_minutes"]) == (30, 60)
+    trend = {t["month"]: t["clocks"] for t in acme["trend"]}
+    assert [t["month"] for t in acme["trend"]][::11] == ["2025-11", "2026-10"]  # twelve months
+    assert trend["2026-09"] == [
+        {"clock": "reaction", **tally(0, 1)},
+        {"clock": "start", **tally(0, 1)},
+    ]
+    assert trend["2026-08"] == []
+    assert gamma["month"] == [
+        {"clock": "reaction", **tally(0, 1)},
+        {"clock": "start", **tally(0, 1)},
+    ]
+    md = sla.ok("report", "--month", "2026-10", "--client", "ACME", "-f", "md", env=NOW).text
+    assert "| Реакция | 1 из 1 в срок (100 %) | 1 из 2 в срок (50 %) |" in md
+    assert "Медиана: реакция 0:30, начало работ 1:00 (рабочее время)." in md

@@ -46,6 +46,9 @@ def test_the_month_the_year_the_trend_and_the_medians() -> None:
     assert found.month == (ClockTally("reaction", 2, 1, 0), ClockTally("start", 1, 1, 1))
     assert found.year == (ClockTally("reaction", 2, 2, 0), ClockTally("start", 1, 2, 1))
     assert [t.month for t in found.trend] == [Month(2025, 11).plus(n) for n in range(12)]
-    assert found.trend[4] == (march, (ClockTally("reaction", 0, 1, 0), ClockTally("start", 0, 1, 0)))
+    assert found.trend[4] == (
+        march,
+        (ClockTally("reaction", 0, 1, 0), ClockTally("start", 0, 1, 0)),
+    )
     assert found.trend[0].clocks == ()
     assert (found.median_reaction_minutes, found.median_start_minutes) == (50, 200)
