@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sla_cli.documents import work as cells
 from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
 from sla_cli.documents.labels import Formatter, in_zone
-from sla_cli.documents.work import (
-    WORK_ALIGN,
-    WORK_KEYS,
-    compliance_rows,
-    log_lines,
-    medians_text,
-    ticket_name,
-    work_rows,
-)
 from sla_cli.domain.statement import MonthReport, Statement
 from sla_cli.domain.text import visible
 
@@ -79,13 +71,13 @@ def _incidents(st: Statement, fmt: Formatter) -> list[str]:
 
 
 def _compliance(st: Statement, fmt: Formatter) -> list[str]:
-    rows = compliance_rows(st, fmt)
+    rows = cells.compliance_rows(st, fmt)
     if not rows:
         return []
     keys = ("compliance_clock", "compliance_month", "compliance_year")
     out = [f"### {_md(fmt('compliance'))}", ""]
     out += _md_table([_md(fmt(k)) for k in keys], [[_md(c) for c in r] for r in rows], "lll")
-    medians = medians_text(st, fmt)
+    medians = cells.medians_text(st, fmt)
     return [*out, "", *([_md(medians), ""] if medians else [])]
 
 
@@ -93,14 +85,19 @@ def _work(st: Statement, fmt: Formatter, detail: str) -> list[str]:
     out = [f"### {_md(fmt('work'))}", ""]
     if not st.work:
         return [*out, _md(fmt("no_work")), ""]
-    rows = [[_md(cell) for cell in row] for row in work_rows(st, fmt)]
+    rows = [[_md(cell) for cell in row] for row in cells.work_rows(st, fmt)]
     rows[-1] = [f"**{cell}**" if cell else "" for cell in rows[-1]]
-    out += [*_md_table([_md(fmt(k)) for k in WORK_KEYS], rows, WORK_ALIGN), ""]
+    out += [*_md_table([_md(fmt(k)) for k in cells.WORK_KEYS], rows, cells.WORK_ALIGN), ""]
     if detail == "entries":
         out += [f"#### {_md(fmt('work_log'))}", ""]
         for t in st.work:
-            head = " — ".join(x for x in (ticket_name(t, fmt), t.title) if x)
-            out += [f"**{_md(head)}**", "", *(f"- {_md(line)}" for line in log_lines(t, fmt)), ""]
+            head = " — ".join(x for x in (cells.ticket_name(t, fmt), t.title) if x)
+            out += [
+                f"**{_md(head)}**",
+                "",
+                *(f"- {_md(line)}" for line in cells.log_lines(t, fmt)),
+                "",
+            ]
     return out
 
 

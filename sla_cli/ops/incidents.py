@@ -220,18 +220,6 @@ def reopen_incident(
     return _append(s, incident, new, zone, user)
 
 
-def list_incidents(
-    s: Store,
-    zone: str,
-    client_key: str | None = None,
-    open_only: bool = False,
-    with_cancelled: bool = False,
-    since: date | None = None,
-) -> list[IncidentRecord]:
-    """Incidents, oldest first; with ``since``, only those opened since then or unresolved."""
-    return list(iter_incidents(s, zone, client_key, open_only, with_cancelled, since))
-
-
 def iter_incidents(
     s: Store,
     zone: str,
@@ -240,7 +228,8 @@ def iter_incidents(
     with_cancelled: bool = False,
     since: date | None = None,
 ) -> Iterator[IncidentRecord]:
-    """`list_incidents`, read as it is used (memory stays flat at any number)."""
+    """Incidents, oldest first, read as they are used (memory stays flat at any number); with
+    ``since``, only those opened since then or unresolved."""
     from sla_cli.store.incidents import IncidentQuery
 
     query = IncidentQuery(

@@ -295,27 +295,23 @@ class Entries(Part):
         self, contracts: list[ContractRecord], month: Month
     ) -> dict[int, list[EntryRecord]]:
         """The month's top-up entries that no reversal undid, oldest first, by contract."""
-        first, nxt = month.bounds
-        out: dict[int, list[EntryRecord]] = defaultdict(list)
-        rows = self.db.rows(
-            f'{ENTRIES} WHERE e.contract_id IN (:ids) AND e."on" >= :first AND e."on" < :next '
-            f"AND e.type = 'topup' AND {sql.counts()} ORDER BY e.\"on\", e.id",
-            {"ids": [c.id for c in contracts], "first": first, "next": nxt},
-        )
-        for r in rows:
-            out[r.contract_id].append(entry_record(r, r.client_key))
-        return out
+        return self._month_entries(contracts, month, f"e.type = 'topup' AND {sql.counts()}")
 
     def month_work(
         self, contracts: list[ContractRecord], month: Month
     ) -> dict[int, list[EntryRecord]]:
         """The month's work entries that count (no voids, nothing voided), oldest first, by
         contract: the statements' work report."""
+        return self._month_entries(contracts, month, sql.work_counts())
+
+    def _month_entries(
+        self, contracts: list[ContractRecord], month: Month, condition: str
+    ) -> dict[int, list[EntryRecord]]:
         first, nxt = month.bounds
         out: dict[int, list[EntryRecord]] = defaultdict(list)
         rows = self.db.rows(
             f'{ENTRIES} WHERE e.contract_id IN (:ids) AND e."on" >= :first AND e."on" < :next '
-            f'AND {sql.work_counts()} ORDER BY e."on", e.id',
+            f'AND {condition} ORDER BY e."on", e.id',
             {"ids": [c.id for c in contracts], "first": first, "next": nxt},
         )
         for r in rows:

@@ -20,7 +20,7 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog, WorkPolicy
 from sla_cli.errors import SlaError
 from sla_cli.ops.contracts import add_contract
-from sla_cli.ops.incidents import list_incidents, open_incident, record_event, undo_event
+from sla_cli.ops.incidents import iter_incidents, open_incident, record_event, undo_event
 from sla_cli.ops.listing import list_entries
 from sla_cli.ops.periods import rollover
 from sla_cli.ops.work import log_work
@@ -114,7 +114,7 @@ def test_one_incident_opens_when_six_open_it_at_once(ledger: Ledger) -> None:
     results = together(ledger, 6, open_)
     assert len(ok(results)) == 1
     with ledger.store() as s:
-        assert len(list_incidents(s, ZONE, "ACME", with_cancelled=True)) == 1
+        assert len(list(iter_incidents(s, ZONE, "ACME", with_cancelled=True))) == 1
 
 
 def test_two_acknowledgements_at_once_record_one(ledger: Ledger) -> None:
@@ -130,7 +130,7 @@ def test_two_acknowledgements_at_once_record_one(ledger: Ledger) -> None:
     results = together(ledger, 2, ack)
     assert len(ok(results)) == 1
     with ledger.store() as s:
-        (incident,) = list_incidents(s, ZONE, "ACME")
+        (incident,) = iter_incidents(s, ZONE, "ACME")
     assert [e.kind for e in incident.events] == ["ack"]
 
 
@@ -145,7 +145,7 @@ def test_two_undos_at_once_undo_one_event(ledger: Ledger) -> None:
     results = together(ledger, 2, lambda s, i: undo_event(s, "ACME-5", None, ZONE, f"e{i}", NOW))
     assert len(ok(results)) == 2  # the start undone, then the acknowledgement: one each
     with ledger.store() as s:
-        (incident,) = list_incidents(s, ZONE, "ACME")
+        (incident,) = iter_incidents(s, ZONE, "ACME")
     undone = [e.undoes for e in incident.events if e.kind == "undo"]
     assert len(set(undone)) == 2
 
