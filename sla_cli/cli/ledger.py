@@ -149,8 +149,8 @@ def entries(
             "--limit",
             min=1,
             max=MAX_LIMIT,
-            help=f"Only the latest N entries. Default: the table without a filter shows the "
-            f"latest {TABLE_LIMIT}; JSON and CSV give every entry.",
+            help=f"Only the latest N entries. Default: the table shows the latest "
+            f"{TABLE_LIMIT}, filtered or not; JSON and CSV give every entry.",
             show_default=False,
         ),
     ] = None,
@@ -174,7 +174,7 @@ def entries(
     query = EntryQuery(month_option(month), client, ticket, by, kind, first, last)
     tz = st.settings().timezone
     table = format == Format.table
-    if limit is None and table and not all_ and not query.filtered:
+    if limit is None and table and not all_:  # a month of a team is thousands of rows
         limit = TABLE_LIMIT
     with st.reading() as s:
         last_id = last_entry_id(s) if table else 0
@@ -183,7 +183,7 @@ def entries(
             return
         found, total = latest_entries(s, query, limit)
         if table:
-            entries_table(found, total, last_id)
+            entries_table(found, total, last_id, narrower=not query.filtered)
         else:
             entries_view(found, format.value, tz)
 

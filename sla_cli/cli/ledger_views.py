@@ -63,16 +63,20 @@ def entries_view(found: Iterator[EntryRecord], fmt: str, tz: str, last_id: int =
         entries_table(found, None, last_id)
 
 
-def entries_table(found: Iterable[EntryRecord], total: int | None, last_id: int = 0) -> None:
-    """The entries as a table; when they are the latest of ``total``, say how to see the rest."""
+def entries_table(
+    found: Iterable[EntryRecord], total: int | None, last_id: int = 0, narrower: bool = True
+) -> None:
+    """The entries as a table; when they are the latest of ``total``, say how to see the rest
+    (``narrower``: and how to narrow them, when no filter does yet)."""
 
     def caption(shown: int) -> str:
         if not shown:
             return "no entries"
         if total is not None and total > shown:
+            narrow = "--month M or --client KEY narrows them, " if narrower else ""
             return (
                 f"the latest {shown} of {total} entries: --all shows every one, "
-                "--month M or --client KEY narrows them, --limit N shows more or fewer"
+                f"{narrow}--limit N shows more or fewer"
             )
         return plural(shown, "entry", "entries")
 

@@ -21,7 +21,8 @@ NOW = datetime.fromisoformat(NOV["SLA_NOW"])
 
 
 def with_entries(sla: Sla, n: int) -> None:
-    """ACME on variant 1 with ``n`` entries over October and November, logged in one go."""
+    """ACME on variant 1 with ``n`` entries over October and November, logged in one go (by
+    three engineers in turn: one person's day holds at most 24 h)."""
     sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
            "--start", "2026-10-01", "--months", "12", env=NOV)  # fmt: skip
     ledger = open_ledger(sla.db_url)
@@ -29,7 +30,8 @@ def with_entries(sla: Sla, n: int) -> None:
         for i in range(n):
             on = date(2026, 10 + i % 2, 1 + i % 20)
             work = WorkLog(ticket=f"ACME-{i}", minutes=15 + i, on=on, note=f"task {i}")
-            log_work(s, WorkPolicy(), parse_settings({}).timezone, work, "anna", NOW)
+            by = ("anna", "boris", "vera")[i // 40 % 3]
+            log_work(s, WorkPolicy(), parse_settings({}).timezone, work, by, NOW)
     ledger.engine.dispose()
 
 
@@ -51,6 +53,21 @@ def test_the_table_shows_the_latest_hundred_and_says_how_to_see_more(ledger_sla:
     assert ids_in_table(ledger_sla.ok("entries", "--limit", "3", env=NOV).stdout) == shown[-3:]
     october = ledger_sla.ok("entries", "--month", "2026-10", env=NOV)  # a filter shows them all
     assert len(ids_in_table(october.stdout)) == 53 and "latest" not in october.stdout
+
+
+def test_a_months_table_is_bounded_too_and_says_how_to_see_the_rest(sla: Sla) -> None:
+    """A month of a team is thousands of rows: its table is the latest 100 as well."""
+    with_entries(sla, 230)  # 115 in October
+    october = sla.ok("entries", "--month", "2026-10", env=NOV)
+    every = sla.ok("entries", "--month", "2026-10", "--format", "json", env=NOV).json()
+    assert len(every) == 115
+    assert ids_in_table(october.stdout) == [e["id"] for e in every[-100:]]
+    text = " ".join(october.stdout.split())
+    assert "the latest 100 of 115 entries: --all shows every one, --limit N" in text
+    assert "--month M" not in text  # it is narrowed already
+    assert (
+        len(ids_in_table(sla.ok("entries", "--month", "2026-10", "--all", env=NOV).stdout)) == 115
+    )
 
 
 def test_json_and_csv_stream_every_entry_in_the_same_shape(ledger_sla: Sla) -> None:
