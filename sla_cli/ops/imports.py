@@ -96,6 +96,7 @@ def import_rows(
             raise type(e)(f"line {row.line}: {e.message}; nothing was written") from None
     if not dry_run:
         s.add_imported(planned, source)
+        s.wrote_much()
     days = [e.on for e, _, _ in planned]
     total = sum(e.minutes for e, _, _ in planned)
     first, last = (min(days), max(days)) if days else (None, None)

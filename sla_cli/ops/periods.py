@@ -125,6 +125,7 @@ def rollover(
             with ledger() as s:
                 s.lock_for_close()
                 _close_or_skip(s, m, user, result, rules)
+                s.wrote_much()
         except LedgerUnavailable as e:
             raise _interrupted(result, m, e) from None
     return result

@@ -72,6 +72,7 @@ class Db:
     def __init__(self, where: str) -> None:
         self.where = where  # the ledger as messages name it
         self.discarded = False  # roll back at the end instead of committing
+        self.analyse = False  # refresh the query planner's statistics before committing
 
     # what each driver provides
     def _execute(self, sql: str, params: dict[str, Any]) -> Any:

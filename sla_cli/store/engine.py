@@ -348,6 +348,8 @@ def schema_change(engine: Engine) -> Iterator[Connection]:
                     )
                 yield conn
                 if sqlite:
+                    conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+                    conn.exec_driver_sql("ANALYZE")  # the planner's statistics, as a write does
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
                     if broken is not None:
                         raise LedgerError(

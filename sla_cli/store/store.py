@@ -44,6 +44,12 @@ class Store(Contracts, Entries, Incidents, Months, Timers, Imports):
         """Roll the transaction back when it ends, whatever it wrote (a dry run)."""
         self.db.discarded = True
 
+    def wrote_much(self) -> None:
+        """The transaction changes much of the ledger (an import, a month close): SQLite's
+        statistics are refreshed with it, so that the query planner keeps choosing the indexes
+        it should (PostgreSQL's autovacuum keeps its own)."""
+        self.db.analyse = True
+
     # Per-client locks: on PostgreSQL every "check, then insert" of a client's ledger (a
     # package's balance before a log, the contracts a new one must not overlap, the one open
     # incident of a ticket) takes a transaction-scoped advisory lock on the client first, so
@@ -156,6 +162,8 @@ def _sqlite(url: str, timeout: float, write: bool) -> Iterator[Db | None]:
         db = SqliteDb(conn, where)
         yield db
         if write and not db.discarded:
+            if db.analyse:
+                analyse(conn)
             conn.execute("COMMIT")
     except sqlite3.Error as e:
         raise _failure(where, e) from None
@@ -165,6 +173,13 @@ def _sqlite(url: str, timeout: float, write: bool) -> Iterator[Db | None]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.close()
+
+
+def analyse(conn: sqlite3.Connection) -> None:
+    """Refresh SQLite's statistics, sampling at most a thousand rows an index (milliseconds,
+    whatever the ledger's size)."""
+    conn.execute("PRAGMA analysis_limit = 1000")
+    conn.execute("ANALYZE")
 
 
 def _failure(where: str, e: sqlite3.Error) -> LedgerError:

@@ -355,3 +355,26 @@ def test_a_watson_frame_s_time_is_read_as_at_reads_one(
     path.write_text(json.dumps([frame("x", start, "2026-11-02T11:00:00+03:00")]), "utf-8")
     r = sla("import", str(path), env=NOW)
     assert r.exit_code == 2 and "frame 1, start:" in r.stderr and words in r.stderr, r.stderr
+
+
+def test_an_import_and_a_close_leave_the_planners_statistics_current(
+    sla: Sla, tmp_path: Path
+) -> None:
+    """Statistics refreshed with the writes that change much: the query planner picks the
+    indexes of a ledger that grew, not those of the empty one it was created as."""
+    import sqlite3
+
+    signed(sla)
+    ledger = Path(sla.db_url.removeprefix("sqlite:///"))
+
+    def entries_sampled() -> int:
+        with sqlite3.connect(ledger) as conn:
+            found = conn.execute(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'entries' AND idx = 'ix_entries_on'"
+            ).fetchone()
+        return 0 if found is None else int(found[0].split()[0])
+
+    sla.ok("import", str(big_csv(tmp_path / "hours.csv", 500)), env=NOW)
+    assert entries_sampled() >= 500  # the import's rows (and the package bought) counted
+    sla.ok("rollover", "--month", "2026-10", env=NOW)
+    assert entries_sampled() >= 500
