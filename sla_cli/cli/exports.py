@@ -145,10 +145,7 @@ def timesheet(
 def export(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: all).")] = None,
-    client: Annotated[
-        str | None,
-        typer.Option("--client", help="One client's hours.", autocompletion=complete.client_keys),
-    ] = None,
+    client: complete.ClientOption = None,
     format: Annotated[
         ExportFormat,
         typer.Option(

@@ -33,14 +33,6 @@ AtOption = Annotated[
 TicketArg = Annotated[
     str, typer.Argument(help="Ticket, e.g. ACME-12.", autocompletion=complete.open_tickets)
 ]
-ClientOption = Annotated[
-    str | None,
-    typer.Option(
-        "--client",
-        help="Client key, for tickets not named KEY-N.",
-        autocompletion=complete.client_keys,
-    ),
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -71,7 +63,7 @@ def open_(
             show_default=False,
         ),
     ] = None,
-    client: ClientOption = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """Open an incident: its SLA clocks start running.
 
@@ -127,7 +119,10 @@ def _event(
 
 @incident_app.command("ack")
 def ack(
-    ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
+    ctx: typer.Context,
+    ticket: TicketArg,
+    at: AtOption = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """Record the reaction: stops the reaction clock."""
     _event(ctx, ticket, at, Event.ACK, client)
@@ -135,7 +130,10 @@ def ack(
 
 @incident_app.command("start")
 def start(
-    ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
+    ctx: typer.Context,
+    ticket: TicketArg,
+    at: AtOption = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """Record the start of work: stops the start-of-work clock (logging hours does it too)."""
     _event(ctx, ticket, at, Event.START, client)
@@ -143,7 +141,10 @@ def start(
 
 @incident_app.command("resolve")
 def resolve(
-    ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
+    ctx: typer.Context,
+    ticket: TicketArg,
+    at: AtOption = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """Resolve the incident (stops any clock still running)."""
     _event(ctx, ticket, at, Event.RESOLVE, client)
@@ -187,7 +188,7 @@ def priority(
         ),
     ],
     at: AtOption = None,
-    client: ClientOption = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """Change the incident's priority (recorded, undoable); the clocks never restart.
 
@@ -208,7 +209,7 @@ def wait(
     ticket: TicketArg,
     at: AtOption = None,
     note: Annotated[str | None, typer.Option("--note", help="What the client was asked.")] = None,
-    client: ClientOption = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """Wait for the client: the pausing clocks stop counting until `sla incident resume`.
 
@@ -219,7 +220,10 @@ def wait(
 
 @incident_app.command("resume")
 def resume(
-    ctx: typer.Context, ticket: TicketArg, at: AtOption = None, client: ClientOption = None
+    ctx: typer.Context,
+    ticket: TicketArg,
+    at: AtOption = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """The client answered: the paused clocks count again, due later by the time waited."""
     _hold(ctx, ticket, at, None, client, wait=False)
@@ -259,7 +263,10 @@ def _change(
 
 @incident_app.command("undo")
 def undo(
-    ctx: typer.Context, ticket: TicketArg, note: NoteOption = None, client: ClientOption = None
+    ctx: typer.Context,
+    ticket: TicketArg,
+    note: NoteOption = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """Reverse the incident's last event, one at a time.
 
@@ -276,7 +283,7 @@ def cancel(
     ctx: typer.Context,
     ticket: TicketArg,
     note: Annotated[str, typer.Option("--note", help="Why it is cancelled.")],
-    client: ClientOption = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """Cancel an incident opened by mistake: out of breaches and statements, kept in the list."""
     from sla_cli.ops.incidents import cancel_incident
@@ -294,7 +301,7 @@ def reopen(
     ticket: TicketArg,
     at: AtOption = None,
     note: NoteOption = None,
-    client: ClientOption = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """Reopen a resolved incident: its clocks run on as if it had not been resolved."""
     from sla_cli.ops.incidents import reopen_incident
@@ -315,7 +322,7 @@ def list_(
     all_: Annotated[
         bool, typer.Option("--all", help="Every incident: resolved and cancelled ones too.")
     ] = False,
-    client: complete.ClientOption = None,
+    client: complete.TicketClientOption = None,
     format: FormatOption = Format.table,
 ) -> None:
     """Incidents with their clocks: due time, remaining business time, status.
@@ -351,7 +358,7 @@ def breaches(
             "still unresolved).",
         ),
     ] = None,
-    client: complete.ClientOption = None,
+    client: complete.TicketClientOption = None,
     fail: Annotated[
         bool, typer.Option("--fail", help="Exit 1 when anything is listed (for cron, monitoring).")
     ] = False,

@@ -36,14 +36,7 @@ def start(
         WorkKind, typer.Option("--kind", help="support or dev, as for `sla log`.")
     ] = WorkKind.SUPPORT,
     note: Annotated[str | None, typer.Option("--note", help="What the work is.")] = None,
-    client: Annotated[
-        str | None,
-        typer.Option(
-            "--client",
-            help="Client key, for tickets without one.",
-            autocompletion=complete.client_keys,
-        ),
-    ] = None,
+    client: complete.TicketClientOption = None,
 ) -> None:
     """Start your timer on a ticket (one at a time: a running one is stopped and logged).
 
