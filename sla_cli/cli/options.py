@@ -166,7 +166,9 @@ class State:
             if opened_by_schema_work:
                 from sla_cli.errors import LedgerError
 
-                raise LedgerError(f"the ledger {url} cannot be opened; nothing was written")
+                raise LedgerError(
+                    f"the ledger {self.ledger_name()} cannot be opened; nothing was written"
+                )
             self.ledger(write=write)
 
     def now(self) -> datetime:
