@@ -13,7 +13,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,15 +98,12 @@ def test_a_write_waits_for_the_sqlite_write_lock_then_says_unavailable(
     holder = sqlite3.connect(tmp_path / "ledger.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        started = time.monotonic()
-        r = run(sla, "log", "1h", "ACME-1", env=NOV)
-        elapsed = time.monotonic() - started
+        r = run(sla, "log", "1h", "ACME-1", env=NOV)  # bench/availability.py times the wait
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert r.returncode == 75, r.stderr
     assert "is unavailable" in r.stderr and "database is locked" in r.stderr
-    assert elapsed >= 0.9  # it waited out the lock timeout (1 s); a slow machine waits longer
     assert len(sla.ok("entries", "--format", "json").json()) == 1  # nothing was written
 
 
@@ -166,12 +162,9 @@ def test_a_lock_held_on_postgresql_is_waited_for_then_unavailable(sla: Sla, tmp_
         engine = sa.create_engine(url)
         with engine.connect() as holder:  # a month close under way, as far as a log can tell
             holder.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MONTH_CLOSE_LOCK})
-            started = time.monotonic()
-            r = run(sla, "log", "1h", "ACME-1", env=NOV)
-            elapsed = time.monotonic() - started
+            r = run(sla, "log", "1h", "ACME-1", env=NOV)  # bench/availability.py times it
             holder.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MONTH_CLOSE_LOCK})
         engine.dispose()
         assert r.returncode == 75, r.stderr
         assert "lock timeout" in r.stderr and "is unavailable" in r.stderr
-        assert elapsed >= 0.9  # it waited out the lock timeout (1 s)
         assert len(sla.ok("entries", "--format", "json").json()) == 1  # nothing was written
