@@ -187,16 +187,27 @@ def incident_line(
 
 
 def _compliance(
-    facts: MonthFacts, head: Letterhead, calendar: BusinessCalendar, now: datetime
+    facts: MonthFacts,
+    head: Letterhead,
+    calendar: BusinessCalendar,
+    now: datetime,
+    month_lines: Sequence[IncidentLine],
 ) -> Callable[[int], Compliance]:
     """Each client's SLA compliance: its incidents' clocks by the month they opened in (the
-    report's month and the eleven before it), computed with the report's clock terms."""
+    report's month, whose lines the statements show, and the eleven before it), computed with
+    the report's clock terms."""
     zone = ZoneInfo(head.timezone)
     by_client: dict[int, dict[Month, list[tuple[Clock, ...]]]] = {}
-    for incident in (*facts.history, *facts.incidents):
+
+    def add(incident: IncidentRecord, line: IncidentLine) -> None:
         month = Month.of(incident.opened_at.astimezone(zone).date())
-        line = incident_line(incident, calendar, now, head.at_risk_percent, head.pausing_clocks)
         by_client.setdefault(incident.client.id, {}).setdefault(month, []).append(line.clocks)
+
+    for incident in facts.history:
+        add(incident, incident_line(incident, calendar, now, head.at_risk_percent,
+                                    head.pausing_clocks))  # fmt: skip
+    for incident, line in zip(facts.incidents, month_lines, strict=True):
+        add(incident, line)
     return lambda client_id: compliance(facts.month, by_client.get(client_id, {}))
 
 
@@ -209,12 +220,15 @@ def assemble(
     outcome (one still running at the close is reported as it ended). Names come from the
     contract's snapshot, never the current config.
     """
+    month_lines = [
+        incident_line(i, calendar, now, head.at_risk_percent, head.pausing_clocks)
+        for i in facts.incidents
+    ]
     lines: dict[int, list[IncidentLine]] = {}
-    for incident in facts.incidents:
-        line = incident_line(incident, calendar, now, head.at_risk_percent, head.pausing_clocks)
+    for incident, line in zip(facts.incidents, month_lines, strict=True):
         lines.setdefault(incident.contract.id, []).append(line)
     statements = []
-    compliance_of = _compliance(facts, head, calendar, now)
+    compliance_of = _compliance(facts, head, calendar, now, month_lines)
     for c in facts.contracts:
         terms = c.terms(facts.month)
         figures = close_month(terms, facts.usage[c.id])
