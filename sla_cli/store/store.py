@@ -107,11 +107,12 @@ def transaction(url: str, timeouts: tuple[int, int, int], write: bool) -> Iterat
 def _connect(target: SqliteTarget, timeout: float, write: bool) -> sqlite3.Connection | None:
     """A connection at the current revision, its transaction begun; None: hand over.
 
-    Only a file that already is an SQLite database in WAL mode (every ledger is) is opened
-    here: an empty file, another program's database or anything else goes to the schema's
-    work, which says what it is and leaves it as it is (setting a journal mode, as opening for
-    writing here would, writes into the file)."""
-    if file_kind(target.path) != "wal":
+    Only a file that already is an SQLite database is opened here, and for writing only in WAL
+    mode (every ledger is; a copy may have lost it): an empty file, another program's database
+    or anything else goes to the schema's work, which says what it is and leaves it as it is,
+    or sets WAL mode again before a write (setting a journal mode writes into the file, so a
+    command that only reads never does)."""
+    if file_kind(target.path) not in (("wal",) if write else ("wal", "sqlite")):
         return None
     try:
         conn = sqlite3.connect(

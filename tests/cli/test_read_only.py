@@ -110,3 +110,27 @@ def test_a_url_option_sla_does_not_understand_is_refused(
     assert r.exit_code == 2, r.stderr
     assert f"option {option} is not one sla understands" in r.stderr
     assert ledger.read_bytes() == before
+
+
+def _journal_mode(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_a_copy_that_lost_wal_mode_is_read_as_it_is_and_written_in_wal_mode(sla: Sla) -> None:
+    ledger = _signed(sla)
+    conn = sqlite3.connect(ledger)
+    conn.execute("PRAGMA journal_mode = DELETE")  # as some copies and restores leave a file
+    conn.close()
+    before = ledger.read_bytes()
+    for args in (("entries", "--format", "json"), ("incident", "list"), ("report", "--month",
+                 "2026-11"), ("breaches",), ("verify",), ("status",)):  # fmt: skip
+        sla.ok(*args, env=NOV)
+    assert ledger.read_bytes() == before  # looking set no journal mode
+    assert _journal_mode(ledger) == "delete"
+    sla.ok("log", "1h", "ACME-1", "--on", "2026-11-03", env=NOV)
+    assert _journal_mode(ledger) == "wal"
+    assert len(sla.ok("entries", "--format", "json", env=NOV).json()) == 2
