@@ -4,8 +4,9 @@ the twelve months up to it, and the median business time to react and to start w
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from statistics import median
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from sla_cli.domain.clock import Clock, ClockStatus
 from sla_cli.domain.month import Month
@@ -41,11 +42,21 @@ class MonthTally(NamedTuple):
 class Compliance(NamedTuple):
     """A statement's SLA compliance."""
 
-    month: tuple[ClockTally, ...]  # the month's incidents
-    year: tuple[ClockTally, ...]  # the incidents of the twelve months up to it
+    month: tuple[ClockTally, ...]  # the statement's incidents (the month's, on its contract)
+    year: tuple[ClockTally, ...]  # the client's incidents of the twelve months up to it
     trend: tuple[MonthTally, ...]  # each of those months, oldest first
-    median_reaction_minutes: int | None  # of the month's reactions (business minutes)
-    median_start_minutes: int | None
+    median_reaction_minutes: int | None  # of the statement's reactions (business minutes)
+    median_start_minutes: int | None  # of its starts of work
+
+
+class Timed(Protocol):
+    """An incident as a statement shows it: its clocks, and when what each waits for
+    happened."""
+
+    @property
+    def clocks(self) -> tuple[Clock, ...]: ...
+
+    def done(self, clock: str) -> datetime | None: ...
 
 
 def tally(incidents: Iterable[Sequence[Clock]]) -> tuple[ClockTally, ...]:
@@ -63,23 +74,29 @@ def tally(incidents: Iterable[Sequence[Clock]]) -> tuple[ClockTally, ...]:
     return tuple(ClockTally(name, *counts[name]) for name in CLOCKS if any(counts[name]))
 
 
-def _median(clocks: Iterable[Clock], name: str) -> int | None:
-    used = [c.used_minutes for c in clocks if c.name == name and c.stopped is not None
+def _median(incidents: Sequence[Timed], name: str) -> int | None:
+    """The median business minutes ``name`` took, over the incidents where what it waits for
+    happened (a clock stopped by a resolution without a reaction is no time to react)."""
+    used = [c.used_minutes for i in incidents if i.done(name) is not None for c in i.clocks
+            if c.name == name and c.stopped is not None
             and c.status != ClockStatus.CANCELLED]  # fmt: skip
     return None if not used else round(median(used))
 
 
-def compliance(month: Month, by_month: Mapping[Month, Sequence[Sequence[Clock]]]) -> Compliance:
-    """The compliance of ``month`` from the clocks of the incidents opened in each month (the
-    month and the eleven before it; a month missing had none)."""
+def compliance(
+    month: Month,
+    incidents: Sequence[Timed],
+    by_month: Mapping[Month, Sequence[Sequence[Clock]]],
+) -> Compliance:
+    """The compliance of a statement of ``month`` showing ``incidents``, with the trend from
+    the clocks of the client's incidents opened in each month (the month and the eleven
+    before it; a month missing had none)."""
     months = [month.plus(-n) for n in range(TREND_MONTHS - 1, -1, -1)]
     trend = tuple(MonthTally(m, tally(by_month.get(m, ()))) for m in months)
-    this = by_month.get(month, ())
-    flat = [c for clocks in this for c in clocks]
     return Compliance(
-        month=tally(this),
+        month=tally(i.clocks for i in incidents),
         year=tally(clocks for m in months for clocks in by_month.get(m, ())),
         trend=trend,
-        median_reaction_minutes=_median(flat, "reaction"),
-        median_start_minutes=_median(flat, "start"),
+        median_reaction_minutes=_median(incidents, "reaction"),
+        median_start_minutes=_median(incidents, "start"),
     )

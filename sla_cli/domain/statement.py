@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sla_cli.domain.billing import ContractTerms, MonthClose, MonthUsage, close_month
 from sla_cli.domain.calendar import BusinessCalendar
@@ -150,7 +149,9 @@ class MonthFacts:
     # the month's work entries that count, oldest first, by contract id
     titles: Mapping[int, Mapping[str, str | None]] = field(default_factory=dict)
     # the titles of the incidents of the tickets worked on, by client id and ticket
-    history: Sequence[IncidentRecord] = ()  # opened in the eleven months before, for the trend
+    history: Mapping[int, Mapping[Month, Sequence[Sequence[Clock]]]] = field(default_factory=dict)
+    # the clocks of each client's incidents opened in the eleven months before, by client id
+    # and month (each month's computed with the terms its close sealed), for the trend
 
 
 @dataclass(frozen=True)
@@ -187,28 +188,20 @@ def incident_line(
 
 
 def _compliance(
-    facts: MonthFacts,
-    head: Letterhead,
-    calendar: BusinessCalendar,
-    now: datetime,
-    month_lines: Sequence[IncidentLine],
-) -> Callable[[int], Compliance]:
-    """Each client's SLA compliance: its incidents' clocks by the month they opened in (the
-    report's month, whose lines the statements show, and the eleven before it), computed with
-    the report's clock terms."""
-    zone = ZoneInfo(head.timezone)
-    by_client: dict[int, dict[Month, list[tuple[Clock, ...]]]] = {}
-
-    def add(incident: IncidentRecord, line: IncidentLine) -> None:
-        month = Month.of(incident.opened_at.astimezone(zone).date())
-        by_client.setdefault(incident.client.id, {}).setdefault(month, []).append(line.clocks)
-
-    for incident in facts.history:
-        add(incident, incident_line(incident, calendar, now, head.at_risk_percent,
-                                    head.pausing_clocks))  # fmt: skip
-    for incident, line in zip(facts.incidents, month_lines, strict=True):
-        add(incident, line)
-    return lambda client_id: compliance(facts.month, by_client.get(client_id, {}))
+    facts: MonthFacts, lines: Mapping[int, Sequence[IncidentLine]]
+) -> Callable[[ContractRecord], Compliance]:
+    """Each statement's SLA compliance: the month's from its own incidents, the year's and the
+    trend's from the client's under any of its contracts of the month (``lines``, by contract
+    id) and before it (``facts.history``)."""
+    by_client: dict[int, dict[Month, list[Sequence[Clock]]]] = {}
+    for client_id, months in facts.history.items():
+        mine = by_client.setdefault(client_id, {})
+        for month, clocks in months.items():
+            mine[month] = list(clocks)
+    for c in facts.contracts:
+        this = by_client.setdefault(c.client.id, {}).setdefault(facts.month, [])
+        this.extend(line.clocks for line in lines.get(c.id, ()))
+    return lambda c: compliance(facts.month, lines.get(c.id, ()), by_client[c.client.id])
 
 
 def assemble(
@@ -220,15 +213,12 @@ def assemble(
     outcome (one still running at the close is reported as it ended). Names come from the
     contract's snapshot, never the current config.
     """
-    month_lines = [
-        incident_line(i, calendar, now, head.at_risk_percent, head.pausing_clocks)
-        for i in facts.incidents
-    ]
     lines: dict[int, list[IncidentLine]] = {}
-    for incident, line in zip(facts.incidents, month_lines, strict=True):
+    for incident in facts.incidents:
+        line = incident_line(incident, calendar, now, head.at_risk_percent, head.pausing_clocks)
         lines.setdefault(incident.contract.id, []).append(line)
     statements = []
-    compliance_of = _compliance(facts, head, calendar, now, month_lines)
+    compliance_of = _compliance(facts, lines)
     for c in facts.contracts:
         terms = c.terms(facts.month)
         figures = close_month(terms, facts.usage[c.id])
@@ -250,7 +240,7 @@ def assemble(
                 prepaid_offset=figures.fee if monthly else Decimal(0),
                 timezone=c.timezone if c.timezone and c.timezone != head.timezone else None,
                 work=work_report(facts.work.get(c.id, ()), facts.titles.get(c.client.id, {})),
-                compliance=compliance_of(c.client.id),
+                compliance=compliance_of(c),
             )
         )
     return MonthReport(

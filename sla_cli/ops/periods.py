@@ -18,9 +18,9 @@ from sla_cli.domain.text import check_author
 from sla_cli.domain.timers import MAX_TIMER_MINUTES, TimerRecord, plan_stop
 from sla_cli.domain.work import WorkPolicy
 from sla_cli.errors import CommitUnknown, InputError, LedgerUnavailable
-from sla_cli.ops.incidents import month_incidents
+from sla_cli.ops.incidents import Clocks, month_incidents
 from sla_cli.ops.lookup import client_id, ticket_client
-from sla_cli.ops.seals import ensure_unchanged, seal
+from sla_cli.ops.seals import clock_book, ensure_unchanged, seal
 from sla_cli.ops.work import log_work
 from sla_cli.store.base import NewEntry, NewTimer
 from sla_cli.store.incidents import IncidentQuery
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from contextlib import AbstractContextManager
 
+    from sla_cli.domain.clock import Clock
     from sla_cli.store.store import Store
 
     Opener = Callable[[], AbstractContextManager[Store]]  # one writing transaction
@@ -269,6 +270,7 @@ def month_report(
     closed month's clocks are computed with the clock terms its close sealed."""
     active = s.active_contracts(month, client_id(s, client_key))
     closed = s.is_closed(month)
+    current = Clocks(calendar, now, head.at_risk_percent, head.pausing_clocks)
     if closed:
         ensure_unchanged(s, month)
         sealed = s.clock_terms_of(month)
@@ -292,14 +294,33 @@ def month_report(
         incidents=month_incidents(s, head.timezone, month, client_key, also_unresolved=False),
         topups=s.packages_bought(active, month),
         work=work,
-        titles=s.ticket_titles(sorted({c.client.id for c in active}), tickets),
-        history=s.incidents(
-            IncidentQuery(
-                ZoneInfo(head.timezone),
-                client_id(s, client_key),
-                opened_from=month.plus(-11).first_day,
-                opened_before=month.first_day,
-            )
+        titles=s.ticket_titles(
+            sorted({c.client.id for c in active}),
+            tickets,
+            datetime.combine(month.plus(1).first_day, time.min, tzinfo=ZoneInfo(head.timezone)),
         ),
+        history=_trend_clocks(s, current, head.timezone, month, client_key),
     )
     return assemble(facts, head, calendar, now)
+
+
+def _trend_clocks(
+    s: Store, current: Clocks, zone: str, month: Month, client_key: str | None
+) -> dict[int, dict[Month, list[list[Clock]]]]:
+    """The clocks of the incidents opened in the eleven months before ``month`` on contracts in
+    force, by client id and month, each month's computed as its close sealed them (``current``
+    for an open month)."""
+    book = clock_book(s, current, zone)
+    tz = ZoneInfo(zone)
+    query = IncidentQuery(
+        tz,
+        client_id(s, client_key),
+        opened_from=month.plus(-11).first_day,
+        opened_before=month.first_day,
+        in_force=True,
+    )
+    out: dict[int, dict[Month, list[list[Clock]]]] = {}
+    for i in s.iter_incidents(query):
+        opened = Month.of(i.opened_at.astimezone(tz).date())
+        out.setdefault(i.client.id, {}).setdefault(opened, []).append(book(i).every(i))
+    return out

@@ -49,6 +49,7 @@ class IncidentQuery(NamedTuple):
     incident_id: int | None = None
     ticket: str | None = None
     with_cancelled: bool = False  # cancelled ones too (they are left out otherwise)
+    in_force: bool = False  # only those on contracts in force (not cancelled)
 
     def sql(self) -> tuple[str, dict[str, Any]]:
         """The query as a condition on ``incidents i``, with its parameters."""
@@ -61,6 +62,8 @@ class IncidentQuery(NamedTuple):
                 params[name] = value
         if not self.with_cancelled:
             conditions.append(f"NOT {sql.cancelled()}")
+        if self.in_force:
+            conditions.append(sql.in_force_id("i.contract_id"))
         if self.open_only:
             conditions.append(sql.is_open())
         if self.opened_from is not None:
@@ -141,17 +144,18 @@ class Incidents(Part):
         )
 
     def ticket_titles(
-        self, client_ids: list[int], tickets: list[str]
+        self, client_ids: list[int], tickets: list[str], before: datetime
     ) -> dict[int, dict[str, str | None]]:
-        """The title of each ticket's latest incident not cancelled, by client id and ticket
-        (only the tickets that have one)."""
+        """The title of each ticket's latest incident not cancelled opened before ``before``
+        (a statement's: the end of its month, so that a later incident never changes it), by
+        client id and ticket (only the tickets that have one)."""
         out: dict[int, dict[str, str | None]] = {}
         for at in range(0, len(tickets), 500):
             rows = self.db.rows(
                 "SELECT i.client_id, i.ticket, i.title FROM incidents i "
                 f"WHERE i.client_id IN (:clients) AND i.ticket IN (:tickets) "
-                f"AND NOT {sql.cancelled()} ORDER BY i.opened_at, i.id",
-                {"clients": client_ids, "tickets": tickets[at : at + 500]},
+                f"AND i.opened_at < :before AND NOT {sql.cancelled()} ORDER BY i.opened_at, i.id",
+                {"clients": client_ids, "tickets": tickets[at : at + 500], "before": before},
             )
             for r in rows:  # the latest wins
                 out.setdefault(r.client_id, {})[r.ticket] = r.title

@@ -35,8 +35,13 @@ def contract_end(c: str = "c") -> str:
 
 def in_force(c: str = "c") -> str:
     """A contract in force: not cancelled."""
+    return in_force_id(f"{c}.id")
+
+
+def in_force_id(contract_id: str) -> str:
+    """The contract whose id is the column ``contract_id`` is in force: not cancelled."""
     return (
-        f"NOT EXISTS (SELECT 1 FROM contract_changes x WHERE x.contract_id = {c}.id "
+        f"NOT EXISTS (SELECT 1 FROM contract_changes x WHERE x.contract_id = {contract_id} "
         "AND x.kind = 'cancel')"
     )
 

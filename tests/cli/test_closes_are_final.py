@@ -70,6 +70,17 @@ def test_a_config_change_after_the_close_rewrites_no_closed_month(ledger_sla: Sl
     assert st["incidents"][0]["reaction_due"] == "2026-10-09T19:00:00+03:00"
     again = ledger_sla.ok("breaches", "--month", "2026-10", "-f", "json", env=NOV).json()
     assert again == shown
+    # and so does November's statement, whose twelve months show October as sealed
+    (nov,) = report(ledger_sla, "2026-11")["statements"]
+    trend = {t["month"]: t["clocks"] for t in nov["compliance"]["trend"]}
+    assert [(c["clock"], c["met"], c["breached"]) for c in trend["2026-10"]] == [
+        ("reaction", 0, 1),
+        ("start", 0, 1),
+    ]
+    assert [(c["clock"], c["breached"]) for c in nov["compliance"]["year"]] == [
+        ("reaction", 1),
+        ("start", 1),
+    ]
     (listed,) = ledger_sla.ok("incident", "list", "--all", "-f", "json", env=NOV).json()
     assert (listed["reaction_status"], listed["start_status"]) == ("breached", "breached")
     assert listed["reaction_due"] == "2026-10-09T19:00:00+03:00"

@@ -179,3 +179,54 @@ def test_sla_compliance_for_the_month_and_the_twelve_months(sla: Sla) -> None:
     md = sla.ok("report", "--month", "2026-10", "--client", "ACME", "-f", "md", env=NOW).text
     assert "| Реакция | 1 из 1 в срок (100 %) | 1 из 2 в срок (50 %) |" in md
     assert "Медиана: реакция 0:30, начало работ 1:00 (рабочее время)." in md
+
+
+def test_each_statement_counts_its_own_incidents_and_the_trend_the_clients(sla: Sla) -> None:
+    """DELTA's first package ends on 14 October and a second begins on the 15th: DELTA-1 (on
+    the first, 5 October 10:00, acknowledged at 10:20: met) and DELTA-2 (on the second, 20
+    October 10:00, acknowledged at 15:00, five business hours for three: breached). Each
+    statement's month and medians are its own incidents'; the twelve months are the client's."""
+    sla.ok("contract", "add", "Delta", "--key", "DELTA", "--variant", "3", "--tier", "minimal",
+           "--start", "2026-09-01", env=NOW)  # fmt: skip
+    sla.ok("contract", "end", "DELTA", "--on", "2026-10-14", env=NOW)
+    sla.ok("contract", "add", "Delta", "--key", "DELTA", "--variant", "3", "--tier", "minimal",
+           "--start", "2026-10-15", env=NOW)  # fmt: skip
+    for ticket, opened, acked in (("DELTA-1", "2026-10-05T10:00", "2026-10-05T10:20"),
+                                  ("DELTA-2", "2026-10-20T10:00", "2026-10-20T15:00")):  # fmt: skip
+        sla.ok("incident", "open", ticket, "--at", opened, env=NOW)
+        sla.ok("incident", "ack", ticket, "--at", acked, env=NOW)
+    statements = sla.ok("report", "--month", "2026-10", "-f", "json", env=NOW).json()["statements"]
+    first, second = (st["compliance"] for st in statements)
+    assert [st["incidents"][0]["ticket"] for st in statements] == ["DELTA-1", "DELTA-2"]
+    assert first["month"][0] == {"clock": "reaction", **tally(1, 0)}
+    assert second["month"][0] == {"clock": "reaction", **tally(0, 1)}
+    assert (first["median_reaction_minutes"], second["median_reaction_minutes"]) == (20, 300)
+    for c in (first, second):
+        assert c["year"][0] == {"clock": "reaction", **tally(1, 1)}
+        assert c["trend"][-1] == {"month": "2026-10", "clocks": c["year"]}
+
+
+def test_a_resolution_without_a_reaction_is_no_time_to_react(sla: Sla) -> None:
+    """ACME-1 acknowledged after 40 minutes; ACME-2 resolved after 10 minutes without an
+    acknowledgement (its clocks stop, met, but nobody reacted): the median reaction is 40."""
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+           "--start", "2026-10-01", "--months", "12", env=NOW)  # fmt: skip
+    sla.ok("incident", "open", "ACME-1", "--at", "2026-10-05T10:00", env=NOW)
+    sla.ok("incident", "ack", "ACME-1", "--at", "2026-10-05T10:40", env=NOW)
+    sla.ok("incident", "open", "ACME-2", "--at", "2026-10-06T10:00", env=NOW)
+    sla.ok("incident", "resolve", "ACME-2", "--at", "2026-10-06T10:10", env=NOW)
+    (st,) = sla.ok("report", "--month", "2026-10", "-f", "json", env=NOW).json()["statements"]
+    assert st["compliance"]["month"][0] == {"clock": "reaction", **tally(2, 0)}
+    assert st["compliance"]["median_reaction_minutes"] == 40
+
+
+def test_a_ticket_is_titled_only_by_incidents_opened_by_the_end_of_the_month(sla: Sla) -> None:
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+           "--start", "2026-10-01", "--months", "12", env=NOW)  # fmt: skip
+    sla.ok("log", "1h", "ACME-9", "--on", "2026-10-05", "--note", "Настройка VPN", env=NOW)
+    october = ("report", "--month", "2026-10", "-f", "json")
+    before = sla.ok(*october, env=NOW).json()["statements"][0]["work"]
+    sla.ok("incident", "open", "ACME-9", "--at", "2026-11-02T10:00", "--title", "Другое", env=NOW)
+    (ticket,) = sla.ok(*october, env=NOW).json()["statements"][0]["work"]
+    assert ticket == before[0]
+    assert (ticket["title"], ticket["incident"]) == ("Настройка VPN", False)
