@@ -10,7 +10,9 @@ from sla_cli.documents.labels import Formatter, in_zone
 from sla_cli.domain.statement import MonthReport, Statement
 from sla_cli.domain.text import visible
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+# every character that can start markup inside a line: emphasis, code, links, HTML, entities
+# (``&copy;``), GitHub's tables and strike-through (``~~``)
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#&~"})
 
 _INCIDENT_KEYS = (
     "ticket", "title", "opened", "reaction_due", "reaction_at", "reaction_status",

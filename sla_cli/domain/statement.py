@@ -195,9 +195,7 @@ def _compliance(
     id) and before it (``facts.history``)."""
     by_client: dict[int, dict[Month, list[Sequence[Clock]]]] = {}
     for client_id, months in facts.history.items():
-        mine = by_client.setdefault(client_id, {})
-        for month, clocks in months.items():
-            mine[month] = list(clocks)
+        by_client[client_id] = {month: list(each) for month, each in months.items()}
     for c in facts.contracts:
         this = by_client.setdefault(c.client.id, {}).setdefault(facts.month, [])
         this.extend(line.clocks for line in lines.get(c.id, ()))

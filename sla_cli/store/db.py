@@ -30,12 +30,27 @@ class Conflict(Exception):
     """A unique column refused the row: another writer was first."""
 
 
+class Unreadable(ValueError):
+    """A value stored in the ledger is not what its column's type allows (a damaged file)."""
+
+
+def aware(value: Any) -> Any:
+    """A parameter, refused when it is a moment without a time zone (which one would it be?)."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; give a time zone")
+    return value
+
+
 def moment(value: Any) -> datetime | None:
     """A moment an expression returned (``min(started_at)``): an aware UTC datetime."""
     if value is None:
         return None
-    found = datetime.fromisoformat(value) if isinstance(value, str) else value
-    assert isinstance(found, datetime)
+    try:
+        found = datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        raise Unreadable(f"not a moment: {value!r}") from None
+    if not isinstance(found, datetime):
+        raise Unreadable(f"not a moment: {value!r}")
     return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
 
 
@@ -129,7 +144,14 @@ class Db:
 
 
 # SQLite keeps dates and moments as text, booleans as integers: its declared types say which.
-sqlite3.register_converter("DATE", lambda b: date.fromisoformat(b.decode()))
+def _date(stored: bytes) -> date:
+    try:
+        return date.fromisoformat(stored.decode())
+    except ValueError:
+        raise Unreadable(f"not a date: {stored!r}") from None
+
+
+sqlite3.register_converter("DATE", _date)
 sqlite3.register_converter("DATETIME", lambda b: moment(b.decode()))
 sqlite3.register_converter("BOOLEAN", lambda b: b not in (b"0", b""))
 
@@ -137,9 +159,7 @@ sqlite3.register_converter("BOOLEAN", lambda b: b not in (b"0", b""))
 def sqlite_value(value: Any) -> Any:
     """A parameter as SQLAlchemy stored it on SQLite: dates ISO, moments UTC without zone."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; give a time zone")
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return aware(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, date):
         return value.isoformat()
     return value

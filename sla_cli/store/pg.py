@@ -31,7 +31,7 @@ import psycopg
 
 from sla_cli.errors import CommitUnknown
 from sla_cli.store import failures
-from sla_cli.store.db import _NAME, Db, Params, expand, row_type
+from sla_cli.store.db import _NAME, Db, Params, aware, expand, row_type
 from sla_cli.store.sqlite_url import display
 
 DEADLINE_SLACK = 3  # seconds past the statement timeout for the server's answer to arrive
@@ -159,14 +159,14 @@ class PgDb(Db):
 
     def _execute(self, sql: str, params: dict[str, Any]) -> Any:
         cur = self.conn.cursor(row_factory=_pg_row)
-        return cur.execute(_pg_sql(sql), params)
+        return cur.execute(_pg_sql(sql), {k: aware(v) for k, v in params.items()})
 
     def stream(self, sql: str, params: Params | None = None, batch: int = 1000) -> Iterator[Any]:
         sql, flat = expand(sql, params or {})
         self._streams += 1
         with self.conn.cursor(name=f"sla_stream_{self._streams}", row_factory=_pg_row) as cur:
             cur.itersize = batch
-            cur.execute(_pg_sql(sql), flat)
+            cur.execute(_pg_sql(sql), {k: aware(v) for k, v in flat.items()})
             yield from cur
 
     def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
@@ -186,7 +186,10 @@ class PgDb(Db):
         names = ", ".join(f'"{n}"' for n in rows[0])
         marks = ", ".join(f":{n}" for n in rows[0])
         with self.conn.cursor() as cur:
-            cur.executemany(_pg_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})"), rows)
+            cur.executemany(
+                _pg_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})"),
+                [{k: aware(v) for k, v in r.items()} for r in rows],
+            )
 
     def lock(self, first: int, key: str | None = None, shared: bool = False) -> None:
         name = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from sla_cli.errors import LedgerError, damaged
 from sla_cli.store import failures
 from sla_cli.store.contracts import Contracts
-from sla_cli.store.db import Db, SqliteDb
+from sla_cli.store.db import Db, SqliteDb, Unreadable
 from sla_cli.store.entries import Entries
 from sla_cli.store.guards import expected
 from sla_cli.store.imports import Imports
@@ -168,7 +168,7 @@ def _sqlite(url: str, timeout: float, write: bool) -> Iterator[Db | None]:
             conn.execute("COMMIT")
     except sqlite3.Error as e:
         raise _failure(where, e) from None
-    except UnicodeDecodeError:  # a row's text as SQLite holds it is not UTF-8
+    except (UnicodeDecodeError, Unreadable):  # a row's text is not UTF-8, or not its type's
         raise damaged(where) from None
     finally:
         if conn.in_transaction:

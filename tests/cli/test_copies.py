@@ -350,3 +350,22 @@ def test_a_file_written_with_o_removes_what_a_killed_write_left(sla: Sla, tmp_pa
     sla.ok("export", "--format", "csv", "-o", str(target), env=NOW)
     assert _listing(tmp_path).count(left.name) == 0
     assert target.read_text(encoding="utf-8").startswith("entry,on,client")
+
+
+@pytest.mark.parametrize(("column", "bad"), [('"on"', "2026-13-45"), ("created_at", "yesterday")])
+@pytest.mark.parametrize("args", [("entries",), ("export",)], ids=" ".join)
+def test_a_stored_date_that_is_no_date_says_the_ledger_is_damaged(
+    sla: Sla, column: str, bad: str, args: tuple[str, ...]
+) -> None:
+    ledger = _signed(sla)
+    conn = sqlite3.connect(ledger)
+    triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for (name,) in triggers:  # as a damaged page or another program could leave a row
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute(f"UPDATE entries SET {column} = ?", (bad,))
+    conn.commit()
+    conn.close()
+    r = sla(*args, env=NOW)
+    assert r.exit_code == 2, r.stderr
+    _one_line(r.stderr)
+    assert "is damaged" in r.stderr and "unexpected" not in r.stderr

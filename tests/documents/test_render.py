@@ -225,9 +225,9 @@ def test_dev_cap_exceeded_is_flagged(report: MonthReport) -> None:
 
 
 def test_markdown_escapes_table_text(report: MonthReport) -> None:
-    nasty = replace(report.statements[0].incidents[0], title="a | b *c* <script>")
+    nasty = replace(report.statements[0].incidents[0], title="a | b *c* <script> &copy; ~~d~~")
     doc = render_document(with_statement(report, 0, incidents=(nasty,)), "md")
-    assert r"a \| b \*c\* \<script\>" in doc
+    assert r"a \| b \*c\* \<script\> \&copy; \~\~d\~\~" in doc
 
 
 def test_unknown_format_and_language(report: MonthReport) -> None:

@@ -174,3 +174,17 @@ def test_two_rollovers_at_once_close_each_month_exactly_once(
     entries = json.loads(sla("entries", "--format", "json").stdout)
     burns = [e for e in entries if e["type"] == "burn"]
     assert len(burns) == 11  # ACME: one burn a month, never two
+
+
+def test_a_moment_without_a_time_zone_is_never_stored_nor_compared(backend_url: str) -> None:
+    """Which zone would it be in? Both drivers refuse it, instead of storing it as UTC (SQLite)
+    or as the server's zone (PostgreSQL)."""
+    _seed(backend_url)
+    ledger = open_ledger(backend_url)
+    with ledger.store(write=False) as s:
+        with pytest.raises(ValueError, match="naive datetimes"):
+            s.db.rows(
+                "SELECT id FROM entries WHERE created_at < :at", {"at": datetime(2026, 12, 1)}
+            )
+        found = s.db.column("SELECT id FROM entries WHERE created_at < :at", {"at": NOW})
+        assert found == [] and s.db.number("SELECT count(*) FROM entries") == 1
