@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 
 from sla_cli.documents.figures import client_text, dev_cap_note, document_title, tier_text
 from sla_cli.documents.labels import Formatter, formatter, in_zone
-from sla_cli.documents.work import WORK_ALIGN, WORK_KEYS, log_lines, ticket_name, work_rows
+from sla_cli.documents.work import (
+    WORK_ALIGN,
+    WORK_KEYS,
+    compliance_rows,
+    log_lines,
+    medians_text,
+    ticket_name,
+    work_rows,
+)
 from sla_cli.domain.statement import MonthReport, Statement
 
 if TYPE_CHECKING:
@@ -108,6 +116,22 @@ def _incidents(st: Statement, f: Formatter) -> None:
     )
 
 
+def _compliance(st: Statement, f: Formatter) -> None:
+    """How many SLA deadlines were met: the month's and the twelve months', and the medians."""
+    from sla_cli.render import Column, table
+
+    rows = compliance_rows(st, f)
+    if not rows:
+        return
+    keys = ("compliance_clock", "compliance_month", "compliance_year")
+    table(
+        [Column(f(k)) for k in keys],
+        [list(row) for row in rows],
+        title=f"{f('compliance')}: {client_text(st)}",
+        caption=medians_text(st, f),
+    )
+
+
 def _work(st: Statement, f: Formatter, detail: str) -> None:
     from sla_cli.render import Column, lines, table
 
@@ -143,5 +167,7 @@ def print_report_table(report: MonthReport, lang: str = "ru", detail: str = "sum
             lines(f"{st.client}: {note}")
         if st.incidents:
             _incidents(st, in_zone(f, st.timezone))
+        if st.incidents or detail != "summary":  # a quiet month's compliance when asked
+            _compliance(st, f)
         if detail != "summary":
             _work(st, in_zone(f, st.timezone), detail)

@@ -76,8 +76,12 @@ def medians_text(st: Statement, fmt: Formatter) -> str | None:
     c = st.compliance
     if c is None or (c.median_reaction_minutes is None and c.median_start_minutes is None):
         return None
-    return fmt("medians", reaction=fmt.hours(c.median_reaction_minutes),
-               start=fmt.hours(c.median_start_minutes))  # fmt: skip
+
+    def shown(minutes: int | None) -> str:  # None: nothing to take a median of (not unlimited)
+        return "—" if minutes is None else fmt.hours(minutes)
+
+    return fmt("medians", reaction=shown(c.median_reaction_minutes),
+               start=shown(c.median_start_minutes))  # fmt: skip
 
 
 def log_lines(t: TicketWork, fmt: Formatter) -> list[str]:

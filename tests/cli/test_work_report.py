@@ -176,6 +176,14 @@ def test_sla_compliance_for_the_month_and_the_twelve_months(sla: Sla) -> None:
         {"clock": "reaction", **tally(0, 1)},
         {"clock": "start", **tally(0, 1)},
     ]
+    terminal = sla.ok("report", "--month", "2026-10", "--client", "ACME", env=NOW).text
+    assert "Соблюдение сроков SLA: Acme (ACME)" in terminal
+    assert re.search(
+        r"Реакция\s+│\s+1 из 1 в срок \(100 %\)\s+│\s+1 из 2 в срок \(50 %\)", terminal
+    )
+    assert "Медиана: реакция 0:30, начало работ 1:00" in terminal
+    beta = ("report", "--month", "2026-10", "--client", "BETA")
+    assert "Соблюдение" not in sla.ok(*beta, env=NOW).text  # no incident: only when asked
     md = sla.ok("report", "--month", "2026-10", "--client", "ACME", "-f", "md", env=NOW).text
     assert "| Реакция | 1 из 1 в срок (100 %) | 1 из 2 в срок (50 %) |" in md
     assert "Медиана: реакция 0:30, начало работ 1:00 (рабочее время)." in md
@@ -217,7 +225,12 @@ def test_a_resolution_without_a_reaction_is_no_time_to_react(sla: Sla) -> None:
     sla.ok("incident", "resolve", "ACME-2", "--at", "2026-10-06T10:10", env=NOW)
     (st,) = sla.ok("report", "--month", "2026-10", "-f", "json", env=NOW).json()["statements"]
     assert st["compliance"]["month"][0] == {"clock": "reaction", **tally(2, 0)}
-    assert st["compliance"]["median_reaction_minutes"] == 40
+    assert (
+        st["compliance"]["median_reaction_minutes"],
+        st["compliance"]["median_start_minutes"],
+    ) == (40, None)
+    md = sla.ok("report", "--month", "2026-10", "-f", "md", env=NOW).text
+    assert "Медиана: реакция 0:40, начало работ — (рабочее время)." in md  # none started
 
 
 def test_a_ticket_is_titled_only_by_incidents_opened_by_the_end_of_the_month(sla: Sla) -> None:
