@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
 from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.kinds import Billing
+from sla_cli.domain.requisites import Party, VatTerms, party_problems
 from sla_cli.domain.schedule import Schedule, ScheduleError
 from sla_cli.domain.tariffs import (
     MAX_PRIORITIES,
@@ -57,6 +58,9 @@ class Settings(NamedTuple):
     # the SLA clocks that stop counting while an incident waits for the client
     pausing_clocks: frozenset[str] = frozenset({"start", "resolve"})
     source: Path | None = None  # the file it was read from; None for built-in defaults
+    supplier: Party = Party("")  # the company's details on closing documents
+    vat: VatTerms = VatTerms()
+    payment_days: int = 10
 
     @property
     def timezone(self) -> str:
@@ -116,10 +120,40 @@ def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -
         schedule=_schedule(merged.table("schedule"), _zone(company, "timezone")),
         ledger_timeouts=_timeouts(merged.table("ledger")),
         pausing_clocks=_pausing(merged.table("sla")),
+        supplier=_supplier(company),
+        vat=_vat(billing),
+        payment_days=billing.positive("payment_days", most=365),
     )
 
 
+def _supplier(t: _Table) -> Party:
+    """The company's details, each checked as it is written (an unset one is empty)."""
+    values = {key: t.get(key, str).strip() for key in PARTY_KEYS}
+    for key, problem in party_problems(values):
+        raise t.fail(key, problem)
+    return Party(name=values.pop("full_name") or t.get("name", str), **values)
+
+
+def _vat(t: _Table) -> VatTerms:
+    value = t.data.get("vat")
+    included = t.get("vat_included", bool)
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return VatTerms(None, included)
+    problem = f'expected "none", or a rate in percent above 0 and below 100, got {value!r}'
+    try:
+        rate = t.percent("vat")
+    except ConfigError:
+        raise t.fail("vat", problem) from None
+    if not 0 < rate < 100:
+        raise t.fail("vat", problem)
+    return VatTerms(rate, included)
+
+
 CLOCKS = ("reaction", "start", "resolve")
+PARTY_KEYS = (
+    "full_name", "inn", "kpp", "ogrn", "address", "bank", "bik", "account", "corr_account",
+    "signatory",
+)  # fmt: skip
 
 
 def _pausing(t: _Table) -> frozenset[str]:

@@ -22,6 +22,12 @@ HEADER = """\
 # «более 12» is 13 or more, «3 месяца и более» is 3 or more.
 #
 # Money is written as a string ("3000.00") so that it stays exact.
+#
+# Invoices and acts (`sla invoice`, `sla act`) print the [company] details: full_name, inn (ИНН),
+# kpp (КПП), ogrn (ОГРН/ОГРНИП), address, bank, bik (БИК), account, corr_account, signatory;
+# each is checked as written (check digits, lengths, the accounts against the БИК). VAT:
+# billing.vat = "none" prints «Без НДС»; a rate ("20") is included in the prices, or added on top
+# with vat_included = false. An invoice is due billing.payment_days days after its date.
 """
 
 
@@ -38,12 +44,28 @@ DEFAULTS: dict[str, Any] = {
         "name": "КИТ Консалтинг",
         "timezone": "Europe/Moscow",
         "currency": "RUB",
+        # the supplier's details on invoices and acts (`sla invoice`, `sla act`); empty: unset
+        "full_name": "",
+        "inn": "",
+        "kpp": "",
+        "ogrn": "",
+        "address": "",
+        "bank": "",
+        "bik": "",
+        "account": "",
+        "corr_account": "",
+        "signatory": "",
     },
     "billing": {
         "prices_are_examples": True,
         "hour_rate": "3000.00",
         "increment_minutes": 1,
         "refuse_overdraft": False,
+        # VAT on invoices and acts: "none" («Без НДС»), or a rate in percent such as "20",
+        # included in the prices or (vat_included = false) added on top
+        "vat": "none",
+        "vat_included": True,
+        "payment_days": 10,  # an invoice is due this many days after its date
     },
     "sla": {
         "at_risk_percent": 75,

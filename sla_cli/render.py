@@ -269,6 +269,11 @@ def error(message: str) -> None:
     sys.stderr.write(f"sla: error: {visible(message, keep='')}\n")  # always one line
 
 
+def notice(message: str) -> None:
+    """One line on stderr that is neither an error nor a warning (stdout carries a document)."""
+    sys.stderr.write(f"sla: {visible(message, keep='')}\n")
+
+
 def warning(message: str) -> None:
     sys.stderr.write(f"sla: warning: {visible(message, keep='')}\n")
 

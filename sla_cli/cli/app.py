@@ -159,6 +159,7 @@ MODULES = {
     "audit": ("verify", "upgrade", "backup"),
     "timers": ("start", "stop", "status"),
     "exports": ("export", "timesheet", "import"),
+    "closing": ("client", "invoice", "act", "invoices", "paid"),
 }
 _MODULE_OF = {command: module for module, names in MODULES.items() for command in names}
 _GLOBAL_VALUES = {"--db", "--config"}  # the global options that take a value

@@ -100,7 +100,9 @@ class Difference:
     longer in force in it, or in force but not closed: ``stored``/``live`` say which),
     ``"digest"`` (the entries or terms changed) or ``"clock"`` (an incident's clock the config
     in force computes otherwise than the terms the close sealed: ``stored``/``live`` hold the
-    ticket, the clock, its status and due time, or None).
+    ticket, the clock, its status and due time, or None), ``"document"`` (an invoice or an
+    act is not what was issued: its digest, or the chain of its kind, no longer holds) or
+    ``"numbers"`` (numbers of a kind and year are missing).
     """
 
     month: Month
@@ -172,6 +174,14 @@ def _clock(was: Mapping[str, str] | None, now: Mapping[str, str] | None) -> str:
 
 def describe(d: Difference) -> str:
     """One line for a difference: the month, the client, the figure at the close and now."""
+    if d.figure == "document":
+        return (
+            f"{d.month} {d.client}: {d.stored['document']} is not what was issued (its digest "
+            f"{str(d.stored['digest'])[:12]}…, {str(d.live['digest'])[:12]}… from what it holds)"
+        )
+    if d.figure == "numbers":
+        missing = ", ".join(str(n) for n in d.stored["missing"])
+        return f"{d.stored['document']}: numbers {missing} are missing (removed?)"
     if d.figure == "digest":
         return (
             f"{d.month}: the month's entries or contract terms changed after the close "

@@ -125,6 +125,9 @@ def verify(
         for month, sealed in terms.items():
             differences += clock_differences(s, month, ClockTerms.from_json(sealed), current, now)
     no_terms = [m for m, _ in closed if m not in terms]
+    from sla_cli.ops.closing import document_differences
+
+    differences += document_differences(s)
     return Verification([m for m, _ in closed], unsealed, differences, s.missing_guards(), no_terms)
 
 

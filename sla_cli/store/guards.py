@@ -7,7 +7,8 @@ from __future__ import annotations
 # Every table of the ledger: rows are added, never changed or deleted.
 LEDGER_TABLES = (
     "clients", "contracts", "contract_changes", "entries", "closed_months", "closings",
-    "incidents", "incident_events", "timers", "timer_ends",
+    "incidents", "incident_events", "timers", "timer_ends", "client_details", "documents",
+    "payments",
 )  # fmt: skip
 OPEN_MONTH = "entries_open_month"  # refuses an entry dated in a closed month
 

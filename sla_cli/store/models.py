@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
@@ -25,13 +26,16 @@ from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, EventKind, Work
 
 __all__ = [
     "Client",
+    "ClientDetails",
     "ClosedMonth",
     "Closing",
     "Contract",
     "ContractChange",
+    "Document",
     "Entry",
     "Incident",
     "IncidentEvent",
+    "Payment",
     "SQLModel",
     "Timer",
     "TimerEnd",
@@ -131,6 +135,15 @@ def utc_column(nullable: bool = False, index: bool = False) -> Any:
     return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
+def kopecks(nullable: bool = False) -> Any:
+    """An amount of money in kopecks: 64 bits on PostgreSQL (its INTEGER stops at 21 474 836,47
+    roubles), SQLite's INTEGER on SQLite (64 bits already)."""
+    return Field(
+        default=None if nullable else ...,
+        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), nullable=nullable),
+    )
+
+
 class Client(SQLModel, table=True):
     __tablename__ = "clients"
 
@@ -161,9 +174,9 @@ class Contract(SQLModel, table=True):
     tier_name: str = Field(max_length=100)
     tier_name_en: str = Field(max_length=100)
     included_minutes: int | None = None
-    price_kopecks: int
+    price_kopecks: int = kopecks()
     prepay_discount_bp: int
-    hour_rate_kopecks: int
+    hour_rate_kopecks: int = kopecks()
     hour_discount_bp: int
     dev_cap_minutes: int | None = None
     reaction_minutes: int
@@ -205,7 +218,7 @@ class Entry(SQLModel, table=True):
     type: str = Field(max_length=16)
     category: str = Field(max_length=16)  # what it counts toward: the reversed type for reversals
     kind: str | None = Field(default=None, max_length=16)
-    amount_kopecks: int | None = None  # a package's price, an overage's amount
+    amount_kopecks: int | None = kopecks(nullable=True)  # a package's price, an overage's amount
     started_at: datetime | None = utc_column(nullable=True)
     by: str = Field(max_length=100)
     note: str | None = Field(default=None, max_length=1000)
@@ -247,10 +260,10 @@ class Closing(SQLModel, table=True):
     contract_id: int = Field(foreign_key="contracts.id")
     burned_minutes: int
     overage_minutes: int
-    overage_kopecks: int
+    overage_kopecks: int = kopecks()
     carried_minutes: int
     closing_balance_minutes: int | None = None
-    amount_due_kopecks: int
+    amount_due_kopecks: int = kopecks()
 
 
 class Incident(SQLModel, table=True):
@@ -359,5 +372,72 @@ class TimerEnd(SQLModel, table=True):
     )
     outcome: str = Field(max_length=16)  # logged | discarded
     entry_id: int | None = Field(default=None, foreign_key="entries.id")
+    by: str = Field(max_length=100)
+    created_at: datetime = utc_column()
+
+
+DOCUMENT_CHECKS = {
+    "ck_documents_kind": "kind IN ('invoice', 'act')",
+    "ck_documents_number": "number >= 1",
+}
+
+
+class ClientDetails(SQLModel, table=True):
+    """A client's legal details for its closing documents; the latest row is the one in force."""
+
+    __tablename__ = "client_details"
+    __table_args__ = (Index("ix_client_details_client", "client_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id")
+    full_name: str | None = Field(default=None, max_length=500)
+    inn: str | None = Field(default=None, max_length=12)
+    kpp: str | None = Field(default=None, max_length=9)
+    address: str | None = Field(default=None, max_length=1000)
+    by: str = Field(max_length=100)
+    created_at: datetime = utc_column()
+
+
+class Document(SQLModel, table=True):
+    """A closing document (an invoice or an act) of a client's closed month, as issued: its
+    number, once per kind and year, and everything it printed (``content``, JSON), sealed by
+    ``digest`` together with the month's seal and the previous document of its kind."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("kind", "year", "number", name="uq_documents_number"),
+        UniqueConstraint("kind", "client_id", "month", name="uq_documents_month"),
+        *checks(DOCUMENT_CHECKS),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    year: int
+    number: int
+    client_id: int = Field(foreign_key="clients.id")
+    month: str = Field(max_length=7, foreign_key="closed_months.month")
+    on: date  # the document's date: the month's last day
+    amount_kopecks: int = kopecks()  # the total, VAT included
+    vat_kopecks: int = kopecks()
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    digest: str = Field(max_length=64)
+    by: str = Field(max_length=100)
+    created_at: datetime = utc_column()
+
+
+class Payment(SQLModel, table=True):
+    """A payment of an invoice, or the undoing of one (``undoes``)."""
+
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_document", "document_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="documents.id")
+    on: date
+    amount_kopecks: int = kopecks()
+    undoes: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("payments.id"), unique=True)
+    )
+    note: str | None = Field(default=None, max_length=1000)
     by: str = Field(max_length=100)
     created_at: datetime = utc_column()

@@ -17,6 +17,7 @@ from sla_cli.errors import LedgerError, damaged
 from sla_cli.store import failures
 from sla_cli.store.contracts import Contracts
 from sla_cli.store.db import Db, SqliteDb, Unreadable
+from sla_cli.store.documents import Documents
 from sla_cli.store.entries import Entries
 from sla_cli.store.guards import expected
 from sla_cli.store.imports import Imports
@@ -30,7 +31,7 @@ CLIENT_LOCKS = 0x51A_C11  # the first key of pg_advisory_xact_lock(int, int): th
 USER_LOCKS = 0x51A_05E  # and the engineers' (one running timer each)
 
 
-class Store(Contracts, Entries, Incidents, Months, Timers, Imports):
+class Store(Contracts, Entries, Incidents, Months, Timers, Imports, Documents):
     """One transaction on the ledger: the facts the rules need, and the rows they decided on.
 
     Rows are stamped ``created_at`` by the real clock (PostgreSQL's on a shared ledger).
