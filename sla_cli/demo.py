@@ -19,6 +19,7 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog, WorkPolicy
 from sla_cli.errors import InputError
 from sla_cli.files import private_dir
+from sla_cli.ops.closing import set_client_details
 from sla_cli.ops.contracts import add_contract, topup
 from sla_cli.ops.incidents import open_incident, record_event
 from sla_cli.ops.periods import CloseRules, last_ended_month, rollover
@@ -39,6 +40,27 @@ class DemoClient:
     dev_share: float
 
 
+# Made-up details whose check digits hold, so that the demo issues invoices and acts.
+DEMO_COMPANY = {
+    "full_name": "ООО «КИТ Консалтинг»",
+    "inn": "7701234560",
+    "kpp": "770101001",
+    "ogrn": "1027700000019",
+    "address": "123456, г. Москва, ул. Примерная, д. 1",
+    "bank": "АО «Пример Банк», г. Москва",
+    "bik": "044525999",
+    "account": "40702810900000001234",
+    "corr_account": "30101810600000000999",
+    "signatory": "Генеральный директор Иванов И. И.",
+}
+DEMO_DETAILS = {
+    "ACME": {"full_name": "Общество с ограниченной ответственностью «Акме»", "inn": "7723456782",
+             "kpp": "772301001", "address": "115114, г. Москва, Кожевническая ул., д. 7"},
+    "BETA": {"full_name": "Акционерное общество «Бета Логистик»", "inn": "7810000019",
+             "kpp": "781001001", "address": "190000, г. Санкт-Петербург, Невский пр., д. 10"},
+    "GAMMA": {"full_name": "Индивидуальный предприниматель Гаммов Г. Г.",
+              "inn": "771234567859", "address": "141000, г. Мытищи, ул. Мира, д. 3"},
+}  # fmt: skip
 CLIENTS = (
     DemoClient("ООО «Акме»", "ACME", 1, "basic", (11, 19), 0.2),
     DemoClient("АО «Бета Логистик»", "BETA", 2, "standard", (30, 45), 0.3),
@@ -68,7 +90,9 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
         raise InputError(f"{folder} is not empty; the demo builds in a new or empty folder")
     private_dir(folder)
     config = folder / "config.toml"
-    write_config(config, default_document())
+    document = default_document()
+    document["company"].update(DEMO_COMPANY)
+    write_config(config, document)
     settings = load_settings(config, required=True)
     url = f"sqlite:///{folder / 'ledger.db'}"
     open_ledger(url, create=True)
@@ -101,6 +125,7 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
                 "demo",
                 datetime.combine(start, time(9), tzinfo=tz),
             )
+            set_client_details(s, c.key, DEMO_DETAILS[c.key], "demo")
     for i, month in enumerate((*months, Month.of(today))):
         first, nxt = month.bounds
         days = [

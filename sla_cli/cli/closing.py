@@ -219,6 +219,8 @@ def _invoice_record(line: InvoiceLine) -> dict[str, Any]:
 
 
 def _invoices_out(found: list[InvoiceLine], format: Format) -> None:
+    from decimal import Decimal
+
     from sla_cli.formatting import money_text
     from sla_cli.render import Column, json_out, records_csv, table
 
@@ -229,24 +231,20 @@ def _invoices_out(found: list[InvoiceLine], format: Format) -> None:
     if format == Format.csv:
         records_csv(records, INVOICE_FIELDS)
         return
-    right = {"amount", "paid", "due", "days_overdue"}
-    shown = ("number", "client", "month", "on", "due_on", "amount", "paid", "due",
-             "days_overdue", "status")  # fmt: skip
+    heads = ("Invoice", "Client", "Month", "Amount", "Due", "Status")
     rows = [
         [f"{x.invoice.year}-{x.invoice.number}", x.invoice.client, x.invoice.month,
-         x.invoice.on.isoformat(), x.due_on.isoformat(), money_text(x.invoice.amount),
-         money_text(x.invoice.paid), money_text(x.due), str(x.days_overdue or ""), x.status]
+         money_text(x.invoice.amount), money_text(x.due),
+         f"{x.status} {x.days_overdue} d" if x.days_overdue else x.status]
         for x in found
     ]  # fmt: skip
-    from decimal import Decimal
-
     total = sum((x.due for x in found), Decimal(0))
     table(
-        [Column(k.replace("_", " "), "right" if k in right else "left") for k in shown],
+        [Column(h, "right" if h in ("Amount", "Due") else "left") for h in heads],
         rows,
-        title="Invoices",
-        caption="No invoices issued yet: `sla invoice KEY --month M` issues one." if not found
-        else f"Due in all: {money_text(total)}",
+        title="Invoices (-f json or csv: what is paid, due dates)",
+        caption=f"Due in all: {money_text(total)}" if found
+        else "No invoices issued yet: `sla invoice KEY --month M` issues one.",
     )  # fmt: skip
 
 

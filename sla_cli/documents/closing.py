@@ -26,7 +26,7 @@ table.bank td { border: 1px solid #000; padding: 1mm 2mm; vertical-align: top }
 table.bank .label { white-space: nowrap; width: 14mm }
 table.lines { margin-top: 3mm }
 table.lines th, table.lines td { border: 1px solid #000; padding: 1mm 1.5mm }
-table.lines th { background: #eee }
+table.lines th { background: #eee; white-space: nowrap }
 td.num { text-align: right; white-space: nowrap }
 table.totals { width: auto; margin: 2mm 0 0 auto }
 table.totals td { padding: 0.5mm 0 0.5mm 4mm; text-align: right; font-weight: bold }

@@ -48,7 +48,7 @@ class DocumentLine(NamedTuple):
     unit: str
     price: Decimal
     amount: Decimal  # as the close posted it (VAT in it when included, before VAT otherwise)
-    vat: Decimal = Decimal(0)
+    vat: Decimal = Decimal("0.00")
 
 
 def document_lines(statements: Sequence[Statement], kind: DocKind) -> list[DocumentLine]:
@@ -124,11 +124,11 @@ class ClosingDocument(NamedTuple):
     @property
     def net(self) -> Decimal:
         """The lines' amounts added up (VAT in it when included)."""
-        return sum((line.amount for line in self.lines), Decimal(0))
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
 
     @property
     def vat_total(self) -> Decimal:
-        return sum((line.vat for line in self.lines), Decimal(0))
+        return sum((line.vat for line in self.lines), Decimal("0.00"))
 
     @property
     def total(self) -> Decimal:

@@ -59,7 +59,7 @@ class VatTerms(NamedTuple):
     def of(self, amount: Decimal) -> Decimal:
         """The VAT of a line of ``amount``, rounded to kopecks."""
         if self.rate is None:
-            return Decimal(0)
+            return Decimal("0.00")
         if self.included:
             return round_money(amount * self.rate / (100 + self.rate))
         return round_money(amount * self.rate / 100)
