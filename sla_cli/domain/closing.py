@@ -88,7 +88,7 @@ def _statement_lines(st: Statement, kind: DocKind) -> list[DocumentLine]:
         )
     if fig.overage_minutes and fig.overage_amount:
         if terms.billing == Billing.PACKAGE:
-            what = "Часы сверх остатка пакета (перерасход)"
+            what = "Перерасход часов сверх пакета"
         elif terms.included_minutes is None:
             what = "Заказная разработка"
         else:
