@@ -62,8 +62,9 @@ def build(sla: Sla) -> None:
          "2026-10-01"),
     ):  # fmt: skip
         sla.ok("contract", "add", *args, env=NOW)
+    address = "г. Москва, ул. Кожевническая, д. 7"
     sla.ok("client", "set", "ACME", "--full-name", "ООО «Акме»", "--inn", ACME_INN,
-           "--kpp", "772301001", "--address", "г. Москва, ул. Кожевническая, д. 7", env=NOW)  # fmt: skip
+           "--kpp", "772301001", "--address", address, env=NOW)  # fmt: skip
     sla.ok("incident", "open", "ACME-12", "--at", "2026-10-05T10:00",
            "--title", "Не формируется счёт-фактура", env=NOW)  # fmt: skip
     sla.ok("incident", "ack", "ACME-12", "--at", "2026-10-05T10:30", env=NOW)

@@ -186,3 +186,32 @@ def test_a_contract_signed_while_its_month_closes_is_closed_with_it_or_refused(
         burns = {e.client_key for e in list_entries(s, Month(2026, 10), None) if e.type == "burn"}
     # signed before the close: October closes with it; after: the signing is refused
     assert burns == ({"ACME", "LATE"} if signed else {"ACME"})
+
+
+def test_documents_issued_at_once_take_every_number_once_without_a_gap(ledger: Ledger) -> None:
+    """Six acts for six clients at once, and the same client's act asked for three times at
+    once: numbers 1 to 7, each once, and the repeated asks print one act."""
+    from sla_cli.domain.calendar import BusinessCalendar
+    from sla_cli.domain.closing import DocKind
+    from sla_cli.domain.requisites import Party, VatTerms
+    from sla_cli.domain.statement import Letterhead
+    from sla_cli.ops.closing import IssueResult, IssueTerms, issue
+
+    keys = [f"C{i}" for i in range(7)]
+    for key in keys:
+        sign(ledger, key, 1, "basic")
+    rollover(ledger.store, Month(2026, 10), date(2026, 11, 5), "cron")
+    terms = IssueTerms(Party("КИТ", inn="7701234560", address="Москва"), VatTerms(), 10, "RUB")
+    head = Letterhead("КИТ", "RUB", ZONE, SETTINGS.at_risk_percent)
+    cal = BusinessCalendar(SETTINGS.schedule)
+    asked = [*keys[:6], keys[6], keys[6], keys[6]]
+
+    def act(s: Store, i: int) -> IssueResult:
+        return issue(s, DocKind.ACT, asked[i], Month(2026, 10), terms, head, cal, f"e{i}", NOW)
+
+    results = ok(together(ledger, len(asked), act))
+    assert len(results) == len(asked)
+    numbers = {r.document.client: r.document.number for r in results}
+    assert sorted(numbers.values()) == list(range(1, 8))
+    assert len({r.document.number for r in results if r.document.client == keys[6]}) == 1
+    assert sum(r.new for r in results) == 7
