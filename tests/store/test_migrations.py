@@ -675,3 +675,38 @@ def test_migration_0002_froze_the_sets_and_names_the_code_has_today() -> None:
         for t in v["tiers"]
     }
     assert tiers == m.TIER_NAMES_EN
+
+
+def test_money_beyond_32_bits_is_kept_on_both_backends(backend_url: str) -> None:
+    """A package of 30 000 000,00 roubles: 3 000 000 000 kopecks, past PostgreSQL's INTEGER."""
+    from sla_cli.config import parse_settings
+    from sla_cli.domain.contracts import NewContract
+    from sla_cli.ops.contracts import add_contract
+
+    doc = {"variants": {"3": {"tiers": [{"key": "huge", "name": "Огромный", "name_en": "Huge",
+                                         "hours": 10000, "price": "30000000.00"}]}}}  # fmt: skip
+    settings = parse_settings(doc)
+    ledger = open_ledger(backend_url, create=True)
+    now = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    with ledger.store() as s:
+        new = NewContract("Big", "BIG", 3, "huge", date(2026, 10, 1), None)
+        add_contract(s, settings.catalog, new, "sales", now)
+    with ledger.store(write=False) as s:
+        (contract,) = s.client_contracts(s.find_client("BIG").id)  # type: ignore[union-attr]
+        assert str(contract.price) == "30000000.00"
+        bought = s.packages_bought([contract], Month(2026, 10))[contract.id]
+        assert [str(e.amount) for e in bought] == ["30000000.00"]
+    ledger.engine.dispose()
+
+
+def test_a_downgrade_below_0006_keeps_documents_details_and_payments(backend_url: str) -> None:
+    ledger = open_ledger(backend_url, create=True)
+    now = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    with ledger.store() as s:
+        s.db.insert("clients", {"key": "ACME", "name": "Acme", "created_at": now,
+                                "created_by": "t"})  # fmt: skip
+        s.add_client_details(s.find_client("ACME").id, {"inn": "7707083893"}, "t")  # type: ignore[union-attr]
+    ledger.engine.dispose()
+    with pytest.raises(RuntimeError, match="holds client details"):
+        migrate(backend_url, "0005", down=True)
+    assert schema_version(make_engine(backend_url)) == SCHEMA_HEAD
