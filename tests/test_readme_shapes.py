@@ -73,6 +73,12 @@ SHAPES = {
     ),
     "timesheet": Case("the table fits 80 columns. JSON: ", (("timesheet", "--month", "2026-10"),)),
     "export": Case("or as CSV or JSON ", (("export", "--month", "2026-10", "--format", "json"),)),
+    "invoice": Case("- `invoice` and `act`: ", (("invoice", "GAMMA", "--month", "2026-09"),)),
+    "act": Case("- `invoice` and `act`: ", (("act", "ACME", "--month", "2026-09"),)),
+    "invoices": Case("- `invoices`: ", (("invoices",),)),
+    "paid": Case("; `paid`: ", (("paid", "1", "--undo"),)),
+    "client show": Case("- `client show`: ", (("client", "show", "ACME"),)),
+    "client set": Case("- `client show`: ", (("client", "set", "GAMMA", "--inn", "771234567859"),)),
     "verify": Case(
         "`--format json` gives ",
         (("verify",),),
@@ -284,7 +290,11 @@ def containers(doc: Value, path: str = "") -> Iterator[str]:
 
 def with_priorities() -> dict[str, Any]:
     """The default config, with a resolution target on variant 2 (for a resolve clock)."""
+    from sla_cli.demo import DEMO_COMPANY
+
     doc = default_document()
+    doc["company"].update(DEMO_COMPANY)
+    doc["billing"]["vat"] = "20"
     doc["variants"]["2"]["priorities"] = [
         {"key": "normal", "reaction_hours": 1, "start_hours": 3},
         {"key": "urgent", "reaction_hours": 0.5, "start_hours": 1, "resolve_hours": 8},
@@ -322,6 +332,11 @@ LEDGER = [
     ("incident", "cancel", "ACME-9", "--note", "opened by mistake"),
     ("rollover", "--month", "2026-09"),
     ("start", "GAMMA-2", "--note", "looking"),
+    ("client", "set", "ACME", "--full-name", "ООО «Акме»", "--inn", "7723456782", "--kpp",
+     "772301001", "--address", "Москва"),
+    ("invoice", "GAMMA", "--month", "2026-09"),
+    ("paid", "1", "--on", "2026-10-05", "--amount", "1000.00"),
+    ("paid", "1", "--on", "2026-10-06", "--amount", "500.00"),
 ]  # fmt: skip
 
 

@@ -74,8 +74,8 @@ def client_set(
     if all(v is None for v in given.values()):
         raise InputError("give the details to set: --full-name, --inn, --kpp, --address")
     with st.store() as s:
-        client, details, changed = set_client_details(s, key, given, st.user())
-    _details_out(client, details, format, "recorded" if changed else "unchanged")
+        client, name, details, changed = set_client_details(s, key, given, st.user())
+    _details_out(client, {"name": name, **details}, format, "recorded" if changed else "unchanged")
 
 
 @client_app.command("show")
@@ -91,15 +91,18 @@ def client_show(ctx: typer.Context, key: KeyArgument, format: FormatOption = For
 
 def _details_out(client: str, details: dict[str, str], format: Format, said: str | None) -> None:
     from sla_cli.render import json_out, lines, records_csv
+    from sla_cli.store.documents import DETAIL_KEYS
 
-    record: dict[str, Any] = {"client": client, **details}
+    record: dict[str, Any] = {"client": client, "name": details["name"]}
+    record.update({k: details.get(k) for k in DETAIL_KEYS})  # null: not set
     if format == Format.json:
         json_out(record)
     elif format == Format.csv:
         records_csv([record], list(record))
     else:
         head = f"{client}: details {said}" if said else client
-        lines("\n".join([head, *(f"  {k}: {v}" for k, v in details.items())]))
+        shown = [f"  {k}: {v}" for k, v in record.items() if k != "client" and v]
+        lines("\n".join([head, *(shown or ["  no details recorded: `sla client set`"])]))
 
 
 def invoice(
@@ -197,8 +200,8 @@ def invoices(
     _invoices_out(found, format)
 
 
-INVOICE_FIELDS = ("number", "year", "client", "month", "on", "due_on", "amount", "paid", "due",
-                  "days_overdue", "status")  # fmt: skip
+INVOICE_FIELDS = ("number", "year", "client", "month", "on", "due_on", "amount", "paid",
+                  "left_to_pay", "days_overdue", "status")  # fmt: skip
 
 
 def _invoice_record(line: InvoiceLine) -> dict[str, Any]:
@@ -212,7 +215,7 @@ def _invoice_record(line: InvoiceLine) -> dict[str, Any]:
         "due_on": line.due_on.isoformat(),
         "amount": str(d.amount),
         "paid": str(d.paid),
-        "due": str(line.due),
+        "left_to_pay": str(line.due),
         "days_overdue": line.days_overdue,
         "status": line.status,
     }
@@ -295,7 +298,7 @@ def _paid_out(st: State, result: Paid, format: Format, said: str) -> None:
 
     d = result.invoice
     record = {"number": d.number, "year": d.year, "client": d.client, "payment": str(result.amount),
-              "paid": str(result.paid), "due": str(result.due)}  # fmt: skip
+              "paid": str(result.paid), "left_to_pay": str(result.due)}  # fmt: skip
     if format == Format.json:
         json_out(record)
     elif format == Format.csv:

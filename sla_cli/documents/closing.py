@@ -182,6 +182,6 @@ def document_record(doc: ClosingDocument) -> dict[str, Any]:
         "net": str(doc.net),
         "vat": str(doc.vat_total),
         "total": str(doc.total),
-        "total_in_words": doc.words,
+        "in_words": doc.words,
         "due_on": doc.due_on.isoformat() if doc.kind == DocKind.INVOICE else None,
     }

@@ -61,9 +61,9 @@ class _Race(Exception):
 
 def set_client_details(
     s: Store, key: str, given: Mapping[str, str | None], user: str
-) -> tuple[str, dict[str, str], bool]:
+) -> tuple[str, str, dict[str, str], bool]:
     """Record the client's details as ``given`` change them (an empty value clears one); the
-    client's key, its details in force, and whether anything changed."""
+    client's key and name, its details in force, and whether anything changed."""
     user = check_author(user)
     client = client_by_key(s, key)
     s.lock_client(client.key)
@@ -80,9 +80,9 @@ def set_client_details(
     for name, problem in party_problems(merged):
         raise InputError(f"{DETAIL_OPTIONS[name]}: {problem}; nothing was recorded")
     if merged == current:
-        return client.key, current, False
+        return client.key, client.name, current, False
     s.add_client_details(client.id, merged, user)
-    return client.key, merged, True
+    return client.key, client.name, merged, True
 
 
 def client_details(s: Store, key: str) -> tuple[str, str, dict[str, str]]:
