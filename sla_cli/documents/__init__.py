@@ -8,7 +8,8 @@ formats money the way a reader of that language writes it, is imported only when
 - `labels`: what each language says, and how it writes money and times;
 - `figures`: a statement's title and figures, shared by every human format;
 - `work`: the work report (hours by ticket, and each ticket's log) as text cells;
-- `markdown`, `html` (with `chart`, the SVG chart and its layout): the documents;
+- `markdown`, `html` (with `chart`, the SVG chart of hours and its layout, and `trend`, the
+  SLA compliance month by month): the documents;
 - `table`: the terminal view.
 """
 

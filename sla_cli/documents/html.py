@@ -12,6 +12,7 @@ from datetime import datetime
 from sla_cli.documents.chart import chart_svg
 from sla_cli.documents.figures import Row, client_text, dev_cap_note, document_title, figure_rows
 from sla_cli.documents.labels import Formatter, in_zone
+from sla_cli.documents.trend import trend_svg
 from sla_cli.documents.work import (
     WORK_ALIGN,
     WORK_KEYS,
@@ -35,6 +36,14 @@ svg .cum { fill: none; stroke: #1f5f99; stroke-width: 2 }
 svg .cv { font-size: 9px; font-weight: bold; fill: #1f5f99; text-anchor: end }
 svg .lim { stroke: #d68910; stroke-width: 1.5; stroke-dasharray: 5 3 }
 svg .lt { font-size: 9px; fill: #a0640a }
+"""
+# the compliance trend's own classes; its title, grid and labels are the daily chart's
+_TREND_CSS = """svg .tm { fill: #3b7dbf } svg .tb { fill: #e0796b }
+svg .te { fill: #f5f7fa; stroke: #c5ccd3; stroke-width: 1; stroke-dasharray: 3 2 }
+svg .tp { font-size: 8px; fill: #334e68; text-anchor: middle } svg .tn { fill: #9aa5b1 }
+svg .tc { font-weight: bold; fill: #1d2733 }
+svg .ty { font-size: 7px; fill: #9aa5b1; text-anchor: middle }
+svg .lg { font-size: 8px; fill: #52606d }
 """
 
 _CSS = (
@@ -82,9 +91,10 @@ table.incidents td.first { border-top: 1px solid #9aa5b1 }
 .met { background: #e3f4e8; color: #1e7b34 } .breached { background: #fbe4e1; color: #b03a2e }
 .at_risk { background: #fdf2d0; color: #8a6100 } .running { background: #e1eefa; color: #1f5f99 }
 .none { color: #52606d }
-svg.chart { width: 100%; height: auto; display: block; margin: 1mm 0 2mm }
+svg.chart, svg.trend { width: 100%; height: auto; display: block; margin: 1mm 0 2mm }
 """
     + _CHART_CSS
+    + _TREND_CSS
     + """@media print {
   body { background: #fff }
   .sheet { width: auto; min-height: 0; margin: 0; padding: 0; box-shadow: none }
@@ -93,6 +103,8 @@ svg.chart { width: 100%; height: auto; display: block; margin: 1mm 0 2mm }
 """
 )
 
+
+_SVG_OPENING = re.compile(r'(<svg class="(?:chart|trend)"[^>]*>)')  # the charts' own tags
 
 _INCIDENT_COLUMNS = (20, 13, 14, 13, 13, 14, 13)  # widths in percent: ticket … resolved
 
@@ -104,11 +116,11 @@ def _h(text: str) -> str:
 
 
 def inline_chart_styles(document: str) -> str:
-    """The statement with each chart's styles inside its SVG too, for renderers that style an
-    inline SVG by its own stylesheet only (WeasyPrint): the same look, the page CSS kept."""
-    rules = _CHART_CSS.replace("svg .", ".")
-    return re.sub(r'(<svg class="chart"[^>]*>)', lambda m: f"{m[1]}<style>{rules}</style>",
-                  document)  # fmt: skip
+    """The statement with each chart's styles (the daily chart's and the compliance trend's)
+    inside its SVG too, for renderers that style an inline SVG by its own stylesheet only
+    (WeasyPrint): the same look, the page CSS kept."""
+    rules = (_CHART_CSS + _TREND_CSS).replace("svg .", ".")
+    return _SVG_OPENING.sub(lambda m: f"{m[1]}<style>{rules}</style>", document)
 
 
 def _html_moment(fmt: Formatter, moment: datetime | None) -> str:
@@ -173,7 +185,8 @@ def _html_compliance(st: Statement, fmt: Formatter) -> list[str]:
     out += ["<tr>" + "".join(f"<td>{_h(c)}</td>" for c in r) + "</tr>" for r in rows]
     out.append("</tbody></table>")
     medians = medians_text(st, fmt)
-    return out + ([f"<p>{_h(medians)}</p>"] if medians else [])
+    trend = trend_svg(st.compliance, fmt)
+    return out + ([f"<p>{_h(medians)}</p>"] if medians else []) + ([trend] if trend else [])
 
 
 def _html_work(st: Statement, fmt: Formatter, detail: str) -> list[str]:

@@ -122,6 +122,12 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_available": "доступно {hours}",
         "chart_unlimited": "без ограничения часов",
         "chart_label": "Часы по дням за {month} г.",
+        "trend_title": "Соблюдение сроков по месяцам",
+        "trend_note": "доля в срок из наступивших, все сроки вместе",
+        "trend_met": "в срок",
+        "trend_breached": "нарушены",
+        "trend_none": "сроки не наступали",
+        "trend_label": "Соблюдение сроков SLA по месяцам: {first} — {last}",
         "summary": "Сводка",
         "total_due": "Итого к оплате: {amount}",
         "unlimited": "без ограничения",
@@ -242,6 +248,12 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_available": "available {hours}",
         "chart_unlimited": "unlimited hours",
         "chart_label": "Hours per day, {month}",
+        "trend_title": "Deadlines met by month",
+        "trend_note": "share met of those decided, all clocks together",
+        "trend_met": "met",
+        "trend_breached": "breached",
+        "trend_none": "no deadline decided",
+        "trend_label": "SLA deadlines met by month, {first} to {last}",
         "summary": "Summary",
         "total_due": "Total due: {amount}",
         "unlimited": "unlimited",
@@ -322,6 +334,12 @@ class Formatter:
         from babel.dates import format_date
 
         return str(format_date(date(year, month, 1), "LLLL y", locale=self.locale))
+
+    def short_month(self, year: int, month: int) -> str:
+        """The month's short name: ``окт.``, ``Oct``."""
+        from babel.dates import format_date
+
+        return str(format_date(date(year, month, 1), "LLL", locale=self.locale))
 
     def status(self, status: str) -> str:
         return self(status)

@@ -12,6 +12,7 @@ from sla_cli.domain.clock import Clock, ClockStatus
 from sla_cli.domain.month import Month
 
 CLOCKS = ("reaction", "start", "resolve")
+ALL_CLOCKS = "all"  # the name of several clocks counted as one
 TREND_MONTHS = 12
 
 
@@ -72,6 +73,14 @@ def tally(incidents: Iterable[Sequence[Clock]]) -> tuple[ClockTally, ...]:
             )
             counts[c.name][slot] += 1
     return tuple(ClockTally(name, *counts[name]) for name in CLOCKS if any(counts[name]))
+
+
+def combined(tallies: Iterable[ClockTally]) -> ClockTally:
+    """Several clocks' outcomes counted together, as one clock named ``all``."""
+    met = breached = running = 0
+    for t in tallies:
+        met, breached, running = met + t.met, breached + t.breached, running + t.running
+    return ClockTally(ALL_CLOCKS, met, breached, running)
 
 
 def _median(incidents: Sequence[Timed], name: str) -> int | None:

@@ -101,5 +101,6 @@ def test_the_cli_statement_of_a_real_ledger_renders(browser: str, tmp_path: Path
     dom = result.stdout.decode("utf-8", errors="replace")
     assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
     assert dom.count('<svg class="chart"') == 3  # one chart per client
+    assert dom.count('<svg class="trend"') == 3  # each client's compliance, month by month
     for key in ("ACME", "BETA", "GAMMA"):
         assert f"({key})" in dom

@@ -39,6 +39,9 @@ def test_the_demo_statement_as_pdf(sla: Sla, demo_env: dict[str, str], tmp_path:
     assert f"Зачтено из предоплаты -{money(statement['prepaid_offset'])} ₽" in text
     assert f"К оплате {money(statement['left_to_pay'])} ₽" in text
     assert f"Нарушено сроков SLA {statement['breaches']}" in text
+    # the compliance trend under its table: August 3 of 6 deadlines met, September 5 of 6
+    assert "Соблюдение сроков по месяцам" in text
+    assert "50 % авг. 83,3 % сент. 100 % окт." in text
 
 
 def test_a_pdf_needs_a_file_and_the_extra(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from sla_cli.domain.clock import Clock, ClockStatus
-from sla_cli.domain.compliance import ClockTally, compliance, tally
+from sla_cli.domain.compliance import ClockTally, combined, compliance, tally
 from sla_cli.domain.month import Month
 
 AT = datetime(2026, 10, 1, 9, tzinfo=UTC)
@@ -94,3 +94,10 @@ def test_a_clock_stopped_by_a_resolution_is_no_time_to_react_or_to_start() -> No
     found = compliance(october, [acked, resolved_only, reacted_only], {})
     assert found.month == (ClockTally("reaction", 3, 0, 0), ClockTally("start", 3, 0, 0))
     assert (found.median_reaction_minutes, found.median_start_minutes) == (30, 90)
+
+
+def test_clocks_combined_count_every_deadline_once() -> None:
+    both = combined([ClockTally("reaction", 2, 1, 0), ClockTally("start", 1, 0, 2)])
+    assert both == ClockTally("all", 3, 1, 2)
+    assert both.percent_met == 75
+    assert combined([]).percent_met is None
