@@ -104,3 +104,33 @@ def test_the_cli_statement_of_a_real_ledger_renders(browser: str, tmp_path: Path
     assert dom.count('<svg class="trend"') == 3  # each client's compliance, month by month
     for key in ("ACME", "BETA", "GAMMA"):
         assert f"({key})" in dom
+
+
+@pytest.mark.parametrize(("kind", "key"), [("act", "ACME"), ("invoice", "GAMMA")])
+def test_the_closing_documents_of_the_demo_render_on_a4(
+    browser: str, tmp_path: Path, sla: Sla, demo_env: dict[str, str], kind: str, key: str
+) -> None:
+    """`sla act ACME --month 2026-10 -o act.html` (and GAMMA's invoice) in a real browser: the
+    number, both parties' ИНН, every line, the total and the words are on the page.
+    ``SLA_SAVE_SCREENSHOT=1`` copies the screenshot to examples/ (act.png, invoice.png)."""
+    from sla_cli.demo import DEMO_COMPANY, DEMO_DETAILS
+
+    html = tmp_path / f"{kind}.html"
+    sla.ok(kind, key, "--month", "2026-10", "-o", str(html), env=demo_env)
+    record = sla.ok(kind, key, "--month", "2026-10", "-f", "json", env=demo_env).json()
+    result = run_chromium(browser, tmp_path / "profile", "--dump-dom", html.as_uri())
+    assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
+    dom = " ".join(result.stdout.decode("utf-8").replace("&nbsp;", " ").split())
+    title = "Акт" if kind == "act" else "Счёт на оплату"
+    assert f"{title} № {record['number']} от 31 октября 2026 г." in dom
+    assert DEMO_COMPANY["inn"] in dom and DEMO_DETAILS[key]["inn"] in dom
+    for line in record["lines"]:
+        assert line["title"].replace("«", "&laquo;") in dom or line["title"] in dom
+    total = f"{float(record['total']):,.2f}".replace(",", "\u00a0").replace(".", ",")
+    assert total in dom.replace(" ", "\u00a0") and record["in_words"] in dom
+    png = tmp_path / f"{kind}.png"
+    run_chromium(browser, tmp_path / "shot", f"--screenshot={png}", f"--window-size={WINDOW}",
+                 html.as_uri())  # fmt: skip
+    assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 20_000
+    if os.environ.get("SLA_SAVE_SCREENSHOT") == "1":
+        shutil.copyfile(png, EXAMPLES / f"{kind}.png")
