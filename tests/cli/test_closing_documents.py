@@ -334,3 +334,20 @@ def test_the_pdf_act_and_invoice_read_back(sla: Sla, tmp_path: Path) -> None:
             assert COMPANY["account"] in text and COMPANY["bik"] in text
             assert "29 000,00" in text and "6 000,00" in text and "35 000,00" in text
             assert "Тридцать пять тысяч рублей 00 копеек" in text
+
+
+def test_a_month_that_no_longer_matches_its_close_issues_no_document(sla: Sla) -> None:
+    build(sla)
+    conn = sqlite3.connect(_ledger(sla))
+    conn.execute("DROP TRIGGER entries_open_month")  # as a restore of an old copy could leave it
+    conn.execute(
+        'INSERT INTO entries (contract_id, client_id, ticket, "on", minutes, type, category, '
+        "kind, \"by\", created_at) SELECT id, client_id, 'ACME-99', '2026-10-20', 60, 'work', "
+        "'work', 'support', 'x', '2026-11-01 09:00:00' FROM contracts WHERE id = 1"
+    )
+    conn.commit()
+    conn.close()
+    r = sla("act", "ACME", "--month", "2026-10", env=NOW)
+    assert r.exit_code == 1, r.stderr
+    assert "2026-10 no longer matches its close" in r.stderr
+    assert sla.ok("invoices", "-f", "json", env=NOW).json() == []
