@@ -270,6 +270,15 @@ def _shown_as_they_can_be() -> None:
                 stream.reconfigure(errors="replace")  # type: ignore[union-attr]
 
 
+def _calendar_kept() -> None:
+    """The production calendar's years are read from ``holidays`` once and kept in the user's
+    cache folder: a command that needs business time need not import the package again."""
+    from sla_cli.calendar_cache import cached_year
+    from sla_cli.domain import production
+
+    production.use(cached_year)
+
+
 def main() -> None:
     """The command line (`sla_cli.console` loads it with the collector off). A short-lived
     process: collect garbage rarely, and skip the final collection at exit (freezing what is
@@ -281,6 +290,7 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 100)
     gc.enable()
     _shown_as_they_can_be()
+    _calendar_kept()
     command = command_named(_words())
     try:
         (make_app() if command is None else make_app((_MODULE_OF[command],), command))()
