@@ -14,8 +14,12 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sla_cli.domain.production import ProductionYear, production_year
+from sla_cli.domain.production import production_year
+
+if TYPE_CHECKING:
+    from sla_cli.domain.production import ProductionYear
 
 
 def cache_folder() -> Path:

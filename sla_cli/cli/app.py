@@ -6,7 +6,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -14,6 +14,9 @@ from typer.core import TyperGroup
 from sla_cli import __version__
 from sla_cli.cli.options import State
 from sla_cli.errors import InputError, SlaError
+
+if TYPE_CHECKING:
+    from sla_cli.domain.production import ProductionYear
 
 
 class SlaGroup(TyperGroup):
@@ -273,10 +276,15 @@ def _shown_as_they_can_be() -> None:
 def _calendar_kept() -> None:
     """The production calendar's years are read from ``holidays`` once and kept in the user's
     cache folder: a command that needs business time need not import the package again."""
-    from sla_cli.calendar_cache import cached_year
     from sla_cli.domain import production
 
-    production.use(cached_year)
+    production.use(_kept_year)
+
+
+def _kept_year(country: str, year: int) -> "ProductionYear":
+    from sla_cli.calendar_cache import cached_year
+
+    return cached_year(country, year)
 
 
 def main() -> None:

@@ -7,14 +7,17 @@ read, say). This module imports nothing of its own, so that naming a source cost
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from typing import TYPE_CHECKING
 
-# A year of a country's production calendar: its holidays and moved days off, its weekend days
-# worked, its public holidays alone (ТК РФ art. 112), and the days off moved by decree, each
-# as (the weekend day worked in its place, the day off).
-Days = frozenset[date]
-ProductionYear = tuple[Days, Days, Days, tuple[tuple[date, date], ...]]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
+
+    # A year of a country's production calendar: its holidays and moved days off, its weekend
+    # days worked, its public holidays alone (ТК РФ art. 112), and the days off moved by decree,
+    # each as (the weekend day worked in its place, the day off).
+    Days = frozenset[date]
+    ProductionYear = tuple[Days, Days, Days, tuple[tuple[date, date], ...]]
 
 
 def production_year(country: str, year: int) -> ProductionYear:
