@@ -103,7 +103,10 @@ def cached_year(country: str, year: int) -> ProductionYear:
     release = holidays_release()
     if release is None or not country.isalnum():
         return production_year(country, year)
-    path = cache_folder() / f"calendar-{country}-{year}.txt"
+    try:
+        path = cache_folder() / f"calendar-{country}-{year}.txt"
+    except RuntimeError:  # no home folder to keep it in
+        return production_year(country, year)
     found = _read(path, release)
     if found is None:
         found = production_year(country, year)

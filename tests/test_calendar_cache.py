@@ -61,3 +61,13 @@ def test_the_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert calendar_cache.cache_folder() == tmp_path / "home" / ".cache" / "sla"
+
+
+def test_without_a_home_folder_the_year_is_read_from_holidays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def homeless() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(calendar_cache, "cache_folder", homeless)
+    assert calendar_cache.cached_year("RU", 2026) == production_year("RU", 2026)
