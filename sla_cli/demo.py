@@ -22,7 +22,8 @@ from sla_cli.files import private_dir
 from sla_cli.ops.closing import set_client_details
 from sla_cli.ops.contracts import add_contract, topup
 from sla_cli.ops.incidents import open_incident, record_event
-from sla_cli.ops.periods import CloseRules, last_ended_month, rollover
+from sla_cli.ops.periods import CloseRules, rollover
+from sla_cli.ops.statements import last_ended_month
 from sla_cli.ops.work import log_work
 from sla_cli.store.engine import open_ledger
 from sla_cli.store.store import Store, transaction

@@ -6,7 +6,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -14,6 +14,9 @@ from typer.core import TyperGroup
 from sla_cli import __version__
 from sla_cli.cli.options import State
 from sla_cli.errors import InputError, SlaError
+
+if TYPE_CHECKING:
+    from sla_cli.domain.production import ProductionYear
 
 
 class SlaGroup(TyperGroup):
@@ -271,6 +274,20 @@ def _shown_as_they_can_be() -> None:
                 stream.reconfigure(errors="replace")  # type: ignore[union-attr]
 
 
+def _calendar_kept() -> None:
+    """The production calendar's years are read from ``holidays`` once and kept in the user's
+    cache folder: a command that needs business time need not import the package again."""
+    from sla_cli.domain import production
+
+    production.use(_kept_year)
+
+
+def _kept_year(country: str, year: int) -> "ProductionYear":
+    from sla_cli.calendar_cache import cached_year
+
+    return cached_year(country, year)
+
+
 def main() -> None:
     """The command line (`sla_cli.console` loads it with the collector off). A short-lived
     process: collect garbage rarely, and skip the final collection at exit (freezing what is
@@ -282,6 +299,7 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 100)
     gc.enable()
     _shown_as_they_can_be()
+    _calendar_kept()
     command = command_named(_words())
     try:
         (make_app() if command is None else make_app((_MODULE_OF[command],), command))()

@@ -138,7 +138,7 @@ def _issue(
     from sla_cli.domain.month import Month
     from sla_cli.files import output_path
     from sla_cli.ops.closing import IssueTerms, issue
-    from sla_cli.ops.periods import last_ended_month
+    from sla_cli.ops.statements import last_ended_month
 
     st = state(ctx)
     target = None if output is None else output_path(output, st.own_files())

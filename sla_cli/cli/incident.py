@@ -332,8 +332,7 @@ def list_(
     from sla_cli.cli.ledger_views import incidents_view
     from sla_cli.cli.needs import clocks
     from sla_cli.domain.month import Month
-    from sla_cli.ops.incidents import iter_incidents
-    from sla_cli.ops.seals import clock_book
+    from sla_cli.ops.incidents import clock_book, iter_incidents
 
     st = state(ctx)
     tz = st.settings().timezone
@@ -369,8 +368,7 @@ def breaches(
     from sla_cli.cli.needs import clocks, month_option
     from sla_cli.domain.month import Month
     from sla_cli.ops.incidents import breaches as flagged
-    from sla_cli.ops.incidents import month_incidents
-    from sla_cli.ops.seals import clock_book, sealed_clocks
+    from sla_cli.ops.incidents import clock_book, month_incidents, sealed_clocks
 
     st = state(ctx)
     tz = st.settings().timezone

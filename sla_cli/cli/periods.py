@@ -50,8 +50,8 @@ def demo(
 
     from sla_cli.cli.needs import business_calendar, letterhead
     from sla_cli.demo import build_demo
-    from sla_cli.documents import print_report_table
-    from sla_cli.ops.periods import month_report
+    from sla_cli.documents.table import print_report_table
+    from sla_cli.ops.statements import month_report
     from sla_cli.render import lines
 
     target = folder or Path(tempfile.mkdtemp(prefix="sla-demo-"))
@@ -173,7 +173,7 @@ def report(
     from sla_cli.cli.needs import business_calendar, letterhead
     from sla_cli.domain.month import Month
     from sla_cli.files import output_path
-    from sla_cli.ops.periods import last_ended_month, month_report
+    from sla_cli.ops.statements import last_ended_month, month_report
 
     st = state(ctx)
     target = None if output is None else output_path(output, st.own_files())
@@ -192,7 +192,7 @@ def report(
     with st.reading() as s:
         data = month_report(s, head, cal, label, client, st.now())
     if format == ReportFormat.table:
-        from sla_cli.documents import print_report_table
+        from sla_cli.documents.table import print_report_table
 
         print_report_table(data, lang.value, (detail or Detail.summary).value)
         return

@@ -15,19 +15,12 @@ formats money the way a reader of that language writes it, is imported only when
 
 from __future__ import annotations
 
-from sla_cli.documents.html import html_document
-from sla_cli.documents.labels import LANGS, formatter
-from sla_cli.documents.markdown import markdown_document
-from sla_cli.documents.records import (
-    CSV_FIELDS,
-    STATEMENT_FIELDS,
-    csv_document,
-    json_document,
-    report_record,
-)
-from sla_cli.documents.table import print_report_table
-from sla_cli.domain.statement import MonthReport
+from typing import TYPE_CHECKING, Any
+
 from sla_cli.errors import InputError
+
+if TYPE_CHECKING:
+    from sla_cli.domain.statement import MonthReport
 
 __all__ = [
     "CSV_FIELDS",
@@ -49,12 +42,44 @@ def render_document(
     with its work report in ``detail`` (``summary``: none, ``tickets``, ``entries``; default:
     ``tickets`` in Markdown and HTML, ``summary`` in CSV). JSON always carries all of it."""
     if fmt == "json":
+        from sla_cli.documents.records import json_document
+
         return json_document(report)
     if fmt == "csv":
+        from sla_cli.documents.records import csv_document
+
         return csv_document(report, detail or "summary")
+    if fmt not in FORMATS:
+        raise InputError(f"unknown report format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    from sla_cli.documents.labels import formatter
+
     f = formatter(report, lang)
     if fmt == "md":
+        from sla_cli.documents.markdown import markdown_document
+
         return markdown_document(report, f, detail or "tickets")
-    if fmt == "html":
-        return html_document(report, f, detail or "tickets")
-    raise InputError(f"unknown report format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    from sla_cli.documents.html import html_document
+
+    return html_document(report, f, detail or "tickets")
+
+
+# Each name from the module that holds it, imported when first asked for: the terminal view
+# needs neither the HTML (with its chart) nor the Markdown, JSON or CSV writers.
+_HOME = {
+    "CSV_FIELDS": "records",
+    "STATEMENT_FIELDS": "records",
+    "report_record": "records",
+    "LANGS": "labels",
+    "formatter": "labels",
+    "print_report_table": "table",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    found = getattr(import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = found
+    return found

@@ -1,7 +1,8 @@
 """Business calendar: working days, working hours and business-time arithmetic.
 
 Pure module: no I/O, no database, no terminal output. The production calendar comes from
-the ``holidays`` package, imported lazily on first need so that the CLI starts fast.
+the ``holidays`` package, imported lazily on first need so that the CLI starts fast (through
+``sla_cli.domain.production``, whose source the CLI replaces with one that keeps them on disk).
 
 Internally every instant is an integer number of microseconds since the Unix epoch, and
 the working intervals of the covered years are kept as sorted lists, so ``add`` and
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sla_cli.domain import production
 from sla_cli.domain.month import Month
 from sla_cli.domain.schedule import Schedule, ScheduleError
 from sla_cli.errors import ConfigError, InputError
@@ -73,6 +75,7 @@ class BusinessCalendar:
         self._public: dict[int, frozenset[date]] = {}  # public holidays only (art. 112)
         self._moved_from: dict[date, date] = {}  # a weekend day worked: the day off it gave
         self._weekend_workdays: dict[int, frozenset[date]] = {}
+        self._unread: dict[int, tuple[frozenset[date], tuple[tuple[date, date], ...]]] = {}
         self._days: dict[date, tuple[datetime, datetime] | None] = {}
         self._year_intervals: dict[int, list[tuple[int, int]]] = {}
         self._index = _Index()
@@ -81,16 +84,9 @@ class BusinessCalendar:
     # -- production calendar -------------------------------------------------------------
 
     def _load_year(self, year: int) -> None:
-        import holidays  # lazy: importing the package costs ~50 ms
-
-        try:
-            data = holidays.country_holidays(self.schedule.country, years=year)
-        except NotImplementedError:
-            country = self.schedule.country
-            raise ScheduleError("country", f"no production calendar for {country!r}") from None
-        self._holidays[year] = frozenset(d for d in data if d.year == year)
-        weekend = getattr(data, "weekend_workdays", ())
-        self._weekend_workdays[year] = frozenset(d for d in weekend if d.year == year)
+        found = production.source(self.schedule.country, year)
+        self._holidays[year], self._weekend_workdays[year] = found[0], found[1]
+        self._unread[year] = found[2], found[3]
 
     def production_holidays(self, year: int) -> frozenset[date]:
         """Dates the production calendar lists as holidays or moved days off in ``year``."""
@@ -120,34 +116,12 @@ class BusinessCalendar:
         """The public holidays themselves (ТК РФ art. 112), without the days off moved to
         follow them (a holiday on a weekend, observed later) or moved by decree."""
         if year not in self._public:
-            self._load_public(year)
+            if year not in self._unread:
+                self._load_year(year)
+            public, moved = self._unread[year]
+            self._moved_from.update(moved)  # a year's moves are known once it is asked for
+            self._public[year] = public
         return self._public[year]
-
-    def _load_public(self, year: int) -> None:
-        """The year's public holidays, and its days off moved by decree: each is named for the
-        weekend day it was moved from, which is worked in its place."""
-        from datetime import datetime as moment
-
-        import holidays
-
-        data = holidays.country_holidays(self.schedule.country, years=year, observed=False)
-        label = getattr(data, "substituted_label", None)
-        fmt = getattr(data, "substituted_date_format", None)
-        head, _, tail = data.tr(label).partition("%s") if label and fmt else ("", "", "")
-        written = data.tr(fmt) if fmt else ""
-        public = set()
-        for d in data:
-            names = data.get_list(d)
-            moved = [n for n in names if head and n.startswith(head) and n.endswith(tail)]
-            if len(moved) < len(names):
-                public.add(d)
-            for name in moved:
-                try:
-                    worked = moment.strptime(name[len(head) : len(name) - len(tail)], written)
-                except ValueError:
-                    continue
-                self._moved_from[worked.date()] = d
-        self._public[year] = frozenset(d for d in public if d.year == year)
 
     def _is_preholiday(self, d: date) -> bool:
         """ТК РФ art. 95: the working day just before a public holiday is an hour shorter. A

@@ -104,7 +104,7 @@ def issue(
 ) -> IssueResult:
     """The client's ``kind`` document of the closed ``month``: the one issued before, printed
     as it was, or a new one numbered next in its kind and year."""
-    from sla_cli.ops.periods import month_report
+    from sla_cli.ops.statements import month_report
 
     user = check_author(user)
     client = client_by_key(s, key)

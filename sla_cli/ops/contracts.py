@@ -19,7 +19,6 @@ from sla_cli.domain.contracts import (
 from sla_cli.domain.kinds import Billing, ChangeKind, EntryType
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractRecord, EntryRecord
-from sla_cli.domain.statement import package_note
 from sla_cli.domain.tariffs import Tier
 from sla_cli.domain.text import MAX_NAME, MAX_NOTE, check_author, check_text
 from sla_cli.errors import InputError, NotFound
@@ -67,6 +66,8 @@ def add_contract(
 
 
 def _buy(s: Store, contract: ContractRecord, tier: Tier, on: date, user: str) -> EntryRecord:
+    from sla_cli.domain.statement import package_note  # the statements' rules: only to buy
+
     new = NewEntry(
         contract=contract,
         on=on,

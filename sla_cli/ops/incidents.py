@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock, ClockStatus
+from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.incident_events import last_live
 from sla_cli.domain.incidents import (
     IncidentRecord,
@@ -42,7 +43,7 @@ from sla_cli.errors import NotFound
 from sla_cli.ops.lookup import client_id, contract_on, ensure_open, ticket_client
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from sla_cli.store.store import Store
 
@@ -72,6 +73,36 @@ class Clocks(NamedTuple):
     def waited(self, incident: IncidentRecord) -> int:
         """Business minutes the incident has waited for the client."""
         return waiting_minutes(incident, self.calendar, self.now)
+
+
+def sealed_clocks(s: Store, month: Month, now: datetime) -> Clocks | None:
+    """The SLA clocks of ``month`` as its close sealed them, at ``now``; None: not closed, or
+    closed before clock terms were sealed."""
+    sealed = s.clock_terms_of(month)
+    return None if sealed is None else clocks_of(ClockTerms.from_json(sealed), now)
+
+
+def clock_book(s: Store, current: Clocks, zone: str) -> Callable[[IncidentRecord], Clocks]:
+    """Which clocks an incident's are computed with: the terms its opening month's close
+    sealed, or the config's (``current``) for an open month, or one closed before terms were
+    sealed."""
+    sealed = s.sealed_clock_terms()
+    tz = ZoneInfo(zone)
+    made: dict[Month, Clocks] = {}
+
+    def book(incident: IncidentRecord) -> Clocks:
+        month = Month.of(incident.opened_at.astimezone(tz).date())
+        if month not in sealed:
+            return current
+        if month not in made:
+            made[month] = clocks_of(ClockTerms.from_json(sealed[month]), current.now)
+        return made[month]
+
+    return book
+
+
+def clocks_of(terms: ClockTerms, now: datetime) -> Clocks:
+    return Clocks(BusinessCalendar(terms.schedule), now, terms.at_risk_percent, terms.pausing)
 
 
 def open_incident(

@@ -11,12 +11,12 @@ from sla_cli.domain.kinds import WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import EntryRecord
 from sla_cli.domain.text import normalise_ticket
-from sla_cli.domain.timesheet import Timesheet, timesheet
 from sla_cli.errors import InputError
 from sla_cli.ops.lookup import client_id
 from sla_cli.store.entries import EntryFilter
 
 if TYPE_CHECKING:
+    from sla_cli.domain.timesheet import Timesheet
     from sla_cli.store.store import Store
 
 
@@ -57,6 +57,8 @@ def stream_entries(s: Store, q: EntryQuery) -> Iterator[EntryRecord]:
 
 def timesheet_of(s: Store, q: EntryQuery) -> Timesheet:
     """Who worked how long, by day and client, for the entries ``q`` asks for."""
+    from sla_cli.domain.timesheet import timesheet
+
     return timesheet(s.worked_by_day(_filter(s, q)))
 
 

@@ -3,23 +3,19 @@ figures a close no longer backs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import zip_longest
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sla_cli.domain.billing import close_month
-from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.clock import Clock
 from sla_cli.domain.clock_terms import ClockTerms
-from sla_cli.domain.incidents import IncidentRecord
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord
 from sla_cli.domain.seal import ClosedFigures, Difference, Figures, compare, describe, month_digest
 from sla_cli.errors import CheckFailed
-from sla_cli.ops.incidents import Clocks, month_incidents
+from sla_cli.ops.incidents import clocks_of, month_incidents
 
 if TYPE_CHECKING:
     from sla_cli.store.store import Store
@@ -46,36 +42,6 @@ def live_figures(s: Store, month: Month) -> tuple[str, Figures]:
 def check_month(s: Store, month: Month, stored_digest: str | None) -> list[Difference]:
     digest, live = live_figures(s, month)
     return compare(month, stored_digest, digest, s.closings(month), live)
-
-
-def sealed_clocks(s: Store, month: Month, now: datetime) -> Clocks | None:
-    """The SLA clocks of ``month`` as its close sealed them, at ``now``; None: not closed, or
-    closed before clock terms were sealed."""
-    sealed = s.clock_terms_of(month)
-    return None if sealed is None else clocks_of(ClockTerms.from_json(sealed), now)
-
-
-def clock_book(s: Store, current: Clocks, zone: str) -> Callable[[IncidentRecord], Clocks]:
-    """Which clocks an incident's are computed with: the terms its opening month's close
-    sealed, or the config's (``current``) for an open month, or one closed before terms were
-    sealed."""
-    sealed = s.sealed_clock_terms()
-    tz = ZoneInfo(zone)
-    made: dict[Month, Clocks] = {}
-
-    def book(incident: IncidentRecord) -> Clocks:
-        month = Month.of(incident.opened_at.astimezone(tz).date())
-        if month not in sealed:
-            return current
-        if month not in made:
-            made[month] = clocks_of(ClockTerms.from_json(sealed[month]), current.now)
-        return made[month]
-
-    return book
-
-
-def clocks_of(terms: ClockTerms, now: datetime) -> Clocks:
-    return Clocks(BusinessCalendar(terms.schedule), now, terms.at_risk_percent, terms.pausing)
 
 
 def clock_differences(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-from sla_cli.domain.timers import TimerRecord
 from sla_cli.store.base import AlreadyEnded, NewTimer, Part
 from sla_cli.store.convert import timer_record
+
+if TYPE_CHECKING:  # loaded by the conversion, when a timer is read: a report reads none
+    from sla_cli.domain.timers import TimerRecord
 
 
 class Timers(Part):

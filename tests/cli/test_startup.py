@@ -103,9 +103,10 @@ def test_help_loads_no_config_rules_or_views(tmp_path: Path) -> None:
     assert loaded == []
 
 
-# Enums and parsers the commands' signatures and messages need; no records, rules or calendar.
+# Enums and parsers the commands' signatures and messages need; no records, rules or calendar
+# (the production calendar's source is named as the program starts, its data not read).
 LIGHT_DOMAIN = {"sla_cli.domain", "sla_cli.domain.kinds", "sla_cli.domain.durations",
-                "sla_cli.domain.money"}  # fmt: skip
+                "sla_cli.domain.money", "sla_cli.domain.production"}  # fmt: skip
 
 
 # What the quick commands must not load: the database stack and pendulum (read only a wall
@@ -176,3 +177,41 @@ def test_ledger_commands_on_sqlite_load_no_database_library(sla: Sla, tmp_path: 
     backup = imported_modules(["backup", str(tmp_path / "copy.db")], tmp_path, env)
     assert sorted(m for m in backup if m.split(".")[0] in HEAVY) == []
     assert (tmp_path / "copy.db").is_file()
+
+
+# What each command a manager runs all day leaves unloaded: the writers of the other formats,
+# the month close, the seal of a month still open, the statements' rules where no statement is
+# drawn, and the `holidays` package once the year's calendar is kept in the cache folder.
+DOCUMENTS = ("sla_cli.documents.html", "sla_cli.documents.chart", "sla_cli.documents.markdown",
+             "sla_cli.documents.records", "weasyprint")  # fmt: skip
+NO_CLOSE = ("sla_cli.ops.periods", "sla_cli.ops.seals", "sla_cli.domain.seal", "holidays")
+NO_STATEMENT = (
+    *NO_CLOSE,
+    "sla_cli.documents",
+    "sla_cli.domain.statement",
+    "sla_cli.ops.statements",
+)
+EVERYDAY = (
+    (["report", "--month", "2026-11"], (*DOCUMENTS, *NO_CLOSE, "sla_cli.domain.timers")),
+    (["report", "--month", "2026-11", "--client", "ACME"], (*DOCUMENTS, *NO_CLOSE)),
+    (["breaches", "--month", "2026-11"], NO_STATEMENT),
+    (["incident", "list"], NO_STATEMENT),
+    (["entries", "--month", "2026-11"], (*NO_STATEMENT, "sla_cli.domain.timesheet")),
+    (["contract", "list"], NO_STATEMENT),
+    (["timesheet", "--month", "2026-11"], NO_STATEMENT),
+)  # fmt: skip
+
+
+def test_everyday_commands_load_only_what_they_draw(sla: Sla, tmp_path: Path) -> None:
+    now = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+           "--start", "2026-10-01", "--months", "12", env=now)  # fmt: skip
+    sla.ok("incident", "open", "ACME-7", "--at", "2026-11-24T10:00", env=now)
+    sla.ok("log", "1h", "ACME-7", env=now)
+    sla.ok("rollover", "--month", "2026-10", env=now)
+    env = {**sla.env, **now, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert "holidays" in imported_modules(["incident", "list"], tmp_path, env)  # read once
+    for args, absent in EVERYDAY:
+        modules = imported_modules(args, tmp_path, env)
+        assert "sla_cli.store.store" in modules, args
+        assert sorted(m for m in modules if m in absent or m.split(".")[0] in absent) == [], args

@@ -17,7 +17,8 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog
 from sla_cli.ops.contracts import topup
 from sla_cli.ops.listing import list_entries
-from sla_cli.ops.periods import month_report, rollover
+from sla_cli.ops.periods import rollover
+from sla_cli.ops.statements import month_report
 from sla_cli.ops.work import log_work, void
 from sla_cli.store.engine import Ledger
 from tests.ops.conftest import NOW, PROPERTY, SETTINGS, TODAY, replayed

@@ -1,0 +1,98 @@
+"""The month's statements (`sla report`): figures, incidents and clocks, a preview while open.
+
+Apart from the month close (`sla_cli.ops.periods`), so that a report loads neither the close's
+rules nor the timers; a closed month's seal is checked, and loaded, only for a closed month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.domain.clock_terms import ClockTerms
+from sla_cli.domain.month import Month
+from sla_cli.domain.statement import Letterhead, MonthFacts, MonthReport, assemble
+from sla_cli.ops.incidents import Clocks, clock_book, month_incidents
+from sla_cli.ops.lookup import client_id
+from sla_cli.store.incidents import IncidentQuery
+
+if TYPE_CHECKING:
+    from sla_cli.domain.clock import Clock
+    from sla_cli.store.store import Store
+
+
+def last_ended_month(today: date) -> Month:
+    return Month.of(today).previous()
+
+
+def month_report(
+    s: Store,
+    head: Letterhead,
+    calendar: BusinessCalendar,
+    month: Month,
+    client_key: str | None,
+    now: datetime,
+) -> MonthReport:
+    """Statements for every contract active in ``month`` (a preview while it is open); a
+    closed month's clocks are computed with the clock terms its close sealed."""
+    active = s.active_contracts(month, client_id(s, client_key))
+    closed = s.is_closed(month)
+    current = Clocks(calendar, now, head.at_risk_percent, head.pausing_clocks)
+    if closed:
+        from sla_cli.ops.seals import ensure_unchanged
+
+        ensure_unchanged(s, month)
+        sealed = s.clock_terms_of(month)
+        if sealed is not None:
+            terms = ClockTerms.from_json(sealed)
+            head = replace(
+                head,
+                timezone=terms.timezone,
+                at_risk_percent=terms.at_risk_percent,
+                pausing_clocks=terms.pausing,
+            )
+            calendar = BusinessCalendar(terms.schedule)
+    work = s.month_work(active, month)
+    tickets = sorted({e.ticket for entries in work.values() for e in entries if e.ticket})
+    facts = MonthFacts(
+        month=month,
+        closed=closed,
+        contracts=active,
+        usage=s.month_usage(active, month),
+        daily=s.daily_minutes(active, month),
+        incidents=month_incidents(s, head.timezone, month, client_key, also_unresolved=False),
+        topups=s.packages_bought(active, month),
+        work=work,
+        titles=s.ticket_titles(
+            sorted({c.client.id for c in active}),
+            tickets,
+            datetime.combine(month.plus(1).first_day, time.min, tzinfo=ZoneInfo(head.timezone)),
+        ),
+        history=_trend_clocks(s, current, head.timezone, month, client_key),
+    )
+    return assemble(facts, head, calendar, now)
+
+
+def _trend_clocks(
+    s: Store, current: Clocks, zone: str, month: Month, client_key: str | None
+) -> dict[int, dict[Month, list[list[Clock]]]]:
+    """The clocks of the incidents opened in the eleven months before ``month`` on contracts in
+    force, by client id and month, each month's computed as its close sealed them (``current``
+    for an open month)."""
+    book = clock_book(s, current, zone)
+    tz = ZoneInfo(zone)
+    query = IncidentQuery(
+        tz,
+        client_id(s, client_key),
+        opened_from=month.plus(-11).first_day,
+        opened_before=month.first_day,
+        in_force=True,
+    )
+    out: dict[int, dict[Month, list[list[Clock]]]] = {}
+    for i in s.iter_incidents(query):
+        opened = Month.of(i.opened_at.astimezone(tz).date())
+        out.setdefault(i.client.id, {}).setdefault(opened, []).append(book(i).every(i))
+    return out
