@@ -5,7 +5,6 @@ The built-in values live in ``sla_cli.defaults``; a key the file leaves out take
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,10 +36,8 @@ __all__ = [
     "config_path",
     "default_config_path",
     "default_data_dir",
-    "default_document",
     "load_settings",
     "parse_settings",
-    "write_config",
 ]
 
 
@@ -394,27 +391,3 @@ def load_settings(path: Path | None = None, *, required: bool = False) -> Settin
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{target}: not valid TOML: {e}") from None
     return parse_settings(data, str(target))._replace(source=target)
-
-
-# --- writing -----------------------------------------------------------------------------------
-
-
-def default_document() -> dict[str, Any]:
-    """The config that `sla init` writes: the built-in defaults, every key spelled out (a
-    copy: changing it leaves the defaults as they are)."""
-    return copy.deepcopy(_merge(DEFAULTS, {}))
-
-
-def write_config(path: Path, document: Mapping[str, Any], *, force: bool = False) -> None:
-    """Write the config atomically: a temporary file in the same folder, then a rename.
-
-    A new config (and any folder made for it) is readable by its owner only; one that exists
-    keeps its permissions."""
-    import tomli_w  # only `sla init` and the demo write a config
-
-    if path.exists() and not force:
-        raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
-    from sla_cli.files import atomic_write, private_dir  # only `sla init` and the demo write
-
-    private_dir(path.parent)
-    atomic_write(path, HEADER + "\n" + tomli_w.dumps(document), private=True)

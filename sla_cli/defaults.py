@@ -1,10 +1,14 @@
-"""The built-in config: every number of the offer, and the header `sla init` writes above it.
+"""The built-in config: every number of the offer, the header `sla init` writes above it, and
+writing a config (`sla init`, the demo).
 
 A changed offer is a config edit, not a release; these are the values a missing key takes.
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 APP_NAME = "sla"
@@ -138,3 +142,26 @@ DEFAULTS: dict[str, Any] = {
         },
     },
 }
+
+
+def default_document() -> dict[str, Any]:
+    """The config that `sla init` writes: the built-in defaults, every key spelled out (a
+    copy: changing it leaves the defaults as they are)."""
+    return copy.deepcopy(DEFAULTS)
+
+
+def write_config(path: Path, document: Mapping[str, Any], *, force: bool = False) -> None:
+    """Write the config atomically: a temporary file in the same folder, then a rename.
+
+    A new config (and any folder made for it) is readable by its owner only; one that exists
+    keeps its permissions."""
+    import tomli_w  # only `sla init` and the demo write a config
+
+    from sla_cli.errors import ConfigError
+
+    if path.exists() and not force:
+        raise ConfigError(f"{path}: a config exists already; `sla init --force` overwrites it")
+    from sla_cli.files import atomic_write, private_dir  # only `sla init` and the demo write
+
+    private_dir(path.parent)
+    atomic_write(path, HEADER + "\n" + tomli_w.dumps(document), private=True)

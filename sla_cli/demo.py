@@ -11,7 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sla_cli.config import Settings, default_document, load_settings, write_config
+from sla_cli.config import Settings, load_settings
+from sla_cli.defaults import default_document, write_config
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.contracts import NewContract
 from sla_cli.domain.kinds import Event, WorkKind
@@ -110,23 +111,7 @@ def build_demo(folder: Path, now: datetime, seed: int = 2026) -> Demo:
     cal = BusinessCalendar(settings.schedule)
     with ledger() as s:
         for c in CLIENTS:
-            add_contract(
-                s,
-                settings.catalog,
-                NewContract(
-                    client_name=c.name,
-                    key=c.key,
-                    variant=c.variant,
-                    tier=c.tier,
-                    start=start,
-                    months=12 if c.variant != 3 else None,
-                    prepaid_months=12 if c.variant == 1 else 3 if c.variant == 2 else None,
-                    hour_discount=Decimal({1: 10, 2: 30, 3: 15}[c.variant]),
-                ),
-                "demo",
-                datetime.combine(start, time(9), tzinfo=tz),
-            )
-            set_client_details(s, c.key, DEMO_DETAILS[c.key], "demo")
+            _sign(s, settings, c, start, tz)
     for i, month in enumerate((*months, Month.of(today))):
         first, nxt = month.bounds
         days = [
@@ -155,6 +140,27 @@ def _opened(url: str, settings: Settings) -> Iterator[Store]:
 
 def _at(d: date, hour: int, tz: ZoneInfo, minute: int = 0) -> datetime:
     return datetime.combine(d, time(hour, minute), tzinfo=tz)
+
+
+def _sign(s: Store, settings: Settings, c: DemoClient, start: date, tz: ZoneInfo) -> None:
+    """The client's contract from ``start``, and its legal details for documents."""
+    add_contract(
+        s,
+        settings.catalog,
+        NewContract(
+            client_name=c.name,
+            key=c.key,
+            variant=c.variant,
+            tier=c.tier,
+            start=start,
+            months=12 if c.variant != 3 else None,
+            prepaid_months=12 if c.variant == 1 else 3 if c.variant == 2 else None,
+            hour_discount=Decimal({1: 10, 2: 30, 3: 15}[c.variant]),
+        ),
+        "demo",
+        datetime.combine(start, time(9), tzinfo=tz),
+    )
+    set_client_details(s, c.key, DEMO_DETAILS[c.key], "demo")
 
 
 def _month_of_work(

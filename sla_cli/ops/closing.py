@@ -23,8 +23,11 @@ from sla_cli.errors import InputError, LedgerUnavailable, NotFound
 from sla_cli.ops.lookup import client_by_key
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sla_cli.domain.calendar import BusinessCalendar
-    from sla_cli.domain.statement import Letterhead
+    from sla_cli.domain.records import ClientRecord
+    from sla_cli.domain.statement import Letterhead, Statement
     from sla_cli.store.documents import Issued
     from sla_cli.store.store import Store
 
@@ -118,14 +121,36 @@ def issue(
     found = s.issued(str(kind), client.id, month)
     if found is not None:
         return IssueResult(ClosingDocument.from_json(found.content), False)
-    name = KIND_NAMES[kind]
     missing = [k for k in _REQUIRED[kind] if not getattr(terms.supplier, k)]
     if missing:
         keys = ", ".join(f"company.{k}" for k in missing)
-        raise InputError(f"an {name} needs {keys} in the config; nothing was issued")
+        raise InputError(f"an {KIND_NAMES[kind]} needs {keys} in the config; nothing was issued")
     if not report.statements:
         raise NotFound(f"{client.key} had no contract in force in {month}; nothing was issued")
-    lines = with_vat(document_lines(report.statements, kind), terms.vat)
+    document, previous = _next_document(s, kind, client, month, report.statements, terms)
+    content = document.to_json()
+    values = {
+        "kind": str(kind), "year": document.year, "number": document.number,
+        "client_id": client.id, "month": str(month), "on": document.on,
+        "amount": document.total, "vat": document.vat_total, "content": content,
+        "digest": document_digest(content, s.digest_of(month), previous), "by": user,
+    }  # fmt: skip
+    try:
+        s.add_document(values, _Race())
+    except _Race:
+        raise LedgerUnavailable(
+            f"another {KIND_NAMES[kind]} was being issued at the same moment; run the command again"
+        ) from None
+    return IssueResult(document, True)
+
+
+def _next_document(
+    s: Store, kind: DocKind, client: ClientRecord, month: Month,
+    statements: Sequence[Statement], terms: IssueTerms,
+) -> tuple[ClosingDocument, str | None]:  # fmt: skip
+    """The client's next ``kind`` document of ``month``, numbered next in its year (refused
+    when it would bill nothing), and the digest of the last one of its kind (the chain's end)."""
+    lines = with_vat(document_lines(statements, kind), terms.vat)
     details = s.client_details(client.id)
     contracts = {c.id: c for c in s.active_contracts(month, client.id)}
     number, previous = s.last_issued(str(kind), month.year)
@@ -145,7 +170,7 @@ def issue(
         ),
         basis=tuple(
             f"Договор № {c.id} от {c.start:%d.%m.%Y}"
-            for c in (contracts[st.contract_id] for st in report.statements)
+            for c in (contracts[st.contract_id] for st in statements)
         ),
         lines=lines,
         vat=terms.vat,
@@ -158,21 +183,8 @@ def issue(
             if kind == DocKind.INVOICE
             else "nothing was billed"
         )
-        raise InputError(f"{client.key} {month}: {why}; no {name} was issued")
-    content = document.to_json()
-    values = {
-        "kind": str(kind), "year": document.year, "number": document.number,
-        "client_id": client.id, "month": str(month), "on": document.on,
-        "amount": document.total, "vat": document.vat_total, "content": content,
-        "digest": document_digest(content, s.digest_of(month), previous), "by": user,
-    }  # fmt: skip
-    try:
-        s.add_document(values, _Race())
-    except _Race:
-        raise LedgerUnavailable(
-            f"another {name} was being issued at the same moment; run the command again"
-        ) from None
-    return IssueResult(document, True)
+        raise InputError(f"{client.key} {month}: {why}; no {KIND_NAMES[kind]} was issued")
+    return document, previous
 
 
 def invoice_by_number(s: Store, text: str) -> Issued:

@@ -4,25 +4,21 @@ durations as whole minutes, moments in UTC."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
 
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, EventKind, WorkKind
+from sla_cli.store.columns import kopecks, utc_column
 
 __all__ = [
     "Client",
@@ -105,43 +101,6 @@ CHANGE_MONTHS_CHECK = {
 
 def checks(conditions: dict[str, str]) -> tuple[CheckConstraint, ...]:
     return tuple(CheckConstraint(sql, name=name) for name, sql in conditions.items())
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite has no zones)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; give a time zone")
-        utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        assert isinstance(moment, datetime)
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC)
-
-
-def utc_column(nullable: bool = False, index: bool = False) -> Any:
-    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
-
-
-def kopecks(nullable: bool = False) -> Any:
-    """An amount of money in kopecks: 64 bits on PostgreSQL (its INTEGER stops at 21 474 836,47
-    roubles), SQLite's INTEGER on SQLite (64 bits already)."""
-    return Field(
-        default=None if nullable else ...,
-        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), nullable=nullable),
-    )
 
 
 class Client(SQLModel, table=True):
@@ -376,10 +335,8 @@ class TimerEnd(SQLModel, table=True):
     created_at: datetime = utc_column()
 
 
-DOCUMENT_CHECKS = {
-    "ck_documents_kind": "kind IN ('invoice', 'act')",
-    "ck_documents_number": "number >= 1",
-}
+DOCUMENT_CHECKS = {"ck_documents_kind": "kind IN ('invoice', 'act')",
+                   "ck_documents_number": "number >= 1"}  # fmt: skip
 
 
 class ClientDetails(SQLModel, table=True):
@@ -399,9 +356,8 @@ class ClientDetails(SQLModel, table=True):
 
 
 class Document(SQLModel, table=True):
-    """A closing document (an invoice or an act) of a client's closed month, as issued: its
-    number, once per kind and year, and everything it printed (``content``, JSON), sealed by
-    ``digest`` together with the month's seal and the previous document of its kind."""
+    """An invoice or an act of a client's closed month as issued: numbered once per kind and
+    year, what it printed (``content``), sealed with its month and the one before (``digest``)."""
 
     __tablename__ = "documents"
     __table_args__ = (
