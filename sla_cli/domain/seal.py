@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,7 +23,9 @@ from sla_cli.domain.money import money_str
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 
-__all__ = ["ClosedFigures", "Difference", "Figures", "compare", "describe", "month_digest"]
+__all__ = [
+    "ClosedFigures", "Difference", "Figures", "compare", "describe", "entry_values", "month_digest",
+]  # fmt: skip
 
 # What a contract's row holds that a closed month depends on: everything it was signed with.
 # Its changes are left out: an end moved (or a cancellation) never reaches a closed month.
@@ -48,14 +50,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def entry_values(e: EntryRecord) -> tuple[Any, ...]:
+    """An entry's values as a seal hashes them, in the order of ``ENTRY_FIELDS``."""
+    return tuple(getattr(e, f) for f in ENTRY_FIELDS)
+
+
 def month_digest(
-    entries: Iterable[EntryRecord],
+    entries: Iterable[Sequence[Any]],
     contracts: Iterable[ContractRecord],
     clock_terms: str | None = None,
 ) -> str:
-    """SHA-256 over the month's entries (every column, by id), the closed contracts' terms
-    (with their client's key and name, by id) and, for closes that seal them, what the month's
-    SLA clocks are computed with: the same on SQLite and PostgreSQL."""
+    """SHA-256 over the month's entries (every column, in the order of ``ENTRY_FIELDS``, by
+    id), the closed contracts' terms (with their client's key and
+    name, by id) and, for closes that seal them, what the month's SLA clocks are computed with:
+    the same on SQLite and PostgreSQL."""
     h = hashlib.sha256()
     if clock_terms is not None:
         h.update(b"clocks " + clock_terms.encode() + b"\n")
@@ -63,9 +71,13 @@ def month_digest(
         row = [c.client.id, c.client.key, c.client.name, *(getattr(c, f) for f in CONTRACT_FIELDS),
                [tuple(p) for p in c.priorities]]  # fmt: skip
         h.update(b"contract " + json.dumps([_plain(v) for v in row]).encode() + b"\n")
-    for e in sorted(entries, key=lambda e: e.id):
-        row = [getattr(e, f) for f in ENTRY_FIELDS]
-        h.update(b"entry " + json.dumps([_plain(v) for v in row]).encode() + b"\n")
+    dumps, update = json.dumps, h.update
+    for r in sorted(entries, key=lambda r: r[0]):  # each column spelt as ``_plain`` spells it
+        line = [r[0], r[1], r[2], r[3], r[4].isoformat(), r[5], r[6], r[7], r[8],
+                None if r[9] is None else str(r[9]),
+                None if r[10] is None else r[10].isoformat(), r[11], r[12], r[13],
+                r[14].isoformat()]  # fmt: skip
+        update(b"entry " + dumps(line).encode() + b"\n")
     return h.hexdigest()
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def seal(s: Store, month: Month, active: list[ContractRecord], clock_terms: str | None) -> str:
     """The digest of ``month`` as its rows stand: its entries, the terms of ``active`` and
     what its clocks are computed with."""
-    return month_digest(s.entries(month, None), active, clock_terms)
+    return month_digest(s.sealed_rows(month), active, clock_terms)
 
 
 def live_figures(s: Store, month: Month) -> tuple[str, Figures]:

@@ -15,7 +15,7 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.store import convert, sql
 from sla_cli.store.base import AlreadyReversed, NewEntry, Part
-from sla_cli.store.convert import entry_record, to_kopecks
+from sla_cli.store.convert import entry_record, from_kopecks, to_kopecks
 
 ENTRIES = "SELECT e.*, k.key AS client_key FROM entries e JOIN clients k ON k.id = e.client_id"
 STREAM_BATCH = 1000  # rows fetched at a time by the listings that stream
@@ -202,6 +202,21 @@ class Entries(Part):
             f'{ENTRIES} WHERE {where} ORDER BY e."on", e.id', params, STREAM_BATCH
         )
         return (entry_record(r, r.client_key) for r in rows)
+
+    def sealed_rows(self, month: Month) -> Iterator[tuple[Any, ...]]:
+        """The month's entries as its seal hashes them: the columns of ``domain.seal``'s
+        ``ENTRY_FIELDS`` (the amount in money), by id, straight from the driver (no record is
+        built: a closed month of 100,000 entries is verified in about a second)."""
+        where, params = EntryFilter(month).sql()
+        rows = self.db.stream(
+            'SELECT e.id, e.contract_id, e.client_id, e.ticket, e."on", e.minutes, e.type, '
+            'e.category, e.kind, e.amount_kopecks, e.started_at, e."by", e.note, e.reverses, '
+            f"e.created_at FROM entries e WHERE {where} ORDER BY e.id",
+            params,
+            5000,
+        )
+        for r in rows:
+            yield r if r[9] is None else (*r[:9], from_kopecks(r[9]), *r[10:])
 
     def entries(self, month: Month | None, client_id: int | None) -> list[EntryRecord]:
         """Entries, oldest first."""

@@ -14,17 +14,39 @@ from sla_cli.domain.billing import MonthUsage, close_month
 from sla_cli.domain.kinds import ChangeKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractChange
-from sla_cli.domain.seal import ClosedFigures, Difference, compare, describe, month_digest
+from sla_cli.domain.seal import (
+    ClosedFigures,
+    Difference,
+    compare,
+    describe,
+    entry_values,
+    month_digest,
+)
 from sla_cli.domain.tariffs import Priority
 from tests.domain.conftest import contract, entry
 
 OCT = Month(2026, 10)
+
+
+def digest(entries: list[Any], contracts: list[Any], clock_terms: str | None = None) -> str:
+    return month_digest([entry_values(e) for e in entries], contracts, clock_terms)
+
+
 ENTRIES = [entry(id=1, minutes=60), entry(id=2, minutes=90, ticket="ACME-2")]
-SEALED = month_digest(ENTRIES, [contract()])
+SEALED = digest(ENTRIES, [contract()])
+
+
+def test_the_digest_of_a_month_is_what_closes_have_always_sealed() -> None:
+    """Pinned: a ledger sealed by any earlier version verifies with this one."""
+    night = entry(id=3, minutes=30, amount=Decimal("12.50"), note="ночь", kind=None,
+                  started_at=datetime(2026, 10, 5, 7, tzinfo=UTC))  # fmt: skip
+    assert digest([*ENTRIES, night], [contract()], '{"x": 1}') == (
+        "df4880f739b9816fc4bf49cf61960d83041d46554b34ec94b6fca99bb4bc74cd"
+    )
 
 
 def test_the_digest_is_the_rows_not_their_order() -> None:
-    assert month_digest(list(reversed(ENTRIES)), [contract()]) == SEALED
+    assert digest(list(reversed(ENTRIES)), [contract()]) == SEALED
     assert len(SEALED) == 64
 
 
@@ -40,12 +62,12 @@ def test_the_digest_is_the_rows_not_their_order() -> None:
     ],
 )
 def test_any_change_to_an_entry_changes_the_digest(change: dict[str, Any]) -> None:
-    assert month_digest([ENTRIES[0]._replace(**change), ENTRIES[1]], [contract()]) != SEALED
+    assert digest([ENTRIES[0]._replace(**change), ENTRIES[1]], [contract()]) != SEALED
 
 
 def test_an_entry_removed_or_added_changes_the_digest() -> None:
-    assert month_digest(ENTRIES[:1], [contract()]) != SEALED
-    assert month_digest([*ENTRIES, entry(id=3)], [contract()]) != SEALED
+    assert digest(ENTRIES[:1], [contract()]) != SEALED
+    assert digest([*ENTRIES, entry(id=3)], [contract()]) != SEALED
 
 
 @pytest.mark.parametrize(
@@ -61,14 +83,14 @@ def test_an_entry_removed_or_added_changes_the_digest() -> None:
     ],
 )
 def test_any_change_to_the_terms_changes_the_digest(change: dict[str, Any]) -> None:
-    assert month_digest(ENTRIES, [contract()._replace(**change)]) != SEALED
+    assert digest(ENTRIES, [contract()._replace(**change)]) != SEALED
 
 
 def test_an_end_moved_later_leaves_a_closed_month_sealed() -> None:
     """Moving the end while later months are open is a correction, not a change to October."""
     later = datetime(2026, 12, 1, tzinfo=UTC)
     moved = ContractChange(1, ChangeKind.END, contract().signed_end, None, "anna", later)
-    assert month_digest(ENTRIES, [contract()._replace(changes=(moved,))]) == SEALED
+    assert digest(ENTRIES, [contract()._replace(changes=(moved,))]) == SEALED
 
 
 @given(st.lists(st.integers(1, 600), min_size=1, max_size=5), st.integers(0, 4))
@@ -76,7 +98,7 @@ def test_changing_any_one_minute_count_is_seen(minutes: list[int], which: int) -
     rows = [entry(id=i + 1, minutes=m) for i, m in enumerate(minutes)]
     i = which % len(rows)
     changed = [*rows[:i], rows[i]._replace(minutes=rows[i].minutes + 1), *rows[i + 1 :]]
-    assert month_digest(changed, [contract()]) != month_digest(rows, [contract()])
+    assert digest(changed, [contract()]) != digest(rows, [contract()])
 
 
 def figures(used: int) -> ClosedFigures:

@@ -188,3 +188,27 @@ def test_a_moment_without_a_time_zone_is_never_stored_nor_compared(backend_url: 
             )
         found = s.db.column("SELECT id FROM entries WHERE created_at < :at", {"at": NOW})
         assert found == [] and s.db.number("SELECT count(*) FROM entries") == 1
+
+
+def test_a_month_is_sealed_from_its_rows_as_from_its_records(backend_url: str) -> None:
+    """The seal reads the rows straight from the driver: the same values, on both backends, as
+    the entries' records give (so closes sealed before verify as they did)."""
+    from sla_cli.domain.month import Month
+    from sla_cli.domain.seal import entry_values, month_digest
+
+    contract_id, _ = _seed(backend_url)
+    ledger = open_ledger(backend_url)
+    with ledger.store() as s:  # every column set: an amount, a start, a note, no kind
+        s.db.insert("entries", {
+            "contract_id": contract_id, "client_id": 1, "ticket": "ACME-2", "on": date(2026, 11, 3),
+            "minutes": 600, "type": "topup", "category": "topup", "kind": None,
+            "amount_kopecks": 2900050, "started_at": datetime(2026, 11, 3, 6, 30, 15, tzinfo=UTC),
+            "by": "anna", "note": "пакет «Базовый»", "created_at": NOW,
+        })  # fmt: skip
+    with ledger.store(write=False) as s:
+        (contract,) = s.client_contracts(s.find_client("ACME").id)  # type: ignore[union-attr]
+        november = Month(2026, 11)
+        records = [entry_values(e) for e in s.entries(november, None)]
+        rows = list(s.sealed_rows(november))
+        assert rows == records and len(rows) == 2
+        assert month_digest(rows, [contract]) == month_digest(records, [contract])

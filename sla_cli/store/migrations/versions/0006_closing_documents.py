@@ -1,4 +1,5 @@
-"""Closing documents: clients' legal details, invoices and acts, payments; money in 64 bits.
+"""Closing documents: clients' legal details, invoices and acts, payments; money in 64 bits;
+an index for an incident's first work.
 
 ``client_details`` holds a client's full legal name, ИНН, КПП and address (the latest row is in
 force). ``documents`` holds each invoice and act as issued: numbered once per kind and year
@@ -7,6 +8,8 @@ what it printed (``content``) and its ``digest``. ``payments`` records what was 
 invoice, and undoes a payment by a row that names it. All three refuse UPDATE and DELETE (and
 TRUNCATE on PostgreSQL), as every ledger table does. On PostgreSQL the money columns become
 BIGINT (INTEGER stops at 21 474 836,47 roubles); SQLite's INTEGER holds 64 bits already.
+``ix_entries_client_ticket`` finds when work on a client's ticket began from the index alone
+(the incidents' clocks ask it for every incident a statement's trend shows).
 
 The names are copied here as literals: a migration says what the schema was at its revision.
 
@@ -94,6 +97,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("undoes"),
     )
     op.create_index("ix_payments_document", "payments", ["document_id"])
+    op.create_index(
+        "ix_entries_client_ticket",
+        "entries",
+        ["client_id", "ticket", "type", "created_at", "started_at"],
+    )
     if op.get_bind().dialect.name == "postgresql":
         for table, column, nullable in MONEY:
             op.alter_column(table, column, type_=sa.BigInteger(), existing_nullable=nullable)
@@ -133,6 +141,7 @@ def downgrade() -> None:
         else:
             for action in ("update", "delete"):
                 op.execute(f"DROP TRIGGER {table}_no_{action}")
+    op.drop_index("ix_entries_client_ticket", table_name="entries")
     op.drop_index("ix_payments_document", table_name="payments")
     op.drop_table("payments")
     op.drop_table("documents")
