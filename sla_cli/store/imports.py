@@ -6,6 +6,7 @@ from sla_cli.store.base import NewEntry, Part
 from sla_cli.store.entries import EntryRow, entry_values
 
 _CHUNK = 500  # keys a query looks up at once
+_WRITE_CHUNK = 1000  # rows written at once: a large import never holds them all as rows twice
 
 
 class Imports(Part):
@@ -35,14 +36,15 @@ class Imports(Part):
         """Append the entries of an import at once, each with its line and its identity;
         returns how many."""
         stamp = self.db.clock()
-        rows = [
-            {
-                **entry_values(EntryRow.of(e), stamp),
-                "source": source,
-                "source_line": line,
-                "import_key": key,
-            }
-            for e, line, key in new
-        ]
-        self.db.insert_many("entries", rows)
-        return len(rows)
+        for at in range(0, len(new), _WRITE_CHUNK):
+            rows = [
+                {
+                    **entry_values(EntryRow.of(e), stamp),
+                    "source": source,
+                    "source_line": line,
+                    "import_key": key,
+                }
+                for e, line, key in new[at : at + _WRITE_CHUNK]
+            ]
+            self.db.insert_many("entries", rows)
+        return len(new)
