@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
+from sla_cli.domain.alerts import NotifyTerms
 from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.kinds import Billing
 from sla_cli.domain.requisites import Party, VatTerms, party_problems
@@ -26,6 +27,7 @@ from sla_cli.domain.tariffs import (
     VariantTerms,
 )
 from sla_cli.errors import ConfigError
+from sla_cli.notify_config import notify_terms
 from sla_cli.timeparse import zone_exists
 from sla_cli.toml_table import TomlTable as _Table
 
@@ -55,6 +57,7 @@ class Settings(NamedTuple):
     # the SLA clocks that stop counting while an incident waits for the client
     pausing_clocks: frozenset[str] = frozenset({"start", "resolve"})
     source: Path | None = None  # the file it was read from; None for built-in defaults
+    notify: NotifyTerms = NotifyTerms()  # `sla notify`
     supplier: Party = Party("")  # the company's details on closing documents
     vat: VatTerms = VatTerms()
     payment_days: int = 10
@@ -117,6 +120,7 @@ def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -
         schedule=_schedule(merged.table("schedule"), _zone(company, "timezone")),
         ledger_timeouts=_timeouts(merged.table("ledger")),
         pausing_clocks=_pausing(merged.table("sla")),
+        notify=notify_terms(merged.table("notify")),
         supplier=_supplier(company),
         vat=_vat(billing),
         payment_days=billing.positive("payment_days", most=365),

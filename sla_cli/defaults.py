@@ -76,6 +76,22 @@ DEFAULTS: dict[str, Any] = {
         # the clocks a wait for the client stops: reaction, start, resolve
         "pausing_clocks": ["start", "resolve"],
     },
+    "notify": {  # `sla notify`: levels, routes (Apprise URLs) and hours alerts
+        "lang": "ru",
+        "retry_seconds": 120,  # a failed delivery is tried again after this, then twice as long
+        "routes": [],  # [[notify.routes]] name, url | url_env | url_file, always
+        "levels": [
+            {"name": "at_risk", "at_percent": 75},
+            {"name": "breached", "after_breach_minutes": 0},
+            {"name": "escalation", "after_breach_minutes": 120},
+        ],
+        "hours": {
+            "used_percent": [80, 100],
+            "package_below_hours": 5,
+            "dev_cap_warn_hours": 5,
+            "to": [],
+        },
+    },
     "ledger": {  # seconds a command waits before it says the ledger is unavailable (exit 75)
         "connect_timeout_seconds": 10,
         "lock_timeout_seconds": 30,

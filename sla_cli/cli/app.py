@@ -163,6 +163,7 @@ MODULES = {
     "timers": ("start", "stop", "status"),
     "exports": ("export", "timesheet", "import"),
     "closing": ("client", "invoice", "act", "invoices", "paid"),
+    "alerts": ("notify", "notices"),
 }
 _MODULE_OF = {command: module for module, names in MODULES.items() for command in names}
 _GLOBAL_VALUES = {"--db", "--config"}  # the global options that take a value

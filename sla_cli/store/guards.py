@@ -8,7 +8,7 @@ from __future__ import annotations
 LEDGER_TABLES = (
     "clients", "contracts", "contract_changes", "entries", "closed_months", "closings",
     "incidents", "incident_events", "timers", "timer_ends", "client_details", "documents",
-    "payments",
+    "payments", "notices", "notice_attempts",
 )  # fmt: skip
 OPEN_MONTH = "entries_open_month"  # refuses an entry dated in a closed month
 

@@ -3,11 +3,9 @@ durations as whole minutes, moments in UTC."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import (
-    CheckConstraint,
     Column,
     ForeignKey,
     Index,
@@ -17,7 +15,16 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, EventKind, WorkKind
+from sla_cli.domain.kinds import EntryType
+from sla_cli.store.checks import (
+    CHANGE_CHECKS,
+    CHANGE_MONTHS_CHECK,
+    CONTRACT_CHECKS,
+    ENTRY_CHECKS,
+    EVENT_CHECKS,
+    EVENT_VALUE_CHECK,
+    checks,
+)
 from sla_cli.store.columns import kopecks, utc_column
 
 __all__ = [
@@ -26,69 +33,6 @@ __all__ = [
 ]  # fmt: skip
 
 ENTRY_TYPES = tuple(t.value for t in EntryType)
-
-
-def one_of(column: str, values: Iterable[str]) -> str:
-    """A CHECK condition: ``column`` holds one of ``values``."""
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
-
-
-# The CHECK constraints; migration 0002 creates them with the same names and conditions.
-CONTRACT_CHECKS = {
-    "ck_contracts_billing": one_of("billing", Billing),
-    "ck_contracts_end_after_start": '"end" IS NULL OR "end" > start',
-    "ck_contracts_prepaid_months": "prepaid_months >= 1",
-    "ck_contracts_discounts": (
-        "prepay_discount_bp BETWEEN 0 AND 10000 AND hour_discount_bp BETWEEN 0 AND 10000"
-    ),
-}
-ENTRY_CHECKS = {
-    "ck_entries_type": one_of("type", EntryType),
-    # a reversal counts toward what it reverses, never another reversal
-    "ck_entries_category": one_of("category", (t for t in EntryType if t != EntryType.REVERSAL)),
-    "ck_entries_kind": f"kind IS NULL OR {one_of('kind', WorkKind)}",
-    "ck_entries_category_of_type": "category = type OR type = 'reversal'",
-    "ck_entries_kind_only_on_work": "kind IS NULL OR category = 'work'",
-    "ck_entries_reversal_reverses": (
-        "(type = 'reversal' AND reverses IS NOT NULL) OR (type <> 'reversal' AND reverses IS NULL)"
-    ),
-    # hours logged and posted at close are positive, a package may hold none, a reversal negates
-    "ck_entries_minutes": (
-        "(type = 'reversal' AND minutes <= 0) OR (type = 'topup' AND minutes >= 0)"
-        " OR (type NOT IN ('reversal', 'topup') AND minutes > 0)"
-    ),
-}
-
-# Migration 0003 creates these with the same names and conditions.
-EVENT_CHECKS = {
-    "ck_incident_events_kind": one_of("kind", EventKind),
-    "ck_incident_events_undoes": (
-        "(kind = 'undo' AND undoes IS NOT NULL) OR (kind <> 'undo' AND undoes IS NULL)"
-    ),
-}
-# Migration 0004 creates this one with the same name and condition.
-EVENT_VALUE_CHECK = {
-    "ck_incident_events_value": (
-        "(kind = 'priority' AND value IS NOT NULL) OR (kind <> 'priority' AND value IS NULL)"
-    ),
-}
-CHANGE_CHECKS = {
-    "ck_contract_changes_kind": one_of("kind", ChangeKind),
-    "ck_contract_changes_end": (
-        "(kind = 'end' AND \"end\" IS NOT NULL) OR (kind <> 'end' AND \"end\" IS NULL)"
-    ),
-}
-# Migration 0005 creates this one with the same name and condition.
-CHANGE_MONTHS_CHECK = {
-    "ck_contract_changes_months": (
-        "(kind = 'prepay' AND months IS NOT NULL AND months >= 1)"
-        " OR (kind <> 'prepay' AND months IS NULL)"
-    ),
-}
-
-
-def checks(conditions: dict[str, str]) -> tuple[CheckConstraint, ...]:
-    return tuple(CheckConstraint(sql, name=name) for name, sql in conditions.items())
 
 
 class Client(SQLModel, table=True):
@@ -387,5 +331,37 @@ class Payment(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("payments.id"), unique=True)
     )
     note: str | None = Field(default=None, max_length=1000)
+    by: str = Field(max_length=100)
+    created_at: datetime = utc_column()
+
+
+class Notice(SQLModel, table=True):
+    """A notice `sla notify` decided to send: one per subject, level and route (``key``)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("key", "route", name="uq_notices_key_route"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)  # clock:INCIDENT:CLOCK:LEVEL or hours:CONTRACT:MONTH:LEVEL
+    route: str = Field(max_length=64)
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # what it says, JSON
+    by: str = Field(max_length=100)
+    created_at: datetime = utc_column()
+
+
+class NoticeAttempt(SQLModel, table=True):
+    """A delivery of a notice begun (once per attempt number), and how it ended, if it did."""
+
+    __tablename__ = "notice_attempts"
+    __table_args__ = (UniqueConstraint("notice_id", "attempt", name="uq_notice_attempts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notices.id")
+    attempt: int
+    ended: int | None = Field(  # the attempt this row ends; None: it begins one
+        default=None, sa_column=Column(Integer, ForeignKey("notice_attempts.id"), unique=True)
+    )
+    ok: bool | None = None
+    error: str | None = Field(default=None, max_length=500)
     by: str = Field(max_length=100)
     created_at: datetime = utc_column()

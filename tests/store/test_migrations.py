@@ -24,6 +24,14 @@ from sla_cli.config import DEFAULTS
 from sla_cli.domain.kinds import Billing, ChangeKind, EntryType, EventKind, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.ops.seals import verify
+from sla_cli.store.checks import (
+    CHANGE_CHECKS,
+    CHANGE_MONTHS_CHECK,
+    CONTRACT_CHECKS,
+    ENTRY_CHECKS,
+    EVENT_CHECKS,
+    EVENT_VALUE_CHECK,
+)
 from sla_cli.store.engine import (
     MIGRATIONS,
     SCHEMA_HEAD,
@@ -34,15 +42,7 @@ from sla_cli.store.engine import (
     schema_change,
     schema_version,
 )
-from sla_cli.store.models import (
-    CHANGE_CHECKS,
-    CHANGE_MONTHS_CHECK,
-    CONTRACT_CHECKS,
-    ENTRY_CHECKS,
-    EVENT_CHECKS,
-    EVENT_VALUE_CHECK,
-    SQLModel,
-)
+from sla_cli.store.models import SQLModel
 from tests.conftest import pg_schema, sqlite_url
 
 TABLES = ("clients", "contracts", "closed_months", "closings", "entries", "incidents")
