@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sla_cli.domain.calendar import BusinessCalendar
+from sla_cli.domain.clock import ClockStatus
 from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.month import Month
 from sla_cli.domain.statement import Letterhead, MonthFacts, MonthReport, assemble
@@ -21,6 +22,7 @@ from sla_cli.store.incidents import IncidentQuery
 
 if TYPE_CHECKING:
     from sla_cli.domain.clock import Clock
+    from sla_cli.domain.incidents import IncidentRecord
     from sla_cli.store.store import Store
 
 
@@ -81,7 +83,11 @@ def _trend_clocks(
 ) -> dict[int, dict[Month, list[list[Clock]]]]:
     """The clocks of the incidents opened in the eleven months before ``month`` on contracts in
     force, by client id and month, each month's computed as its close sealed them (``current``
-    for an open month)."""
+    for an open month).
+
+    Only whether each clock was met counts here, so the hours logged on a ticket are looked up
+    only for the incidents whose start of work was not met by their events: logged work can
+    only stop that clock earlier, and a clock met stays met."""
     book = clock_book(s, current, zone)
     tz = ZoneInfo(zone)
     query = IncidentQuery(
@@ -90,9 +96,21 @@ def _trend_clocks(
         opened_from=month.plus(-11).first_day,
         opened_before=month.first_day,
         in_force=True,
+        first_work=False,
     )
-    out: dict[int, dict[Month, list[list[Clock]]]] = {}
+    found: dict[int, tuple[IncidentRecord, list[Clock]]] = {}
+    unsure: list[int] = []
     for i in s.iter_incidents(query):
+        clocks = book(i).every(i)
+        found[i.id] = (i, clocks)
+        if any(c.name == "start" and c.status != ClockStatus.MET for c in clocks):
+            unsure.append(i.id)
+    for at in range(0, len(unsure), 500):
+        ids = tuple(unsure[at : at + 500])
+        for i in s.iter_incidents(query._replace(first_work=True, incident_ids=ids)):
+            found[i.id] = (i, book(i).every(i))
+    out: dict[int, dict[Month, list[list[Clock]]]] = {}
+    for i, clocks in found.values():
         opened = Month.of(i.opened_at.astimezone(tz).date())
-        out.setdefault(i.client.id, {}).setdefault(opened, []).append(book(i).every(i))
+        out.setdefault(i.client.id, {}).setdefault(opened, []).append(clocks)
     return out

@@ -50,6 +50,8 @@ class IncidentQuery(NamedTuple):
     ticket: str | None = None
     with_cancelled: bool = False  # cancelled ones too (they are left out otherwise)
     in_force: bool = False  # only those on contracts in force (not cancelled)
+    first_work: bool = True  # False: their first hours logged are not looked up (left None)
+    incident_ids: tuple[int, ...] | None = None  # only these
 
     def sql(self) -> tuple[str, dict[str, Any]]:
         """The query as a condition on ``incidents i``, with its parameters."""
@@ -64,6 +66,9 @@ class IncidentQuery(NamedTuple):
             conditions.append(f"NOT {sql.cancelled()}")
         if self.in_force:
             conditions.append(sql.in_force_id("i.contract_id"))
+        if self.incident_ids is not None:
+            conditions.append("i.id IN (:incident_ids)")
+            params["incident_ids"] = list(self.incident_ids)
         if self.open_only:
             conditions.append(sql.is_open())
         if self.opened_from is not None:
@@ -87,8 +92,9 @@ class Incidents(Part):
         """Incidents, oldest first, read a batch at a time with their events and contracts (a
         server-side cursor on PostgreSQL), so that listing every one keeps memory flat."""
         where, params = q.sql()
+        work = _FIRST_WORK if q.first_work else "NULL AS logged_at, NULL AS timer_at"
         rows = self.db.stream(
-            f"SELECT i.*, {_FIRST_WORK} FROM incidents i WHERE {where} ORDER BY i.opened_at, i.id",
+            f"SELECT i.*, {work} FROM incidents i WHERE {where} ORDER BY i.opened_at, i.id",
             params,
             STREAM_BATCH,
         )
