@@ -27,6 +27,7 @@ from typer.main import get_command
 from sla_cli.cli.app import app
 from sla_cli.defaults import default_document, write_config
 from tests.conftest import Sla, sqlite_url
+from tests.receivers import Hook
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 NOW = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
@@ -46,6 +47,7 @@ class Case:
     runs: tuple[tuple[str, ...], ...]
     adds_to: str | None = None  # the marker of a shape whose list elements this one extends
     any_type: frozenset[str] = frozenset()  # paths whose values the README gives no one type
+    before: tuple[tuple[str, ...], ...] = ()  # commands run first (what the shape needs)
 
 
 SHAPES = {
@@ -78,6 +80,12 @@ SHAPES = {
     "invoices": Case("- `invoices`: ", (("invoices",),)),
     "paid": Case("; `paid`: ", (("paid", "1", "--undo"),)),
     "client show": Case("- `client show`: ", (("client", "show", "ACME"),)),
+    "notify": Case(
+        "- `notify`: ",
+        (("notify", "--dry-run"), ("notify",)),
+        before=(("incident", "open", "ACME-77", "--at", "2026-11-24T09:00"),),  # breached by NOW
+    ),
+    "notices": Case("`notices`: ", (("notices",),), before=(("notify",),)),
     "client set": Case("- `client show`: ", (("client", "set", "GAMMA", "--inn", "771234567859"),)),
     "verify": Case(
         "`--format json` gives ",
@@ -88,7 +96,11 @@ SHAPES = {
 }
 
 
-NOT_JSON = ['`["start", "resolve"]`']  # the config table: a TOML default, not a command's JSON
+NOT_JSON = [
+    '`["start", "resolve"]`',  # the config table: a TOML default, not a command's JSON
+    '`{"version", "title",',  # what a webhook receives, not a command's JSON
+    '`{"event" ("warning"',
+]
 
 
 # -- reading the README's notation ------------------------------------------------------------
@@ -343,7 +355,9 @@ LEDGER = [
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory, empty_ledger: Path) -> Sla:
     folder = tmp_path_factory.mktemp("shapes")
-    write_config(folder / "config.toml", with_priorities())
+    doc = with_priorities()
+    doc["notify"]["routes"] = [{"name": "hook", "url": Hook().url}]  # a webhook on loopback
+    write_config(folder / "config.toml", doc)
     shutil.copy(empty_ledger, folder / "ledger.db")
     sla = Sla(folder / "config.toml", sqlite_url(folder / "ledger.db"))
     for args in LEDGER:
@@ -376,6 +390,8 @@ def test_the_readme_shape_is_what_the_command_prints(
     sla = tampered(ledger, tmp_path) if name == "verify" else ledger
     seen: set[str] = set()
     errors = []
+    for args in case.before:
+        sla.ok(*args, env=NOW)
     for args in case.runs:
         r = sla(*args, *(() if "--format" in args else ("--format", "json")), env=NOW)
         assert r.exit_code in (0, 1), f"sla {' '.join(args)}: {r.stderr}"

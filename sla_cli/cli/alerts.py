@@ -79,15 +79,19 @@ def notify(
         raise RouteFailed(f"{len(failed)} notice(s) not delivered, tried again later: {shown}")
 
 
+NOTIFY_FIELDS = ("key", "route", "event", "level", "subject", "attempt", "delivered", "error")
+
+
 def _decided_out(decided: list[Decided], format: Format) -> None:
     from sla_cli.render import json_out, lines, records_csv
 
     records = [{"key": d.notice.key, "route": d.route, "event": d.notice.event,
-                "level": d.notice.level, "subject": d.subject} for d in decided]  # fmt: skip
+                "level": d.notice.level, "subject": d.subject, "attempt": None,
+                "delivered": False, "error": None} for d in decided]  # fmt: skip
     if format == Format.json:
         json_out(records)
     elif format == Format.csv:
-        records_csv(records, ("key", "route", "event", "level", "subject"))
+        records_csv(records, NOTIFY_FIELDS)
     else:
         lines("\n".join([f"would send to {d.route}: {d.subject}" for d in decided]
                         or ["nothing to send"]))  # fmt: skip
@@ -96,13 +100,13 @@ def _decided_out(decided: list[Decided], format: Format) -> None:
 def _delivered_out(delivered: list[Delivery], format: Format) -> None:
     from sla_cli.render import json_out, lines, records_csv
 
-    records = [{"key": d.key, "route": d.route, "attempt": d.attempt,
-                "delivered": d.error is None, "error": d.error, "subject": d.subject}
-               for d in delivered]  # fmt: skip
+    records = [{"key": d.key, "route": d.route, "event": d.event, "level": d.level,
+                "subject": d.subject, "attempt": d.attempt, "delivered": d.error is None,
+                "error": d.error} for d in delivered]  # fmt: skip
     if format == Format.json:
         json_out(records)
     elif format == Format.csv:
-        records_csv(records, ("key", "route", "attempt", "delivered", "error", "subject"))
+        records_csv(records, NOTIFY_FIELDS)
     else:
         out = [f"{'sent' if d.error is None else 'NOT sent'} to {d.route}: {d.subject}"
                for d in delivered]  # fmt: skip

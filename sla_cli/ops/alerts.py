@@ -45,6 +45,8 @@ class Decided(NamedTuple):
 class Delivery(NamedTuple):
     key: str
     route: str
+    event: str
+    level: str
     subject: str
     attempt: int
     error: str | None  # None: delivered
@@ -135,7 +137,9 @@ def deliver(
         error = send(row.route, payload)
         with opener() as s:
             s.end_attempt(begun, row.id, attempt, error, user)
-        out.append(Delivery(row.key, row.route, str(payload.get("subject", "")), attempt, error))
+        out.append(Delivery(row.key, row.route, str(payload.get("event")),
+                            str(payload.get("level")), str(payload.get("subject", "")),
+                            attempt, error))  # fmt: skip
     return out
 
 

@@ -26,6 +26,7 @@ from sla_cli.ops.periods import rollover
 from sla_cli.ops.work import log_work
 from sla_cli.store.engine import Ledger, open_ledger
 from sla_cli.store.store import Store
+from tests.receivers import Hook
 
 SETTINGS = parse_settings({})
 ZONE = "Europe/Moscow"
@@ -215,3 +216,46 @@ def test_documents_issued_at_once_take_every_number_once_without_a_gap(ledger: L
     assert sorted(numbers.values()) == list(range(1, 8))
     assert len({r.document.number for r in results if r.document.client == keys[6]}) == 1
     assert sum(r.new for r in results) == 7
+
+
+def test_four_notify_runs_at_once_deliver_each_level_once(ledger: Ledger, hook: Hook) -> None:
+    """Four `sla notify` runs released together (each deciding, then delivering, each step in
+    its own transactions): the incident's one level reaches the webhook once."""
+    from sla_cli.delivery import send
+    from sla_cli.domain.alerts import NotifyTerms, Route
+    from sla_cli.domain.calendar import BusinessCalendar
+    from sla_cli.ops.alerts import decide, deliver
+    from sla_cli.ops.incidents import Clocks
+
+    sign(ledger, "ACME", 1, "basic")
+    with ledger.store() as s:  # Monday 23 November, 10:00 in Moscow
+        open_incident(s, "ACME-5", datetime(2026, 11, 23, 7, 0, tzinfo=UTC), "Касса", None,
+                      ZONE, "desk", NOW)  # fmt: skip
+    terms = parse_settings({}).notify._replace(routes=(Route("hook", hook.url),))
+    assert isinstance(terms, NotifyTerms)
+    clocks = Clocks(BusinessCalendar(SETTINGS.schedule), datetime(2026, 11, 23, 8, 35,
+                    tzinfo=UTC), SETTINGS.at_risk_percent, SETTINGS.pausing_clocks)  # fmt: skip
+
+    def run(s: Store, i: int) -> object:
+        decided = decide(s, terms, clocks, ZONE, f"cron{i}")
+        return len(decided)
+
+    decided = ok(together(ledger, 4, run))
+    assert sorted(decided) == [0, 0, 0, 1]  # 11:35: the reaction at 79 %, decided once
+
+    barrier = threading.Barrier(4)
+    counts: list[int] = []
+
+    def send_all() -> None:
+        barrier.wait()
+        out = deliver(ledger.store, terms, datetime.now(UTC), "cron",
+                      lambda route, payload: send(hook.url, payload))  # fmt: skip
+        counts.append(len(out))
+
+    threads = [threading.Thread(target=send_all) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sum(counts) == 1
+    assert [(p["ticket"], p["level"]) for p in hook.payloads()] == [("ACME-5", "at_risk")]
