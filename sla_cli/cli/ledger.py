@@ -97,7 +97,7 @@ def _undo(st: State, user: str) -> None:
 
 def _logged(work: "WorkLog", done: "Logged") -> None:
     from sla_cli.formatting import format_duration, hours_h
-    from sla_cli.render import lines, warning
+    from sla_cli.render import lines
 
     e = done.entry
     typed = work.minutes
@@ -107,11 +107,27 @@ def _logged(work: "WorkLog", done: "Logged") -> None:
         f"entry {e.id}: {format_duration(e.minutes)}{rounded} on {e.ticket} for "
         f"{e.client_key} ({e.kind}, {e.on.isoformat()}, by {e.by}){left}"
     )
+    warn_logged(done)
+
+
+def warn_logged(done: "Logged") -> None:
+    """What the engineer should know of an entry just logged (by `log` or `stop`): an
+    overdraft, development past its cap, the month's hours passing a level."""
+    from sla_cli.formatting import format_duration, hours_h
+    from sla_cli.render import warning
+
+    e = done.entry
     if done.overdraft:
         warning(
             f"{done.overdraft.client}'s prepaid hours are overdrawn by "
             f"{format_duration(done.overdraft.short_minutes)}; the overdraft is billed at "
             "month close (`sla contract topup` buys a package)"
+        )
+    if done.used:
+        used, included, passed = done.used
+        warning(
+            f"{e.client_key} has used {hours_h(used)} of the month's {hours_h(included)} "
+            f"({passed[-1]} %); `sla notify` tells the manager"
         )
     cap = done.dev_over_cap
     if cap:

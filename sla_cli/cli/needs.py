@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 def work_policy(settings: Settings) -> WorkPolicy:
     from sla_cli.domain.work import WorkPolicy
 
-    return WorkPolicy(settings.increment_minutes, settings.refuse_overdraft)
+    return WorkPolicy(
+        settings.increment_minutes, settings.refuse_overdraft, settings.notify.hours.used_percent
+    )
 
 
 def letterhead(settings: Settings) -> Letterhead:

@@ -77,6 +77,11 @@ def stop(
     with st.store() as s:
         done = stop_timer(s, desk, note, discard)
     lines(_stopped(done, desk.zone))
+    from sla_cli.cli.ledger import warn_logged
+
+    for part in (done.logged, done.next_day):
+        if part is not None:
+            warn_logged(part)
 
 
 def _stopped(done: "Stopped", zone: str) -> str:

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from sla_cli.domain.clock import Clock, ClockStatus
+if TYPE_CHECKING:  # the config builds these terms: reading it loads no clock code
+    from sla_cli.domain.clock import Clock
 
 __all__ = [
     "HoursFigures",
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 WARNING, BREACH, HOURS = "warning", "breach", "hours"
+BREACHED, CANCELLED = "breached", "cancelled"  # a clock's status (``ClockStatus``'s values)
 
 
 class Route(NamedTuple):
@@ -58,7 +60,7 @@ class Level(NamedTuple):
 
     def reached(self, c: Clock) -> bool:
         """Whether the running clock ``c`` has reached this level."""
-        breached = c.status == ClockStatus.BREACHED
+        breached = c.status == BREACHED
         if self.after_breach_minutes is not None:
             return breached and c.overdue_minutes >= max(self.after_breach_minutes, 1)
         if breached:
@@ -113,7 +115,7 @@ def clock_notices(
         return []
     out = []
     for c in clocks:
-        if c.stopped is not None or c.status == ClockStatus.CANCELLED:
+        if c.stopped is not None or c.status == CANCELLED:
             continue
         for level in terms.levels:
             if c.name in level.clocks and level.reached(c):

@@ -42,6 +42,17 @@ class WorkPolicy(NamedTuple):
 
     increment_minutes: int = 1
     refuse_overdraft: bool = False
+    used_percent: tuple[int, ...] = ()  # the month's hours levels an engineer is told of
+
+
+def levels_passed(
+    levels: tuple[int, ...], included: int | None, before: int, after: int
+) -> list[int]:
+    """The shares of a month's ``included`` minutes (in percent) that an entry taking the
+    month's use from ``before`` to ``after`` minutes passes."""
+    if not included:
+        return []
+    return [p for p in sorted(levels) if before * 100 < p * included <= after * 100]
 
 
 class Standing(NamedTuple):

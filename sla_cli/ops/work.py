@@ -18,6 +18,7 @@ from sla_cli.domain.work import (
     WorkLog,
     WorkPolicy,
     check_work,
+    levels_passed,
     plan_work,
 )
 from sla_cli.errors import ClosedPeriod, InputError, NotFound
@@ -34,6 +35,7 @@ class Logged(NamedTuple):
     balance: int | None  # package contracts: the balance after this entry
     overdraft: Overdraft | None
     dev_over_cap: DevOverCap | None = None
+    used: tuple[int, int, list[int]] | None = None  # the month's use, of included, levels passed
 
 
 def log_work(
@@ -63,7 +65,13 @@ def log_work(
         started_at=plan.started_at,
     )
     saved = s.add_entry(new)
-    return Logged(saved, contract, plan.balance_after, plan.overdraft, plan.dev_over_cap)
+    used = None
+    if policy.used_percent and contract.burns and contract.included_minutes:
+        after = s.month_usage([contract], Month.of(work.on))[contract.id].used_minutes
+        passed = levels_passed(policy.used_percent, contract.included_minutes,
+                               after - plan.minutes, after)  # fmt: skip
+        used = (after, contract.included_minutes, passed) if passed else None
+    return Logged(saved, contract, plan.balance_after, plan.overdraft, plan.dev_over_cap, used)
 
 
 def _standing(s: Store, contract: ContractRecord, work: WorkLog, by: str) -> Standing:

@@ -220,3 +220,17 @@ def test_a_url_file_others_can_read_is_refused(
     assert r.exit_code == 75
     assert "must be a regular file readable by its owner only" in r.stderr
     assert mailbox.url not in r.stderr
+
+
+def test_log_and_stop_say_when_an_entry_passes_an_hours_level(sla: Sla) -> None:
+    """ACME's month holds 15 hours: 11:00 logged, then 1:00 passes 80 % (12:00), then 3:00
+    passes 100 % (15:00); a timer's entry says so too."""
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+           "--start", "2026-11-01", "--months", "12", env=at("09:00"))  # fmt: skip
+    quiet = sla.ok("log", "11h", "ACME-1", "--on", "2026-11-20", env=at("09:00"))
+    assert "warning" not in quiet.stderr
+    told = sla.ok("log", "1h", "ACME-1", "--on", "2026-11-20", env=at("09:00"))
+    assert "ACME has used 12:00 h of the month's 15:00 h (80 %)" in told.stderr
+    sla.ok("start", "ACME-2", env=at("09:00"))
+    stopped = sla.ok("stop", env=at("12:00"))
+    assert "ACME has used 15:00 h of the month's 15:00 h (100 %)" in stopped.stderr
