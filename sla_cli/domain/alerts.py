@@ -104,11 +104,12 @@ class Notice(NamedTuple):
     figure: str | None = None  # hours: used | balance | dev
     minutes: int | None = None  # the figure's value
     limit_minutes: int | None = None  # what it is measured against
+    zone: str | None = None  # the contract's time zone, when it has one: its times are in it
 
 
 def clock_notices(
     incident_id: int, client: str, ticket: str, title: str | None, clocks: Iterable[Clock],
-    waiting: bool, terms: NotifyTerms,
+    waiting: bool, terms: NotifyTerms, zone: str | None = None,
 ) -> list[Notice]:  # fmt: skip
     """The levels an open incident's running clocks have reached (none while it waits)."""
     if waiting:
@@ -131,6 +132,7 @@ def clock_notices(
                         c.name,
                         c.due,
                         c.remaining_minutes,
+                        zone=zone,
                     )
                 )
     return out
@@ -215,6 +217,7 @@ def notice_text(n: Notice, lang: str, zone: str) -> tuple[str, str]:
     from sla_cli.domain.durations import hours_text
 
     t = _TEXT[lang]
+    zone = n.zone or zone
     if n.event in (WARNING, BREACH):
         assert n.due is not None and n.minutes_left is not None and n.clock is not None
         due = n.due.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M %z")
@@ -233,6 +236,7 @@ def notice_payload(n: Notice, zone: str) -> dict[str, object]:
     """The notice as a JSON webhook carries it (a documented, stable shape)."""
     from zoneinfo import ZoneInfo
 
+    zone = n.zone or zone
     return {
         "event": n.event,
         "level": n.level,

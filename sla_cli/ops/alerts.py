@@ -59,7 +59,7 @@ def due(s: Store, terms: NotifyTerms, clocks: Clocks, zone: str) -> list[Notice]
     out: list[Notice] = []
     for i in s.iter_incidents(IncidentQuery(ZoneInfo(zone), open_only=True)):
         out += clock_notices(i.id, i.client.key, i.ticket, i.title, clocks.every(i), i.waiting,
-                             terms)  # fmt: skip
+                             terms, i.contract.timezone)  # fmt: skip
     month = Month.of(clocks.now.astimezone(ZoneInfo(zone)).date())
     active = s.active_contracts(month)
     usage = s.month_usage(active, month)

@@ -234,3 +234,17 @@ def test_log_and_stop_say_when_an_entry_passes_an_hours_level(sla: Sla) -> None:
     sla.ok("start", "ACME-2", env=at("09:00"))
     stopped = sla.ok("stop", env=at("12:00"))
     assert "ACME has used 15:00 h of the month's 15:00 h (100 %)" in stopped.stderr
+
+
+def test_a_contract_in_its_own_zone_is_told_its_own_time(
+    sla: Sla, tmp_path: Path, mailbox: Mailbox, hook: Hook
+) -> None:
+    configure(sla, tmp_path, mailbox, hook)
+    sla.ok("contract", "add", "Ural", "--key", "URAL", "--variant", "1", "--tier", "basic",
+           "--start", "2026-11-01", "--months", "12", "--tz", "Asia/Yekaterinburg",
+           env=at("09:00"))  # fmt: skip
+    sla.ok("incident", "open", "URAL-1", "--at", "2026-11-23T10:00", env=at("10:00"))
+    sla.ok("notify", "--lang", "en", env=at("11:35"))
+    (payload,) = hook.payloads()
+    assert payload["due"] == "2026-11-23T14:00:00+05:00"  # 12:00 in Moscow
+    assert "the reaction deadline is 23.11.2026 14:00 +0500" in mailbox.subjects()[0]
