@@ -336,7 +336,7 @@ class Payment(SQLModel, table=True):
 
 
 class Notice(SQLModel, table=True):
-    """A notice `sla notify` decided to send: one per subject, level and route (``key``)."""
+    """A notice the alerts decided to send: one per subject, level and route (``key``)."""
 
     __tablename__ = "notices"
     __table_args__ = (UniqueConstraint("key", "route", name="uq_notices_key_route"),)

@@ -1,4 +1,4 @@
-"""Notices `sla notify` decided on, and the attempts to deliver them."""
+"""The notices the alerts decided on, and the attempts to deliver them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any, NamedTuple
 from sla_cli.store.base import Part
 from sla_cli.store.db import moment
 
-# `sla notify` holds this PostgreSQL advisory lock while it decides (SQLite's writing
-# transaction is the only one already), so two runs at once never decide the same notice.
+# Deciding notices holds this PostgreSQL advisory lock (SQLite's writing transaction is the
+# only one already), so two runs at once never decide the same notice.
 NOTICE_LOCK = 0x51A_A1E
 
 
