@@ -1,4 +1,4 @@
-"""Notices: what `sla notify` decided to send, and each attempt to deliver it.
+"""Notices: what the alerts decided to send, and each attempt to deliver it.
 
 ``notices`` holds one row per subject, level and route (``uq_notices_key_route``), written in
 the transaction that decides it, so no level is decided twice. ``notice_attempts`` holds a row
