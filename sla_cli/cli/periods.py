@@ -189,8 +189,9 @@ def report(
         label = last_ended_month(st.today())
     settings = st.settings()
     head, cal = letterhead(settings), business_calendar(settings)
+    summary = format == ReportFormat.table and (detail or Detail.summary) == Detail.summary
     with st.reading() as s:
-        data = month_report(s, head, cal, label, client, st.now())
+        data = month_report(s, head, cal, label, client, st.now(), trend_where_incidents=summary)
     if format == ReportFormat.table:
         from sla_cli.documents.table import print_report_table
 

@@ -37,9 +37,12 @@ def month_report(
     month: Month,
     client_key: str | None,
     now: datetime,
+    trend_where_incidents: bool = False,
 ) -> MonthReport:
     """Statements for every contract active in ``month`` (a preview while it is open); a
-    closed month's clocks are computed with the clock terms its close sealed."""
+    closed month's clocks are computed with the clock terms its close sealed. With
+    ``trend_where_incidents``, the twelve months' compliance is computed only for the clients
+    with incidents in the month (all that a terminal summary shows of it)."""
     active = s.active_contracts(month, client_id(s, client_key))
     closed = s.is_closed(month)
     current = Clocks(calendar, now, head.at_risk_percent, head.pausing_clocks)
@@ -57,6 +60,8 @@ def month_report(
                 pausing_clocks=terms.pausing,
             )
             calendar = BusinessCalendar(terms.schedule)
+    incidents = month_incidents(s, head.timezone, month, client_key, also_unresolved=False)
+    only = {i.client.id for i in incidents} if trend_where_incidents else None
     work = s.month_work(active, month)
     tickets = sorted({e.ticket for entries in work.values() for e in entries if e.ticket})
     facts = MonthFacts(
@@ -65,7 +70,7 @@ def month_report(
         contracts=active,
         usage=s.month_usage(active, month),
         daily=s.daily_minutes(active, month),
-        incidents=month_incidents(s, head.timezone, month, client_key, also_unresolved=False),
+        incidents=incidents,
         topups=s.packages_bought(active, month),
         work=work,
         titles=s.ticket_titles(
@@ -73,14 +78,15 @@ def month_report(
             tickets,
             datetime.combine(month.plus(1).first_day, time.min, tzinfo=ZoneInfo(head.timezone)),
         ),
-        history=_trend_clocks(s, current, head.timezone, month, client_key),
+        history=_trend_clocks(s, current, head.timezone, month, client_key, only),
     )
     return assemble(facts, head, calendar, now)
 
 
 def _trend_clocks(
-    s: Store, current: Clocks, zone: str, month: Month, client_key: str | None
-) -> dict[int, dict[Month, list[list[Clock]]]]:
+    s: Store, current: Clocks, zone: str, month: Month, client_key: str | None,
+    only: set[int] | None = None,
+) -> dict[int, dict[Month, list[list[Clock]]]]:  # fmt: skip
     """The clocks of the incidents opened in the eleven months before ``month`` on contracts in
     force, by client id and month, each month's computed as its close sealed them (``current``
     for an open month).
@@ -97,6 +103,7 @@ def _trend_clocks(
         opened_before=month.first_day,
         in_force=True,
         first_work=False,
+        client_ids=None if only is None else tuple(sorted(only)),
     )
     found: dict[int, tuple[IncidentRecord, list[Clock]]] = {}
     unsure: list[int] = []

@@ -52,6 +52,7 @@ class IncidentQuery(NamedTuple):
     in_force: bool = False  # only those on contracts in force (not cancelled)
     first_work: bool = True  # False: their first hours logged are not looked up (left None)
     incident_ids: tuple[int, ...] | None = None  # only these
+    client_ids: tuple[int, ...] | None = None  # only these clients'
 
     def sql(self) -> tuple[str, dict[str, Any]]:
         """The query as a condition on ``incidents i``, with its parameters."""
@@ -66,6 +67,9 @@ class IncidentQuery(NamedTuple):
             conditions.append(f"NOT {sql.cancelled()}")
         if self.in_force:
             conditions.append(sql.in_force_id("i.contract_id"))
+        if self.client_ids is not None:
+            conditions.append("i.client_id IN (:client_ids)")
+            params["client_ids"] = list(self.client_ids)
         if self.incident_ids is not None:
             conditions.append("i.id IN (:incident_ids)")
             params["incident_ids"] = list(self.incident_ids)
