@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +50,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _day(value: Any) -> str:
+    return value if isinstance(value, str) else str(value.isoformat())
+
+
+def _moment(value: Any) -> str | None:
+    """A moment as ``_plain`` spells an aware UTC datetime, from the datetime or from the text
+    SQLite keeps (``YYYY-MM-DD HH:MM:SS.ffffff``, UTC)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return str(value.isoformat())
+    if len(value) == 26 and value[10] == " " and value[19] == ".":
+        fraction = "" if value[20:] == "000000" else value[19:]
+        return f"{value[:10]}T{value[11:19]}{fraction}+00:00"
+    found = datetime.fromisoformat(value)  # another spelling: read it as the driver would
+    found = found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+    return found.isoformat()
+
+
 def entry_values(e: EntryRecord) -> tuple[Any, ...]:
     """An entry's values as a seal hashes them, in the order of ``ENTRY_FIELDS``."""
     return tuple(getattr(e, f) for f in ENTRY_FIELDS)
@@ -73,10 +92,9 @@ def month_digest(
         h.update(b"contract " + json.dumps([_plain(v) for v in row]).encode() + b"\n")
     dumps, update = json.dumps, h.update
     for r in sorted(entries, key=lambda r: r[0]):  # each column spelt as ``_plain`` spells it
-        line = [r[0], r[1], r[2], r[3], r[4].isoformat(), r[5], r[6], r[7], r[8],
-                None if r[9] is None else str(r[9]),
-                None if r[10] is None else r[10].isoformat(), r[11], r[12], r[13],
-                r[14].isoformat()]  # fmt: skip
+        line = [r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], r[8],
+                None if r[9] is None else str(r[9]), _moment(r[10]), r[11], r[12], r[13],
+                _moment(r[14])]  # fmt: skip
         update(b"entry " + dumps(line).encode() + b"\n")
     return h.hexdigest()
 

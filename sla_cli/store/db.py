@@ -113,6 +113,11 @@ class Db:
         """SQL for ``YYYY-MM`` of a date column."""
         raise NotImplementedError
 
+    def as_stored(self, column: str) -> str:
+        """SQL for a date or moment column as the driver hands it over cheapest: the text
+        SQLite keeps (``YYYY-MM-DD HH:MM:SS.ffffff``, UTC), PostgreSQL's own value."""
+        return column
+
     def clock(self) -> datetime:
         """The real clock rows are stamped with: never the moment a command is about
         (``SLA_NOW`` pins that one)."""
@@ -212,6 +217,9 @@ class SqliteDb(Db):
 
     def month_of(self, column: str) -> str:
         return f"strftime('%Y-%m', {column})"
+
+    def as_stored(self, column: str) -> str:
+        return f"CAST({column} AS TEXT)"  # an expression: no declared type, no converter
 
     def clock(self) -> datetime:
         return datetime.now(UTC).replace(microsecond=0)  # this machine's clock

@@ -205,13 +205,16 @@ class Entries(Part):
 
     def sealed_rows(self, month: Month) -> Iterator[tuple[Any, ...]]:
         """The month's entries as its seal hashes them: the columns of ``domain.seal``'s
-        ``ENTRY_FIELDS`` (the amount in money), by id, straight from the driver (no record is
-        built: a closed month of 100,000 entries is verified in about a second)."""
+        ``ENTRY_FIELDS`` (the amount in money; dates and moments as the driver stores them), by
+        id, straight from the driver (no record is built: a closed month of 100,000 entries is
+        verified in well under a second)."""
         where, params = EntryFilter(month).sql()
+        day, started, created = (self.db.as_stored(f"e.{c}") for c in ('"on"', "started_at",
+                                                                        "created_at"))  # fmt: skip
         rows = self.db.stream(
-            'SELECT e.id, e.contract_id, e.client_id, e.ticket, e."on", e.minutes, e.type, '
-            'e.category, e.kind, e.amount_kopecks, e.started_at, e."by", e.note, e.reverses, '
-            f"e.created_at FROM entries e WHERE {where} ORDER BY e.id",
+            f"SELECT e.id, e.contract_id, e.client_id, e.ticket, {day}, e.minutes, e.type, "
+            f'e.category, e.kind, e.amount_kopecks, {started}, e."by", e.note, e.reverses, '
+            f"{created} FROM entries e WHERE {where} ORDER BY e.id",
             params,
             5000,
         )

@@ -145,3 +145,18 @@ def test_a_changed_digest_reads_as_one_line() -> None:
         "2026-10: the month's entries or contract terms changed after the close "
         "(digest aaaaaaaaaaaa… at the close, bbbbbbbbbbbb… now)"
     )
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))
+def test_a_moment_hashes_the_same_from_sqlites_text_as_from_a_datetime(moment: datetime) -> None:
+    """SQLite keeps moments as ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC; the seal reads that text
+    as it is, and must spell it as the datetime the driver would have made of it."""
+    aware = moment.replace(tzinfo=UTC)
+    text = aware.strftime("%Y-%m-%d %H:%M:%S.%f")
+    day = aware.date()
+
+    def row(on: Any, at: Any) -> tuple[Any, ...]:
+        return (1, 1, 1, "ACME-1", on, 60, "work", "work", "support", None, at, "anna", None,
+                None, at)  # fmt: skip
+
+    assert month_digest([row(day.isoformat(), text)], []) == month_digest([row(day, aware)], [])
