@@ -79,6 +79,7 @@ DEFAULTS: dict[str, Any] = {
     "notify": {  # `sla notify`: levels, routes (Apprise URLs) and hours alerts
         "lang": "ru",
         "retry_seconds": 120,  # a failed delivery is tried again after this, then twice as long
+        "abandoned_seconds": 600,  # one begun by a run that died (killed), after this
         "routes": [],  # [[notify.routes]] name, url | url_env | url_file, always
         "levels": [
             {"name": "at_risk", "at_percent": 75},

@@ -23,10 +23,12 @@ def notify_terms(t: TomlTable) -> NotifyTerms:
     levels = tuple(_level(x, names) for x in t.tables("levels", "name and one threshold"))
     if len({x.name for x in levels}) != len(levels):
         raise t.fail("levels", "two levels have the same name")
-    retry = t.get("retry_seconds", int)
+    retry, abandoned = t.get("retry_seconds", int), t.get("abandoned_seconds", int)
     if not 0 <= retry <= 3600:
         raise t.fail("retry_seconds", f"0 to 3600, got {retry}")
-    return NotifyTerms(lang, routes, levels, _hours(t.table("hours"), names), retry)
+    if not 1 <= abandoned <= 86400:
+        raise t.fail("abandoned_seconds", f"1 to 86400, got {abandoned}")
+    return NotifyTerms(lang, routes, levels, _hours(t.table("hours"), names), retry, abandoned)
 
 
 def _known(t: TomlTable, allowed: frozenset[str]) -> None:

@@ -53,12 +53,19 @@ class Hook:
         self.posts: list[dict[str, Any]] = []
         self.status = 200
         self.delay = 0.0
+        self.hanging = False  # hold each request until this is cleared, then lose it
+        self.arrived = threading.Event()  # a request came in
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 size = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(size))
+                hook.arrived.set()
+                if hook.hanging:
+                    while hook.hanging:
+                        time.sleep(0.05)
+                    return  # the sender is gone: nothing was taken
                 time.sleep(hook.delay)
                 if hook.status == 200:
                     hook.posts.append(body)

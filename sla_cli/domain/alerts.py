@@ -83,6 +83,7 @@ class NotifyTerms(NamedTuple):
     levels: tuple[Level, ...] = ()
     hours: HoursTerms = HoursTerms()
     retry_seconds: int = 120  # a failed delivery is tried again after this, then twice as long
+    abandoned_seconds: int = 600  # a delivery begun by a run that died is tried again after this
 
     def routes_for(self, to: Sequence[str]) -> tuple[Route, ...]:
         return tuple(r for r in self.routes if not to or r.name in to)

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
     Opener = Callable[[], AbstractContextManager[Store]]
 
-IN_FLIGHT = timedelta(minutes=10)  # an attempt begun this long ago and not ended: a crashed run
 MAX_BACKOFF = timedelta(hours=1)
 
 
@@ -117,15 +116,15 @@ def deliver(
 ) -> list[Delivery]:  # fmt: skip
     """Deliver every notice not delivered yet whose route is in the config: a failed one again
     after a backoff (``retry_seconds``, then twice as long each time, at most an hour), one
-    begun by a run that never ended it after ten minutes. ``send(route, payload)`` returns
-    None or the error."""
+    begun by a run that never ended it after ``abandoned_seconds``. ``send(route, payload)``
+    returns None or the error."""
     user = check_author(user)
     with opener() as s:
         pending = s.undelivered()
     routes = {r.name for r in terms.routes}
     out = []
     for row in pending:
-        if row.route not in routes or not _ready(row, now, terms.retry_seconds):
+        if row.route not in routes or not _ready(row, now, terms):
             continue
         payload = json.loads(row.payload)
         attempt = row.attempts + 1
@@ -143,10 +142,10 @@ def deliver(
     return out
 
 
-def _ready(row: NoticeRow, now: datetime, retry_seconds: int) -> bool:
+def _ready(row: NoticeRow, now: datetime, terms: NotifyTerms) -> bool:
     if row.last_begun is None:
         return True
-    if not row.last_ended:
-        return now - row.last_begun >= IN_FLIGHT
-    wait = timedelta(seconds=retry_seconds * 2 ** (row.attempts - 1))
+    if not row.last_ended:  # another run is sending it, or died doing so
+        return now - row.last_begun >= timedelta(seconds=terms.abandoned_seconds)
+    wait = timedelta(seconds=terms.retry_seconds * 2 ** (row.attempts - 1))
     return now - row.last_begun >= min(wait, MAX_BACKOFF)

@@ -248,3 +248,35 @@ def test_a_contract_in_its_own_zone_is_told_its_own_time(
     (payload,) = hook.payloads()
     assert payload["due"] == "2026-11-23T14:00:00+05:00"  # 12:00 in Moscow
     assert "the reaction deadline is 23.11.2026 14:00 +0500" in mailbox.subjects()[0]
+
+
+def test_a_run_killed_while_it_sends_loses_and_doubles_nothing(
+    sla: Sla, tmp_path: Path, mailbox: Mailbox, hook: Hook
+) -> None:
+    """`kill -9` while the webhook holds the request: the e-mail went out before, once; the
+    webhook's notice is left begun, so a run within `abandoned_seconds` leaves it alone (no
+    double), and the next run after delivers it (nothing lost)."""
+    import subprocess
+    import sys
+    import time
+
+    configure(sla, tmp_path, mailbox, hook, abandoned_seconds=2)
+    acme(sla)
+    hook.hanging = True
+    env = {**os.environ, **sla.env, **at("11:35")}
+    run = subprocess.Popen([sys.executable, "-m", "sla_cli", "notify"], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        assert hook.arrived.wait(60), "the webhook was never called"
+    finally:
+        run.kill()
+        run.wait()
+    hook.hanging = False
+    assert run.returncode == -9
+    assert len(mailbox.messages) == 1 and hook.posts == []
+    assert sla.ok("notify", env=at("11:36")).text.strip() == "nothing to send"  # in flight
+    time.sleep(2.5)
+    sla.ok("notify", env=at("11:37"))
+    assert levels(hook) == [("reaction", "at_risk")] and len(mailbox.messages) == 1
+    listed = {n["route"]: n for n in sla.ok("notices", "-f", "json", env=at("11:38")).json()}
+    assert (listed["hook"]["attempts"], listed["hook"]["status"]) == (2, "delivered")
