@@ -54,7 +54,7 @@ def _day(value: Any) -> str:
     return value if isinstance(value, str) else str(value.isoformat())
 
 
-def _moment(value: Any) -> str | None:
+def moment_text(value: Any) -> str | None:
     """A moment as ``_plain`` spells an aware UTC datetime, from the datetime or from the text
     SQLite keeps (``YYYY-MM-DD HH:MM:SS.ffffff``, UTC)."""
     if value is None:
@@ -93,8 +93,8 @@ def month_digest(
     dumps, update = json.dumps, h.update
     for r in sorted(entries, key=lambda r: r[0]):  # each column spelt as ``_plain`` spells it
         line = [r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], r[8],
-                None if r[9] is None else str(r[9]), _moment(r[10]), r[11], r[12], r[13],
-                _moment(r[14])]  # fmt: skip
+                None if r[9] is None else str(r[9]), moment_text(r[10]), r[11], r[12], r[13],
+                moment_text(r[14])]  # fmt: skip
         update(b"entry " + dumps(line).encode() + b"\n")
     return h.hexdigest()
 
@@ -132,7 +132,10 @@ class Difference:
     in force computes otherwise than the terms the close sealed: ``stored``/``live`` hold the
     ticket, the clock, its status and due time, or None), ``"document"`` (an invoice or an
     act is not what was issued: its digest, or the chain of its kind, no longer holds) or
-    ``"numbers"`` (numbers of a kind and year are missing).
+    ``"numbers"`` (numbers of a kind and year are missing), ``"incidents"`` (the month's
+    incidents or events are not what its close sealed), ``"event"`` (an event recorded after
+    the close reaches back into it: ``stored`` names it) or ``"chain"`` (the seal's chain
+    does not hold there: ``stored["problem"]`` says how).
     """
 
     month: Month
@@ -212,6 +215,20 @@ def describe(d: Difference) -> str:
     if d.figure == "numbers":
         missing = ", ".join(str(n) for n in d.stored["missing"])
         return f"{d.stored['document']}: numbers {missing} are missing (removed?)"
+    if d.figure == "chain":
+        return f"{d.month}: {d.stored['problem']}"
+    if d.figure == "incidents":
+        return (
+            f"{d.month}: the month's incidents or their events changed after the close "
+            f"(digest {str(d.stored)[:12]}… at the close, {str(d.live)[:12]}… now)"
+        )
+    if d.figure == "event":
+        e = d.stored
+        return (
+            f"{d.month} {d.client}: {e['ticket']}'s {e['event']} (event {e['id']}, recorded "
+            f"after the close) changes {e['reaches']}, in the closed month: sla and the "
+            "database refuse that, so it was written behind their backs"
+        )
     if d.figure == "digest":
         return (
             f"{d.month}: the month's entries or contract terms changed after the close "

@@ -17,7 +17,7 @@ from sla_cli.domain.timers import MAX_TIMER_MINUTES, TimerRecord, plan_stop
 from sla_cli.domain.work import WorkPolicy
 from sla_cli.errors import CommitUnknown, InputError, LedgerUnavailable
 from sla_cli.ops.lookup import ticket_client
-from sla_cli.ops.seals import seal
+from sla_cli.ops.seals import seal, seal_link
 from sla_cli.ops.statements import last_ended_month
 from sla_cli.ops.work import log_work
 from sla_cli.store.base import NewEntry, NewTimer
@@ -247,4 +247,5 @@ def _close(s: Store, month: Month, user: str, terms: ClockTerms) -> list[ClosedL
     s.mark_closed(month, user, seal(s, month, active, sealed), sealed)
     for contract_id, figures in closed:
         s.save_closing(month, contract_id, figures)
+    seal_link(s, month, user)  # and chained after the close before it, with its incidents
     return lines

@@ -4,11 +4,13 @@ figures a close no longer backs."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, time
 from itertools import zip_longest
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sla_cli.domain.billing import close_month
+from sla_cli.domain.chain import Link, clocks_digest, link_digest
 from sla_cli.domain.clock import Clock
 from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.month import Month
@@ -20,11 +22,158 @@ from sla_cli.ops.incidents import clocks_of, month_incidents
 if TYPE_CHECKING:
     from sla_cli.store.store import Store
 
+DEFAULT_ZONE = "Europe/Moscow"  # a close sealed before its clock terms were: the offer's zone
+
 
 def seal(s: Store, month: Month, active: list[ContractRecord], clock_terms: str | None) -> str:
     """The digest of ``month`` as its rows stand: its entries, the terms of ``active`` and
     what its clocks are computed with."""
     return month_digest(s.sealed_rows(month), active, clock_terms)
+
+
+def month_window(month: Month, zone: str) -> tuple[datetime, datetime]:
+    """The first moment of ``month`` in ``zone`` and the first after it, in UTC."""
+    tz = ZoneInfo(zone)
+    return tuple(  # type: ignore[return-value]
+        datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC) for day in month.bounds
+    )
+
+
+def zone_of(s: Store, month: Month) -> str:
+    """The company's zone its close sealed the month's clocks in."""
+    from sla_cli.domain.clock_terms import ClockTerms
+
+    terms = s.clock_terms_of(month)
+    return DEFAULT_ZONE if terms is None else ClockTerms.from_json(terms).timezone
+
+
+def link_for(
+    s: Store,
+    month: Month,
+    previous: str | None,
+    window: tuple[datetime, datetime, int],
+    late: bool = False,
+    clocks: str | None = None,
+) -> Link:
+    """The link of closed ``month`` as its rows stand: over its close, its figures, the
+    incidents and events in ``window`` (or the digest ``clocks`` of them) and ``previous``."""
+    a, b, last = window
+    if clocks is None:
+        clocks = clocks_digest(*s.window_rows(a, b, last))
+    close = s.close_of(month)
+    assert close is not None
+    chain = link_digest(month, previous, close, s.closings(month), clocks, window, late)
+    return Link(month, previous, chain, clocks, a, b, last, late)
+
+
+def seal_link(s: Store, month: Month, user: str, late: bool = False) -> Link:
+    """Chain the close of ``month`` (its row and figures written) after the newest link."""
+    head = s.head()
+    a, b = month_window(month, zone_of(s, month))
+    link = link_for(s, month, None if head is None else head.chain, (a, b, s.last_event_id()), late)
+    s.add_link(link, user)
+    return link
+
+
+def chain_differences(s: Store) -> list[Difference]:
+    """What is wrong with the chain: a close without its link or a link without its close, a
+    link that follows another than the one before it, one whose close, figures or incidents
+    are not what it sealed, an event recorded since that reaches back into a closed month,
+    and the posts of a close in a month no longer closed."""
+    out: list[Difference] = []
+    closed = {m for m, _ in s.closed_months()}
+    links = s.links()
+    linked = {x.month for x in links}
+    for m in sorted(closed - linked):
+        out.append(_chain(m, "closed, but its close has no seal (closed behind sla's back, or "
+                             "its seal removed)"))  # fmt: skip
+    previous: Link | None = None
+    for x in links:
+        out += link_differences(s, x, previous, x.month in closed)
+        previous = x
+    out += late_event_differences(s, links)
+    for label in s.close_posts_open():
+        month = Month.parse(label)
+        if month not in closed:
+            out.append(_chain(month, "holds the posts of a close (burn, overage or carry) but is "
+                                     "not closed: its close was removed"))  # fmt: skip
+    return out
+
+
+def link_differences(s: Store, x: Link, previous: Link | None, closed: bool) -> list[Difference]:
+    """One link checked: against the one before it, its close and the rows it covers."""
+    if not closed:
+        return [_chain(x.month, "was sealed, but is no longer closed: its close was removed "
+                                "(the month reopened)")]  # fmt: skip
+    out = []
+    before = None if previous is None else previous.chain
+    if x.previous != before:
+        out.append(_chain(x.month, "the chain breaks here: its close was sealed after another "
+                                   "close than the one now before it (a close removed, "
+                                   "reopened or reordered)"))  # fmt: skip
+    live = clocks_digest(*s.window_rows(x.starts_at, x.ends_at, x.last_event_id))
+    if live != x.clocks_digest:
+        out.append(Difference(x.month, None, None, "incidents", x.clocks_digest, live))
+    window = (x.starts_at, x.ends_at, x.last_event_id)
+    again = link_for(s, x.month, x.previous, window, x.late, x.clocks_digest)
+    if again.chain != x.chain:
+        out.append(_chain(x.month, "its seal no longer holds: the close's row, its figures or "
+                                   "the seal itself changed"))  # fmt: skip
+    return out
+
+
+def month_chain_differences(s: Store, month: Month) -> list[Difference]:
+    """What is wrong with closed ``month``'s own link (a statement of it checks this)."""
+    links = s.links()
+    at = next((i for i, x in enumerate(links) if x.month == month), None)
+    if at is None:
+        return [_chain(month, "closed, but its close has no seal (closed behind sla's back, "
+                              "or its seal removed)")]  # fmt: skip
+    previous = links[at - 1] if at else None
+    out = link_differences(s, links[at], previous, True)
+    return out + [d for d in late_event_differences(s, links) if d.month == month]
+
+
+def late_event_differences(s: Store, links: list[Link]) -> list[Difference]:
+    """Events recorded after a close that change a moment of a month closed by then (an undo
+    of its ack, a reopening of what it resolved, a cancellation of its incident, an event
+    dated in it): refused by sla and by the database, so written behind their backs."""
+    if not links:
+        return []
+    from dataclasses import replace
+
+    from sla_cli.domain.incidents import NewEvent, touched
+    from sla_cli.domain.kinds import EventKind
+    from sla_cli.store.db import moment
+
+    out = []
+    first = min(x.last_event_id for x in links)
+    for e in s.late_events(first, max(x.ends_at for x in links)):
+        closed = [x for x in links if x.last_event_id < e.id]  # closed when it was recorded
+        if not closed:
+            continue
+        boundary = max(x.ends_at for x in closed)
+        incident = s.incident(e.incident_id)
+        before = tuple(v for v in incident.events if v.id < e.id)
+        at = moment(e.at)
+        assert at is not None
+        undone = next((v for v in before if v.id == e.undoes), None)
+        new = NewEvent(EventKind(e.kind), at, undone, e.note, e.value)
+        reached = [m for m in touched(replace(incident, events=before), new) if m < boundary]
+        if not reached:
+            continue
+        month = next((x.month for x in closed if x.starts_at <= reached[0] < x.ends_at),
+                     closed[0].month)  # fmt: skip
+        found = {"ticket": incident.ticket, "event": e.kind, "id": e.id, "at": at.isoformat(),
+                 "reaches": reached[0].isoformat()}  # fmt: skip
+        out.append(
+            Difference(month, incident.client.key, incident.contract.id, "event", found, None)
+        )
+    return out
+
+
+def _chain(month: Month, problem: str) -> Difference:
+    return Difference(month, None, None, "chain", {"problem": problem}, None)
 
 
 def live_figures(s: Store, month: Month) -> tuple[str, Figures]:
@@ -72,6 +221,11 @@ class Verification:
     differences: list[Difference]
     missing_guards: list[str]  # guard triggers dropped or disabled
     clocks_unsealed: list[Month] = field(default_factory=list)  # closed before clock terms
+    links: list[Link] = field(default_factory=list)  # the chain, oldest month first
+
+    @property
+    def head(self) -> Link | None:
+        return self.links[-1] if self.links else None
 
     @property
     def ok(self) -> bool:
@@ -94,12 +248,15 @@ def verify(
     from sla_cli.ops.closing import document_differences
 
     differences += document_differences(s)
-    return Verification([m for m, _ in closed], unsealed, differences, s.missing_guards(), no_terms)
+    differences += chain_differences(s)
+    return Verification(
+        [m for m, _ in closed], unsealed, differences, s.missing_guards(), no_terms, s.links()
+    )
 
 
 def ensure_unchanged(s: Store, month: Month) -> None:
     """A closed month's statement prints the figures of its close, or says they changed."""
-    found = check_month(s, month, s.digest_of(month))
+    found = check_month(s, month, s.digest_of(month)) + month_chain_differences(s, month)
     if found:
         shown = "; ".join(describe(d) for d in found[:3])
         more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""

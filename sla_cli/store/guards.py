@@ -8,9 +8,10 @@ from __future__ import annotations
 LEDGER_TABLES = (
     "clients", "contracts", "contract_changes", "entries", "closed_months", "closings",
     "incidents", "incident_events", "timers", "timer_ends", "client_details", "documents",
-    "payments", "notices", "notice_attempts",
+    "payments", "notices", "notice_attempts", "month_seals",
 )  # fmt: skip
-OPEN_MONTH = "entries_open_month"  # refuses an entry dated in a closed month
+# refuse an entry dated, an incident opened or an event dated (or undone) in a closed month
+OPEN_MONTH = ("entries_open_month", "incidents_open_month", "incident_events_open_month")
 
 
 def expected(dialect: str) -> set[str]:
@@ -19,4 +20,4 @@ def expected(dialect: str) -> set[str]:
         per_table = ("append_only", "no_truncate")
     else:
         per_table = ("no_update", "no_delete")
-    return {f"{t}_{g}" for t in LEDGER_TABLES for g in per_table} | {OPEN_MONTH}
+    return {f"{t}_{g}" for t in LEDGER_TABLES for g in per_table} | set(OPEN_MONTH)

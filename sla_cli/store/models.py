@@ -29,7 +29,8 @@ from sla_cli.store.columns import kopecks, utc_column
 
 __all__ = [
     "Client", "ClientDetails", "ClosedMonth", "Closing", "Contract", "ContractChange", "Document",
-    "Entry", "Incident", "IncidentEvent", "Payment", "SQLModel", "Timer", "TimerEnd",
+    "Entry", "Incident", "IncidentEvent", "MonthSeal", "Payment", "SQLModel", "Timer",
+    "TimerEnd",
 ]  # fmt: skip
 
 ENTRY_TYPES = tuple(t.value for t in EntryType)
@@ -141,6 +142,26 @@ class ClosedMonth(SQLModel, table=True):
     clock_terms: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+class MonthSeal(SQLModel, table=True):
+    """A closed month's link in the chain (`domain.chain`): over its close, its figures, its
+    incidents and events, and the link before it."""
+
+    __tablename__ = "month_seals"
+
+    month: str = Field(primary_key=True, max_length=7, foreign_key="closed_months.month")
+    previous: str | None = Field(default=None, max_length=64)  # None: the first link
+    chain: str = Field(max_length=64, unique=True)
+    clocks_digest: str = Field(max_length=64)
+    # the month in UTC (the company's zone at the close), and the newest incident event then:
+    # which incidents and events the link covers
+    starts_at: datetime = utc_column()
+    ends_at: datetime = utc_column()
+    last_event_id: int
+    late: bool = False  # sealed by revision 0008, after the month had closed
+    sealed_at: datetime = utc_column()
+    sealed_by: str = Field(max_length=100)
+
+
 class Closing(SQLModel, table=True):
     """One contract's figures for a closed month."""
 
@@ -190,6 +211,7 @@ class IncidentEvent(SQLModel, table=True):
     __tablename__ = "incident_events"
     __table_args__ = (
         Index("ix_incident_events_incident_kind", "incident_id", "kind"),
+        Index("ix_incident_events_at", "at"),
         *checks(EVENT_CHECKS),
         *checks(EVENT_VALUE_CHECK),
     )

@@ -25,6 +25,7 @@ from sla_cli.store.incidents import Incidents
 from sla_cli.store.months import Months
 from sla_cli.store.notices import Notices
 from sla_cli.store.revisions import SCHEMA_HEAD
+from sla_cli.store.seals import Seals
 from sla_cli.store.sqlite_url import SqliteTarget, file_kind, refuse_write, sqlite_target
 from sla_cli.store.timers import Timers
 
@@ -32,7 +33,9 @@ CLIENT_LOCKS = 0x51A_C11  # the first key of pg_advisory_xact_lock(int, int): th
 USER_LOCKS = 0x51A_05E  # and the engineers' (one running timer each)
 
 
-class Store(Contracts, Entries, Incidents, Months, Timers, Imports, Documents, Notices):
+class Store(
+    Contracts, Entries, Incidents, Months, Seals, Timers, Imports, Documents, Notices
+):
     """One transaction on the ledger: the facts the rules need, and the rows they decided on.
 
     Rows are stamped ``created_at`` by the real clock (PostgreSQL's on a shared ledger).

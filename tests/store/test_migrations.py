@@ -49,8 +49,13 @@ TABLES = ("clients", "contracts", "closed_months", "closings", "entries", "incid
 AT = datetime(2026, 10, 1, 6, 0, tzinfo=UTC)
 
 
-def at(day: int, hour: int = 9) -> datetime:
-    return datetime(2026, 10, day, hour - 3, 0, tzinfo=UTC)  # Moscow business hours in UTC
+def at(day: int, hour: int = 9, month: int = 10) -> datetime:
+    return datetime(2026, month, day, hour - 3, 0, tzinfo=UTC)  # Moscow business hours in UTC
+
+
+def nov(day: int, hour: int = 9) -> datetime:
+    """A moment after the seed's closed October: where an event recorded since may be dated."""
+    return at(day, hour, 11)
 
 
 def contract(id: int, client_id: int, variant: int, billing: str, tier: tuple[str, str],
@@ -466,8 +471,8 @@ BAD_ROWS = [
     ("contracts", {"prepay_discount_bp": -1}, "ck_contracts_discounts"),
 ]  # fmt: skip
 GOOD_EVENT = {
-    "id": 100, "incident_id": 1, "kind": "ack", "at": at(6, 11), "undoes": None, "note": None,
-    "by": "anna", "created_at": at(6, 11),
+    "id": 100, "incident_id": 1, "kind": "ack", "at": nov(6, 11), "undoes": None, "note": None,
+    "by": "anna", "created_at": nov(6, 11),
 }  # fmt: skip
 GOOD_CHANGE = {
     "id": 100, "contract_id": 1, "kind": "end", "end": date(2027, 2, 1), "note": "renewed",
@@ -476,7 +481,7 @@ GOOD_CHANGE = {
 BAD_ROWS += [
     ("incident_events", {"kind": "snooze"}, None),
     ("incident_events", {"kind": "undo"}, "ck_incident_events_undoes"),
-    ("incident_events", {"undoes": 1}, "ck_incident_events_undoes"),
+    ("incident_events", {"undoes": 999}, "ck_incident_events_undoes"),  # only an undo undoes
     ("incident_events", {"kind": "priority"}, "ck_incident_events_value"),  # to which?
     ("incident_events", {"kind": "wait", "value": "high"}, "ck_incident_events_value"),
     ("contract_changes", {"kind": "pause"}, None),
@@ -537,12 +542,12 @@ def test_a_downgrade_to_0002_writes_back_what_the_events_add_up_to(backend_url: 
     ledger_at_0001(backend_url)
     ledger = open_ledger(backend_url)
     new = [
-        (1, "ack", at(6, 11), None),  # 8: incident 1 acknowledged...
-        (1, "undo", at(6, 12), 8),  # 9: ...not after all
-        (1, "ack", at(6, 13), None),  # 10: acknowledged later
-        (4, "reopen", at(8), None),  # 11: incident 4 reopened: no longer resolved
-        (3, "resolve", at(8), None),  # 12
-        (2, "cancel", at(8), None),  # 13: a cancellation, lost on the way down
+        (1, "ack", nov(6, 11), None),  # 8: incident 1 acknowledged...
+        (1, "undo", nov(6, 12), 8),  # 9: ...not after all
+        (1, "ack", nov(6, 13), None),  # 10: acknowledged later
+        (4, "reopen", nov(8), None),  # 11: incident 4 reopened: no longer resolved
+        (3, "resolve", nov(8), None),  # 12
+        (2, "cancel", nov(8), None),  # 13: a cancellation, lost on the way down
     ]
     with ledger.engine.begin() as conn:
         for n, (incident, kind, moment, undoes) in enumerate(new, start=8):
@@ -569,8 +574,8 @@ def test_a_downgrade_to_0002_writes_back_what_the_events_add_up_to(backend_url: 
         back = {r[0]: tuple(None if m is None else _utc(m) for m in r[1:]) for r in found}
     engine.dispose()
     assert back == expected
-    assert expected[1] == (at(6, 13), None, None) and expected[4][2] is None
-    assert expected[3][2] == at(8)
+    assert expected[1] == (nov(6, 13), None, None) and expected[4][2] is None
+    assert expected[3][2] == nov(8)
 
 
 @pytest.mark.parametrize("kind", ["wait", "priority"])
@@ -587,7 +592,7 @@ def test_a_downgrade_below_0004_with_waits_or_priorities_changes_nothing(
                 "INSERT INTO incident_events (id, incident_id, kind, at, undoes, by, created_at, "
                 "value) VALUES (50, 1, :k, :at, NULL, 'anna', :at, :v)"
             ),
-            {"k": kind, "at": at(6, 11), "v": "normal" if kind == "priority" else None},
+            {"k": kind, "at": nov(6, 11), "v": "normal" if kind == "priority" else None},
         )
     before, shape = rows(ledger.engine, tables_at(ledger.engine)), _shape(ledger.engine)
     ledger.engine.dispose()
