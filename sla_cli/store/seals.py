@@ -19,13 +19,10 @@ from sla_cli.store.db import moment
 _OPENED_IN = "opened_at >= :a AND opened_at < :b"
 _INCIDENT_COLUMNS = ", ".join(f'"{f}"' for f in INCIDENT_FIELDS)
 _EVENT_COLUMNS = ", ".join(f'"{f}"' for f in EVENT_FIELDS)
-WINDOW_INCIDENTS = (
-    f"SELECT {_INCIDENT_COLUMNS} FROM incidents "
-    f"WHERE {_OPENED_IN} ORDER BY id"
-)
+WINDOW_INCIDENTS = f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE {_OPENED_IN} ORDER BY id"
 WINDOW_EVENTS = (
     f"SELECT {_EVENT_COLUMNS} FROM incident_events "
-    "WHERE (\"at\" >= :a AND \"at\" < :b) "
+    'WHERE ("at" >= :a AND "at" < :b) '
     f"OR (id <= :last AND incident_id IN (SELECT id FROM incidents WHERE {_OPENED_IN})) "
     "ORDER BY id"
 )

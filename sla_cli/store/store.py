@@ -33,9 +33,7 @@ CLIENT_LOCKS = 0x51A_C11  # the first key of pg_advisory_xact_lock(int, int): th
 USER_LOCKS = 0x51A_05E  # and the engineers' (one running timer each)
 
 
-class Store(
-    Contracts, Entries, Incidents, Months, Seals, Timers, Imports, Documents, Notices
-):
+class Store(Contracts, Entries, Incidents, Months, Seals, Timers, Imports, Documents, Notices):
     """One transaction on the ledger: the facts the rules need, and the rows they decided on.
 
     Rows are stamped ``created_at`` by the real clock (PostgreSQL's on a shared ledger).
