@@ -9,8 +9,9 @@ from typing import Annotated
 
 import typer
 
-from sla_cli.cli.options import state
-from sla_cli.errors import CheckFailed
+from sla_cli.cli.options import State, state
+from sla_cli.domain.chain import fingerprint, read_fingerprint
+from sla_cli.errors import CheckFailed, InputError
 
 
 class VerifyFormat(StrEnum):
@@ -81,13 +82,42 @@ def verify(
     format: Annotated[
         VerifyFormat, typer.Option("--format", "-f", help="Output format.")
     ] = VerifyFormat.table,
+    head: Annotated[
+        bool,
+        typer.Option(
+            "--head",
+            help="Print only the chain's head: the fingerprint of the newest close, to keep "
+            "outside the ledger (for --expect).",
+        ),
+    ] = False,
+    expect: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--expect",
+            metavar="FINGERPRINT",
+            help="A fingerprint kept from a statement, a document or --head (YYYY-MM:xxxx-…); "
+            "fails unless the ledger's chain holds it. Repeatable.",
+        ),
+    ] = None,
+    expect_file: Annotated[
+        str | None,
+        typer.Option(
+            "--expect-file",
+            metavar="FILE",
+            help="A file of fingerprints, one a line (# starts a comment), each checked as "
+            "--expect.",
+        ),
+    ] = None,
 ) -> None:
     """Check that every closed month still matches its close: exit 1 listing each difference.
 
     Recomputes each closed month's figures and the digest of its entries and contract terms
-    from the ledger's rows, compares them with what the close recorded, and checks that the
-    database's guards (append-only and closed-month triggers) are all in place. A difference
-    means the database was changed behind sla's back: restore it from a backup.
+    from the ledger's rows, compares them with what the close recorded, checks the seal's
+    chain (each close's link over its incidents, its figures and the close before it) and
+    that the database's guards (append-only and closed-month triggers) are all in place. A
+    difference means the database was changed behind sla's back: restore it from a backup.
+    With --expect, a fingerprint kept outside the ledger finds a rollback to an older copy
+    and a chain forged anew.
     """
     from sla_cli.cli.records import verification_record
     from sla_cli.domain.seal import describe
@@ -95,8 +125,12 @@ def verify(
     from sla_cli.render import json_out, lines
 
     st = state(ctx)
+    kept = [read_fingerprint(f) for f in [*(expect or []), *_fingerprints(expect_file)]]
+    if head:
+        _print_head(st, format)
+        return
     with st.reading() as s:
-        found = check(s, st.settings().clock_terms, st.now())
+        found = check(s, st.settings().clock_terms, st.now(), kept)
     if format == VerifyFormat.json:
         json_out(verification_record(found))
     else:
@@ -117,13 +151,61 @@ def verify(
                 "closed before clock terms were sealed, their SLA clocks computed with the "
                 f"config in force: {', '.join(str(m) for m in found.clocks_unsealed)}"
             )
+        late = [x.month for x in found.links if x.late]
+        if late:
+            out.append(
+                "sealed late, by the upgrade that brought the chain (their rows as they stood "
+                f"then): {', '.join(str(m) for m in late)}"
+            )
+        out += [f"fingerprint {x} found in the chain" for x in found.expected_found]
         if found.ok:
             span = f" ({found.months[0]} to {found.months[-1]})" if found.months else ""
             out.append(
                 f"{len(found.months)} closed month(s){span} match their closes; "
                 "every guard is in place"
             )
+        if found.head is not None:
+            out.append(f"chain head: {fingerprint(found.head.month, found.head.chain)}")
         lines("\n".join(out))
     if not found.ok:
         problems = len(found.differences) + len(found.missing_guards)
         raise CheckFailed(f"the ledger does not match its closes: {problems} difference(s)")
+
+
+def _fingerprints(path: str | None) -> list[str]:
+    """The fingerprints a file keeps, one a line; blank lines and ``#`` comments skipped."""
+    if path is None:
+        return []
+    from pathlib import Path
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"--expect-file {path}: cannot be read ({e})") from None
+    found = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    kept = [f for f in found if f]
+    if not kept:
+        raise InputError(f"--expect-file {path} holds no fingerprint")
+    return kept
+
+
+def _print_head(st: State, format: VerifyFormat) -> None:
+    """The chain's head, as `sla verify --head` prints it (nothing is checked)."""
+    from sla_cli.render import json_out, lines
+
+    with st.reading() as s:
+        head = s.head()
+    if format == VerifyFormat.json:
+        json_out(
+            None
+            if head is None
+            else {
+                "month": str(head.month),
+                "chain": head.chain,
+                "fingerprint": fingerprint(head.month, head.chain),
+            }
+        )
+        return
+    if head is None:
+        raise InputError("no month is closed yet: the chain has no head")
+    lines(fingerprint(head.month, head.chain))

@@ -233,6 +233,7 @@ def _figure(value: object) -> object:
 
 def verification_record(found: Verification) -> Record:
     """`sla verify --format json`: each difference with its figure at the close and now."""
+    from sla_cli.domain.chain import fingerprint
     from sla_cli.domain.seal import describe
 
     return {
@@ -253,6 +254,17 @@ def verification_record(found: Verification) -> Record:
             for d in found.differences
         ],
         "missing_guards": found.missing_guards,
+        "chain": [
+            {
+                "month": str(x.month),
+                "fingerprint": fingerprint(x.month, x.chain),
+                "chain": x.chain,
+                "late": x.late,
+            }
+            for x in found.links
+        ],
+        "head": None if found.head is None else fingerprint(found.head.month, found.head.chain),
+        "expected_found": found.expected_found,
     }
 
 

@@ -24,8 +24,8 @@ if TYPE_CHECKING:  # the store reads links on every command: this module loads l
     from sla_cli.domain.seal import ClosedFigures
 
 __all__ = [
-    "EVENT_FIELDS", "INCIDENT_FIELDS", "Link", "clocks_digest", "fingerprint", "link_digest",
-    "matches",
+    "EVENT_FIELDS", "INCIDENT_FIELDS", "Kept", "Link", "clocks_digest", "fingerprint",
+    "link_digest", "read_fingerprint",
 ]  # fmt: skip
 
 # What an incident's row and an event's row hold that a month's clocks are computed from.
@@ -110,13 +110,33 @@ def fingerprint(month: Month, chain: str) -> str:
     return f"{month}:" + "-".join(short[i : i + 4] for i in range(0, len(short), 4))
 
 
-def matches(expected: str, month: Month, chain: str) -> bool:
-    """Whether a fingerprint someone kept (with or without its month, any case, with or without
-    dashes) names this link."""
-    text = expected.strip().lower()
-    if ":" in text:
-        label, _, text = text.partition(":")
-        if label.strip() != str(month):
-            return False
-    digits = text.replace("-", "").replace(" ", "")
-    return len(digits) >= 8 and chain.startswith(digits)
+class Kept(NamedTuple):
+    """A fingerprint kept outside the ledger, as read: the month it names (None: any) and
+    its hex digits."""
+
+    text: str
+    month: Month | None
+    digits: str
+
+    def names(self, month: Month, chain: str) -> bool:
+        """Whether this is the fingerprint of ``month``'s link ``chain``."""
+        return (self.month is None or self.month == month) and chain.startswith(self.digits)
+
+
+def read_fingerprint(text: str) -> Kept:
+    """``2026-10:3f2a-9c1b-77d0-1e4a`` (or without the month, any case, with or without
+    dashes; at least 8 hex digits)."""
+    from sla_cli.errors import InputError
+
+    body = text.strip().lower()
+    month = None
+    if ":" in body:
+        label, _, body = body.partition(":")
+        month = Month.parse(label)
+    digits = body.replace("-", "").replace(" ", "")
+    if len(digits) < 8 or any(c not in "0123456789abcdef" for c in digits):
+        raise InputError(
+            f"cannot read the fingerprint {text.strip()!r}; it looks like "
+            "2026-10:3f2a-9c1b-77d0-1e4a (as statements and `sla verify --head` print it)"
+        )
+    return Kept(text.strip(), month, digits)

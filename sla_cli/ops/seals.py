@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sla_cli.domain.billing import close_month
-from sla_cli.domain.chain import Link, clocks_digest, link_digest
+from sla_cli.domain.chain import Kept, Link, clocks_digest, link_digest
 from sla_cli.domain.clock import Clock
 from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.month import Month
@@ -222,6 +222,7 @@ class Verification:
     missing_guards: list[str]  # guard triggers dropped or disabled
     clocks_unsealed: list[Month] = field(default_factory=list)  # closed before clock terms
     links: list[Link] = field(default_factory=list)  # the chain, oldest month first
+    expected_found: list[str] = field(default_factory=list)  # fingerprints the chain holds
 
     @property
     def head(self) -> Link | None:
@@ -233,10 +234,14 @@ class Verification:
 
 
 def verify(
-    s: Store, current: ClockTerms | None = None, now: datetime | None = None
+    s: Store,
+    current: ClockTerms | None = None,
+    now: datetime | None = None,
+    expected: list[Kept] | None = None,
 ) -> Verification:
     """Every closed month recomputed from the ledger's rows and compared with its close; with
-    the config's ``current`` clock terms, each month's clocks too (as they stand at ``now``)."""
+    the config's ``current`` clock terms, each month's clocks too (as they stand at ``now``);
+    each fingerprint ``expected`` (kept outside the ledger) looked for in the chain."""
     closed = s.closed_months()
     differences = [d for month, digest in closed for d in check_month(s, month, digest)]
     unsealed = [m for m, digest in closed if digest is None]
@@ -249,9 +254,38 @@ def verify(
 
     differences += document_differences(s)
     differences += chain_differences(s)
-    return Verification(
-        [m for m, _ in closed], unsealed, differences, s.missing_guards(), no_terms, s.links()
+    links = s.links()
+    found, differences = (
+        expected_links(links, expected or []),
+        differences
+        + [_chain(m, problem) for m, problem in missing_expected(links, expected or [])],
     )
+    return Verification(
+        [m for m, _ in closed], unsealed, differences, s.missing_guards(), no_terms, links,
+        found,
+    )  # fmt: skip
+
+
+def expected_links(links: list[Link], expected: list[Kept]) -> list[str]:
+    """The fingerprints kept outside the ledger that its chain holds."""
+    return [f.text for f in expected if any(f.names(x.month, x.chain) for x in links)]
+
+
+def missing_expected(links: list[Link], expected: list[Kept]) -> list[tuple[Month, str]]:
+    """Each fingerprint the chain does not hold, with the month it names (else the head's)."""
+    from sla_cli.domain.chain import fingerprint
+
+    out = []
+    for f in expected:
+        if any(f.names(x.month, x.chain) for x in links):
+            continue
+        month = f.month or (links[-1].month if links else None)
+        held = next((x for x in links if x.month == month), None)
+        now = "no close" if held is None else fingerprint(held.month, held.chain)
+        out.append((month or Month(1970, 1), f"the fingerprint {f.text} kept outside the "
+                    f"ledger is not in its chain (it has {now} there): the ledger was rolled "
+                    "back to an older copy, or its chain forged anew"))  # fmt: skip
+    return out
 
 
 def ensure_unchanged(s: Store, month: Month) -> None:
