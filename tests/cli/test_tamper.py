@@ -237,9 +237,9 @@ def test_the_database_refuses_incidents_and_events_dated_in_a_closed_month(
         f"(1, 'undo', {ledger.moment('2026-12-04 09:00')}, {ack_of(ledger)}, 'x', "
         f"{ledger.moment('2026-12-04 09:00')})",
     ):
-        with pytest.raises(sa.exc.DBAPIError, match="closed month"):
-            with ledger.engine.begin() as conn:
-                conn.execute(sa.text(statement))
+        refused = pytest.raises(sa.exc.DBAPIError, match="closed month")
+        with refused, ledger.engine.begin() as conn:
+            conn.execute(sa.text(statement))
     # an event of November's open incident, dated in December, is the ordinary case
     ledger.sla.ok("incident", "ack", "ACME-3", "--at", "2026-12-02T10:00", env=NOW)
     ledger.sla.ok("verify", env=NOW)
