@@ -5,18 +5,48 @@ copy of an SQLite ledger, taken while others write)."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sla_cli.cli.options import State, state
-from sla_cli.domain.chain import fingerprint, read_fingerprint
 from sla_cli.errors import CheckFailed, InputError
+
+if TYPE_CHECKING:
+    from sla_cli.domain.month import Month
+    from sla_cli.ops.seals import Verification
 
 
 class VerifyFormat(StrEnum):
     table = "table"
     json = "json"
+
+
+HeadOption = Annotated[
+    bool,
+    typer.Option(
+        "--head",
+        help="Print only the chain's head: the fingerprint of the newest close, to keep "
+        "outside the ledger (for --expect).",
+    ),
+]
+ExpectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--expect",
+        metavar="FINGERPRINT",
+        help="A fingerprint kept from a statement, a document or --head (YYYY-MM:xxxx-…); "
+        "fails unless the ledger's chain holds it. Repeatable.",
+    ),
+]
+ExpectFileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--expect-file",
+        metavar="FILE",
+        help="A file of fingerprints, one a line (# starts a comment), each checked as --expect.",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -82,32 +112,9 @@ def verify(
     format: Annotated[
         VerifyFormat, typer.Option("--format", "-f", help="Output format.")
     ] = VerifyFormat.table,
-    head: Annotated[
-        bool,
-        typer.Option(
-            "--head",
-            help="Print only the chain's head: the fingerprint of the newest close, to keep "
-            "outside the ledger (for --expect).",
-        ),
-    ] = False,
-    expect: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--expect",
-            metavar="FINGERPRINT",
-            help="A fingerprint kept from a statement, a document or --head (YYYY-MM:xxxx-…); "
-            "fails unless the ledger's chain holds it. Repeatable.",
-        ),
-    ] = None,
-    expect_file: Annotated[
-        str | None,
-        typer.Option(
-            "--expect-file",
-            metavar="FILE",
-            help="A file of fingerprints, one a line (# starts a comment), each checked as "
-            "--expect.",
-        ),
-    ] = None,
+    head: HeadOption = False,
+    expect: ExpectOption = None,
+    expect_file: ExpectFileOption = None,
 ) -> None:
     """Check that every closed month still matches its close: exit 1 listing each difference.
 
@@ -120,7 +127,7 @@ def verify(
     and a chain forged anew.
     """
     from sla_cli.cli.records import verification_record
-    from sla_cli.domain.seal import describe
+    from sla_cli.domain.chain import read_fingerprint
     from sla_cli.ops.seals import verify as check
     from sla_cli.render import json_out, lines
 
@@ -134,42 +141,41 @@ def verify(
     if format == VerifyFormat.json:
         json_out(verification_record(found))
     else:
-        out = [f"ledger {st.ledger_name()}"]
-        out += [describe(d) for d in found.differences]
-        out += [
-            f"the database guard {name} is missing or disabled: rows it protects can be "
-            "changed unnoticed until a close is verified"
-            for name in found.missing_guards
-        ]
-        if found.unsealed:
-            out.append(
-                f"closed before digests were kept, checked by their figures only: "
-                f"{', '.join(str(m) for m in found.unsealed)}"
-            )
-        if found.clocks_unsealed:
-            out.append(
-                "closed before clock terms were sealed, their SLA clocks computed with the "
-                f"config in force: {', '.join(str(m) for m in found.clocks_unsealed)}"
-            )
-        late = [x.month for x in found.links if x.late]
-        if late:
-            out.append(
-                "sealed late, by the upgrade that brought the chain (their rows as they stood "
-                f"then): {', '.join(str(m) for m in late)}"
-            )
-        out += [f"fingerprint {x} found in the chain" for x in found.expected_found]
-        if found.ok:
-            span = f" ({found.months[0]} to {found.months[-1]})" if found.months else ""
-            out.append(
-                f"{len(found.months)} closed month(s){span} match their closes; "
-                "every guard is in place"
-            )
-        if found.head is not None:
-            out.append(f"chain head: {fingerprint(found.head.month, found.head.chain)}")
-        lines("\n".join(out))
+        lines("\n".join([f"ledger {st.ledger_name()}", *_verification_lines(found)]))
     if not found.ok:
         problems = len(found.differences) + len(found.missing_guards)
         raise CheckFailed(f"the ledger does not match its closes: {problems} difference(s)")
+
+
+def _verification_lines(found: Verification) -> list[str]:
+    """What `sla verify` prints: each difference, then what was checked less, then the head."""
+    from sla_cli.domain.chain import fingerprint
+    from sla_cli.domain.seal import describe
+
+    def months(label: str, found: list[Month]) -> list[str]:
+        return [f"{label}: {', '.join(str(m) for m in found)}"] if found else []
+
+    out = [describe(d) for d in found.differences]
+    out += [
+        f"the database guard {name} is missing or disabled: rows it protects can be "
+        "changed unnoticed until a close is verified"
+        for name in found.missing_guards
+    ]
+    out += months("closed before digests were kept, checked by their figures only",
+                  found.unsealed)  # fmt: skip
+    out += months("closed before clock terms were sealed, their SLA clocks computed with the "
+                  "config in force", found.clocks_unsealed)  # fmt: skip
+    out += months("sealed late, by the upgrade that brought the chain (their rows as they stood "
+                  "then)", [x.month for x in found.links if x.late])  # fmt: skip
+    out += [f"fingerprint {x} found in the chain" for x in found.expected_found]
+    if found.ok:
+        span = f" ({found.months[0]} to {found.months[-1]})" if found.months else ""
+        out.append(
+            f"{len(found.months)} closed month(s){span} match their closes; every guard is in place"
+        )
+    if found.head is not None:
+        out.append(f"chain head: {fingerprint(found.head.month, found.head.chain)}")
+    return out
 
 
 def _fingerprints(path: str | None) -> list[str]:
@@ -191,6 +197,7 @@ def _fingerprints(path: str | None) -> list[str]:
 
 def _print_head(st: State, format: VerifyFormat) -> None:
     """The chain's head, as `sla verify --head` prints it (nothing is checked)."""
+    from sla_cli.domain.chain import fingerprint
     from sla_cli.render import json_out, lines
 
     with st.reading() as s:

@@ -166,6 +166,8 @@ def render_closing_html(doc: ClosingDocument) -> str:
         )
         body.append('<div class="signatures">' + _signature("Исполнитель", doc.supplier)
                     + _signature("Заказчик", doc.buyer) + "</div>")  # fmt: skip
+    if doc.seal:
+        body.append(f'<p class="small">Отпечаток журнала за период: {escape(doc.seal)}</p>')
     title = escape(_title(doc))
     return (
         '<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8">'

@@ -217,7 +217,13 @@ def _header(report: MonthReport, fmt: Formatter, title: str) -> list[str]:
         f"<h1>{_h(title)}</h1></div>"
         f'<div class="meta">{_h(fmt("generated"))}<br>'
         f"{_html_moment(fmt, report.generated_at)}<br>"
-        f"{_h(fmt('timezone_note', tz=report.timezone))}</div></header>"
+        f"{_h(fmt('timezone_note', tz=report.timezone))}"
+        + (
+            f'<br>{_h(fmt("fingerprint"))}: <span class="seal">{_h(report.fingerprint)}</span>'
+            if report.fingerprint
+            else ""
+        )
+        + "</div></header>"
     ]
     if not report.closed:
         out.append(

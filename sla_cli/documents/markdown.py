@@ -125,6 +125,7 @@ def markdown_document(report: MonthReport, fmt: Formatter, detail: str = "ticket
         f"- {_md(fmt('provider'))}: {_md(report.company)}",
         f"- {_md(fmt('generated'))}: {_md(fmt.moment(report.generated_at))}",
         f"- {_md(fmt('timezone_note', tz=report.timezone))}",
+        *([f"- {_md(fmt('fingerprint'))}: `{report.fingerprint}`"] if report.fingerprint else []),
         "",
     ]
     for st in report.statements:

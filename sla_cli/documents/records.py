@@ -150,6 +150,7 @@ def report_record(report: MonthReport) -> dict[str, Any]:
         "statements": [
             _statement_record(st, st.timezone or report.timezone) for st in report.statements
         ],
+        "fingerprint": report.fingerprint,
     }
 
 

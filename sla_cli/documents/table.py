@@ -161,6 +161,8 @@ def print_report_table(report: MonthReport, lang: str = "ru", detail: str = "sum
     if not report.closed:
         paragraph(f"{f('preview_badge')}: {f('preview_note')}")
     _summary(report, f)
+    if report.fingerprint:
+        lines(f"{f('fingerprint')}: {report.fingerprint}")
     for st in report.statements:
         note = dev_cap_note(st, f)
         if note:

@@ -120,6 +120,7 @@ class ClosingDocument(NamedTuple):
     vat: VatTerms
     currency: str
     payment_days: int = 0  # an invoice: days after its date it is due
+    seal: str | None = None  # the month's seal (`domain.chain.fingerprint`) when issued
 
     @property
     def net(self) -> Decimal:
@@ -176,6 +177,7 @@ class ClosingDocument(NamedTuple):
             "vat_included": self.vat.included,
             "currency": self.currency,
             "payment_days": self.payment_days,
+            **({} if self.seal is None else {"seal": self.seal}),
         }
 
     @classmethod
@@ -207,6 +209,7 @@ class ClosingDocument(NamedTuple):
             ),
             currency=d["currency"],
             payment_days=d["payment_days"],
+            seal=d.get("seal"),
         )
 
 

@@ -122,6 +122,8 @@ class MonthReport:
     timezone: str
     generated_at: datetime
     statements: tuple[Statement, ...]
+    # a closed month's seal as people keep it (`domain.chain.fingerprint`); None: open
+    fingerprint: str | None = None
 
     @property
     def label(self) -> str:

@@ -176,6 +176,7 @@ def _next_document(
         vat=terms.vat,
         currency=terms.currency,
         payment_days=terms.payment_days if kind == DocKind.INVOICE else 0,
+        seal=_seal(s, month),
     )
     if not lines or document.total <= 0:
         why = (
@@ -185,6 +186,13 @@ def _next_document(
         )
         raise InputError(f"{client.key} {month}: {why}; no {KIND_NAMES[kind]} was issued")
     return document, previous
+
+
+def _seal(s: Store, month: Month) -> str | None:
+    from sla_cli.domain.chain import fingerprint
+
+    link = s.link_of(month)
+    return None if link is None else fingerprint(link.month, link.chain)
 
 
 def invoice_by_number(s: Store, text: str) -> Issued:

@@ -80,7 +80,13 @@ def month_report(
         ),
         history=_trend_clocks(s, current, head.timezone, month, client_key, only),
     )
-    return assemble(facts, head, calendar, now)
+    report = assemble(facts, head, calendar, now)
+    link = s.link_of(month) if closed else None
+    if link is None:
+        return report
+    from sla_cli.domain.chain import fingerprint
+
+    return replace(report, fingerprint=fingerprint(link.month, link.chain))
 
 
 def _trend_clocks(

@@ -89,7 +89,7 @@ def test_golden(name: str, fmt: str, lang: str, closed: bool) -> None:
 def test_json_is_the_spec_shape(report: MonthReport) -> None:
     data = json.loads(render_document(report, "json"))
     assert data == report_record(report)
-    assert list(data) == ["month", "closed", "statements"]
+    assert list(data) == ["month", "closed", "statements", "fingerprint"]
     assert (data["month"], data["closed"]) == ("2025-03", True)
     assert [s["client"] for s in data["statements"]] == ["ACME", "BETA", "GAMMA"]
     incident_keys = [
