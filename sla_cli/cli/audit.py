@@ -86,8 +86,11 @@ def verify(
 
     Recomputes each closed month's figures and the digest of its entries and contract terms
     from the ledger's rows, compares them with what the close recorded, and checks that the
-    database's guards (append-only and closed-month triggers) are all in place. A difference
-    means the database was changed behind sla's back: restore it from a backup.
+    database's guards (append-only and closed-month triggers) are all in place, enabled and
+    defined as the schema's revisions created them. A difference means the database was changed
+    behind sla's back: restore it from a backup. On PostgreSQL it also notes the roles that may
+    get past the guards (superusers other than the tables' owner, and roles allowed to set
+    session_replication_role); they fail nothing.
     """
     from sla_cli.cli.records import verification_record
     from sla_cli.domain.seal import describe
@@ -107,6 +110,15 @@ def verify(
             "changed unnoticed until a close is verified"
             for name in found.missing_guards
         ]
+        out += [
+            f"the database guard {p.name} is not what the schema's revisions created (its "
+            f"definition was changed): {p.detail}"
+            for p in found.changed_guards
+        ]
+        out += [
+            f"note: role {r.role} may get past the database guards: {r.why}"
+            for r in found.bypass_roles
+        ]
         if found.unsealed:
             out.append(
                 f"closed before digests were kept, checked by their figures only: "
@@ -121,9 +133,9 @@ def verify(
             span = f" ({found.months[0]} to {found.months[-1]})" if found.months else ""
             out.append(
                 f"{len(found.months)} closed month(s){span} match their closes; "
-                "every guard is in place"
+                "every guard is in place as created"
             )
         lines("\n".join(out))
     if not found.ok:
-        problems = len(found.differences) + len(found.missing_guards)
+        problems = len(found.differences) + len(found.missing_guards) + len(found.changed_guards)
         raise CheckFailed(f"the ledger does not match its closes: {problems} difference(s)")

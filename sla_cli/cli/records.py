@@ -253,6 +253,8 @@ def verification_record(found: Verification) -> Record:
             for d in found.differences
         ],
         "missing_guards": found.missing_guards,
+        "changed_guards": sorted({p.name for p in found.changed_guards}),
+        "bypass_roles": [{"role": r.role, "why": r.why} for r in found.bypass_roles],
     }
 
 

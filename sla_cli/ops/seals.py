@@ -18,6 +18,7 @@ from sla_cli.errors import CheckFailed
 from sla_cli.ops.incidents import clocks_of, month_incidents
 
 if TYPE_CHECKING:
+    from sla_cli.store.guard_checks import BypassRole, GuardProblem
     from sla_cli.store.store import Store
 
 
@@ -70,12 +71,16 @@ class Verification:
     months: list[Month]  # every closed month, oldest first
     unsealed: list[Month]  # closed before digests were kept: checked by their figures
     differences: list[Difference]
-    missing_guards: list[str]  # guard triggers dropped or disabled
+    missing_guards: list[str]  # guards dropped or disabled, by name
     clocks_unsealed: list[Month] = field(default_factory=list)  # closed before clock terms
+    changed_guards: list[GuardProblem] = field(default_factory=list)  # not as created
+    bypass_roles: list[BypassRole] = field(default_factory=list)  # may get past the guards
 
     @property
     def ok(self) -> bool:
-        return not self.differences and not self.missing_guards
+        """Every close matches and every guard is as created (the roles that may get past the
+        guards are noted, and fail nothing)."""
+        return not self.differences and not self.missing_guards and not self.changed_guards
 
 
 def verify(
@@ -94,7 +99,13 @@ def verify(
     from sla_cli.ops.closing import document_differences
 
     differences += document_differences(s)
-    return Verification([m for m, _ in closed], unsealed, differences, s.missing_guards(), no_terms)
+    from sla_cli.store.guard_checks import changed, missing
+
+    guards = s.guard_problems()
+    months = [m for m, _ in closed]
+    return Verification(
+        months, unsealed, differences, missing(guards), no_terms, changed(guards), s.bypass_roles()
+    )
 
 
 def ensure_unchanged(s: Store, month: Month) -> None:
