@@ -5,12 +5,15 @@ copy of an SQLite ledger, taken while others write)."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sla_cli.cli.options import state
 from sla_cli.errors import CheckFailed
+
+if TYPE_CHECKING:
+    from sla_cli.ops.seals import Verification
 
 
 class VerifyFormat(StrEnum):
@@ -89,8 +92,8 @@ def verify(
     database's guards (append-only and closed-month triggers) are all in place, enabled and
     defined as the schema's revisions created them. A difference means the database was changed
     behind sla's back: restore it from a backup. On PostgreSQL it also notes the roles that may
-    get past the guards (superusers other than the tables' owner, and roles allowed to set
-    session_replication_role); they fail nothing.
+    get past the guards (superusers other than the tables' owner, members of the owner, roles
+    allowed to set session_replication_role); they fail nothing.
     """
     from sla_cli.cli.records import verification_record
     from sla_cli.domain.seal import describe
@@ -105,20 +108,7 @@ def verify(
     else:
         out = [f"ledger {st.ledger_name()}"]
         out += [describe(d) for d in found.differences]
-        out += [
-            f"the database guard {name} is missing or disabled: rows it protects can be "
-            "changed unnoticed until a close is verified"
-            for name in found.missing_guards
-        ]
-        out += [
-            f"the database guard {p.name} is not what the schema's revisions created (its "
-            f"definition was changed): {p.detail}"
-            for p in found.changed_guards
-        ]
-        out += [
-            f"note: role {r.role} may get past the database guards: {r.why}"
-            for r in found.bypass_roles
-        ]
+        out += guard_lines(found)
         if found.unsealed:
             out.append(
                 f"closed before digests were kept, checked by their figures only: "
@@ -139,3 +129,23 @@ def verify(
     if not found.ok:
         problems = len(found.differences) + len(found.missing_guards) + len(found.changed_guards)
         raise CheckFailed(f"the ledger does not match its closes: {problems} difference(s)")
+
+
+def guard_lines(found: Verification) -> list[str]:
+    """Each guard not as created, and each role that may get past the guards (a note)."""
+    return [
+        *(
+            f"the database guard {name} is missing or disabled: rows it protects can be "
+            "changed unnoticed until a close is verified"
+            for name in found.missing_guards
+        ),
+        *(
+            f"the database guard {p.name} is not what the schema's revisions created (its "
+            f"definition was changed): {p.detail}"
+            for p in found.changed_guards
+        ),
+        *(
+            f"note: role {r.role} may get past the database guards: {r.why}"
+            for r in found.bypass_roles
+        ),
+    ]

@@ -206,7 +206,8 @@ def pg_problems(
     callers = Counter(t.function for t in guards.pg_triggers().values())
     for name, want_function in sorted(guards.pg_functions().items()):
         function = functions.get(name)
-        called = f"the function {callers[name]} guard triggers call"
+        n = callers[name]
+        called = f"the function {n} guard trigger{'s call' if n != 1 else ' calls'}"
         if function is None:
             out.append(GuardProblem(name, "missing", f"{called}, dropped"))
             continue

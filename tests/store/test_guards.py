@@ -144,7 +144,7 @@ def test_a_dropped_postgresql_guard_and_function_are_missing() -> None:
     del functions["sla_open_month"]
     assert pg_problems(triggers, functions) == [
         GuardProblem("entries_open_month", "missing", "dropped"),
-        GuardProblem("sla_open_month", "missing", "the function 1 guard triggers call, dropped"),
+        GuardProblem("sla_open_month", "missing", "the function 1 guard trigger calls, dropped"),
     ]
 
 
