@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from sla_cli.domain.month import Month
     from sla_cli.ops.seals import Verification
 
+if TYPE_CHECKING:
+    from sla_cli.ops.seals import Verification
+
 
 class VerifyFormat(StrEnum):
     table = "table"
@@ -121,10 +124,13 @@ def verify(
     Recomputes each closed month's figures and the digest of its entries and contract terms
     from the ledger's rows, compares them with what the close recorded, checks the seal's
     chain (each close's link over its incidents, its figures and the close before it) and
-    that the database's guards (append-only and closed-month triggers) are all in place. A
-    difference means the database was changed behind sla's back: restore it from a backup.
-    With --expect, a fingerprint kept outside the ledger finds a rollback to an older copy
-    and a chain forged anew.
+    that the database's guards (append-only and closed-month triggers) are all in place,
+    enabled and defined as the schema's revisions created them. A difference means the
+    database was changed behind sla's back: restore it from a backup. With --expect, a
+    fingerprint kept outside the ledger finds a rollback to an older copy and a chain forged
+    anew. On PostgreSQL it also notes the roles that may get past the guards (superusers other
+    than the tables' owner, members of the owner, roles allowed to set
+    session_replication_role); they fail nothing.
     """
     from sla_cli.cli.records import verification_record
     from sla_cli.domain.chain import read_fingerprint
@@ -143,7 +149,7 @@ def verify(
     else:
         lines("\n".join([f"ledger {st.ledger_name()}", *_verification_lines(found)]))
     if not found.ok:
-        problems = len(found.differences) + len(found.missing_guards)
+        problems = len(found.differences) + len(found.missing_guards) + len(found.changed_guards)
         raise CheckFailed(f"the ledger does not match its closes: {problems} difference(s)")
 
 
@@ -156,11 +162,7 @@ def _verification_lines(found: Verification) -> list[str]:
         return [f"{label}: {', '.join(str(m) for m in found)}"] if found else []
 
     out = [describe(d) for d in found.differences]
-    out += [
-        f"the database guard {name} is missing or disabled: rows it protects can be "
-        "changed unnoticed until a close is verified"
-        for name in found.missing_guards
-    ]
+    out += guard_lines(found)
     out += months("closed before digests were kept, checked by their figures only",
                   found.unsealed)  # fmt: skip
     out += months("closed before clock terms were sealed, their SLA clocks computed with the "
@@ -171,11 +173,32 @@ def _verification_lines(found: Verification) -> list[str]:
     if found.ok:
         span = f" ({found.months[0]} to {found.months[-1]})" if found.months else ""
         out.append(
-            f"{len(found.months)} closed month(s){span} match their closes; every guard is in place"
+            f"{len(found.months)} closed month(s){span} match their closes; "
+            "every guard is in place as created"
         )
     if found.head is not None:
         out.append(f"chain head: {fingerprint(found.head.month, found.head.chain)}")
     return out
+
+
+def guard_lines(found: Verification) -> list[str]:
+    """Each guard not as created, and each role that may get past the guards (a note)."""
+    return [
+        *(
+            f"the database guard {name} is missing or disabled: rows it protects can be "
+            "changed unnoticed until a close is verified"
+            for name in found.missing_guards
+        ),
+        *(
+            f"the database guard {p.name} is not what the schema's revisions created (its "
+            f"definition was changed): {p.detail}"
+            for p in found.changed_guards
+        ),
+        *(
+            f"note: role {r.role} may get past the database guards: {r.why}"
+            for r in found.bypass_roles
+        ),
+    ]
 
 
 def _fingerprints(path: str | None) -> list[str]:

@@ -265,6 +265,8 @@ def verification_record(found: Verification) -> Record:
         ],
         "head": None if found.head is None else fingerprint(found.head.month, found.head.chain),
         "expected_found": found.expected_found,
+        "changed_guards": sorted({p.name for p in found.changed_guards}),
+        "bypass_roles": [{"role": r.role, "why": r.why} for r in found.bypass_roles],
     }
 
 

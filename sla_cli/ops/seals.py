@@ -20,6 +20,7 @@ from sla_cli.errors import CheckFailed
 from sla_cli.ops.incidents import clocks_of, month_incidents
 
 if TYPE_CHECKING:
+    from sla_cli.store.guard_checks import BypassRole, GuardProblem
     from sla_cli.store.store import Store
 
 DEFAULT_ZONE = "Europe/Moscow"  # a close sealed before its clock terms were: the offer's zone
@@ -219,7 +220,7 @@ class Verification:
     months: list[Month]  # every closed month, oldest first
     unsealed: list[Month]  # closed before digests were kept: checked by their figures
     differences: list[Difference]
-    missing_guards: list[str]  # guard triggers dropped or disabled
+    missing_guards: list[str]  # guards dropped or disabled, by name
     clocks_unsealed: list[Month] = field(default_factory=list)  # closed before clock terms
     links: list[Link] = field(default_factory=list)  # the chain, oldest month first
     expected_found: list[str] = field(default_factory=list)  # fingerprints the chain holds
@@ -228,9 +229,14 @@ class Verification:
     def head(self) -> Link | None:
         return self.links[-1] if self.links else None
 
+    changed_guards: list[GuardProblem] = field(default_factory=list)  # not as created
+    bypass_roles: list[BypassRole] = field(default_factory=list)  # may get past the guards
+
     @property
     def ok(self) -> bool:
-        return not self.differences and not self.missing_guards
+        """Every close matches and every guard is as created (the roles that may get past the
+        guards are noted, and fail nothing)."""
+        return not self.differences and not self.missing_guards and not self.changed_guards
 
 
 def verify(
@@ -260,9 +266,12 @@ def verify(
         differences
         + [_chain(m, problem) for m, problem in missing_expected(links, expected or [])],
     )
+    from sla_cli.store.guard_checks import changed, missing
+
+    guards = s.guard_problems()
     return Verification(
-        [m for m, _ in closed], unsealed, differences, s.missing_guards(), no_terms, links,
-        found,
+        [m for m, _ in closed], unsealed, differences, missing(guards), no_terms, links, found,
+        changed(guards), s.bypass_roles(),
     )  # fmt: skip
 
 

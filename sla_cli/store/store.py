@@ -19,7 +19,7 @@ from sla_cli.store.contracts import Contracts
 from sla_cli.store.db import Db, SqliteDb, Unreadable
 from sla_cli.store.documents import Documents
 from sla_cli.store.entries import Entries
-from sla_cli.store.guards import expected
+from sla_cli.store.guard_checks import GuardChecks
 from sla_cli.store.imports import Imports
 from sla_cli.store.incidents import Incidents
 from sla_cli.store.months import Months
@@ -33,7 +33,18 @@ CLIENT_LOCKS = 0x51A_C11  # the first key of pg_advisory_xact_lock(int, int): th
 USER_LOCKS = 0x51A_05E  # and the engineers' (one running timer each)
 
 
-class Store(Contracts, Entries, Incidents, Months, Seals, Timers, Imports, Documents, Notices):
+class Store(
+    Contracts,
+    Entries,
+    Incidents,
+    Months,
+    Seals,
+    Timers,
+    Imports,
+    Documents,
+    Notices,
+    GuardChecks,
+):
     """One transaction on the ledger: the facts the rules need, and the rows they decided on.
 
     Rows are stamped ``created_at`` by the real clock (PostgreSQL's on a shared ledger).
@@ -67,19 +78,6 @@ class Store(Contracts, Entries, Incidents, Months, Seals, Timers, Imports, Docum
     def lock_user(self, user: str) -> None:
         """Wait for any other change to ``user``'s timer to commit (taken before a client's)."""
         self.db.lock(USER_LOCKS, user)
-
-    def missing_guards(self) -> list[str]:
-        """The guard triggers dropped (or, on PostgreSQL, disabled), by name."""
-        if self.db.dialect == "postgresql":
-            query = (
-                "SELECT t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' "
-                "AND c.relnamespace = current_schema()::regnamespace"
-            )
-        else:
-            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-        present = set(self.db.column(query))
-        return sorted(expected(self.db.dialect) - present)
 
     def completions(self, which: str, prefix: str) -> list[str]:
         """Client keys (``keys``) or open incidents' tickets (``tickets``) matching a LIKE
