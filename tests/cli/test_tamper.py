@@ -316,3 +316,31 @@ def test_fingerprints_that_cannot_be_read_are_refused(ledger: Ledger) -> None:
     r = ledger.sla("verify", "--expect", "2026-11:xyz", env=NOW)
     assert r.exit_code == 2
     assert "cannot read the fingerprint '2026-11:xyz'" in r.stderr
+
+
+def test_a_ledger_closed_before_the_chain_verifies_and_its_months_are_sealed_late(
+    ledger: Ledger,
+) -> None:
+    """The same months closed by a version without the chain (revision 0007): the upgrade
+    seals them, oldest first, and from then on the chain finds what it finds on a new ledger.
+    (Ledgers from revision 0004 on: tests/store/test_migrations.py.)"""
+    from tests.store.test_migrations import migrate
+
+    sla = ledger.sla
+    ledger.engine.dispose()
+    migrate(sla.db_url, "0007", down=True)
+    sla.ok("upgrade", env=NOW)
+    r = sla.ok("verify", env=NOW)
+    assert "sealed late, by the upgrade that brought the chain" in r.stdout
+    assert "2026-09, 2026-10, 2026-11" in r.stdout
+    data = sla.ok("verify", "--format", "json", env=NOW).json()
+    assert [(x["month"], x["late"]) for x in data["chain"]] == [
+        ("2026-09", True), ("2026-10", True), ("2026-11", True),
+    ]  # fmt: skip
+    ledger.behind(
+        f"UPDATE incident_events SET at = {ledger.moment('2026-10-06 12:00')} WHERE kind = 'ack'",
+        tables=("incident_events",),
+    )
+    r = sla("verify", env=NOW)
+    assert r.exit_code == 1
+    assert "2026-10: the month's incidents or their events changed after the close" in r.stdout

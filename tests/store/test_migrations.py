@@ -353,6 +353,15 @@ def check_sealed(ledger: Ledger) -> None:
     # the seed's closings are written by hand, not by a close: verify compares their figures
     # (and finds they differ), but has no digest to compare
     assert found.differences and "digest" not in {d.figure for d in found.differences}
+    # the upgrade sealed every closed month late, and their chain holds
+    assert [x.month for x in found.links] == found.months and all(x.late for x in found.links)
+    assert not {"incidents", "event"} & {d.figure for d in found.differences}
+    # the chain holds; only the seed's overage posted in open November is named, as a close
+    # removed would leave it
+    chain = [d for d in found.differences if d.figure == "chain"]
+    assert [(str(d.month), "posts of a close" in d.stored["problem"]) for d in chain] == [
+        ("2026-11", True)
+    ]
     for sql in (
         "UPDATE contracts SET price_kopecks = 1 WHERE id = 1",
         "UPDATE incidents SET title = 'changed' WHERE id = 1",
