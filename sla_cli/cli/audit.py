@@ -142,8 +142,11 @@ def verify(
     if head:
         _print_head(st, format)
         return
+    st.quiet_loss = True
     with st.reading() as s:
         found = check(s, st.settings().clock_terms, st.now(), kept)
+    if st.lost is not None:
+        found = found.with_loss(st.lost)
     if format == VerifyFormat.json:
         json_out(verification_record(found))
     else:

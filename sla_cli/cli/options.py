@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from sla_cli.config import Settings
+    from sla_cli.store.anchor import Seen
     from sla_cli.store.engine import Ledger
     from sla_cli.store.store import Store
 
@@ -53,6 +54,8 @@ class State:
         self._settings: Settings | None = None
         self._ledger: Ledger | None = None
         self._now: datetime | None = None
+        self.lost: str | None = None  # what the ledger lost of what was seen committed
+        self.quiet_loss = False  # `sla verify` reports the loss itself
 
     def settings(self) -> Settings:
         """The config, read once; a file named with --config or SLA_CONFIG must exist."""
@@ -102,7 +105,7 @@ class State:
         ledger = self.ledger_file()
         if ledger is not None:
             own[ledger] = "the ledger"
-            for suffix in ("-wal", "-shm", "-journal"):
+            for suffix in ("-wal", "-shm", "-journal", ".anchor"):
                 own[ledger.with_name(ledger.name + suffix)] = "a file of the ledger"
         return own
 
@@ -153,16 +156,27 @@ class State:
         """The store's transaction; a ledger it cannot open as it is (none yet, an older
         revision, not a ledger) goes through the schema's work first, which upgrades it or
         says what is wrong, and is opened again."""
+        from sla_cli.store.anchor import anchor_path, read_seen, seen_in, write_seen
         from sla_cli.store.sqlite_url import normalise_url
         from sla_cli.store.store import transaction
 
         url = normalise_url(self.db_url())
         timeouts = self.settings().ledger_timeouts
+        ledger = self.ledger_file()
+        anchor = None if ledger is None else anchor_path(ledger)
+        seen = None if anchor is None else read_seen(anchor)  # before the snapshot begins
         for opened_by_schema_work in (False, True):
+            wrote = None
             with transaction(url, timeouts, write) as found:
                 if found is not None:
+                    self._check_seen(found, seen, anchor, write)
                     yield found
-                    return
+                    if write and anchor is not None and not found.db.discarded:
+                        wrote = seen_in(found.db)
+            if found is not None:
+                if wrote is not None and anchor is not None:
+                    write_seen(anchor, wrote)  # once committed
+                return
             if opened_by_schema_work:
                 from sla_cli.errors import LedgerError
 
@@ -170,6 +184,27 @@ class State:
                     f"the ledger {self.ledger_name()} cannot be opened; nothing was written"
                 )
             self.ledger(write=write)
+
+    def _check_seen(self, s: Store, seen: Seen | None, anchor: Path | None, write: bool) -> None:
+        """Whether the ledger still holds what this machine saw committed to it: reads warn
+        (`sla verify` fails), writes are refused."""
+        if seen is None or anchor is None:
+            return
+        from sla_cli.store.anchor import lost, lost_message
+
+        what = lost(seen, s.db)
+        if not what:
+            return
+        message = lost_message(self.ledger_name(), anchor, what)
+        self.lost = message
+        if write:
+            from sla_cli.errors import LedgerError
+
+            raise LedgerError(f"{message}; nothing was written")
+        if not self.quiet_loss:
+            from sla_cli.render import warning
+
+            warning(message)
 
     def now(self) -> datetime:
         """The current moment, fixed for the run; ``SLA_NOW`` (ISO 8601) pins it."""

@@ -135,7 +135,8 @@ class Difference:
     ``"numbers"`` (numbers of a kind and year are missing), ``"incidents"`` (the month's
     incidents or events are not what its close sealed), ``"event"`` (an event recorded after
     the close reaches back into it: ``stored`` names it) or ``"chain"`` (the seal's chain
-    does not hold there: ``stored["problem"]`` says how).
+    does not hold there: ``stored["problem"]`` says how) or ``"lost"`` (the ledger no longer
+    holds what this machine saw committed to it; ``month`` is the chain's head).
     """
 
     month: Month
@@ -217,6 +218,8 @@ def describe(d: Difference) -> str:
         return f"{d.stored['document']}: numbers {missing} are missing (removed?)"
     if d.figure == "chain":
         return f"{d.month}: {d.stored['problem']}"
+    if d.figure == "lost":  # the ledger lost what was committed (`store.anchor`)
+        return str(d.stored["problem"])
     if d.figure == "incidents":
         return (
             f"{d.month}: the month's incidents or their events changed after the close "

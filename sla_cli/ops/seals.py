@@ -3,7 +3,7 @@ figures a close no longer backs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from itertools import zip_longest
 from typing import TYPE_CHECKING
@@ -224,6 +224,12 @@ class Verification:
     clocks_unsealed: list[Month] = field(default_factory=list)  # closed before clock terms
     links: list[Link] = field(default_factory=list)  # the chain, oldest month first
     expected_found: list[str] = field(default_factory=list)  # fingerprints the chain holds
+
+    def with_loss(self, message: str) -> Verification:
+        """With what the ledger lost of what was seen committed to it (``store.anchor``)."""
+        month = self.head.month if self.head is not None else Month(1970, 1)
+        lost = Difference(month, None, None, "lost", {"problem": message}, None)
+        return replace(self, differences=[*self.differences, lost])
 
     @property
     def head(self) -> Link | None:

@@ -55,6 +55,12 @@ class Ledger:
             for sql in saved:
                 conn.execute(sa.text(sql))
 
+    def forget_what_was_seen(self) -> None:
+        """Remove what this machine saw committed to an SQLite ledger (``LEDGER.anchor``), as
+        whoever forges the ledger, or restores an older one on another machine, has none."""
+        if self.sqlite:
+            Path(self.sla.db_url.removeprefix("sqlite:///") + ".anchor").unlink()
+
     def value(self, query: str) -> object:
         with self.engine.connect() as conn:
             return conn.execute(sa.text(query)).scalar()
@@ -264,6 +270,13 @@ def test_a_forged_chain_is_found_only_by_a_fingerprint_kept_outside(ledger: Ledg
         tables=("incident_events",),
     )
     forge_seals(ledger, ["2026-10", "2026-11"])
+    if ledger.sqlite:  # what this machine saw sealed is not what the ledger holds now
+        r = sla("verify", env=NOW)
+        assert r.exit_code == 1
+        assert "no longer holds what was committed to it: the close of 2026-11 as sealed" in (
+            r.stdout
+        )
+        ledger.forget_what_was_seen()
     sla.ok("verify", env=NOW)  # the forger's chain holds: the database alone cannot tell
     r = sla("verify", "--expect", kept, env=NOW)
     assert r.exit_code == 1
@@ -305,6 +318,11 @@ def test_a_rollback_to_an_older_copy_is_found_by_a_kept_fingerprint(
             "DELETE FROM closed_months WHERE month = '2026-11'",
             "DELETE FROM entries WHERE type = 'burn' AND \"on\" = '2026-11-30'",
         )
+    if ledger.sqlite:  # on this machine, what it saw committed is missing
+        r = sla("entries", env=NOW)
+        assert r.exit_code == 0 and "no longer holds what was committed to it" in r.stderr
+        assert "the close of 2026-11" in r.stderr
+        ledger.forget_what_was_seen()
     sla.ok("verify", env=NOW)  # consistent with itself: an older ledger, whole
     r = sla("verify", "--expect-file", str(kept), env=NOW)
     assert r.exit_code == 1
@@ -329,6 +347,7 @@ def test_a_ledger_closed_before_the_chain_verifies_and_its_months_are_sealed_lat
     sla = ledger.sla
     ledger.engine.dispose()
     migrate(sla.db_url, "0007", down=True)
+    ledger.forget_what_was_seen()  # a version without the chain kept none
     sla.ok("upgrade", env=NOW)
     r = sla.ok("verify", env=NOW)
     assert "sealed late, by the upgrade that brought the chain" in r.stdout
