@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sla_cli.store.store import Store
 
 DEFAULT_ZONE = "Europe/Moscow"  # a close sealed before its clock terms were: the offer's zone
+NO_SEAL = "closed, but its close has no seal (closed behind sla's back, or its seal removed)"
 
 
 def seal(s: Store, month: Month, active: list[ContractRecord], clock_terms: str | None) -> str:
@@ -35,9 +36,8 @@ def seal(s: Store, month: Month, active: list[ContractRecord], clock_terms: str 
 def month_window(month: Month, zone: str) -> tuple[datetime, datetime]:
     """The first moment of ``month`` in ``zone`` and the first after it, in UTC."""
     tz = ZoneInfo(zone)
-    return tuple(  # type: ignore[return-value]
-        datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC) for day in month.bounds
-    )
+    first, after = (datetime.combine(d, time(0), tzinfo=tz).astimezone(UTC) for d in month.bounds)
+    return first, after
 
 
 def zone_of(s: Store, month: Month) -> str:
@@ -85,9 +85,7 @@ def chain_differences(s: Store) -> list[Difference]:
     closed = {m for m, _ in s.closed_months()}
     links = s.links()
     linked = {x.month for x in links}
-    for m in sorted(closed - linked):
-        out.append(_chain(m, "closed, but its close has no seal (closed behind sla's back, or "
-                             "its seal removed)"))  # fmt: skip
+    out += [_chain(m, NO_SEAL) for m in sorted(closed - linked)]
     previous: Link | None = None
     for x in links:
         out += link_differences(s, x, previous, x.month in closed)
@@ -128,8 +126,7 @@ def month_chain_differences(s: Store, month: Month) -> list[Difference]:
     links = s.links()
     at = next((i for i, x in enumerate(links) if x.month == month), None)
     if at is None:
-        return [_chain(month, "closed, but its close has no seal (closed behind sla's back, "
-                              "or its seal removed)")]  # fmt: skip
+        return [_chain(month, NO_SEAL)]
     previous = links[at - 1] if at else None
     out = link_differences(s, links[at], previous, True)
     return out + [d for d in late_event_differences(s, links) if d.month == month]

@@ -197,6 +197,15 @@ ROUTES = [
         "the chain breaks here",
     ),
     Route(
+        "a close written behind sla's back",
+        lambda x: x.behind(
+            "INSERT INTO closed_months (month, closed_at, closed_by) VALUES "
+            f"('2026-12', {x.moment('2026-12-04 09:00')}, 'x')"
+        ),
+        "2026-12",
+        "closed, but its close has no seal",
+    ),
+    Route(
         "a close's figures edited",
         lambda x: x.behind(
             "UPDATE closings SET amount_due_kopecks = 1 WHERE month = '2026-09'",
