@@ -372,3 +372,30 @@ def test_a_ledger_closed_before_the_chain_verifies_and_its_months_are_sealed_lat
     r = sla("verify", env=NOW)
     assert r.exit_code == 1
     assert "2026-10: the month's incidents or their events changed after the close" in r.stdout
+
+
+def test_what_sla_records_after_a_close_keeps_the_chain_whole(ledger: Ledger) -> None:
+    """Every ordinary thing done after November closed, on an incident it holds and on new
+    ones: verify stays clean and the statements print."""
+    sla = ledger.sla
+    dec = {"SLA_NOW": "2026-12-10T15:00:00+03:00"}
+    steps = [
+        ("incident", "wait", "ACME-3", "--at", "2026-12-01T10:00"),  # November's, still open
+        ("incident", "resume", "ACME-3", "--at", "2026-12-02T10:00"),
+        ("incident", "undo", "ACME-3"),  # the resumption, dated in December
+        ("incident", "resume", "ACME-3", "--at", "2026-12-02T11:00"),
+        ("incident", "ack", "ACME-3", "--at", "2026-12-03T10:00"),
+        ("log", "1h", "ACME-3", "--on", "2026-12-03", "--from", "11:00"),
+        ("incident", "resolve", "ACME-3", "--at", "2026-12-04T10:00"),
+        ("incident", "reopen", "ACME-3", "--at", "2026-12-07T10:00"),
+        ("incident", "resolve", "ACME-3", "--at", "2026-12-08T10:00"),
+        ("incident", "open", "ACME-4", "--at", "2026-12-08T11:00"),
+        ("incident", "cancel", "ACME-4", "--note", "opened by mistake"),
+        ("incident", "undo", "ACME-4"),
+    ]
+    for step in steps:
+        sla.ok(*step, env=dec)
+    assert "2026-10 is closed" in sla("incident", "undo", "ACME-2", env=dec).stderr
+    sla.ok("verify", env=dec)
+    for month in ("2026-09", "2026-10", "2026-11"):
+        sla.ok("report", "--month", month, env=dec)
