@@ -110,15 +110,20 @@ def show(
         Format, typer.Option("--format", "-f", help="Output format: table or json.")
     ] = Format.table,
 ) -> None:
-    """One contract: its terms, the history of its changes (who, when, why) and its balance."""
+    """One contract: its terms, the history of its changes (who, when, why), its balance and
+    its forecast: at the pace of the last 30 days (and of the same month last year), the day
+    a package runs out or a variant 1 month's hours are used up, and whether the month is on
+    pace. No forecast from fewer than 5 working days of data."""
     from sla_cli.cli.ledger_views import contract_view
+    from sla_cli.cli.needs import business_calendar
     from sla_cli.ops.contracts import show_contract
 
     st = state(ctx)
     if format == Format.csv:
         raise InputError("contract show prints a table or JSON, not CSV")
+    working = business_calendar(st.settings()).is_working_day
     with st.reading() as s:
-        line = show_contract(s, key, st.today())
+        line = show_contract(s, key, st.today(), working)
     contract_view(line, format.value, st.settings().timezone)
 
 

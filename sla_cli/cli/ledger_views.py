@@ -14,6 +14,7 @@ from sla_cli.cli.records import (
     contract_record,
     contract_show_record,
     entry_record,
+    forecast_record,
     incident_record,
     zone_of,
 )
@@ -245,7 +246,7 @@ def contract_view(line: ContractLine, fmt: str, tz: str) -> None:
     c = line.contract
     record = contract_show_record(c, line.balance, tz)
     if fmt == "json":
-        json_out(record)
+        json_out({**record, "forecast": forecast_record(line.forecast)})
         return
     cancelled = c.cancelled
     terms = [
@@ -263,7 +264,7 @@ def contract_view(line: ContractLine, fmt: str, tz: str) -> None:
         terms.append(
             f"CANCELLED by {cancelled.by} at {short_time(cancelled.at, tz)}: {cancelled.note}"
         )
-    lines("\n".join(terms))
+    lines("\n".join(terms + forecast_lines(line)))
     table(
         [Column("Change", no_wrap=True), Column("Last day", no_wrap=True),
          Column("By"), Column("When", no_wrap=True), Column("Note")],
@@ -274,6 +275,38 @@ def contract_view(line: ContractLine, fmt: str, tz: str) -> None:
         ],
         caption=plural(len(c.changes), "change") if c.changes else "no changes since signed",
     )  # fmt: skip
+
+
+def forecast_lines(line: ContractLine) -> list[str]:
+    """`contract show`: how the month or the package is going, and when its hours run out."""
+    found = line.forecast
+    if found is None:
+        return []
+    c = line.contract
+    out = []
+    if found.kind == "month" and found.used_minutes is not None:
+        assert c.included_minutes is not None
+        out.append(f"this month: {hours_text(found.used_minutes)} of "
+                   f"{hours_text(c.included_minutes)} used: {found.status}")  # fmt: skip
+    what = "the month's hours" if found.kind == "month" else "the package"
+    for f in (found.recent, found.last_year):
+        if f is None:
+            continue
+        p = f.pace
+        days = plural(p.working_days, "working day")
+        pace = (
+            f"at {hours_text(round(p.per_day))} a working day "
+            f"({p.basis}: {hours_text(p.minutes)} over {days})"
+        )
+        if f.left_minutes <= 0:
+            out.append(f"forecast {pace}: {what} are used up already")
+        elif f.runs_out_on is None:
+            out.append(f"forecast {pace}: {what} last past {f.until.isoformat()}")
+        else:
+            out.append(f"forecast {pace}: {what} run out on {f.runs_out_on.isoformat()}")
+    if found.recent is None:
+        out.append("forecast: fewer than 5 working days of data in the last 30 days")
+    return out
 
 
 def time_cell(moment: datetime | None, tz: str) -> str:

@@ -11,9 +11,11 @@ from sla_cli.formatting import last_day, local_iso, money_str, percent_number
 
 if TYPE_CHECKING:
     from sla_cli.domain.clock import Clock
+    from sla_cli.domain.forecast import Forecast
     from sla_cli.domain.incidents import IncidentRecord
     from sla_cli.domain.records import ContractRecord, EntryRecord
     from sla_cli.domain.tariffs import Catalog
+    from sla_cli.ops.contracts import ContractForecast
     from sla_cli.ops.incidents import Clocks
     from sla_cli.ops.periods import Rollover
     from sla_cli.ops.seals import Verification
@@ -119,6 +121,29 @@ def contract_show_record(c: ContractRecord, balance: int | None, tz: str) -> Rec
             for change in c.changes
         ],
     }
+
+
+def forecast_record(found: ContractForecast | None) -> Record | None:
+    """`contract show`'s forecast: when the hours left run out at each pace (null: fewer than
+    5 working days of data, or none worked then; ``runs_out_on`` null: not by ``until``)."""
+    if found is None:
+        return None
+
+    def one(f: Forecast | None) -> Record | None:
+        if f is None:
+            return None
+        p = f.pace
+        return {
+            "basis": p.basis, "from": p.first.isoformat(), "to": p.last.isoformat(),
+            "minutes": p.minutes, "working_days": p.working_days,
+            "minutes_per_working_day": round(float(p.per_day), 1),
+            "left_minutes": f.left_minutes,
+            "runs_out_on": None if f.runs_out_on is None else f.runs_out_on.isoformat(),
+            "until": f.until.isoformat(),
+        }  # fmt: skip
+
+    return {"kind": found.kind, "status": found.status, "used_minutes": found.used_minutes,
+            "recent": one(found.recent), "last_year": one(found.last_year)}  # fmt: skip
 
 
 def zone_of(incident: IncidentRecord, company_tz: str) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, NamedTuple
 
 from sla_cli.domain.contracts import (
     Cancelling,
@@ -27,6 +27,9 @@ from sla_cli.store.base import NewEntry
 from sla_cli.timeparse import zone_exists
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sla_cli.domain.forecast import Forecast
     from sla_cli.domain.tariffs import Catalog
     from sla_cli.store.store import Store
 
@@ -186,10 +189,43 @@ def the_contract(s: Store, client: ClientRecord, today: date) -> ContractRecord:
     return max(live or every, key=lambda c: c.id)
 
 
-def show_contract(s: Store, key: str, today: date) -> ContractLine:
-    """A contract's terms, its history of changes and its balance."""
+def show_contract(
+    s: Store, key: str, today: date, working: Callable[[date], bool] | None = None
+) -> ContractLine:
+    """A contract's terms, its history of changes and its balance; with the production
+    calendar's ``working`` days, its forecast."""
     contract = the_contract(s, client_by_key(s, key), today)
-    return ContractLine(contract, _balance(s, contract, today))
+    balance = _balance(s, contract, today)
+    forecast = None if working is None else contract_forecast(s, contract, balance, today, working)
+    return ContractLine(contract, balance, forecast)
+
+
+def contract_forecast(
+    s: Store, c: ContractRecord, balance: int | None, today: date, working: Callable[[date], bool]
+) -> ContractForecast | None:
+    """When a package's hours run out, or a variant 1 month's are used up, at the pace of the
+    last 30 days and of the same month last year (`domain.forecast`); None for a contract
+    without either, or not in force today."""
+    from sla_cli.domain import forecast as f
+
+    month = Month.of(today)
+    monthly = c.variant == 1 and c.included_minutes is not None
+    if not c.covers(today) or not (monthly or balance is not None):
+        return None
+    then = month.plus(-12)
+    daily = s.client_daily(c.client.id, min(today - timedelta(days=f.WINDOW_DAYS), then.first_day),
+                           today)  # fmt: skip
+    paces = [f.recent_pace(daily, today, c.start, working), f.last_year_pace(daily, month, working)]
+    if monthly:
+        assert c.included_minutes is not None
+        used = s.month_usage([c], month)[c.id].used_minutes
+        found = [f.month_forecast(c.included_minutes, used, p, today, working) if p else None
+                 for p in paces]  # fmt: skip
+        status = f.month_status(c.included_minutes, used, today, working)
+        return ContractForecast("month", found[0], found[1], status, used)
+    assert balance is not None
+    found = [f.package_forecast(balance, p, today, working) if p else None for p in paces]
+    return ContractForecast("package", found[0], found[1], None, None)
 
 
 def _balance(s: Store, c: ContractRecord, today: date) -> int | None:
@@ -198,10 +234,22 @@ def _balance(s: Store, c: ContractRecord, today: date) -> int | None:
     return s.package_balance(c).current(Month.of(today))
 
 
+class ContractForecast(NamedTuple):
+    """A contract's forecast: at the recent pace, and at last year's in the same month (None:
+    fewer than 5 working days of data, or nothing worked then)."""
+
+    kind: str  # "package": when its balance runs out; "month": when the month's hours do
+    recent: Forecast | None
+    last_year: Forecast | None
+    status: str | None  # a month: "on pace", "ahead" or "behind"
+    used_minutes: int | None  # a month: used so far
+
+
 @dataclass(frozen=True)
 class ContractLine:
     contract: ContractRecord
     balance: int | None  # package contracts: the balance now
+    forecast: ContractForecast | None = None  # `contract show` only
 
 
 def list_contracts(s: Store, today: date, with_cancelled: bool = False) -> list[ContractLine]:

@@ -336,6 +336,12 @@ class Entries(Part):
             out[r.contract_id].append(entry_record(r, r.client_key))
         return out
 
+    def client_daily(self, client_id: int, first: date, last: date) -> list[tuple[date, int]]:
+        """Hours a client's contracts had logged each day of ``first``–``last``."""
+        rows = self.db.rows(_client_daily_sql(), {"client": client_id, "first": first,
+                                                  "last": last})  # fmt: skip
+        return [(_day(r.on), int(r.minutes or 0)) for r in rows]
+
     def daily_minutes(
         self, contracts: list[ContractRecord], month: Month
     ) -> dict[int, list[tuple[date, int]]]:
@@ -351,6 +357,14 @@ class Entries(Part):
         for r in rows:
             out[r.contract_id].append((_day(r.on), int(r.minutes or 0)))
         return out
+
+
+def _client_daily_sql() -> str:
+    return (
+        'SELECT "on", sum(minutes) AS minutes FROM entries WHERE client_id = :client '
+        'AND "on" >= :first AND "on" <= :last AND category = \'work\' '
+        'GROUP BY "on" ORDER BY "on"'
+    )
 
 
 def _day(value: Any) -> date:
