@@ -234,3 +234,48 @@ def client_of(sender: str | None, senders: Mapping[str, str]) -> str | None:
             return found[domain].upper()
         domain = domain.partition(".")[2]
     return None
+
+
+class ImapTerms(NamedTuple):
+    """Where `sla intake --imap` reads: a mailbox over TLS; the password from the variable
+    ``password_env`` or the file ``password_file`` (0600), never from the config itself."""
+
+    host: str = ""
+    port: int = 993
+    user: str = ""
+    folder: str = "INBOX"
+    password_env: str = ""
+    password_file: str = ""
+    ca_file: str = ""  # a CA bundle to trust besides the system's (a private server's)
+
+
+class IntakeTerms(NamedTuple):
+    """The config's ``[intake]``."""
+
+    senders: tuple[tuple[str, str], ...] = ()  # address or domain, client key
+    priorities: tuple[tuple[str, str], ...] = ()  # subject keyword, priority key
+    resume_waiting: bool = True  # a client's reply resumes an incident waiting for the client
+    reopen_days: int = 7  # a reply this many days after the resolution reopens it; 0: never
+    max_message_bytes: int = MAX_MESSAGE_BYTES
+    imap: ImapTerms = ImapTerms()
+
+
+class Outcome(NamedTuple):
+    """What the intake did with one message."""
+
+    source: str  # where it was read: "stdin", a Maildir key, an IMAP UID
+    key: str
+    sender: str | None
+    subject: str
+    written_at: datetime | None
+    outcome: str  # opened, reply, resumed, reopened, pending, ignored, set_aside, seen
+    reason: str | None = None
+    client: str | None = None
+    ticket: str | None = None
+
+    @property
+    def handled(self) -> bool:
+        return self.outcome != "set_aside"
+
+
+OUTCOMES = ("opened", "reply", "resumed", "reopened", "pending", "ignored", "set_aside", "seen")
