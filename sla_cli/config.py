@@ -33,16 +33,8 @@ from sla_cli.notify_config import notify_terms
 from sla_cli.timeparse import zone_exists
 from sla_cli.toml_table import TomlTable as _Table
 
-__all__ = [
-    "DEFAULTS",
-    "HEADER",
-    "Settings",
-    "config_path",
-    "default_config_path",
-    "default_data_dir",
-    "load_settings",
-    "parse_settings",
-]
+__all__ = ["DEFAULTS", "HEADER", "Settings", "config_path", "default_config_path",
+           "default_data_dir", "load_settings", "parse_settings"]  # fmt: skip
 
 
 class Settings(NamedTuple):

@@ -12,10 +12,15 @@ import contextlib
 import os
 import stat
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sla_cli.domain.intake import ImapTerms
 from sla_cli.errors import InputError, SlaError
+
+if TYPE_CHECKING:
+    import imaplib
 
 TAKEN = "$SlaIntake"
 TIMEOUT_SECONDS = 60
@@ -48,10 +53,12 @@ def imap_password(terms: ImapTerms) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def imap_messages(
+@contextmanager
+def imap_mailbox(
     terms: ImapTerms, max_bytes: int
-) -> Iterator[tuple[str, bytes, Callable[[], None]]]:
-    """Each message not yet taken: its UID, its bytes, and what flags it taken."""
+) -> Iterator[Iterator[tuple[str, bytes, Callable[[], None]]]]:
+    """The mailbox, logged in and its folder selected, while the block runs: each message not
+    yet taken as its UID, its bytes, and what flags it taken."""
     import imaplib
     import ssl
 
@@ -67,7 +74,11 @@ def imap_messages(
         raise MailboxUnavailable(f"IMAP {where}: {type(e).__name__}: {e}") from None
     try:
         try:
-            box.login(terms.user, password)
+            if password.isascii() and terms.user.isascii():
+                box.login(terms.user, password)
+            else:  # LOGIN takes ASCII only; SASL PLAIN carries UTF-8 (RFC 4616)
+                plain = f"\0{terms.user}\0{password}".encode()
+                box.authenticate("PLAIN", lambda _: plain)
         except imaplib.IMAP4.error:
             raise MailboxUnavailable(f"IMAP {where}: the login was refused") from None
         status, _ = box.select(_quoted(terms.folder))
@@ -75,20 +86,26 @@ def imap_messages(
             raise MailboxUnavailable(f"IMAP {where}: no folder {terms.folder!r}")
         status, found = box.uid("SEARCH", "UNKEYWORD", TAKEN)
         uids = found[0].decode().split() if status == "OK" and found and found[0] else []
-        for uid in uids:
-            raw = _fetch(box, uid, max_bytes)
-            if raw is None:
-                continue
-
-            def mark(uid: str = uid) -> None:
-                box.uid("STORE", uid, "+FLAGS", f"(\\Seen {TAKEN})")
-
-            yield f"imap:{uid}", raw, mark
+        yield _messages(box, uids, max_bytes)
     except (OSError, imaplib.IMAP4.abort) as e:
         raise MailboxUnavailable(f"IMAP {where}: {type(e).__name__}: {e}") from None
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             box.logout()
+
+
+def _messages(
+    box: imaplib.IMAP4, uids: list[str], max_bytes: int
+) -> Iterator[tuple[str, bytes, Callable[[], None]]]:
+    for uid in uids:
+        raw = _fetch(box, uid, max_bytes)
+        if raw is None:
+            continue
+
+        def mark(uid: str = uid) -> None:
+            box.uid("STORE", uid, "+FLAGS", f"(\\Seen {TAKEN})")
+
+        yield f"imap:{uid}", raw, mark
 
 
 def _fetch(box: object, uid: str, max_bytes: int) -> bytes | None:

@@ -64,37 +64,40 @@ def intake(
     """Open incidents from client mail, at the moment the client wrote: one message on standard
     input (a Postfix or procmail pipe), --maildir DIR, or --imap.
 
-    Replies thread onto their incident (In-Reply-To, References, or the [KEY-N] tag in the
-    subject); auto-replies and bounces are recorded and ignored; mail from an unknown sender
-    waits (--pending) to be assigned to a client (--assign ID --client KEY) or dismissed. Each
-    message acts once. Exit 1 when some message was set aside (listed with its reason).
+    Replies thread onto their incident (References or the [KEY-N] tag); auto-replies and
+    bounces are ignored; mail from an unknown sender waits (--pending) for --assign ID --client
+    KEY or --dismiss ID. Each message acts once; exit 1 when some were set aside.
     """
     st = state(ctx)
+    _one_of(maildir, imap, pending, assign, dismiss, client)
+    if pending:
+        return _pending(st, format)
+    if assign is not None or dismiss is not None:
+        return _decide(st, assign or dismiss or 0, client if assign is not None else None)
+    terms = st.settings().intake
+    if imap:
+        from sla_cli.imap_source import imap_mailbox
+
+        with imap_mailbox(terms.imap, terms.max_message_bytes) as messages:
+            outcomes = _run(st, messages, terms, dry_run)
+    else:
+        found = _stdin(terms.max_message_bytes) if maildir is None else _maildir(maildir)
+        outcomes = _run(st, found, terms, dry_run)
+    _show(st, outcomes, format, dry_run)
+    if any(not o.handled for o in outcomes):
+        raise CheckFailed(f"{sum(not o.handled for o in outcomes)} message(s) set aside")
+
+
+def _one_of(
+    maildir: Path | None, imap: bool, pending: bool, assign: int | None, dismiss: int | None,
+    client: str | None,
+) -> None:  # fmt: skip
     chosen = [n for n, v in (("--maildir", maildir), ("--imap", imap), ("--pending", pending),
                              ("--assign", assign), ("--dismiss", dismiss)) if v]  # fmt: skip
     if len(chosen) > 1:
         raise InputError(f"give one of {', '.join(chosen)}")
-    if client is not None and assign is None:
-        raise InputError("--client goes with --assign ID")
-    if pending:
-        return _pending(st, format)
-    if assign is not None or dismiss is not None:
-        if assign is not None and client is None:
-            raise InputError("--assign ID needs --client KEY")
-        return _decide(st, assign or dismiss or 0, client if assign is not None else None)
-    terms = st.settings().intake
-    if maildir is not None:
-        messages = _maildir(maildir)
-    elif imap:
-        from sla_cli.imap_source import imap_messages
-
-        messages = imap_messages(terms.imap, terms.max_message_bytes)
-    else:
-        messages = _stdin(terms.max_message_bytes)
-    outcomes = _run(st, messages, terms, dry_run)
-    _show(st, outcomes, format, dry_run)
-    if any(not o.handled for o in outcomes):
-        raise CheckFailed(f"{sum(not o.handled for o in outcomes)} message(s) set aside")
+    if (client is None) != (assign is None):
+        raise InputError("--assign ID goes with --client KEY")
 
 
 Messages = Iterator[tuple[str, bytes, Any]]  # where, the bytes, what marks it read (IMAP)
