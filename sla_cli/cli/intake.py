@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sla_cli.cli.options import Format, FormatOption, State, state
+from sla_cli.domain.intake import Outcome
 from sla_cli.errors import CheckFailed, InputError
 
 if TYPE_CHECKING:
-    from sla_cli.domain.intake import IntakeTerms, Mail, Outcome
+    from sla_cli.domain.intake import IntakeTerms, Mail
     from sla_cli.store.mail import MailRow
+    from sla_cli.store.store import Store
 
 
 def register(app: typer.Typer) -> None:
@@ -115,7 +117,7 @@ def _maildir(folder: Path) -> Messages:
     if not (folder / "cur").is_dir() or not (folder / "new").is_dir():
         raise InputError(f"{folder} is not a Maildir folder (no cur/ and new/)")
     box = mailbox.Maildir(folder, factory=None, create=False)
-    for key in sorted(box.iterkeys()):
+    for key in sorted(box.iterkeys(), key=_delivered):
         try:
             raw = box.get_bytes(key)
         except (KeyError, OSError):  # moved by a mail program meanwhile
@@ -123,33 +125,44 @@ def _maildir(folder: Path) -> Messages:
         yield key[:16], raw, None
 
 
+BATCH = 100  # messages acted on in one transaction, each in a savepoint of its own
+
+
+def _delivered(key: str) -> tuple[int, int, str]:
+    """A Maildir key in the order of delivery: its seconds, then microseconds (``M``)."""
+    import re
+
+    found = re.match(r"(\d+)\.(?:M(\d+))?", key)
+    return (int(found[1]), int(found[2] or 0), key) if found else (0, 0, key)
+
+
 def _run(st: State, messages: Messages, terms: IntakeTerms, dry_run: bool) -> list[Outcome]:
-    """Each message, in batches: those read before are known without writing anything; each
-    other one acts in a transaction of its own (a dry run: all in one, discarded)."""
+    """Each message, in batches: those read before are known by their header lines alone,
+    without parsing or writing anything; the others act in the order they were written, a
+    batch to a transaction (a dry run: all in one, discarded), and are marked read after."""
     from itertools import islice
 
-    from sla_cli.domain.intake import read_mail, written_at
+    from sla_cli.domain.intake import mail_key, read_mail, written_at
 
     out: list[Outcome] = []
-    while batch := list(islice(messages, 500)):
-        mails = [(where, read_mail(raw, terms.max_message_bytes), mark)
-                 for where, raw, mark in batch]  # fmt: skip
+    now = st.now()
+    while batch := list(islice(messages, BATCH)):
         with st.reading() as s:
-            known = s.mail_read([m.key for _, m, _ in mails])
-        now = st.now()  # in the order the clients wrote them: a reply after its request
-        fresh = sorted(((w, m, mark) for w, m, mark in mails if m.key not in known),
-                       key=lambda x: written_at(x[1], now))  # fmt: skip
-        out += [_seen(st, w, m) for w, m, _ in mails if m.key in known]
+            known = s.mail_read([mail_key(raw) for _, raw, _ in batch])
+        mails = [(w, read_mail(raw, terms.max_message_bytes), mark)
+                 for w, raw, mark in batch if mail_key(raw) not in known]  # fmt: skip
+        out += [Outcome(w, mail_key(raw), None, "", None, "seen")
+                for w, raw, _ in batch if mail_key(raw) in known]  # fmt: skip
+        fresh = sorted(mails, key=lambda x: written_at(x[1], now))  # a reply after its request
         if dry_run:
             out += _dry(st, [(w, m) for w, m, _ in fresh], terms)
             continue
-        for where, mail, mark in fresh:
-            out.append(_act(st, where, mail, terms))
+        with st.store() as s:
+            done = [_act(s, st, where, mail, terms) for where, mail, _ in fresh]
+        out += done
+        for _, _, mark in batch:
             if mark is not None:
                 mark()  # an IMAP message is flagged seen once the ledger committed
-        for _, _, mark in [x for x in mails if x[1].key in known]:
-            if mark is not None:
-                mark()
     return out
 
 
@@ -159,16 +172,16 @@ def _seen(st: State, where: str, mail: Mail) -> Outcome:
     return _outcome(mail, where, "seen", None, st.now())
 
 
-def _act(st: State, where: str, mail: Mail, terms: IntakeTerms) -> Outcome:
-    """One message in its own transaction; what the ledger refuses (no contract that day, a
-    closed month) sets it aside, recorded with the reason."""
+def _act(s: Store, st: State, where: str, mail: Mail, terms: IntakeTerms) -> Outcome:
+    """One message in a savepoint of the batch's transaction; what the ledger refuses (no
+    contract that day, a closed month) sets it aside, recorded with the reason."""
     from sla_cli.errors import LedgerError, SlaError
     from sla_cli.ops.intake import record, take
     from sla_cli.store.mail import AlreadyRead
 
     tz, user, now = st.settings().timezone, st.user(), st.now()
     try:
-        with st.store() as s:
+        with s.db.savepoint():
             return take(s, mail, where, terms, tz, user, now)
     except AlreadyRead:
         return _seen(st, where, mail)
@@ -177,7 +190,7 @@ def _act(st: State, where: str, mail: Mail, terms: IntakeTerms) -> Outcome:
     except SlaError as e:
         reason = e.message
     try:
-        with st.store() as s:
+        with s.db.savepoint():
             return record(s, mail, where, "set_aside", reason, user, now)
     except AlreadyRead:
         return _seen(st, where, mail)

@@ -45,30 +45,45 @@ class Mail(NamedTuple):
 
 def read_mail(raw: bytes, max_bytes: int = MAX_MESSAGE_BYTES) -> Mail:
     """The message in ``raw``; a message the intake cannot act on carries its ``problem``."""
+    key = mail_key(raw)
     if len(raw) > max_bytes:
-        digest = "sha256:" + hashlib.sha256(raw[:65536]).hexdigest()
         size = f"{len(raw) // 2**20} MB, over the limit of {max_bytes // 2**20} MB"
-        return Mail(digest, None, None, "", None, None, (), None, size)
+        return Mail(key, None, None, "", None, None, (), None, size)
     from email import message_from_bytes
     from email.policy import default
 
     msg = message_from_bytes(raw, policy=default)
     problem: str | None = None
-    message_id = _header(msg, "Message-ID")
-    ids = _ID.findall(message_id or "")
-    message_id = ids[0] if ids else None
-    key = message_id or "sha256:" + _header_digest(raw)
+    ids = _ID.findall(_header(msg, "Message-ID") or "")
+    message_id = ids[0] if ids and len(ids[0]) <= MAX_ID else None
     sender = _sender(msg)
     subject = _subject(_header(msg, "Subject") or "")
-    refers = _refers(msg)
     if sender is None:
         problem = "no From address"
     elif broken := _broken(msg):
         problem = f"broken MIME ({broken})"
     elif _header(msg, "Subject") and not subject:
         problem = "a subject of control characters only"
-    return Mail(key, message_id, sender, subject, _date(msg), _first_hop(msg), refers,
+    return Mail(key, message_id, sender, subject, _date(msg), _first_hop(msg), _refers(msg),
                 _automatic(msg, sender), problem)  # fmt: skip
+
+
+MAX_ID = 250  # a longer Message-ID is known by its digest
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_FOLD = re.compile(rb"\r?\n[ \t]+")
+_MESSAGE_ID = re.compile(rb"(?im)^message-id[ \t]*:(.*)$")
+
+
+def mail_key(raw: bytes) -> str:
+    """What makes a message once: its Message-ID, else a digest of its headers. Read from the
+    header lines alone, so that knowing whether a message was read costs no parsing."""
+    end = _HEAD_END.search(raw)
+    head = raw[: end.start()] if end else raw[:65536]
+    found = _MESSAGE_ID.search(_FOLD.sub(b" ", head))
+    ids = _ID.findall(found[1].decode("utf-8", "replace")) if found else []
+    if ids and len(ids[0]) <= MAX_ID:
+        return str(ids[0])
+    return "sha256:" + hashlib.sha256(head).hexdigest()
 
 
 def _header(msg: object, name: str) -> str | None:
@@ -80,11 +95,6 @@ def _header(msg: object, name: str) -> str | None:
     except (ValueError, IndexError, TypeError, LookupError):
         return None
     return None if value is None else str(value)
-
-
-def _header_digest(raw: bytes) -> str:
-    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
-    return hashlib.sha256(head).hexdigest()
 
 
 _BROKEN = frozenset({"NoBoundaryInMultipartDefect", "StartBoundaryNotFoundDefect",
