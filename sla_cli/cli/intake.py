@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sla_cli.cli.options import Format, FormatOption, State, state
-from sla_cli.domain.intake import Outcome
 from sla_cli.errors import CheckFailed, InputError
 
 if TYPE_CHECKING:
-    from sla_cli.domain.intake import IntakeTerms, Mail
+    from sla_cli.domain.intake import IntakeTerms, Mail, Outcome
     from sla_cli.store.mail import MailRow
     from sla_cli.store.store import Store
 
@@ -108,7 +107,10 @@ Messages = Iterator[tuple[str, bytes, Any]]  # where, the bytes, what marks it r
 def _stdin(limit: int) -> Messages:
     import sys
 
-    yield "stdin", sys.stdin.buffer.read(limit + 1), None
+    raw = sys.stdin.buffer.read(limit + 1)
+    while sys.stdin.buffer.read(2**20):  # the rest of a message too large: a pipe's writer
+        pass  # (Postfix) would take a closed pipe for a failed delivery
+    yield "stdin", raw, None
 
 
 def _maildir(folder: Path) -> Messages:
@@ -142,7 +144,7 @@ def _run(st: State, messages: Messages, terms: IntakeTerms, dry_run: bool) -> li
     batch to a transaction (a dry run: all in one, discarded), and are marked read after."""
     from itertools import islice
 
-    from sla_cli.domain.intake import mail_key, read_mail, written_at
+    from sla_cli.domain.intake import Outcome, mail_key, read_mail, written_at
 
     out: list[Outcome] = []
     now = st.now()
