@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
 from sla_cli.domain.alerts import NotifyTerms
 from sla_cli.domain.clock_terms import ClockTerms
+from sla_cli.domain.intake import IntakeTerms
 from sla_cli.domain.kinds import Billing
 from sla_cli.domain.requisites import Party, VatTerms, party_problems
 from sla_cli.domain.schedule import Schedule, ScheduleError
@@ -27,20 +28,13 @@ from sla_cli.domain.tariffs import (
     VariantTerms,
 )
 from sla_cli.errors import ConfigError
+from sla_cli.intake_config import intake_terms
 from sla_cli.notify_config import notify_terms
 from sla_cli.timeparse import zone_exists
 from sla_cli.toml_table import TomlTable as _Table
 
-__all__ = [
-    "DEFAULTS",
-    "HEADER",
-    "Settings",
-    "config_path",
-    "default_config_path",
-    "default_data_dir",
-    "load_settings",
-    "parse_settings",
-]
+__all__ = ["DEFAULTS", "HEADER", "Settings", "config_path", "default_config_path",
+           "default_data_dir", "load_settings", "parse_settings"]  # fmt: skip
 
 
 class Settings(NamedTuple):
@@ -61,6 +55,7 @@ class Settings(NamedTuple):
     supplier: Party = Party("")  # the company's details on closing documents
     vat: VatTerms = VatTerms()
     payment_days: int = 10
+    intake: IntakeTerms = IntakeTerms()  # `sla intake`
 
     @property
     def timezone(self) -> str:
@@ -124,6 +119,7 @@ def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -
         supplier=_supplier(company),
         vat=_vat(billing),
         payment_days=billing.positive("payment_days", most=365),
+        intake=intake_terms(merged.table("intake")),
     )
 
 

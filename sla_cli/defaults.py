@@ -93,6 +93,16 @@ DEFAULTS: dict[str, Any] = {
             "to": [],
         },
     },
+    "intake": {  # `sla intake`: incidents from client mail
+        "senders": {},  # [intake.senders] "name@example.ru" or "example.ru" = "CLIENT KEY"
+        "priorities": {},  # [intake.priorities] a subject keyword = a priority ("срочно" = "high")
+        "resume_waiting": True,  # a client's reply resumes an incident waiting for the client
+        "reopen_days": 7,  # a reply this many days after the resolution reopens it (0: never)
+        "max_message_mb": 25,  # a larger message is set aside
+        # [intake.imap] host, port (993), user, folder (INBOX), password_env | password_file
+        # (a file only its owner may read), ca_file
+        "imap": {},
+    },
     "ledger": {  # seconds a command waits before it says the ledger is unavailable (exit 75)
         "connect_timeout_seconds": 10,
         "lock_timeout_seconds": 30,

@@ -49,13 +49,19 @@ class Sla:
             "SLA_DATABASE_URL": db_url,
         }
 
-    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result:
+    def __call__(
+        self, *args: str, env: dict[str, str] | None = None, input: bytes | None = None
+    ) -> Result:
         runner = CliRunner()
-        r = runner.invoke(app, list(args), env={**self.env, **(env or {})}, catch_exceptions=False)
+        r = runner.invoke(
+            app, list(args), input=input, env={**self.env, **(env or {})}, catch_exceptions=False
+        )
         return Result(r.exit_code, r.stdout, r.stderr)
 
-    def ok(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        r = self(*args, env=env)
+    def ok(
+        self, *args: str, env: dict[str, str] | None = None, input: bytes | None = None
+    ) -> Result:
+        r = self(*args, env=env, input=input)
         assert r.exit_code == 0, f"sla {' '.join(args)} -> {r.exit_code}\n{r.stdout}\n{r.stderr}"
         return r
 

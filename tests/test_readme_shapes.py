@@ -31,6 +31,7 @@ from tests.receivers import Hook
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 NOW = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}
+MAILDIR = Path(__file__).parent / "intake" / "maildir"  # one message from an unknown sender
 
 MINUTES = re.compile(r"_minutes$")
 MONEY = re.compile(r"(^|_)(fee|price|amount|total|offset|left_to_pay|hour_rate)(_|$)")
@@ -88,6 +89,7 @@ SHAPES = {
         before=(("incident", "open", "ACME-77", "--at", "2026-11-24T09:00"),),  # breached by NOW
     ),
     "notices": Case("`notices`: ", (("notices",),), before=(("notify",),)),
+    "intake": Case("- `intake`: ", (("intake", "--maildir", str(MAILDIR), "--dry-run"),)),
     "client set": Case("- `client show`: ", (("client", "set", "GAMMA", "--inn", "771234567859"),)),
     "verify": Case(
         "`--format json` gives ",

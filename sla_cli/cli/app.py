@@ -164,6 +164,7 @@ MODULES = {
     "exports": ("export", "timesheet", "import"),
     "closing": ("client", "invoice", "act", "invoices", "paid"),
     "alerts": ("notify", "notices"),
+    "intake": ("intake",),
 }
 _MODULE_OF = {command: module for module, names in MODULES.items() for command in names}
 _GLOBAL_VALUES = {"--db", "--config"}  # the global options that take a value

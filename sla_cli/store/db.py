@@ -19,6 +19,7 @@ import re
 import sqlite3
 from collections import namedtuple
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -126,6 +127,18 @@ class Db:
     def commit_clock(self) -> datetime:
         """The real clock now (a month close's stamp, after any wait for its lock)."""
         return self.clock()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction undone alone when it raises (the rest goes on)."""
+        self._execute("SAVEPOINT sla_part", {})
+        try:
+            yield
+        except BaseException:
+            self._execute("ROLLBACK TO SAVEPOINT sla_part", {})
+            self._execute("RELEASE SAVEPOINT sla_part", {})
+            raise
+        self._execute("RELEASE SAVEPOINT sla_part", {})
 
     # the shared forms
     def rows(self, sql: str, params: Params | None = None) -> list[Any]:

@@ -66,6 +66,8 @@ LEDGER_TABLES: dict[str, Refusal] = {
     "notices": UNCHANGEABLE,  # 0007
     "notice_attempts": UNCHANGEABLE,  # 0007
     "month_seals": UNCHANGEABLE,  # 0008
+    "mail_messages": UNCHANGEABLE,  # 0009
+    "mail_decisions": UNCHANGEABLE,  # 0009
 }
 
 CLOSED = "the month of this entry is closed: date the adjustment in an open month"

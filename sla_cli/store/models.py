@@ -26,11 +26,12 @@ from sla_cli.store.checks import (
     checks,
 )
 from sla_cli.store.columns import kopecks, utc_column
+from sla_cli.store.mail_models import MailDecision, MailMessage
 
 __all__ = [
     "Client", "ClientDetails", "ClosedMonth", "Closing", "Contract", "ContractChange", "Document",
-    "Entry", "Incident", "IncidentEvent", "MonthSeal", "Payment", "SQLModel", "Timer",
-    "TimerEnd",
+    "Entry", "Incident", "IncidentEvent", "MailDecision", "MailMessage", "MonthSeal", "Payment",
+    "SQLModel", "Timer", "TimerEnd",
 ]  # fmt: skip
 
 ENTRY_TYPES = tuple(t.value for t in EntryType)

@@ -22,6 +22,7 @@ from sla_cli.store.entries import Entries
 from sla_cli.store.guard_checks import GuardChecks
 from sla_cli.store.imports import Imports
 from sla_cli.store.incidents import Incidents
+from sla_cli.store.mail import Mail
 from sla_cli.store.months import Months
 from sla_cli.store.notices import Notices
 from sla_cli.store.revisions import SCHEMA_HEAD
@@ -43,6 +44,7 @@ class Store(
     Imports,
     Documents,
     Notices,
+    Mail,
     GuardChecks,
 ):
     """One transaction on the ledger: the facts the rules need, and the rows they decided on.
