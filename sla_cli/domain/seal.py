@@ -15,6 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import product
+from json.encoder import encode_basestring_ascii as _json
+from types import NoneType
 from typing import Any
 
 from sla_cli.domain.billing import MonthClose
@@ -24,7 +27,8 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 
 __all__ = [
-    "ClosedFigures", "Difference", "Figures", "compare", "describe", "entry_values", "month_digest",
+    "ClosedFigures", "Difference", "Figures", "MonthSeal", "compare", "describe", "entry_line",
+    "entry_values", "month_digest",
 ]  # fmt: skip
 
 # What a contract's row holds that a closed month depends on: everything it was signed with.
@@ -61,9 +65,8 @@ def moment_text(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         return str(value.isoformat())
-    if len(value) == 26 and value[10] == " " and value[19] == ".":
-        fraction = "" if value[20:] == "000000" else value[19:]
-        return f"{value[:10]}T{value[11:19]}{fraction}+00:00"
+    if _stored_moment(value):
+        return _stored_text(value)
     found = datetime.fromisoformat(value)  # another spelling: read it as the driver would
     found = found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
     return found.isoformat()
@@ -83,20 +86,86 @@ def month_digest(
     id), the closed contracts' terms (with their client's key and
     name, by id) and, for closes that seal them, what the month's SLA clocks are computed with:
     the same on SQLite and PostgreSQL."""
-    h = hashlib.sha256()
-    if clock_terms is not None:
-        h.update(b"clocks " + clock_terms.encode() + b"\n")
-    for c in sorted(contracts, key=lambda c: c.id):
-        row = [c.client.id, c.client.key, c.client.name, *(getattr(c, f) for f in CONTRACT_FIELDS),
-               [tuple(p) for p in c.priorities]]  # fmt: skip
-        h.update(b"contract " + json.dumps([_plain(v) for v in row]).encode() + b"\n")
-    dumps, update = json.dumps, h.update
-    for r in sorted(entries, key=lambda r: r[0]):  # each column spelt as ``_plain`` spells it
-        line = [r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], r[8],
-                None if r[9] is None else str(r[9]), moment_text(r[10]), r[11], r[12], r[13],
-                moment_text(r[14])]  # fmt: skip
-        update(b"entry " + dumps(line).encode() + b"\n")
-    return h.hexdigest()
+    seal = MonthSeal(contracts, clock_terms)
+    seal.add(sorted(entries, key=lambda r: r[0]))
+    return seal.hexdigest()
+
+
+class MonthSeal:
+    """``month_digest`` taken as the month's entries come: its terms first, then its entries
+    added in order of id, a batch at a time."""
+
+    def __init__(self, contracts: Iterable[ContractRecord], clock_terms: str | None) -> None:
+        self._hash = h = hashlib.sha256()
+        if clock_terms is not None:
+            h.update(b"clocks " + clock_terms.encode() + b"\n")
+        for c in sorted(contracts, key=lambda c: c.id):
+            terms = (getattr(c, f) for f in CONTRACT_FIELDS)
+            row = [c.client.id, c.client.key, c.client.name, *terms,
+                   [tuple(p) for p in c.priorities]]  # fmt: skip
+            h.update(b"contract " + json.dumps([_plain(v) for v in row]).encode() + b"\n")
+
+    def add(self, entries: Iterable[Sequence[Any]]) -> None:
+        """Entries that follow those added before (by id): one update for all of them."""
+        self._hash.update("".join(map(entry_line, entries)).encode())
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def entry_line(r: Sequence[Any]) -> str:
+    """An entry's line in the digest: ``entry`` and its columns as JSON (``json.dumps``), each
+    spelt as ``_plain`` spells it."""
+    quick = _quick_line(r)
+    if quick is not None:
+        return quick
+    line = [r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], r[8],
+            None if r[9] is None else str(r[9]), moment_text(r[10]), r[11], r[12], r[13],
+            moment_text(r[14])]  # fmt: skip
+    return "entry " + json.dumps(line) + "\n"
+
+
+# The types of an entry's columns as the ledger stores them (a nullable one: either); for
+# rows of these types ``_quick_line`` spells what ``json.dumps`` would, without building it.
+_QUICK_TYPES = frozenset(
+    (int, int, int, ticket, str, int, str, str, kind, amount, started, str, note, reverses, str)
+    for ticket, kind, started, note in product((str, NoneType), repeat=4)
+    for amount in (Decimal, NoneType)
+    for reverses in (int, NoneType)
+)
+
+
+def _quick_line(r: Sequence[Any]) -> str | None:
+    """``entry_line`` of a row of the stored types whose moments are SQLite's text, else None.
+
+    Whole numbers are spelt by ``int``'s own ``str`` and text by ``json``'s own escaping
+    (``encode_basestring_ascii``): what ``json.dumps`` calls for them."""
+    if tuple(map(type, r)) not in _QUICK_TYPES:
+        return None
+    i, contract, client, ticket, day, minutes, type_, category, kind = r[:9]
+    amount, started, by, note, reverses, created = r[9:]
+    if not _stored_moment(created) or not (started is None or _stored_moment(started)):
+        return None
+    return (
+        f"entry [{i}, {contract}, {client}, {'null' if ticket is None else _json(ticket)}, "
+        f"{_json(day)}, {minutes}, {_json(type_)}, {_json(category)}, "
+        f"{'null' if kind is None else _json(kind)}, "
+        f"{'null' if amount is None else _json(str(amount))}, "
+        f"{'null' if started is None else _json(_stored_text(started))}, {_json(by)}, "
+        f"{'null' if note is None else _json(note)}, {'null' if reverses is None else reverses}, "
+        f"{_json(_stored_text(created))}]\n"
+    )
+
+
+def _stored_moment(value: str) -> bool:
+    """The text SQLite keeps a moment as: ``YYYY-MM-DD HH:MM:SS.ffffff``."""
+    return len(value) == 26 and value[10] == " " and value[19] == "."
+
+
+def _stored_text(value: str) -> str:
+    """``moment_text`` of a moment in the text SQLite keeps."""
+    fraction = "" if value[20:] == "000000" else value[19:]
+    return f"{value[:10]}T{value[11:19]}{fraction}+00:00"
 
 
 @dataclass(frozen=True)
