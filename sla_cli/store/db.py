@@ -93,8 +93,11 @@ class Db:
     def _execute(self, sql: str, params: dict[str, Any]) -> Any:
         raise NotImplementedError
 
-    def stream(self, sql: str, params: Params | None = None, batch: int = 1000) -> Iterator[Any]:
-        """Rows read a batch at a time (memory stays flat however many there are)."""
+    def stream(
+        self, sql: str, params: Params | None = None, batch: int = 1000, named: bool = True
+    ) -> Iterator[Any]:
+        """Rows read a batch at a time (memory stays flat however many there are): named
+        tuples, or (``named`` False) plain ones, cheaper to make."""
         raise NotImplementedError
 
     def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
@@ -112,6 +115,11 @@ class Db:
     def month_of(self, column: str) -> str:
         """SQL for ``YYYY-MM`` of a date column."""
         raise NotImplementedError
+
+    def whole(self, table: str) -> str:
+        """SQL for ``table`` read whole, in the order it is stored (SQLite: past its indexes,
+        which a range over most of it would otherwise be read through)."""
+        return table
 
     def as_stored(self, column: str) -> str:
         """SQL for a date or moment column as the driver hands it over cheapest: the text
@@ -187,8 +195,14 @@ class SqliteDb(Db):
     def _execute(self, sql: str, params: dict[str, Any]) -> Any:
         return self.conn.execute(sql, {k: sqlite_value(v) for k, v in params.items()})
 
-    def stream(self, sql: str, params: Params | None = None, batch: int = 1000) -> Iterator[Any]:
-        cur = self._execute(*expand(sql, params or {}))
+    def stream(
+        self, sql: str, params: Params | None = None, batch: int = 1000, named: bool = True
+    ) -> Iterator[Any]:
+        sql, flat = expand(sql, params or {})
+        cur = self.conn.cursor()
+        if not named:
+            cur.row_factory = None
+        cur.execute(sql, {k: sqlite_value(v) for k, v in flat.items()})
         cur.arraysize = batch
         while rows := cur.fetchmany():
             yield from rows
@@ -217,6 +231,9 @@ class SqliteDb(Db):
 
     def month_of(self, column: str) -> str:
         return f"strftime('%Y-%m', {column})"
+
+    def whole(self, table: str) -> str:
+        return f"{table} NOT INDEXED"
 
     def as_stored(self, column: str) -> str:
         return f"CAST({column} AS TEXT)"  # an expression: no declared type, no converter

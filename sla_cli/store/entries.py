@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -209,16 +210,33 @@ class Entries(Part):
         id, straight from the driver (no record is built: a closed month of 100,000 entries is
         verified in well under a second)."""
         where, params = EntryFilter(month).sql()
+        return self._sealed(f"{self._sealed_columns()} WHERE {where} ORDER BY e.id", params)
+
+    def sealed_rows_of(self, months: Sequence[Month]) -> Iterator[tuple[Any, ...]]:
+        """The entries dated from the first of ``months`` to the end of the last, each as
+        ``sealed_rows`` gives it: by id, in one pass over the table (``month_index`` tells
+        which of ``months`` each is dated in)."""
+        if not months:
+            return iter(())
+        params = {"first": months[0].first_day, "next": months[-1].bounds[1]}
+        return self._sealed(
+            f"{self._sealed_columns(self.db.whole('entries e'))} "
+            'WHERE e."on" >= :first AND e."on" < :next ORDER BY e.id',
+            params,
+        )
+
+    def _sealed_columns(self, table: str = "entries e") -> str:
         day, started, created = (self.db.as_stored(f"e.{c}") for c in ('"on"', "started_at",
                                                                         "created_at"))  # fmt: skip
-        rows = self.db.stream(
-            f"SELECT e.id, e.contract_id, e.client_id, e.ticket, {day}, e.minutes, e.type, "
-            f'e.category, e.kind, e.amount_kopecks, {started}, e."by", e.note, e.reverses, '
-            f"{created} FROM entries e WHERE {where} ORDER BY e.id",
-            params,
-            5000,
+        return (
+            "SELECT e.id, e.contract_id, e.client_id, "
+            f"e.ticket, {day}, e.minutes, e.type, e.category, e.kind, e.amount_kopecks, "
+            f'{started}, e."by", e.note, e.reverses, {created} FROM {table}'
         )
-        for r in rows:
+
+    def _sealed(self, query: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``_sealed_columns``, their amount in money."""
+        for r in self.db.stream(query, params, 5000, named=False):
             yield r if r[9] is None else (*r[:9], from_kopecks(r[9]), *r[10:])
 
     def entries(self, month: Month | None, client_id: int | None) -> list[EntryRecord]:
@@ -294,17 +312,23 @@ class Entries(Part):
         per_month = ((int(r.month[:4]), int(r.month[5:]), r.delta) for r in rows)
         return convert.package_balance(last, per_month)
 
-    def month_usage(self, contracts: list[ContractRecord], month: Month) -> dict[int, MonthUsage]:
+    def month_usage(
+        self, contracts: list[ContractRecord], month: Month, read: MonthSums | None = None
+    ) -> dict[int, MonthUsage]:
         """Each contract's totals for the month, in one grouped query (plus balances for
-        packages)."""
-        first, nxt = month.bounds
-        rows = self.db.rows(
-            "SELECT contract_id, category, kind, sum(minutes) AS minutes, "
-            "sum(amount_kopecks) AS kopecks FROM entries WHERE contract_id IN (:ids) "
-            "AND \"on\" >= :first AND \"on\" < :next AND category IN ('work', 'topup') "
-            "GROUP BY contract_id, category, kind",
-            {"ids": [c.id for c in contracts], "first": first, "next": nxt},
-        )
+        packages); or from ``read``, the month's sealed rows summed as they were read."""
+        ids = [c.id for c in contracts]
+        if read is not None and read.exact:
+            rows: list[Any] = [(*key, *sums) for key, sums in read.totals.items() if key[0] in ids]
+        else:
+            first, nxt = month.bounds
+            rows = self.db.rows(
+                "SELECT contract_id, category, kind, sum(minutes) AS minutes, "
+                "sum(amount_kopecks) AS kopecks FROM entries WHERE contract_id IN (:ids) "
+                "AND \"on\" >= :first AND \"on\" < :next AND category IN ('work', 'topup') "
+                "GROUP BY contract_id, category, kind",
+                {"ids": ids, "first": first, "next": nxt},
+            )
         return convert.month_usages(
             contracts, rows, lambda c: self.package_balance(c, month).opening_of(month)
         )
@@ -351,6 +375,47 @@ class Entries(Part):
         for r in rows:
             out[r.contract_id].append((_day(r.on), int(r.minutes or 0)))
         return out
+
+
+class MonthSums:
+    """A month's entries summed as ``month_usage`` sums them in SQL (by contract, category and
+    kind: minutes, kopecks), from its sealed rows as they are read. A value of another type
+    than the ledger stores there is left to SQL (``exact`` turns False)."""
+
+    def __init__(self) -> None:
+        self.totals: dict[tuple[Any, str, Any], list[int]] = defaultdict(lambda: [0, 0])
+        self.exact = True
+
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Sealed rows (``Entries.sealed_rows``): minutes at 5, category 7, kind 8, amount 9."""
+        totals = self.totals
+        for r in rows:
+            category, minutes, amount = r[7], r[5], r[9]
+            if type(minutes) is not int or not (amount is None or type(amount) is Decimal):
+                self.exact = False
+            if not self.exact:
+                return
+            if category == "work" or category == "topup":
+                found = totals[r[1], category, r[8]]
+                found[0] += minutes
+                if amount is not None:
+                    found[1] += to_kopecks(amount)
+
+
+def month_index(months: Sequence[Month]) -> Callable[[Sequence[Any]], int | None]:
+    """Which of ``months`` (oldest first) a sealed row is dated in, if any: compared with
+    their bounds as the database compares its dates (SQLite: as text, by code point)."""
+    days = [(m.first_day, m.bounds[1]) for m in months]
+    firsts, ends = [a for a, _ in days], [b for _, b in days]
+    texts, text_ends = [a.isoformat() for a in firsts], [b.isoformat() for b in ends]
+
+    def index(row: Sequence[Any]) -> int | None:
+        day = row[4]
+        starts, stops = (texts, text_ends) if type(day) is str else (firsts, ends)
+        i = bisect_right(starts, day) - 1
+        return i if i >= 0 and day < stops[i] else None
+
+    return index
 
 
 def _day(value: Any) -> date:

@@ -135,6 +135,15 @@ def _utc(value: Any) -> Any:
     return value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo else value
 
 
+def _pg_tuple(cursor: Any) -> Any:
+    """Rows as plain tuples, moments in UTC."""
+
+    def build(values: Sequence[Any]) -> Any:
+        return tuple(_utc(v) for v in values)
+
+    return build
+
+
 def _pg_row(cursor: Any) -> Any:
     """Rows as named tuples, moments in UTC (as SQLite's come back)."""
     names = tuple(d.name for d in cursor.description or ())
@@ -161,10 +170,13 @@ class PgDb(Db):
         cur = self.conn.cursor(row_factory=_pg_row)
         return cur.execute(_pg_sql(sql), {k: aware(v) for k, v in params.items()})
 
-    def stream(self, sql: str, params: Params | None = None, batch: int = 1000) -> Iterator[Any]:
+    def stream(
+        self, sql: str, params: Params | None = None, batch: int = 1000, named: bool = True
+    ) -> Iterator[Any]:
         sql, flat = expand(sql, params or {})
         self._streams += 1
-        with self.conn.cursor(name=f"sla_stream_{self._streams}", row_factory=_pg_row) as cur:
+        rows = _pg_row if named else _pg_tuple
+        with self.conn.cursor(name=f"sla_stream_{self._streams}", row_factory=rows) as cur:
             cur.itersize = batch
             cur.execute(_pg_sql(sql), {k: aware(v) for k, v in flat.items()})
             yield from cur
