@@ -15,9 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from itertools import product
 from json.encoder import encode_basestring_ascii as _json
-from types import NoneType
 from typing import Any
 
 from sla_cli.domain.billing import MonthClose
@@ -125,36 +123,39 @@ def entry_line(r: Sequence[Any]) -> str:
     return "entry " + json.dumps(line) + "\n"
 
 
-# The types of an entry's columns as the ledger stores them (a nullable one: either); for
-# rows of these types ``_quick_line`` spells what ``json.dumps`` would, without building it.
-_QUICK_TYPES = frozenset(
-    (int, int, int, ticket, str, int, str, str, kind, amount, started, str, note, reverses, str)
-    for ticket, kind, started, note in product((str, NoneType), repeat=4)
-    for amount in (Decimal, NoneType)
-    for reverses in (int, NoneType)
-)
-
-
 def _quick_line(r: Sequence[Any]) -> str | None:
-    """``entry_line`` of a row of the stored types whose moments are SQLite's text, else None.
-
-    Whole numbers are spelt by ``int``'s own ``str`` and text by ``json``'s own escaping
-    (``encode_basestring_ascii``): what ``json.dumps`` calls for them."""
-    if tuple(map(type, r)) not in _QUICK_TYPES:
+    """``entry_line`` of a row whose whole numbers are ``int`` and whose moments are in the
+    text SQLite keeps, else None: spelt by ``int``'s own ``str`` and ``json``'s own escaping
+    of text (``encode_basestring_ascii``, which refuses any other value), as ``json.dumps``
+    spells them."""
+    try:
+        (i, contract, client, ticket, day, minutes, type_, category, kind, amount, started, by,
+         note, reverses, created) = r  # fmt: skip
+    except ValueError:
         return None
-    i, contract, client, ticket, day, minutes, type_, category, kind = r[:9]
-    amount, started, by, note, reverses, created = r[9:]
-    if not _stored_moment(created) or not (started is None or _stored_moment(started)):
+    if not (
+        type(i) is int
+        and type(contract) is int
+        and type(client) is int
+        and type(minutes) is int
+        and (reverses is None or type(reverses) is int)
+        and type(created) is str
+        and _stored_moment(created)
+        and (started is None or (type(started) is str and _stored_moment(started)))
+    ):
         return None
-    return (
-        f"entry [{i}, {contract}, {client}, {'null' if ticket is None else _json(ticket)}, "
-        f"{_json(day)}, {minutes}, {_json(type_)}, {_json(category)}, "
-        f"{'null' if kind is None else _json(kind)}, "
-        f"{'null' if amount is None else _json(str(amount))}, "
-        f"{'null' if started is None else _json(_stored_text(started))}, {_json(by)}, "
-        f"{'null' if note is None else _json(note)}, {'null' if reverses is None else reverses}, "
-        f"{_json(_stored_text(created))}]\n"
-    )
+    try:
+        return (
+            f"entry [{i}, {contract}, {client}, {'null' if ticket is None else _json(ticket)}, "
+            f"{_json(day)}, {minutes}, {_json(type_)}, {_json(category)}, "
+            f"{'null' if kind is None else _json(kind)}, "
+            f"{'null' if amount is None else _json(str(amount))}, "
+            f"{'null' if started is None else _json(_stored_text(started))}, {_json(by)}, "
+            f"{'null' if note is None else _json(note)}, "
+            f"{'null' if reverses is None else reverses}, {_json(_stored_text(created))}]\n"
+        )
+    except TypeError:  # a value that should be text is not (a date, a number)
+        return None
 
 
 def _stored_moment(value: str) -> bool:
