@@ -105,7 +105,8 @@ class MonthSeal:
 
     def add(self, entries: Iterable[Sequence[Any]]) -> None:
         """Entries that follow those added before (by id): one update for all of them."""
-        self._hash.update("".join(map(entry_line, entries)).encode())
+        quick, dumped = _quick_line, _dumped_line
+        self._hash.update("".join([quick(r) or dumped(r) for r in entries]).encode())
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
@@ -114,9 +115,10 @@ class MonthSeal:
 def entry_line(r: Sequence[Any]) -> str:
     """An entry's line in the digest: ``entry`` and its columns as JSON (``json.dumps``), each
     spelt as ``_plain`` spells it."""
-    quick = _quick_line(r)
-    if quick is not None:
-        return quick
+    return _quick_line(r) or _dumped_line(r)
+
+
+def _dumped_line(r: Sequence[Any]) -> str:
     line = [r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], r[8],
             None if r[9] is None else str(r[9]), moment_text(r[10]), r[11], r[12], r[13],
             moment_text(r[14])]  # fmt: skip

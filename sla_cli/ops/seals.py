@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
-from itertools import groupby, islice, zip_longest
+from itertools import groupby, zip_longest
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -201,10 +201,13 @@ def months_live_figures(s: Store, months: list[Month]) -> dict[Month, tuple[str,
     active = [s.active_contracts(m) for m in months]
     seals = [MonthSeal(active[i], s.clock_terms_of(m)) for i, m in enumerate(months)]
     sums = [MonthSums() for _ in months]
-    for i, rows in groupby(s.sealed_rows_of(months), key=month_index(months)):
-        while i is not None and (batch := list(islice(rows, 5000))):
-            seals[i].add(batch)
-            sums[i].add(batch)
+    index = month_index(months)
+    for batch in s.sealed_batches(months):
+        for i, rows in groupby(batch, key=index):
+            if i is not None:
+                run = list(rows)
+                seals[i].add(run)
+                sums[i].add(run)
     out = {}
     for i, m in enumerate(months):
         usage = s.month_usage(active[i], m, sums[i])

@@ -93,11 +93,12 @@ class Db:
     def _execute(self, sql: str, params: dict[str, Any]) -> Any:
         raise NotImplementedError
 
-    def stream(
-        self, sql: str, params: Params | None = None, batch: int = 1000, named: bool = True
-    ) -> Iterator[Any]:
-        """Rows read a batch at a time (memory stays flat however many there are): named
-        tuples, or (``named`` False) plain ones, cheaper to make."""
+    def stream(self, sql: str, params: Params | None = None, batch: int = 1000) -> Iterator[Any]:
+        """Rows read a batch at a time (memory stays flat however many there are)."""
+        raise NotImplementedError
+
+    def batches(self, sql: str, params: Params, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows as plain tuples (cheaper to make than named ones), ``size`` at a time."""
         raise NotImplementedError
 
     def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
@@ -195,17 +196,19 @@ class SqliteDb(Db):
     def _execute(self, sql: str, params: dict[str, Any]) -> Any:
         return self.conn.execute(sql, {k: sqlite_value(v) for k, v in params.items()})
 
-    def stream(
-        self, sql: str, params: Params | None = None, batch: int = 1000, named: bool = True
-    ) -> Iterator[Any]:
-        sql, flat = expand(sql, params or {})
-        cur = self.conn.cursor()
-        if not named:
-            cur.row_factory = None
-        cur.execute(sql, {k: sqlite_value(v) for k, v in flat.items()})
+    def stream(self, sql: str, params: Params | None = None, batch: int = 1000) -> Iterator[Any]:
+        cur = self._execute(*expand(sql, params or {}))
         cur.arraysize = batch
         while rows := cur.fetchmany():
             yield from rows
+
+    def batches(self, sql: str, params: Params, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        sql, flat = expand(sql, params)
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        cur.execute(sql, {k: sqlite_value(v) for k, v in flat.items()})
+        while rows := cur.fetchmany(size):
+            yield rows
 
     def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
         names = ", ".join(f'"{n}"' for n in values)

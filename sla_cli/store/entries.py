@@ -210,12 +210,14 @@ class Entries(Part):
         id, straight from the driver (no record is built: a closed month of 100,000 entries is
         verified in well under a second)."""
         where, params = EntryFilter(month).sql()
-        return self._sealed(f"{self._sealed_columns()} WHERE {where} ORDER BY e.id", params)
+        query = f"{self._sealed_columns()} WHERE {where} ORDER BY e.id"
+        for batch in self._sealed(query, params):
+            yield from batch
 
-    def sealed_rows_of(self, months: Sequence[Month]) -> Iterator[tuple[Any, ...]]:
+    def sealed_batches(self, months: Sequence[Month]) -> Iterator[list[tuple[Any, ...]]]:
         """The entries dated from the first of ``months`` to the end of the last, each as
-        ``sealed_rows`` gives it: by id, in one pass over the table (``month_index`` tells
-        which of ``months`` each is dated in)."""
+        ``sealed_rows`` gives it, a batch at a time: by id, in one pass over the table
+        (``month_index`` tells which of ``months`` each is dated in)."""
         if not months:
             return iter(())
         params = {"first": months[0].first_day, "next": months[-1].bounds[1]}
@@ -234,10 +236,10 @@ class Entries(Part):
             f'{started}, e."by", e.note, e.reverses, {created} FROM {table}'
         )
 
-    def _sealed(self, query: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
-        """Rows of ``_sealed_columns``, their amount in money."""
-        for r in self.db.stream(query, params, 5000, named=False):
-            yield r if r[9] is None else (*r[:9], from_kopecks(r[9]), *r[10:])
+    def _sealed(self, query: str, params: dict[str, Any]) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows of ``_sealed_columns``, their amount in money, 5,000 at a time."""
+        for rows in self.db.batches(query, params, 5000):
+            yield [r if r[9] is None else (*r[:9], from_kopecks(r[9]), *r[10:]) for r in rows]
 
     def entries(self, month: Month | None, client_id: int | None) -> list[EntryRecord]:
         """Entries, oldest first."""

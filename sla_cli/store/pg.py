@@ -170,16 +170,21 @@ class PgDb(Db):
         cur = self.conn.cursor(row_factory=_pg_row)
         return cur.execute(_pg_sql(sql), {k: aware(v) for k, v in params.items()})
 
-    def stream(
-        self, sql: str, params: Params | None = None, batch: int = 1000, named: bool = True
-    ) -> Iterator[Any]:
+    def stream(self, sql: str, params: Params | None = None, batch: int = 1000) -> Iterator[Any]:
         sql, flat = expand(sql, params or {})
         self._streams += 1
-        rows = _pg_row if named else _pg_tuple
-        with self.conn.cursor(name=f"sla_stream_{self._streams}", row_factory=rows) as cur:
+        with self.conn.cursor(name=f"sla_stream_{self._streams}", row_factory=_pg_row) as cur:
             cur.itersize = batch
             cur.execute(_pg_sql(sql), {k: aware(v) for k, v in flat.items()})
             yield from cur
+
+    def batches(self, sql: str, params: Params, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        sql, flat = expand(sql, params)
+        self._streams += 1
+        with self.conn.cursor(name=f"sla_stream_{self._streams}", row_factory=_pg_tuple) as cur:
+            cur.execute(_pg_sql(sql), {k: aware(v) for k, v in flat.items()})
+            while rows := cur.fetchmany(size):
+                yield rows
 
     def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
         names = ", ".join(f'"{n}"' for n in values)
