@@ -196,7 +196,7 @@ def live_figures(s: Store, month: Month) -> tuple[str, Figures]:
 def months_live_figures(s: Store, months: list[Month]) -> dict[Month, tuple[str, Figures]]:
     """``live_figures`` of each of ``months`` (oldest first), their entries read in one pass
     over the table, hashed and summed as they come, a batch at a time."""
-    from sla_cli.store.entries import MonthSums, month_index
+    from sla_cli.store.sealed import MonthSums, month_index
 
     active = [s.active_contracts(m) for m in months]
     seals = [MonthSeal(active[i], s.clock_terms_of(m)) for i, m in enumerate(months)]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sla_cli.domain.billing import MonthUsage, PackageBalance
 from sla_cli.domain.kinds import EntryType, WorkKind
@@ -17,6 +16,9 @@ from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.store import convert, sql
 from sla_cli.store.base import AlreadyReversed, NewEntry, Part
 from sla_cli.store.convert import entry_record, from_kopecks, to_kopecks
+
+if TYPE_CHECKING:
+    from sla_cli.store.sealed import MonthSums
 
 ENTRIES = "SELECT e.*, k.key AS client_key FROM entries e JOIN clients k ON k.id = e.client_id"
 STREAM_BATCH = 1000  # rows fetched at a time by the listings that stream
@@ -217,7 +219,7 @@ class Entries(Part):
     def sealed_batches(self, months: Sequence[Month]) -> Iterator[list[tuple[Any, ...]]]:
         """The entries dated from the first of ``months`` to the end of the last, each as
         ``sealed_rows`` gives it, a batch at a time: by id, in one pass over the table
-        (``month_index`` tells which of ``months`` each is dated in)."""
+        (``store.sealed.month_index`` tells which of ``months`` each is dated in)."""
         if not months:
             return iter(())
         params = {"first": months[0].first_day, "next": months[-1].bounds[1]}
@@ -377,47 +379,6 @@ class Entries(Part):
         for r in rows:
             out[r.contract_id].append((_day(r.on), int(r.minutes or 0)))
         return out
-
-
-class MonthSums:
-    """A month's entries summed as ``month_usage`` sums them in SQL (by contract, category and
-    kind: minutes, kopecks), from its sealed rows as they are read. A value of another type
-    than the ledger stores there is left to SQL (``exact`` turns False)."""
-
-    def __init__(self) -> None:
-        self.totals: dict[tuple[Any, str, Any], list[int]] = defaultdict(lambda: [0, 0])
-        self.exact = True
-
-    def add(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Sealed rows (``Entries.sealed_rows``): minutes at 5, category 7, kind 8, amount 9."""
-        totals = self.totals
-        for r in rows:
-            category, minutes, amount = r[7], r[5], r[9]
-            if type(minutes) is not int or not (amount is None or type(amount) is Decimal):
-                self.exact = False
-            if not self.exact:
-                return
-            if category == "work" or category == "topup":
-                found = totals[r[1], category, r[8]]
-                found[0] += minutes
-                if amount is not None:
-                    found[1] += to_kopecks(amount)
-
-
-def month_index(months: Sequence[Month]) -> Callable[[Sequence[Any]], int | None]:
-    """Which of ``months`` (oldest first) a sealed row is dated in, if any: compared with
-    their bounds as the database compares its dates (SQLite: as text, by code point)."""
-    days = [(m.first_day, m.bounds[1]) for m in months]
-    firsts, ends = [a for a, _ in days], [b for _, b in days]
-    texts, text_ends = [a.isoformat() for a in firsts], [b.isoformat() for b in ends]
-
-    def index(row: Sequence[Any]) -> int | None:
-        day = row[4]
-        starts, stops = (texts, text_ends) if type(day) is str else (firsts, ends)
-        i = bisect_right(starts, day) - 1
-        return i if i >= 0 and day < stops[i] else None
-
-    return index
 
 
 def _day(value: Any) -> date:
