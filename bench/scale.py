@@ -2,6 +2,7 @@
 entries, and do import and month close grow only with what they write?
 
     python bench/scale.py [--sizes 0,100000,1000000] [--clients N] [--rounds N] [--import-rows N]
+                          [--keep DIR] [--only COMMAND]
 
 For each size, builds an SQLite ledger of ``--clients`` (default 100) clients, each on a
 variant 1 contract from December 2025 (one in ten on a variant 3 package instead), with that many
@@ -19,7 +20,9 @@ import` writes them, and no ``ANALYZE`` runs before the commands. Then, on each 
 - `sla import` of ``--import-rows`` (default 100,000) rows of a year's history over every client
   and working day, into a copy of the empty ledger: wall time and peak memory.
 
-Prints each median and its growth from the empty ledger; not a pass/fail test.
+Prints each median and its growth from the empty ledger; not a pass/fail test. With ``--keep DIR``
+the ledgers are built (and rolled over) in DIR once and reused by later runs; ``--only verify``
+(a command's first words) times only the commands it names, and skips the import.
 """
 
 from __future__ import annotations
@@ -198,35 +201,51 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="build the ledgers here once, then reuse them")
+    parser.add_argument("--only", help="time only the commands starting with these words")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     sla = sla_command()
-    root = Path(tempfile.mkdtemp(prefix="sla-scale-"))
+    root = args.keep or Path(tempfile.mkdtemp(prefix="sla-scale-"))
+    root.mkdir(parents=True, exist_ok=True)
     config = root / "config.toml"
-    write_config(config, default_document())
+    if not config.exists():
+        write_config(config, default_document())
+    commands = COMMANDS
+    if args.only:
+        commands = tuple(c for c in COMMANDS if " ".join(c).startswith(args.only))
     envs = []
     print(f"{args.clients} clients, a year of working days; sizes {sizes}")
     for size in sizes:
-        path = root / f"ledger-{size}.db"
-        start = time.perf_counter()
-        build(path, args.clients, size)
+        path = root / f"ledger-{size}-{args.clients}.db"
         env = {"SLA_CONFIG": str(config), "SLA_DATABASE_URL": f"sqlite:///{path}",
                "SLA_NOW": NOW, "SLA_USER": "bench"}  # fmt: skip
+        envs.append(env)
+        rolled = path.with_suffix(".rolled")  # written once the rollover succeeded
+        if rolled.exists():
+            print(f"{size:>9,} entries: reusing {path}")
+            continue
+        path.unlink(missing_ok=True)
+        start = time.perf_counter()
+        build(path, args.clients, size)
         print(f"{size:>9,} entries built in {time.perf_counter() - start:.1f} s")
         took, peak = timed([*sla, "rollover", "--month", "2026-11"], env)
         print(f"{'':>9}  rollover of the catch-up year (12 months × {args.clients} contracts):"
               f" {took:.1f} s, {peak:.0f} MB")  # fmt: skip
-        envs.append(env)
-    runs = [([*sla, *cmd], env) for cmd in COMMANDS for env in envs]
+        rolled.touch()
+    runs = [([*sla, *cmd], env) for cmd in commands for env in envs]
     medians = interleaved(runs, args.rounds)
-    width = max(len(" ".join(c)) for c in COMMANDS)
+    width = max(len(" ".join(c)) for c in commands)
     print(f"\n{'command':<{width}}  " + "  ".join(f"{s:>11,}" for s in sizes) + "  growth")
-    for i, cmd in enumerate(COMMANDS):
+    for i, cmd in enumerate(commands):
         row = medians[i * len(sizes) : (i + 1) * len(sizes)]
         growth = row[-1] / row[0] if row[0] else float("nan")
         print(f"{' '.join(cmd):<{width}}  " + "  ".join(f"{t * 1000:>8.0f} ms" for t in row)
               + f"  {growth:5.2f}×")  # fmt: skip
+    if args.only:
+        return
     empty = root / "import.db"
+    empty.unlink(missing_ok=True)
     build(empty, args.clients, 0)
     csv = root / "history.csv"
     history_csv(csv, args.clients, args.import_rows)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii as _json
 from typing import Any
 
 from sla_cli.domain.billing import MonthClose
@@ -24,7 +25,8 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 
 __all__ = [
-    "ClosedFigures", "Difference", "Figures", "compare", "describe", "entry_values", "month_digest",
+    "ClosedFigures", "Difference", "Figures", "MonthSeal", "compare", "describe", "entry_line",
+    "entry_values", "month_digest",
 ]  # fmt: skip
 
 # What a contract's row holds that a closed month depends on: everything it was signed with.
@@ -61,9 +63,8 @@ def moment_text(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         return str(value.isoformat())
-    if len(value) == 26 and value[10] == " " and value[19] == ".":
-        fraction = "" if value[20:] == "000000" else value[19:]
-        return f"{value[:10]}T{value[11:19]}{fraction}+00:00"
+    if _stored_moment(value):
+        return _stored_text(value)
     found = datetime.fromisoformat(value)  # another spelling: read it as the driver would
     found = found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
     return found.isoformat()
@@ -83,20 +84,91 @@ def month_digest(
     id), the closed contracts' terms (with their client's key and
     name, by id) and, for closes that seal them, what the month's SLA clocks are computed with:
     the same on SQLite and PostgreSQL."""
-    h = hashlib.sha256()
-    if clock_terms is not None:
-        h.update(b"clocks " + clock_terms.encode() + b"\n")
-    for c in sorted(contracts, key=lambda c: c.id):
-        row = [c.client.id, c.client.key, c.client.name, *(getattr(c, f) for f in CONTRACT_FIELDS),
-               [tuple(p) for p in c.priorities]]  # fmt: skip
-        h.update(b"contract " + json.dumps([_plain(v) for v in row]).encode() + b"\n")
-    dumps, update = json.dumps, h.update
-    for r in sorted(entries, key=lambda r: r[0]):  # each column spelt as ``_plain`` spells it
-        line = [r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], r[8],
-                None if r[9] is None else str(r[9]), moment_text(r[10]), r[11], r[12], r[13],
-                moment_text(r[14])]  # fmt: skip
-        update(b"entry " + dumps(line).encode() + b"\n")
-    return h.hexdigest()
+    seal = MonthSeal(contracts, clock_terms)
+    seal.add(sorted(entries, key=lambda r: r[0]))
+    return seal.hexdigest()
+
+
+class MonthSeal:
+    """``month_digest`` taken as the month's entries come: its terms first, then its entries
+    added in order of id, a batch at a time."""
+
+    def __init__(self, contracts: Iterable[ContractRecord], clock_terms: str | None) -> None:
+        self._hash = h = hashlib.sha256()
+        if clock_terms is not None:
+            h.update(b"clocks " + clock_terms.encode() + b"\n")
+        for c in sorted(contracts, key=lambda c: c.id):
+            terms = (getattr(c, f) for f in CONTRACT_FIELDS)
+            row = [c.client.id, c.client.key, c.client.name, *terms,
+                   [tuple(p) for p in c.priorities]]  # fmt: skip
+            h.update(b"contract " + json.dumps([_plain(v) for v in row]).encode() + b"\n")
+
+    def add(self, entries: Iterable[Sequence[Any]]) -> None:
+        """Entries that follow those added before (by id): one update for all of them."""
+        quick, dumped = _quick_line, _dumped_line
+        self._hash.update("".join([quick(r) or dumped(r) for r in entries]).encode())
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def entry_line(r: Sequence[Any]) -> str:
+    """An entry's line in the digest: ``entry`` and its columns as JSON (``json.dumps``), each
+    spelt as ``_plain`` spells it."""
+    return _quick_line(r) or _dumped_line(r)
+
+
+def _dumped_line(r: Sequence[Any]) -> str:
+    line = [r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], r[8],
+            None if r[9] is None else str(r[9]), moment_text(r[10]), r[11], r[12], r[13],
+            moment_text(r[14])]  # fmt: skip
+    return "entry " + json.dumps(line) + "\n"
+
+
+def _quick_line(r: Sequence[Any]) -> str | None:
+    """``entry_line`` of a row whose whole numbers are ``int`` and whose moments are in the
+    text SQLite keeps, else None: spelt by ``int``'s own ``str`` and ``json``'s own escaping
+    of text (``encode_basestring_ascii``, which refuses any other value), as ``json.dumps``
+    spells them."""
+    try:
+        (i, contract, client, ticket, day, minutes, type_, category, kind, amount, started, by,
+         note, reverses, created) = r  # fmt: skip
+    except ValueError:
+        return None
+    if not (
+        type(i) is int
+        and type(contract) is int
+        and type(client) is int
+        and type(minutes) is int
+        and (reverses is None or type(reverses) is int)
+        and type(created) is str
+        and _stored_moment(created)
+        and (started is None or (type(started) is str and _stored_moment(started)))
+    ):
+        return None
+    try:
+        return (
+            f"entry [{i}, {contract}, {client}, {'null' if ticket is None else _json(ticket)}, "
+            f"{_json(day)}, {minutes}, {_json(type_)}, {_json(category)}, "
+            f"{'null' if kind is None else _json(kind)}, "
+            f"{'null' if amount is None else _json(str(amount))}, "
+            f"{'null' if started is None else _json(_stored_text(started))}, {_json(by)}, "
+            f"{'null' if note is None else _json(note)}, "
+            f"{'null' if reverses is None else reverses}, {_json(_stored_text(created))}]\n"
+        )
+    except TypeError:  # a value that should be text is not (a date, a number)
+        return None
+
+
+def _stored_moment(value: str) -> bool:
+    """The text SQLite keeps a moment as: ``YYYY-MM-DD HH:MM:SS.ffffff``."""
+    return len(value) == 26 and value[10] == " " and value[19] == "."
+
+
+def _stored_text(value: str) -> str:
+    """``moment_text`` of a moment in the text SQLite keeps."""
+    fraction = "" if value[20:] == "000000" else value[19:]
+    return f"{value[:10]}T{value[11:19]}{fraction}+00:00"
 
 
 @dataclass(frozen=True)

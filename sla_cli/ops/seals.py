@@ -5,17 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
-from itertools import zip_longest
+from itertools import groupby, zip_longest
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sla_cli.domain.billing import close_month
+from sla_cli.domain.billing import MonthUsage, close_month
 from sla_cli.domain.chain import Kept, Link, clocks_digest, link_digest
 from sla_cli.domain.clock import Clock
 from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord
-from sla_cli.domain.seal import ClosedFigures, Difference, Figures, compare, describe, month_digest
+from sla_cli.domain.seal import (
+    ClosedFigures,
+    Difference,
+    Figures,
+    MonthSeal,
+    compare,
+    describe,
+    month_digest,
+)
 from sla_cli.errors import CheckFailed
 from sla_cli.ops.incidents import clocks_of, month_incidents
 
@@ -179,16 +187,44 @@ def live_figures(s: Store, month: Month) -> tuple[str, Figures]:
     digest and each contract's figures."""
     active = s.active_contracts(month)
     usage = s.month_usage(active, month)
-    figures = {
+    return seal(s, month, active, s.clock_terms_of(month)), _figures(month, active, usage)
+
+
+def months_live_figures(s: Store, months: list[Month]) -> dict[Month, tuple[str, Figures]]:
+    """``live_figures`` of each of ``months`` (oldest first), their entries read in one pass
+    over the table, hashed and summed as they come, a batch at a time."""
+    from sla_cli.store.sealed import MonthSums, month_index
+
+    active = [s.active_contracts(m) for m in months]
+    seals = [MonthSeal(active[i], s.clock_terms_of(m)) for i, m in enumerate(months)]
+    sums = [MonthSums() for _ in months]
+    index = month_index(months)
+    for batch in s.sealed_batches(months):
+        for i, rows in groupby(batch, key=index):
+            if i is not None:
+                run = list(rows)
+                seals[i].add(run)
+                sums[i].add(run)
+    out = {}
+    for i, m in enumerate(months):
+        usage = s.month_usage(active[i], m, sums[i])
+        out[m] = seals[i].hexdigest(), _figures(m, active[i], usage)
+    return out
+
+
+def _figures(month: Month, active: list[ContractRecord], usage: dict[int, MonthUsage]) -> Figures:
+    return {
         c.id: (c.client.key, ClosedFigures.of(close_month(c.terms(month), usage[c.id])))
         for c in active
     }
-    return seal(s, month, active, s.clock_terms_of(month)), figures
 
 
-def check_month(s: Store, month: Month, stored_digest: str | None) -> list[Difference]:
-    digest, live = live_figures(s, month)
-    return compare(month, stored_digest, digest, s.closings(month), live)
+def check_month(
+    s: Store, month: Month, stored_digest: str | None, live: tuple[str, Figures] | None = None
+) -> list[Difference]:
+    """How ``month`` differs from its close (``live``: its ``live_figures``, if read already)."""
+    digest, figures = live_figures(s, month) if live is None else live
+    return compare(month, stored_digest, digest, s.closings(month), figures)
 
 
 def clock_differences(
@@ -252,7 +288,8 @@ def verify(
     the config's ``current`` clock terms, each month's clocks too (as they stand at ``now``);
     each fingerprint ``expected`` (kept outside the ledger) looked for in the chain."""
     closed = s.closed_months()
-    differences = [d for month, digest in closed for d in check_month(s, month, digest)]
+    live = months_live_figures(s, [m for m, _ in closed])
+    differences = [d for m, digest in closed for d in check_month(s, m, digest, live[m])]
     unsealed = [m for m, digest in closed if digest is None]
     terms = s.sealed_clock_terms()
     if current is not None and now is not None:

@@ -98,6 +98,10 @@ class Db:
         """Rows read a batch at a time (memory stays flat however many there are)."""
         raise NotImplementedError
 
+    def batches(self, sql: str, params: Params, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows as plain tuples (cheaper to make than named ones), ``size`` at a time."""
+        raise NotImplementedError
+
     def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
         """Append a row and return its id; ``conflict`` is raised when a unique column
         refuses it."""
@@ -113,6 +117,11 @@ class Db:
     def month_of(self, column: str) -> str:
         """SQL for ``YYYY-MM`` of a date column."""
         raise NotImplementedError
+
+    def whole(self, table: str) -> str:
+        """SQL for ``table`` read whole, in the order it is stored (SQLite: past its indexes,
+        which a range over most of it would otherwise be read through)."""
+        return table
 
     def as_stored(self, column: str) -> str:
         """SQL for a date or moment column as the driver hands it over cheapest: the text
@@ -206,6 +215,14 @@ class SqliteDb(Db):
         while rows := cur.fetchmany():
             yield from rows
 
+    def batches(self, sql: str, params: Params, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        sql, flat = expand(sql, params)
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        cur.execute(sql, {k: sqlite_value(v) for k, v in flat.items()})
+        while rows := cur.fetchmany(size):
+            yield rows
+
     def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
         names = ", ".join(f'"{n}"' for n in values)
         marks = ", ".join(f":{n}" for n in values)
@@ -230,6 +247,9 @@ class SqliteDb(Db):
 
     def month_of(self, column: str) -> str:
         return f"strftime('%Y-%m', {column})"
+
+    def whole(self, table: str) -> str:
+        return f"{table} NOT INDEXED"
 
     def as_stored(self, column: str) -> str:
         return f"CAST({column} AS TEXT)"  # an expression: no declared type, no converter

@@ -135,6 +135,15 @@ def _utc(value: Any) -> Any:
     return value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo else value
 
 
+def _pg_tuple(cursor: Any) -> Any:
+    """Rows as plain tuples, moments in UTC."""
+
+    def build(values: Sequence[Any]) -> Any:
+        return tuple(_utc(v) for v in values)
+
+    return build
+
+
 def _pg_row(cursor: Any) -> Any:
     """Rows as named tuples, moments in UTC (as SQLite's come back)."""
     names = tuple(d.name for d in cursor.description or ())
@@ -168,6 +177,14 @@ class PgDb(Db):
             cur.itersize = batch
             cur.execute(_pg_sql(sql), {k: aware(v) for k, v in flat.items()})
             yield from cur
+
+    def batches(self, sql: str, params: Params, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        sql, flat = expand(sql, params)
+        self._streams += 1
+        with self.conn.cursor(name=f"sla_stream_{self._streams}", row_factory=_pg_tuple) as cur:
+            cur.execute(_pg_sql(sql), {k: aware(v) for k, v in flat.items()})
+            while rows := cur.fetchmany(size):
+                yield rows
 
     def insert(self, table: str, values: Params, conflict: Exception | None = None) -> int:
         names = ", ".join(f'"{n}"' for n in values)
