@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import stat
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from sla_cli.domain.alerts import Route
 from sla_cli.errors import InputError
+from sla_cli.files import read_secret
 
 __all__ = ["route_url", "send", "shown"]
 
@@ -36,17 +35,7 @@ def route_url(route: Route) -> str:
         if not found:
             raise InputError(f"route {route.name}: the variable {route.url_env} is not set")
         return found
-    path = Path(route.url_file).expanduser()
-    try:
-        info = path.stat()
-    except OSError:
-        raise InputError(f"route {route.name}: cannot read {path}") from None
-    if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077:
-        raise InputError(
-            f"route {route.name}: {path} must be a regular file readable by its owner only "
-            "(chmod 600)"
-        )
-    return path.read_text(encoding="utf-8").strip()
+    return read_secret(route.url_file, f"route {route.name}")
 
 
 def send(url: str, payload: dict[str, object]) -> str | None:

@@ -28,6 +28,7 @@ __all__ = [
     "output_path",
     "private_dir",
     "read_regular",
+    "read_secret",
     "refuse_own",
     "sweep_leftovers",
     "temp_beside",
@@ -143,6 +144,21 @@ def _is_sqlite(path: Path) -> bool:
             return f.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
     except OSError:
         return False
+
+
+def read_secret(name: str, who: str) -> str:
+    """A secret kept in the file ``name`` (``who`` names its setting in errors), stripped: it
+    must be a regular file only its owner can read or write, so no one else has read it."""
+    path = Path(name).expanduser()
+    try:
+        info = path.stat()
+    except OSError:
+        raise InputError(f"{who}: cannot read {path}") from None
+    if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077:
+        raise InputError(
+            f"{who}: {path} must be a regular file readable by its owner only (chmod 600)"
+        )
+    return path.read_text(encoding="utf-8").strip()
 
 
 def read_regular(path: Path, what: str, most_bytes: int) -> bytes:

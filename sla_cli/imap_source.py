@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sla_cli.domain.intake import ImapTerms
 from sla_cli.errors import InputError, SlaError
+from sla_cli.files import read_secret
 
 if TYPE_CHECKING:
     import imaplib
@@ -41,16 +40,7 @@ def imap_password(terms: ImapTerms) -> str:
         return found
     if not terms.password_file:
         raise InputError("intake.imap: give password_env or password_file")
-    path = Path(terms.password_file).expanduser()
-    try:
-        info = path.stat()
-    except OSError:
-        raise InputError(f"intake.imap: cannot read {path}") from None
-    if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077:
-        raise InputError(
-            f"intake.imap: {path} must be a regular file readable by its owner only (chmod 600)"
-        )
-    return path.read_text(encoding="utf-8").strip()
+    return read_secret(terms.password_file, "intake.imap")
 
 
 @contextmanager

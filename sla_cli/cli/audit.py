@@ -158,7 +158,6 @@ def verify(
 
 def _verification_lines(found: Verification) -> list[str]:
     """What `sla verify` prints: each difference, then what was checked less, then the head."""
-    from sla_cli.domain.chain import fingerprint
     from sla_cli.domain.seal import describe
 
     def months(label: str, found: list[Month]) -> list[str]:
@@ -180,7 +179,7 @@ def _verification_lines(found: Verification) -> list[str]:
             "every guard is in place as created"
         )
     if found.head is not None:
-        out.append(f"chain head: {fingerprint(found.head.month, found.head.chain)}")
+        out.append(f"chain head: {found.head.fingerprint}")
     return out
 
 
@@ -223,7 +222,6 @@ def _fingerprints(path: str | None) -> list[str]:
 
 def _print_head(st: State, format: VerifyFormat) -> None:
     """The chain's head, as `sla verify --head` prints it (nothing is checked)."""
-    from sla_cli.domain.chain import fingerprint
     from sla_cli.render import json_out, lines
 
     with st.reading() as s:
@@ -235,10 +233,10 @@ def _print_head(st: State, format: VerifyFormat) -> None:
             else {
                 "month": str(head.month),
                 "chain": head.chain,
-                "fingerprint": fingerprint(head.month, head.chain),
+                "fingerprint": head.fingerprint,
             }
         )
         return
     if head is None:
         raise InputError("no month is closed yet: the chain has no head")
-    lines(fingerprint(head.month, head.chain))
+    lines(head.fingerprint)

@@ -258,7 +258,6 @@ def _figure(value: object) -> object:
 
 def verification_record(found: Verification) -> Record:
     """`sla verify --format json`: each difference with its figure at the close and now."""
-    from sla_cli.domain.chain import fingerprint
     from sla_cli.domain.seal import describe
 
     return {
@@ -282,13 +281,13 @@ def verification_record(found: Verification) -> Record:
         "chain": [
             {
                 "month": str(x.month),
-                "fingerprint": fingerprint(x.month, x.chain),
+                "fingerprint": x.fingerprint,
                 "chain": x.chain,
                 "late": x.late,
             }
             for x in found.links
         ],
-        "head": None if found.head is None else fingerprint(found.head.month, found.head.chain),
+        "head": None if found.head is None else found.head.fingerprint,
         "expected_found": found.expected_found,
         "changed_guards": sorted({p.name for p in found.changed_guards}),
         "bypass_roles": [{"role": r.role, "why": r.why} for r in found.bypass_roles],

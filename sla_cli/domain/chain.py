@@ -76,6 +76,11 @@ class Link(NamedTuple):
     last_event_id: int
     late: bool
 
+    @property
+    def fingerprint(self) -> str:
+        """This link as people keep it (``fingerprint``)."""
+        return fingerprint(self.month, self.chain)
+
 
 def link_digest(
     month: Month,

@@ -189,10 +189,9 @@ def _next_document(
 
 
 def _seal(s: Store, month: Month) -> str | None:
-    from sla_cli.domain.chain import fingerprint
 
     link = s.link_of(month)
-    return None if link is None else fingerprint(link.month, link.chain)
+    return None if link is None else link.fingerprint
 
 
 def invoice_by_number(s: Store, text: str) -> Issued:

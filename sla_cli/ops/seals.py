@@ -84,14 +84,13 @@ def seal_link(s: Store, month: Month, user: str, late: bool = False) -> Link:
     return link
 
 
-def chain_differences(s: Store) -> list[Difference]:
+def chain_differences(s: Store, links: list[Link]) -> list[Difference]:
     """What is wrong with the chain: a close without its link or a link without its close, a
     link that follows another than the one before it, one whose close, figures or incidents
     are not what it sealed, an event recorded since that reaches back into a closed month,
     and the posts of a close in a month no longer closed."""
     out: list[Difference] = []
     closed = {m for m, _ in s.closed_months()}
-    links = s.links()
     linked = {x.month for x in links}
     out += [_chain(m, NO_SEAL) for m in sorted(closed - linked)]
     previous: Link | None = None
@@ -146,8 +145,6 @@ def late_event_differences(s: Store, links: list[Link]) -> list[Difference]:
     dated in it): refused by sla and by the database, so written behind their backs."""
     if not links:
         return []
-    from dataclasses import replace
-
     from sla_cli.domain.incidents import NewEvent, touched
     from sla_cli.domain.kinds import EventKind
     from sla_cli.store.db import moment
@@ -299,13 +296,10 @@ def verify(
     from sla_cli.ops.closing import document_differences
 
     differences += document_differences(s)
-    differences += chain_differences(s)
     links = s.links()
-    found, differences = (
-        expected_links(links, expected or []),
-        differences
-        + [_chain(m, problem) for m, problem in missing_expected(links, expected or [])],
-    )
+    differences += chain_differences(s, links)
+    differences += [_chain(m, problem) for m, problem in missing_expected(links, expected or [])]
+    found = expected_links(links, expected or [])
     from sla_cli.store.guard_checks import changed, missing
 
     guards = s.guard_problems()
@@ -322,7 +316,6 @@ def expected_links(links: list[Link], expected: list[Kept]) -> list[str]:
 
 def missing_expected(links: list[Link], expected: list[Kept]) -> list[tuple[Month, str]]:
     """Each fingerprint the chain does not hold, with the month it names (else the head's)."""
-    from sla_cli.domain.chain import fingerprint
 
     out = []
     for f in expected:
@@ -330,7 +323,7 @@ def missing_expected(links: list[Link], expected: list[Kept]) -> list[tuple[Mont
             continue
         month = f.month or (links[-1].month if links else None)
         held = next((x for x in links if x.month == month), None)
-        now = "no close" if held is None else fingerprint(held.month, held.chain)
+        now = "no close" if held is None else held.fingerprint
         out.append((month or Month(1970, 1), f"the fingerprint {f.text} kept outside the "
                     f"ledger is not in its chain (it has {now} there): the ledger was rolled "
                     "back to an older copy, or its chain forged anew"))  # fmt: skip

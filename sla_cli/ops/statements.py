@@ -84,9 +84,8 @@ def month_report(
     link = s.link_of(month) if closed else None
     if link is None:
         return report
-    from sla_cli.domain.chain import fingerprint
 
-    return replace(report, fingerprint=fingerprint(link.month, link.chain))
+    return replace(report, fingerprint=link.fingerprint)
 
 
 def _trend_clocks(

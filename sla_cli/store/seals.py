@@ -84,7 +84,7 @@ class Seals(Part):
     def late_events(self, after: int, before: datetime) -> list[Any]:
         """Events recorded after ``after`` that may change an earlier moment than their own
         (an undo, a reopening, a cancellation), or dated before ``before``: what may reach
-        back into a closed month. With the incident they belong to."""
+        back into a closed month."""
         return self.db.rows(
             f"SELECT {_EVENT_COLUMNS} FROM incident_events "
             "WHERE id > :after AND (kind IN ('undo', 'reopen', 'cancel') OR \"at\" < :before) "
