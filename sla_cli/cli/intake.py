@@ -281,5 +281,7 @@ def _decide(st: State, message_id: int, client: str | None) -> None:
 
     settings = st.settings()
     with st.store() as s:
-        done, ticket = assign(s, message_id, client, settings.timezone, st.user(), st.now())
+        done, ticket = assign(
+            s, message_id, client, settings.intake, settings.timezone, st.user(), st.now()
+        )
     lines(f"message {message_id} {done}" + (f": opened {ticket}" if ticket else ""))

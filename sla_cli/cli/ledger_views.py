@@ -214,9 +214,11 @@ def _running(i: IncidentRecord, waited: int) -> str:
 
 
 def _ticket_cell(i: IncidentRecord) -> str:
-    """The ticket, over its priority when its contract has more than one."""
+    """The ticket, over its priority when its contract has more than one, and "e-mail" when
+    it was opened from the client's mail."""
     several = len(i.contract.priority_table) > 1
-    return f"{i.ticket}\n{i.priority}" if several else i.ticket
+    lines = [i.ticket, *([i.priority] if several else []), *(["e-mail"] if i.channel else [])]
+    return "\n".join(lines)
 
 
 def _resolved_cell(i: IncidentRecord, tz: str, waited: int, resolve: Clock | None) -> Cell:

@@ -37,7 +37,7 @@ INCIDENT_FIELDS = (
     "ticket", "client", "variant", "opened_at", "reacted_at", "started_at", "resolved_at",
     "reaction_due", "start_due", "reaction_status", "start_status", "status", "cancelled_by",
     "cancelled_at", "cancelled_note", "waiting_minutes", "priority", "resolve_due",
-    "resolve_status",
+    "resolve_status", "channel", "mail_from",
 )  # fmt: skip
 BREACH_FIELDS = (
     "ticket", "client", "clock", "due", "at", "overdue_minutes", "status", "incident_status",
@@ -188,6 +188,8 @@ def incident_record(
         "resolve_status": None
         if resolve is None
         else ("cancelled" if cancelled else str(resolve.status)),
+        "channel": i.channel,
+        "mail_from": i.mail_from,
     }
 
 

@@ -150,9 +150,10 @@ def _html_incidents(st: Statement, fmt: Formatter) -> list[str]:
             name = clock.name
             cells: list[str] = []
             if n == 0:
+                titled = fmt.titled(line.title, line.waiting_minutes, line.channel)
                 cells.append(
                     f'<td rowspan="{span}" class="first"><span class="tk">{_h(line.ticket)}'
-                    f"</span><br>{_h(fmt.titled(line.title, line.waiting_minutes))}</td>"
+                    f"</span><br>{_h(titled)}</td>"
                     f'<td rowspan="{span}" class="first">{_html_moment(fmt, line.opened_at)}</td>'
                 )
             cls = ' class="first"' if n == 0 else ""

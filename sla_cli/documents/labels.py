@@ -91,6 +91,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_support": "поддержка",
         "kind_dev": "разработка",
         "waited": "ожидание ответа клиента: {hours}",
+        "by_mail": "обращение по e-mail",
         "waiting": "Ожидание клиента",
         "ticket": "Заявка",
         "title": "Тема",
@@ -218,6 +219,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_support": "support",
         "kind_dev": "development",
         "waited": "waiting for the client: {hours}",
+        "by_mail": "requested by e-mail",
         "waiting": "Client waited",
         "ticket": "Ticket",
         "title": "Title",
@@ -308,12 +310,16 @@ class Formatter:
         number = format_decimal(value.normalize(), locale=self.locale)
         return f"{number}{NBSP}%" if self.lang == "ru" else f"{number}%"
 
-    def titled(self, title: str, waiting_minutes: int) -> str:
-        """An incident's title, with the business time it waited for the client, if any."""
-        if not waiting_minutes:
+    def titled(self, title: str, waiting_minutes: int, channel: str | None = None) -> str:
+        """An incident's title, with how the request came when it came by mail, and the
+        business time it waited for the client, if any."""
+        notes = [self("by_mail")] if channel == "mail" else []
+        if waiting_minutes:
+            notes.append(self("waited").format(hours=self.hours(waiting_minutes)))
+        said = "; ".join(notes)
+        if not said:
             return title
-        waited = self("waited").format(hours=self.hours(waiting_minutes))
-        return f"{title} ({waited})" if title else waited
+        return f"{title} ({said})" if title else said
 
     def hours(self, minutes: int | None) -> str:
         return hours_text(minutes)

@@ -50,7 +50,7 @@ def _incidents(st: Statement, fmt: Formatter) -> list[str]:
             _md(text)
             for text in (
                 i.ticket,
-                fmt.titled(i.title, i.waiting_minutes),
+                fmt.titled(i.title, i.waiting_minutes, i.channel),
                 fmt.moment(i.opened_at),
                 fmt.moment(i.reaction.due),
                 fmt.moment(i.reacted_at),

@@ -65,6 +65,7 @@ def _incident_record(line: IncidentLine, tz: str) -> dict[str, Any]:
         "priority": line.priority,
         "resolve_due": None if line.resolve is None else local_iso(line.resolve.due, tz),
         "resolve_status": None if line.resolve is None else str(line.resolve.status),
+        "channel": line.channel,
     }
 
 

@@ -82,7 +82,15 @@ def _incident_rows(st: Statement, f: Formatter) -> list[list[Cell]]:
 
     rows: list[list[Cell]] = []
     for i in st.incidents:
-        rows.append([f"{i.ticket}\n{i.title}", f("opened"), "", f.moment(i.opened_at), ""])
+        rows.append(
+            [
+                f"{i.ticket}\n{f.titled(i.title, 0, i.channel)}",
+                f("opened"),
+                "",
+                f.moment(i.opened_at),
+                "",
+            ]
+        )
         if i.waiting_minutes:
             rows.append(["", f("waiting"), "", f.hours(i.waiting_minutes), ""])
         for clock in i.clocks:  # the resolution clock, when set, on the resolution's row

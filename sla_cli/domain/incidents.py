@@ -62,6 +62,13 @@ class IncidentRecord:
     events: tuple[IncidentEvent, ...] = ()
     first_work: datetime | None = None  # when the first hours logged on the ticket began
     opened_priority: str | None = None  # as opened; None: the contract's default
+    mail_from: str | None = None  # the sender, when it was opened from the client's mail
+
+    @property
+    def channel(self) -> str | None:
+        """How the request came: ``mail`` (opened from the client's mail), or None (opened
+        by hand; the channel is not recorded)."""
+        return None if self.mail_from is None else "mail"
 
     def priority_at(self, moment: datetime) -> Priority:
         """The priority in force at ``moment``: the latest change by then, else as opened."""

@@ -71,6 +71,7 @@ class IncidentLine:
     # status says how they ended) but is neither
     reacted_at: datetime | None = None
     started_at: datetime | None = None
+    channel: str | None = None  # "mail": opened from the client's mail; None: by hand
 
     @property
     def clocks(self) -> tuple[Clock, ...]:
@@ -186,6 +187,7 @@ def incident_line(
         resolution_clock(incident, calendar, now, at_risk_percent, pausing),
         known(incident.reacted_at, now),
         incident.work_started(now),
+        incident.channel,
     )
 
 

@@ -143,10 +143,12 @@ def _outcome(
 
 
 def assign(
-    s: Store, message_id: int, client_key: str | None, zone: str, user: str, now: datetime
-) -> tuple[str, str | None]:
+    s: Store, message_id: int, client_key: str | None, terms: IntakeTerms, zone: str, user: str,
+    now: datetime,
+) -> tuple[str, str | None]:  # fmt: skip
     """Decide on a pending message: open an incident for the client ``client_key`` as the
-    message would have, or dismiss it (None). The ticket opened, or None."""
+    message would have (its tag, its priority by the subject's keywords), or dismiss it (None).
+    The ticket opened, or None."""
     row = s.mail_message(message_id)
     if row is None or row.outcome not in ("pending", "set_aside"):
         raise NotFound(f"no pending message {message_id}; `sla intake --pending` lists them")
@@ -160,6 +162,6 @@ def assign(
     mail = Mail(row.key, None, row.sender, row.subject or "", row.written_at, None, (), None,
                 None)  # fmt: skip
     at = row.written_at or row.created_at
-    incident = _open(s, mail, client, at, IntakeTerms(), zone, user, now)
+    incident = _open(s, mail, client, at, terms, zone, user, now)
     s.add_mail_decision(row.id, client.id, incident.id, user)
     return "assigned", incident.ticket

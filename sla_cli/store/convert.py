@@ -171,6 +171,7 @@ def incident_record(
         events=events,
         first_work=first_work,
         opened_priority=row.priority,
+        mail_from=row.mail_from,
     )
 
 

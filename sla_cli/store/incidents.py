@@ -34,6 +34,14 @@ _FIRST_WORK = f"""
   WHERE t.ticket = i.ticket AND t.client_id = i.client_id
     AND (t.created_at >= i.created_at OR t.started_at >= i.opened_at)
     AND NOT EXISTS (SELECT 1 FROM timer_ends x WHERE x.timer_id = t.id)) AS timer_at"""
+# Who wrote the mail the incident was opened from (by the intake, or by a decision on a pending
+# message); NULL: it was opened by hand.
+_MAIL_FROM = """
+ (SELECT coalesce(m.sender, '') FROM mail_messages m
+  WHERE m.incident_id = i.id AND m.outcome = 'opened'
+  UNION ALL
+  SELECT coalesce(m.sender, '') FROM mail_decisions d JOIN mail_messages m ON m.id = d.message_id
+  WHERE d.incident_id = i.id LIMIT 1) AS mail_from"""
 STREAM_BATCH = 500  # incidents read at a time, with their events
 
 
@@ -98,7 +106,8 @@ class Incidents(Part):
         where, params = q.sql()
         work = _FIRST_WORK if q.first_work else "NULL AS logged_at, NULL AS timer_at"
         rows = self.db.stream(
-            f"SELECT i.*, {work} FROM incidents i WHERE {where} ORDER BY i.opened_at, i.id",
+            f"SELECT i.*, {work}, {_MAIL_FROM} FROM incidents i WHERE {where} "
+            "ORDER BY i.opened_at, i.id",
             params,
             STREAM_BATCH,
         )

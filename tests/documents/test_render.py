@@ -107,6 +107,7 @@ def test_json_is_the_spec_shape(report: MonthReport) -> None:
         "priority",
         "resolve_due",
         "resolve_status",
+        "channel",
     ]
     for s in data["statements"]:
         assert tuple(s) == STATEMENT_FIELDS

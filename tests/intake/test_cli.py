@@ -220,3 +220,54 @@ def test_bad_intake_config_is_named(sla: Sla, intake: dict[str, Any], problem: s
     configure(sla, **intake)
     r = sla("intake", "--pending")
     assert r.exit_code == 2 and problem in r.stderr
+
+
+def urgent_config(sla: Sla) -> None:
+    """Variant 1 with an urgent priority, and «срочно» in a subject asking for it."""
+    doc = default_document()
+    doc["intake"]["senders"] = {"acme.ru": "ACME"}
+    doc["intake"]["priorities"] = {"срочно": "urgent", "help": "urgent"}
+    doc["variants"]["1"]["priorities"] = [
+        {"key": "normal", "reaction_hours": 2, "start_hours": 4},
+        {"key": "urgent", "reaction_hours": 0.5, "start_hours": 1},
+    ]
+    write_config(sla.config, doc, force=True)
+
+
+def test_a_subject_keyword_sets_the_priority_and_the_channel_shows(ledger_sla: Sla) -> None:
+    urgent_config(ledger_sla)
+    contract(ledger_sla)
+    monday = {"SLA_NOW": "2026-04-13T10:00:00+03:00"}
+    raw = (CORPUS / "outlook_new.eml").read_bytes()  # «Срочно: не работает сайт», Friday 18:40
+    ledger_sla.ok("intake", env=monday, input=raw)
+    ledger_sla.ok("incident", "open", "ACME-9", "--at", "2026-04-13 09:00", env=monday)
+    mailed, typed = incidents(ledger_sla, monday)
+    assert (mailed["ticket"], mailed["priority"]) == ("ACME-1", "urgent")
+    # half an hour of business time: 20 minutes on Friday, 10 on Monday
+    assert mailed["reaction_due"] == "2026-04-13T09:10:12+03:00"
+    assert (mailed["channel"], mailed["mail_from"]) == ("mail", "ivanov@acme.ru")
+    assert (typed["priority"], typed["channel"], typed["mail_from"]) == ("normal", None, None)
+    table = ledger_sla.ok("incident", "list", env=monday).text
+    assert "e-mail" in table.split("ACME-9")[0] and "e-mail" not in table.split("ACME-9")[1]
+    report = ledger_sla.ok("report", "--month", "2026-04", "-f", "json", env=monday).json()
+    (statement,) = report["statements"]
+    assert {i["ticket"]: i["channel"] for i in statement["incidents"]} == {
+        "ACME-1": "mail", "ACME-9": None}  # fmt: skip
+    md = ledger_sla.ok("report", "--month", "2026-04", "-f", "md", env=monday).text
+    assert "не работает сайт (обращение по e-mail)" in md
+    assert md.count("обращение по e-mail") == 1
+
+
+def test_an_assigned_message_takes_its_priority_from_the_subject(ledger_sla: Sla) -> None:
+    urgent_config(ledger_sla)
+    contract(ledger_sla)
+    raw = (CORPUS / "unknown_sender.eml").read_bytes()  # "Can you help?" from another domain
+    assert ledger_sla.ok("intake", "-f", "json", env=APR20, input=raw).json()[0]["outcome"] == (
+        "pending"
+    )
+    (waiting,) = ledger_sla.ok("intake", "--pending", "-f", "json", env=APR20).json()
+    ledger_sla.ok("intake", "--assign", str(waiting["id"]), "--client", "ACME", env=APR20)
+    (i,) = incidents(ledger_sla)
+    assert (i["ticket"], i["priority"], i["channel"]) == ("ACME-1", "urgent", "mail")
+    assert i["mail_from"] == "someone@other.example"
+    assert i["reaction_due"] == "2026-03-13T12:30:00+03:00"
