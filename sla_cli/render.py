@@ -81,10 +81,25 @@ def table(
 
 def fits(columns: Sequence[Column], rows: Iterable[Sequence[Cell]]) -> bool:
     """Whether the table fits the terminal without wrapping a cell."""
-    out = console()
-    unbounded = out.options.update_width(10_000)  # its natural width, not the terminal's
-    drawn = _draw(columns, list(rows), [], header=True, caption=None)
-    return out.measure(drawn, options=unbounded).maximum <= out.width
+    return natural_width(columns, rows) <= width()
+
+
+def natural_width(columns: Sequence[Column], rows: Iterable[Sequence[Cell]]) -> int:
+    """The width the table takes with no cell wrapped, as Rich measures it (its widest line a
+    column, header included, at least its ``min_width``; a space either side of each; a border
+    between columns and at both edges), without laying it out."""
+    from rich.cells import cell_len
+
+    widest = [
+        max(cell_len(line) for line in visible(c.header).splitlines() or [""]) for c in columns
+    ]
+    for row in rows:
+        for n, cell in enumerate(row):
+            text = visible(cell[0] if isinstance(cell, tuple) else cell)
+            widest[n] = max(widest[n], max((cell_len(x) for x in text.splitlines()), default=0))
+    return sum(max(w, c.min_width or 0) + 2 for w, c in zip(widest, columns, strict=True)) + (
+        len(columns) + 1
+    )
 
 
 # A table longer than this is printed a batch of rows at a time, so that memory stays flat.
