@@ -150,15 +150,18 @@ def _insert(db: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
 
 
 def history_csv(path: Path, clients: int, rows: int) -> None:
-    """``rows`` rows of a year's history: every client, every working day, 20 engineers."""
+    """``rows`` rows of a year's history: every client, every working day, by 20 engineers, or
+    as many as it takes for none to log more than 8 h a day (half-hour entries)."""
     names, days = keys(clients), working_days(FIRST, OPEN)
+    team = max(len(ENGINEERS), -(-rows // (len(days) * 16)))
+    engineers = ENGINEERS if team == len(ENGINEERS) else [f"eng{n:03d}" for n in range(team)]
     rng = random.Random(7)
     lines = ["date,duration,ticket,kind,by,from,note\n"]
     for n in range(rows):
         day = days[n * len(days) // rows]
         key = names[rng.randrange(clients)]
         lines.append(f"{day.isoformat()},30m,{key}-{rng.randrange(50)},support,"
-                     f"{ENGINEERS[n % 20]},{9 + n % 8:02d}:00,row {n}\n")  # fmt: skip
+                     f"{engineers[n % team]},{9 + n % 8:02d}:00,row {n}\n")  # fmt: skip
     path.write_text("".join(lines), encoding="utf-8")
 
 

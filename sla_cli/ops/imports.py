@@ -20,7 +20,7 @@ from sla_cli.domain.billing import PackageBalance
 from sla_cli.domain.kinds import Billing, EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.records import ClientRecord, ContractRecord
-from sla_cli.domain.text import MAX_NOTE, MAX_TICKET, check_author, check_text, normalise_ticket
+from sla_cli.domain.text import MAX_NOTE, check_author, check_text, normalise_ticket
 from sla_cli.domain.work import Standing, WorkLog, WorkPolicy, check_work, plan_work
 from sla_cli.errors import InputError, SlaError
 from sla_cli.importing import ImportRow
@@ -51,6 +51,28 @@ class _Facts:
     packages: dict[int, PackageBalance] = field(default_factory=dict)
     dev: dict[tuple[int, Month], int] = field(default_factory=dict)
     days: dict[tuple[str, date], int] = field(default_factory=dict)  # by author and date
+    names: _Names = field(default_factory=lambda: _Names())
+
+
+class _Names:
+    """Authors and tickets as the rules spell them (``check_author``, ``normalise_ticket``),
+    each distinct one checked once: a year's history names a few of each on many rows."""
+
+    def __init__(self) -> None:
+        self._authors: dict[str, str] = {}
+        self._tickets: dict[str, str] = {}
+
+    def author(self, name: str) -> str:
+        found = self._authors.get(name)
+        if found is None:  # a name refused is checked (and refused) again on each row
+            found = self._authors[name] = check_author(name)
+        return found
+
+    def ticket(self, ticket: str) -> str:
+        found = self._tickets.get(ticket)
+        if found is None:
+            found = self._tickets[ticket] = normalise_ticket(ticket)
+        return found
 
 
 def import_rows(
@@ -68,8 +90,9 @@ def import_rows(
             f"this file was imported already (entries {done[0]} to {done[1]}); nothing was "
             "written (--skip-known skips the rows imported before)"
         )
-    keyed = [(row, _identity(row, user)) for row in rows]
-    facts = _Facts(days=_day_totals(s, rows, user))
+    names = _Names()
+    keyed = [(row, _identity(row, user, names)) for row in rows]
+    facts = _Facts(days=_day_totals(s, rows, user, names), names=names)
     known = {} if done is not None else s.known_rows([k for _, k in keyed])
     planned: list[tuple[NewEntry, int, str]] = []
     seen: dict[str, int] = {}
@@ -110,7 +133,7 @@ def _same(row: ImportRow) -> str:
     return "the same date, duration, ticket, author, start and note"
 
 
-def _identity(row: ImportRow, user: str) -> str:
+def _identity(row: ImportRow, user: str, names: _Names) -> str:
     """What a row is known by: its Watson frame's id, else its content as `sla log` reads it
     (SHA-256, hex). A row that fails the rules gets one too; it is refused when planned."""
     import hashlib
@@ -121,7 +144,7 @@ def _identity(row: ImportRow, user: str) -> str:
     else:
         w = row.work
         try:
-            ticket, by = normalise_ticket(w.ticket), check_author(row.by or user)
+            ticket, by = names.ticket(w.ticket), names.author(row.by or user)
         except SlaError:
             ticket, by = w.ticket, row.by or user
         start = None if w.start is None else w.start.strftime("%H:%M")
@@ -134,10 +157,9 @@ def _plan(
     now: datetime,
 ) -> NewEntry:  # fmt: skip
     work = row.work
-    check_text(work.ticket, MAX_TICKET, "the ticket")
+    ticket = facts.names.ticket(work.ticket)  # checked as text first, then as a name
     check_text(work.note, MAX_NOTE, "the note")
-    by = check_author(row.by or user)
-    ticket = normalise_ticket(work.ticket)
+    by = facts.names.author(row.by or user)
     tz = ZoneInfo(zone)
     check_work(work, ticket, by, now.astimezone(tz).date())
     contract = _contract(s, facts, ticket, work.client_key, work.on)
@@ -158,12 +180,14 @@ def _plan(
     )  # fmt: skip
 
 
-def _day_totals(s: Store, rows: list[ImportRow], user: str) -> dict[tuple[str, date], int]:
+def _day_totals(
+    s: Store, rows: list[ImportRow], user: str, names: _Names
+) -> dict[tuple[str, date], int]:
     """What each author of the rows has logged on each day the rows span, in one query."""
     authors = set()
     for row in rows:
         try:
-            authors.add(check_author(row.by or user))
+            authors.add(names.author(row.by or user))
         except SlaError:
             continue  # refused when its row is planned
     days = [row.work.on for row in rows]

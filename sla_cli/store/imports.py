@@ -36,6 +36,7 @@ class Imports(Part):
         """Append the entries of an import at once, each with its line and its identity;
         returns how many."""
         stamp = self.db.clock()
+        self.db.bulk(len(new))
         for at in range(0, len(new), _WRITE_CHUNK):
             rows = [
                 {
