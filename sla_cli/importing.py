@@ -10,9 +10,10 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from sla_cli.domain.durations import parse_duration
@@ -26,6 +27,7 @@ __all__ = ["CSV_FIELDS", "MAX_IMPORT_BYTES", "ImportRow", "decode", "read_csv", 
 CSV_FIELDS = ("date", "duration", "ticket", "client", "kind", "by", "from", "note")
 REQUIRED = ("date", "duration", "ticket")
 MAX_IMPORT_BYTES = 64 * 2**20  # a file larger than this is refused before it is read
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,11 @@ def read_csv(text: str, today: date) -> tuple[list[ImportRow], list[str]]:
         _check_header(header)
         rows = []
         begins = reader.line_num + 1
+        readers = _Readers(_once(lambda t: parse_date(t, today)), _once(parse_duration),
+                           _once(parse_clock))  # fmt: skip
         for cells in reader:
             if any(c.strip() for c in cells):
-                rows.append(_csv_row(begins, header, cells, today))
+                rows.append(_csv_row(begins, header, cells, readers))
             begins = reader.line_num + 1
     except csv.Error as e:
         raise InputError(f"line {begins}: {_csv_problem(e)}") from None
@@ -99,7 +103,29 @@ def _csv_problem(e: csv.Error) -> str:
     return f"not CSV: {text}"
 
 
-def _csv_row(line: int, header: list[str], cells: list[str], today: date) -> ImportRow:
+class _Readers(NamedTuple):
+    """The parsers of a file's dates, durations and start times."""
+
+    date: Callable[[str], date]
+    duration: Callable[[str], int]
+    clock: Callable[[str], tuple[int, int]]
+
+
+def _once(read: Callable[[str], T]) -> Callable[[str], T]:
+    """``read``, each distinct text read once: a year's history repeats a few hundred dates,
+    durations and start times over its rows. A text refused is refused again on each row."""
+    seen: dict[str, T] = {}
+
+    def once(text: str) -> T:
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = read(text)
+        return found
+
+    return once
+
+
+def _csv_row(line: int, header: list[str], cells: list[str], read: _Readers) -> ImportRow:
     if len(cells) > len(header):
         raise InputError(
             f"line {line}: {len(cells)} fields, but the header names {len(header)}; "
@@ -113,9 +139,9 @@ def _csv_row(line: int, header: list[str], cells: list[str], today: date) -> Imp
     start = cell.get("from")
     work = WorkLog(
         ticket=cell["ticket"],
-        minutes=_field(line, "duration", parse_duration, cell["duration"]),
-        on=_field(line, "date", lambda t: parse_date(t, today), cell["date"]),
-        start=None if not start else time(*_field(line, "from", parse_clock, start)),
+        minutes=_field(line, "duration", read.duration, cell["duration"]),
+        on=_field(line, "date", read.date, cell["date"]),
+        start=None if not start else time(*_field(line, "from", read.clock, start)),
         kind=_field(line, "kind", _kind, kind),
         note=cell.get("note") or None,
         client_key=cell.get("client") or None,

@@ -253,19 +253,12 @@ class SqliteDb(Db):
         names = ", ".join(f'"{n}"' for n in rows[0])
         marks = ", ".join(f":{n}" for n in rows[0])
         spelt: dict[date, str] = {}  # each date or moment spelt once (the rows' stamp is one)
-
-        def value(v: Any) -> Any:
-            if not isinstance(v, date):
-                return v
-            found = spelt.get(v)
-            if found is None:
-                found = spelt[v] = sqlite_value(v)
-            return found
-
         self.conn.executemany(
             f"INSERT INTO {table} ({names}) VALUES ({marks})",
-            [{k: value(v) for k, v in r.items()} for r in rows],
-        )
+            [{k: v if not isinstance(v, date)
+              else spelt.get(v) or spelt.setdefault(v, sqlite_value(v))
+              for k, v in r.items()} for r in rows],
+        )  # fmt: skip
 
     def month_of(self, column: str) -> str:
         return f"strftime('%Y-%m', {column})"
