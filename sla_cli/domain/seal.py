@@ -25,8 +25,8 @@ from sla_cli.domain.month import Month
 from sla_cli.domain.records import ContractRecord, EntryRecord
 
 __all__ = [
-    "ClosedFigures", "Difference", "Figures", "MonthSeal", "compare", "describe", "entry_line",
-    "entry_values", "month_digest",
+    "ClosedFigures", "ContractDigests", "Difference", "Figures", "MonthSeal", "SealPass",
+    "compare", "describe", "entry_line", "entry_values", "month_digest",
 ]  # fmt: skip
 
 # What a contract's row holds that a closed month depends on: everything it was signed with.
@@ -105,11 +105,48 @@ class MonthSeal:
 
     def add(self, entries: Iterable[Sequence[Any]]) -> None:
         """Entries that follow those added before (by id): one update for all of them."""
-        quick, dumped = _quick_line, _dumped_line
-        self._hash.update("".join([quick(r) or dumped(r) for r in entries]).encode())
+        self.add_lines(_lines(entries))
+
+    def add_lines(self, lines: list[str]) -> None:
+        """Entries' lines (``entry_line``) that follow those added before."""
+        self._hash.update("".join(lines).encode())
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
+
+
+def _lines(entries: Iterable[Sequence[Any]]) -> list[str]:
+    quick, dumped = _quick_line, _dumped_line
+    return [quick(r) or dumped(r) for r in entries]
+
+
+ContractDigests = Mapping[int, str | None]  # by contract id; None: a close before revision 0010
+
+
+class SealPass:
+    """A month's seal and each of its contracts' own, taken at once as the month's entries come
+    (by id), each entry spelt once. A contract's own seal is ``month_digest`` of its entries of
+    the month with its terms alone: a close records it beside the month's (revision 0010), so
+    that a client's statement checks its own part of the month."""
+
+    def __init__(self, contracts: Iterable[ContractRecord], clock_terms: str | None) -> None:
+        contracts = list(contracts)
+        self.month = MonthSeal(contracts, clock_terms)
+        self._each = {c.id: MonthSeal([c], clock_terms) for c in contracts}
+
+    def add(self, entries: Sequence[Sequence[Any]]) -> None:
+        lines = _lines(entries)
+        self.month.add_lines(lines)
+        by_contract: dict[Any, list[str]] = {}
+        for r, line in zip(entries, lines, strict=True):
+            by_contract.setdefault(r[1], []).append(line)
+        for contract_id, own in by_contract.items():
+            found = self._each.get(contract_id)
+            if found is not None:  # else not in force in the month: the month's seal differs
+                found.add_lines(own)
+
+    def contract_digests(self) -> dict[int, str]:
+        return {cid: seal.hexdigest() for cid, seal in self._each.items()}
 
 
 def entry_line(r: Sequence[Any]) -> str:
@@ -200,7 +237,8 @@ class Difference:
 
     ``figure`` is a field of ``ClosedFigures``, or ``"contract"`` (closed with the month but no
     longer in force in it, or in force but not closed: ``stored``/``live`` say which),
-    ``"digest"`` (the entries or terms changed) or ``"clock"`` (an incident's clock the config
+    ``"digest"`` (the entries or terms changed: the month's, or with ``contract_id`` that
+    contract's own, ``SealPass``) or ``"clock"`` (an incident's clock the config
     in force computes otherwise than the terms the close sealed: ``stored``/``live`` hold the
     ticket, the clock, its status and due time, or None), ``"document"`` (an invoice or an
     act is not what was issued: its digest, or the chain of its kind, no longer holds) or
@@ -223,15 +261,27 @@ Figures = Mapping[int, tuple[str, ClosedFigures]]  # by contract id: the client'
 
 
 def compare(
-    month: Month, stored_digest: str | None, live_digest: str, stored: Figures, live: Figures
+    month: Month,
+    stored_digest: str | None,
+    live_digest: str | None,
+    stored: Figures,
+    live: Figures,
+    digests: tuple[ContractDigests, Mapping[int, str]] = ({}, {}),
 ) -> list[Difference]:
     """Every difference between a month's close and its live rows; none when they agree.
 
-    A close recorded before digests were kept (``stored_digest`` None) is compared by figures.
+    A close recorded before digests were kept (``stored_digest`` None) is compared by figures;
+    ``live_digest`` None: the month's own digest is not compared (a client's part of it is,
+    by its contracts' ``digests``: as its close stored them, and as they are now).
     """
     out = []
-    if stored_digest is not None and stored_digest != live_digest:
+    if stored_digest is not None and live_digest is not None and stored_digest != live_digest:
         out.append(Difference(month, None, None, "digest", stored_digest, live_digest))
+    sealed, now_sealed = digests
+    for cid in sorted(sealed.keys() & stored.keys() & now_sealed.keys()):
+        if sealed[cid] is not None and sealed[cid] != now_sealed[cid]:
+            out.append(Difference(month, stored[cid][0], cid, "digest", sealed[cid],
+                                  now_sealed[cid]))  # fmt: skip
     for cid in sorted(stored.keys() | live.keys()):
         if cid not in live or cid not in stored:
             client = (stored.get(cid) or live[cid])[0]
@@ -303,6 +353,12 @@ def describe(d: Difference) -> str:
             f"{d.month} {d.client}: {e['ticket']}'s {e['event']} (event {e['id']}, recorded "
             f"after the close) changes {e['reaches']}, in the closed month: sla and the "
             "database refuse that, so it was written behind their backs"
+        )
+    if d.figure == "digest" and d.contract_id is not None:
+        return (
+            f"{d.month} {d.client} (contract {d.contract_id}): its entries or terms changed "
+            f"after the close (digest {str(d.stored)[:12]}… at the close, {str(d.live)[:12]}… "
+            "now)"
         )
     if d.figure == "digest":
         return (

@@ -244,8 +244,9 @@ def _close(s: Store, month: Month, user: str, terms: ClockTerms) -> list[ClosedL
     # then the month is closed (the database refuses entries dated in it from here on),
     # sealing its entries, posts included, its terms and what its clocks are computed with
     sealed = terms.to_json()
-    s.mark_closed(month, user, seal(s, month, active, sealed), sealed)
+    digest, digests = seal(s, month, active, sealed)
+    s.mark_closed(month, user, digest, sealed)
     for contract_id, figures in closed:
-        s.save_closing(month, contract_id, figures)
+        s.save_closing(month, contract_id, figures, digests[contract_id])
     seal_link(s, month, user)  # and chained after the close before it, with its incidents
     return lines

@@ -19,10 +19,9 @@ from sla_cli.domain.seal import (
     ClosedFigures,
     Difference,
     Figures,
-    MonthSeal,
+    SealPass,
     compare,
     describe,
-    month_digest,
 )
 from sla_cli.errors import CheckFailed
 from sla_cli.ops.incidents import clocks_of, month_incidents
@@ -35,10 +34,15 @@ DEFAULT_ZONE = "Europe/Moscow"  # a close sealed before its clock terms were: th
 NO_SEAL = "closed, but its close has no seal (closed behind sla's back, or its seal removed)"
 
 
-def seal(s: Store, month: Month, active: list[ContractRecord], clock_terms: str | None) -> str:
-    """The digest of ``month`` as its rows stand: its entries, the terms of ``active`` and
-    what its clocks are computed with."""
-    return month_digest(s.sealed_rows(month), active, clock_terms)
+def seal(
+    s: Store, month: Month, active: list[ContractRecord], clock_terms: str | None
+) -> tuple[str, dict[int, str]]:
+    """The digest of ``month`` as its rows stand (its entries, the terms of ``active`` and
+    what its clocks are computed with), and each contract's own (``SealPass``)."""
+    found = SealPass(active, clock_terms)
+    for batch in s.sealed_rows(month):
+        found.add(batch)
+    return found.month.hexdigest(), found.contract_digests()
 
 
 def month_window(month: Month, zone: str) -> tuple[datetime, datetime]:
@@ -179,21 +183,25 @@ def _chain(month: Month, problem: str) -> Difference:
     return Difference(month, None, None, "chain", {"problem": problem}, None)
 
 
-def live_figures(s: Store, month: Month) -> tuple[str, Figures]:
+Live = tuple[str, Figures, dict[int, str]]  # a month's digest, figures, contracts' digests
+
+
+def live_figures(s: Store, month: Month) -> Live:
     """What closing ``month`` would record now (with the clock terms its close sealed): its
-    digest and each contract's figures."""
+    digest, each contract's figures and each contract's own digest."""
     active = s.active_contracts(month)
     usage = s.month_usage(active, month)
-    return seal(s, month, active, s.clock_terms_of(month)), _figures(month, active, usage)
+    digest, digests = seal(s, month, active, s.clock_terms_of(month))
+    return digest, _figures(month, active, usage), digests
 
 
-def months_live_figures(s: Store, months: list[Month]) -> dict[Month, tuple[str, Figures]]:
+def months_live_figures(s: Store, months: list[Month]) -> dict[Month, Live]:
     """``live_figures`` of each of ``months`` (oldest first), their entries read in one pass
     over the table, hashed and summed as they come, a batch at a time."""
     from sla_cli.store.sealed import MonthSums, month_index
 
     active = [s.active_contracts(m) for m in months]
-    seals = [MonthSeal(active[i], s.clock_terms_of(m)) for i, m in enumerate(months)]
+    seals = [SealPass(active[i], s.clock_terms_of(m)) for i, m in enumerate(months)]
     sums = [MonthSums() for _ in months]
     index = month_index(months)
     for batch in s.sealed_batches(months):
@@ -205,7 +213,8 @@ def months_live_figures(s: Store, months: list[Month]) -> dict[Month, tuple[str,
     out = {}
     for i, m in enumerate(months):
         usage = s.month_usage(active[i], m, sums[i])
-        out[m] = seals[i].hexdigest(), _figures(m, active[i], usage)
+        found = seals[i]
+        out[m] = found.month.hexdigest(), _figures(m, active[i], usage), found.contract_digests()
     return out
 
 
@@ -217,11 +226,30 @@ def _figures(month: Month, active: list[ContractRecord], usage: dict[int, MonthU
 
 
 def check_month(
-    s: Store, month: Month, stored_digest: str | None, live: tuple[str, Figures] | None = None
+    s: Store, month: Month, stored_digest: str | None, live: Live | None = None
 ) -> list[Difference]:
     """How ``month`` differs from its close (``live``: its ``live_figures``, if read already)."""
-    digest, figures = live_figures(s, month) if live is None else live
-    return compare(month, stored_digest, digest, s.closings(month), figures)
+    digest, figures, digests = live_figures(s, month) if live is None else live
+    stored = s.closing_digests(month), digests
+    return compare(month, stored_digest, digest, s.closings(month), figures, stored)
+
+
+def check_contracts(
+    s: Store, month: Month, client: str, active: list[ContractRecord]
+) -> list[Difference] | None:
+    """How one client's part of closed ``month`` differs from its close: its contracts in force
+    in the month (``active``) against those the close recorded for the client, their figures
+    and their own digests, reading only their entries. None when a contract of it was closed
+    before contracts had digests of their own (revision 0010): the whole month is checked."""
+    stored = {cid: f for cid, f in s.closings(month).items() if f[0] == client}
+    sealed = s.closing_digests(month)
+    if any(sealed.get(cid) is None for cid in stored):
+        return None
+    found = SealPass(active, s.clock_terms_of(month))
+    for batch in s.sealed_rows(month, [c.id for c in active]):
+        found.add(batch)
+    figures = _figures(month, active, s.month_usage(active, month))
+    return compare(month, None, None, stored, figures, (sealed, found.contract_digests()))
 
 
 def clock_differences(
@@ -330,9 +358,15 @@ def missing_expected(links: list[Link], expected: list[Kept]) -> list[tuple[Mont
     return out
 
 
-def ensure_unchanged(s: Store, month: Month) -> None:
-    """A closed month's statement prints the figures of its close, or says they changed."""
-    found = check_month(s, month, s.digest_of(month)) + month_chain_differences(s, month)
+def ensure_unchanged(
+    s: Store, month: Month, client: tuple[str, list[ContractRecord]] | None = None
+) -> None:
+    """A closed month's statement prints the figures of its close, or says they changed: a
+    client's statement (``client``: its key and contracts in force in the month) checks its
+    own part of the month, where its close recorded one, and the chain."""
+    own = None if client is None else check_contracts(s, month, *client)
+    found = own if own is not None else check_month(s, month, s.digest_of(month))
+    found += month_chain_differences(s, month)
     if found:
         shown = "; ".join(describe(d) for d in found[:3])
         more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""

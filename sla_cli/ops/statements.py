@@ -17,7 +17,7 @@ from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.month import Month
 from sla_cli.domain.statement import Letterhead, MonthFacts, MonthReport, assemble
 from sla_cli.ops.incidents import Clocks, clock_book, month_incidents
-from sla_cli.ops.lookup import client_id
+from sla_cli.ops.lookup import client_by_key, client_id
 from sla_cli.store.incidents import IncidentQuery
 
 if TYPE_CHECKING:
@@ -43,13 +43,14 @@ def month_report(
     closed month's clocks are computed with the clock terms its close sealed. With
     ``trend_where_incidents``, the twelve months' compliance is computed only for the clients
     with incidents in the month (all that a terminal summary shows of it)."""
-    active = s.active_contracts(month, client_id(s, client_key))
+    client = None if client_key is None else client_by_key(s, client_key)
+    active = s.active_contracts(month, None if client is None else client.id)
     closed = s.is_closed(month)
     current = Clocks(calendar, now, head.at_risk_percent, head.pausing_clocks)
     if closed:
         from sla_cli.ops.seals import ensure_unchanged
 
-        ensure_unchanged(s, month)
+        ensure_unchanged(s, month, None if client is None else (client.key, active))
         sealed = s.clock_terms_of(month)
         if sealed is not None:
             terms = ClockTerms.from_json(sealed)

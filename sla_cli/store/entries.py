@@ -206,15 +206,20 @@ class Entries(Part):
         )
         return (entry_record(r, r.client_key) for r in rows)
 
-    def sealed_rows(self, month: Month) -> Iterator[tuple[Any, ...]]:
-        """The month's entries as its seal hashes them: the columns of ``domain.seal``'s
-        ``ENTRY_FIELDS`` (the amount in money; dates and moments as the driver stores them), by
-        id, straight from the driver (no record is built: a closed month of 100,000 entries is
-        verified in well under a second)."""
+    def sealed_rows(
+        self, month: Month, contract_ids: Sequence[int] | None = None
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The month's entries (of ``contract_ids``, or all) as its seal hashes them, a batch
+        at a time: the columns of ``domain.seal``'s ``ENTRY_FIELDS`` (the amount in money;
+        dates and moments as the driver stores them), by id, straight from the driver (no
+        record is built: a closed month of 100,000 entries is verified in well under a
+        second)."""
         where, params = EntryFilter(month).sql()
+        if contract_ids is not None:
+            where += " AND e.contract_id IN (:contracts)"
+            params["contracts"] = list(contract_ids)
         query = f"{self._sealed_columns()} WHERE {where} ORDER BY e.id"
-        for batch in self._sealed(query, params):
-            yield from batch
+        return self._sealed(query, params)
 
     def sealed_batches(self, months: Sequence[Month]) -> Iterator[list[tuple[Any, ...]]]:
         """The entries dated from the first of ``months`` to the end of the last, each as

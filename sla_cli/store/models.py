@@ -181,6 +181,8 @@ class Closing(SQLModel, table=True):
     carried_minutes: int
     closing_balance_minutes: int | None = None
     amount_due_kopecks: int = kopecks()
+    # the contract's own seal (revision 0010; None for closes before it): `domain.seal`
+    entries_digest: str | None = Field(default=None, max_length=64)
 
 
 class Incident(SQLModel, table=True):

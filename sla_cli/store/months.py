@@ -75,7 +75,10 @@ class Months(Part):
               "digest": digest, "clock_terms": clock_terms}],
         )  # fmt: skip
 
-    def save_closing(self, month: Month, contract_id: int, figures: MonthClose) -> None:
+    def save_closing(
+        self, month: Month, contract_id: int, figures: MonthClose, digest: str
+    ) -> None:
+        """One contract's figures for the closed month, and its own seal (``digest``)."""
         self.db.insert(
             "closings",
             {
@@ -87,8 +90,15 @@ class Months(Part):
                 "carried_minutes": figures.carried_minutes,
                 "closing_balance_minutes": figures.closing_balance_minutes,
                 "amount_due_kopecks": to_kopecks(figures.amount_due),
+                "entries_digest": digest,
             },
         )
+
+    def closing_digests(self, month: Month) -> dict[int, str | None]:
+        """Each closed contract's own seal, by id (None: closed before revision 0010, which
+        an upgrade from an older revision also reads the closes through)."""
+        rows = self.db.rows("SELECT * FROM closings WHERE month = :m", {"m": str(month)})
+        return {r.contract_id: getattr(r, "entries_digest", None) for r in rows}
 
     def closings(self, month: Month) -> Figures:
         """The figures the month's close stored, by contract id, with the client's key."""

@@ -232,10 +232,11 @@ def test_each_route_is_found(ledger: Ledger, route: Route) -> None:
     assert route.month in {d["month"] for d in data["differences"]}
     month_closed = ledger.value(f"SELECT count(*) FROM closed_months WHERE month = '{route.month}'")
     if month_closed:  # a statement of the tampered month says so, and prints no figures
-        report = sla("report", "--month", route.month, env=NOW)
-        assert report.exit_code == 1
-        assert f"{route.month} no longer matches its close" in report.stderr
-        assert report.stdout == ""
+        for client in ((), ("--client", "ACME")):  # every client's, and the client's own
+            report = sla("report", "--month", route.month, *client, env=NOW)
+            assert report.exit_code == 1
+            assert f"{route.month} no longer matches its close" in report.stderr
+            assert report.stdout == ""
 
 
 def test_the_database_refuses_incidents_and_events_dated_in_a_closed_month(
@@ -399,3 +400,76 @@ def test_what_sla_records_after_a_close_keeps_the_chain_whole(ledger: Ledger) ->
     sla.ok("verify", env=dec)
     for month in ("2026-09", "2026-10", "2026-11"):
         sla.ok("report", "--month", month, env=dec)
+
+
+@pytest.fixture
+def two_clients(ledger_sla: Sla) -> Iterator[Ledger]:
+    """November closed for ACME (contract 1) and BETA (contract 2), both on variant 1."""
+    sla = ledger_sla
+    for name in ("ACME", "BETA"):
+        sla.ok("contract", "add", name.title(), "--key", name, "--variant", "1", "--tier",
+               "basic", "--start", "2026-11-01", "--months", "12", env=NOW)  # fmt: skip
+        sla.ok("log", "2h", f"{name}-1", "--on", "2026-11-12", "--note", "setup", env=NOW)
+    sla.ok("rollover", env=NOW)
+    engine = sa.create_engine(sla.db_url)
+    yield Ledger(sla, engine)
+    engine.dispose()
+
+
+def edit_betas_entry(x: Ledger) -> None:
+    x.behind(
+        "UPDATE entries SET note = 'forged' WHERE client_id = 2 AND type = 'work'",
+        tables=("entries",),
+    )
+
+
+def test_a_clients_statement_checks_its_own_part_of_the_month(two_clients: Ledger) -> None:
+    """Each contract's own seal: an entry of BETA's changed behind sla's back stops BETA's
+    statement and the month's, not ACME's, whose own entries are as closed; verify names both
+    the month and BETA's contract."""
+    sla = two_clients.sla
+    assert two_clients.value("SELECT count(entries_digest) FROM closings") == 2
+    edit_betas_entry(two_clients)
+    beta = sla("report", "--month", "2026-11", "--client", "BETA", env=NOW)
+    assert beta.exit_code == 1
+    assert "2026-11 BETA (contract 2): its entries or terms changed after the close" in (
+        beta.stderr
+    )
+    assert sla("report", "--month", "2026-11", env=NOW).exit_code == 1
+    acme = sla.ok("report", "--month", "2026-11", "--client", "acme", "--format", "json", env=NOW)
+    assert [s["client"] for s in acme.json()["statements"]] == ["ACME"]
+    r = sla("verify", env=NOW)
+    assert r.exit_code == 1
+    assert "2026-11: the month's entries or contract terms changed after the close" in r.stdout
+    assert "2026-11 BETA (contract 2): its entries or terms changed after the close" in r.stdout
+
+
+def test_a_contracts_seal_edited_is_found(two_clients: Ledger) -> None:
+    sla = two_clients.sla
+    two_clients.behind(
+        f"UPDATE closings SET entries_digest = '{'0' * 64}' WHERE contract_id = 1",
+        tables=("closings",),
+    )
+    r = sla("verify", env=NOW)
+    assert r.exit_code == 1
+    assert "2026-11 ACME (contract 1): its entries or terms changed after the close" in r.stdout
+    assert sla("report", "--month", "2026-11", "--client", "ACME", env=NOW).exit_code == 1
+    sla.ok("report", "--month", "2026-11", "--client", "BETA", env=NOW)
+
+
+def test_closes_without_contract_seals_are_checked_by_the_whole_month(two_clients: Ledger) -> None:
+    """A ledger closed before revision 0010 (down to 0009 and back: its closes have no
+    contracts' seals) verifies; a client's statement then checks the whole month, as before."""
+    from tests.store.test_migrations import migrate
+
+    sla = two_clients.sla
+    two_clients.engine.dispose()
+    migrate(sla.db_url, "0009", down=True)
+    sla.ok("upgrade", env=NOW)
+    assert two_clients.value("SELECT count(entries_digest) FROM closings") == 0
+    sla.ok("verify", env=NOW)
+    sla.ok("report", "--month", "2026-11", "--client", "ACME", env=NOW)
+    edit_betas_entry(two_clients)
+    acme = sla("report", "--month", "2026-11", "--client", "ACME", env=NOW)
+    assert acme.exit_code == 1
+    assert "the month's entries or contract terms changed after the close" in acme.stderr

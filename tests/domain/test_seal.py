@@ -17,6 +17,7 @@ from sla_cli.domain.records import ClientRecord, ContractChange
 from sla_cli.domain.seal import (
     ClosedFigures,
     Difference,
+    SealPass,
     compare,
     describe,
     entry_values,
@@ -160,3 +161,32 @@ def test_a_moment_hashes_the_same_from_sqlites_text_as_from_a_datetime(moment: d
                 None, at)  # fmt: skip
 
     assert month_digest([row(day.isoformat(), text)], []) == month_digest([row(day, aware)], [])
+
+
+def test_a_seal_pass_gives_the_months_digest_and_each_contracts_own() -> None:
+    """A contract's own seal is the month's digest of its entries with its terms alone,
+    whichever batches the month's entries come in."""
+    other = contract(id=2, client=ClientRecord(2, "BETA", "Beta"))
+    entries = [*ENTRIES, entry(id=3, contract_id=2, client_id=2, ticket="BETA-1"),
+               entry(id=4, minutes=15)]  # fmt: skip
+    found = SealPass([contract(), other], '{"x": 1}')
+    for batch in (entries[:1], entries[1:3], entries[3:]):
+        found.add([entry_values(e) for e in batch])
+    assert found.month.hexdigest() == digest(entries, [contract(), other], '{"x": 1}')
+    mine = [e for e in entries if e.contract_id == 1]
+    assert found.contract_digests() == {
+        1: digest(mine, [contract()], '{"x": 1}'),
+        2: digest([entries[2]], [other], '{"x": 1}'),
+    }
+
+
+def test_a_contracts_changed_seal_is_named_with_its_client() -> None:
+    figures = close_month(contract().terms(OCT), MonthUsage(support_minutes=60))
+    stored = {1: ("ACME", ClosedFigures.of(figures))}
+    found = compare(OCT, None, None, stored, stored, ({1: "a" * 64}, {1: "b" * 64}))
+    assert found == [Difference(OCT, "ACME", 1, "digest", "a" * 64, "b" * 64)]
+    assert describe(found[0]).startswith(
+        "2026-10 ACME (contract 1): its entries or terms changed after the close (digest aaaa"
+    )
+    # a close before contracts had seals of their own (None) is not compared by them
+    assert compare(OCT, None, None, stored, stored, ({1: None}, {1: "b" * 64})) == []
