@@ -253,11 +253,13 @@ _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 def csv_cell(value: Any) -> Any:
     """A CSV cell a spreadsheet shows as it is: text that would start a formula gets a leading
-    ``'``; numbers (``-60``, ``"-1500.00"``) stay numbers; None is empty. A control character
-    (ESC, a carriage return, …) in text the ledger or the config holds is written as U+FFFD,
-    never as itself; a tab or a newline stays."""
+    ``'``; numbers (``-60``, ``"-1500.00"``) stay numbers; None is empty; a boolean is
+    ``true``/``false``, as in JSON. A control character (ESC, a carriage return, …) in text the
+    ledger or the config holds is written as U+FFFD, never as itself; a tab or a newline stays."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if not isinstance(value, str):
         return value
     if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):

@@ -30,6 +30,8 @@ from sla_cli.render import csv_cell
         (Decimal("-12.50"), Decimal("-12.50")),
         (None, ""),
         ("", ""),
+        (True, "true"),  # as JSON spells it, in every CSV (`sla tariffs` burns, report closed)
+        (False, "false"),
     ],
 )
 def test_text_that_would_start_a_formula_is_quoted_numbers_are_not(

@@ -103,6 +103,8 @@ def _logged(work: "WorkLog", done: "Logged") -> None:
     typed = work.minutes
     rounded = f" (rounded up from {format_duration(typed)})" if e.minutes != typed else ""
     left = "" if done.balance is None else f"; balance {hours_h(done.balance)}"
+    if done.balance is not None and done.balance >= 0 and done.overdraft:  # a month before now
+        left += f" once {e.on:%Y-%m} closes, billing its overdraft"
     lines(
         f"entry {e.id}: {format_duration(e.minutes)}{rounded} on {e.ticket} for "
         f"{e.client_key} ({e.kind}, {e.on.isoformat()}, by {e.by}){left}"

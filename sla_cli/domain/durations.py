@@ -42,7 +42,13 @@ def parse_duration(text: str) -> int:
     else:
         units = _UNITS.match(raw)
         if units and (units["h"] or units["m"]):
-            minutes = _number(units["h"] or "0") * 60 + _number(units["m"] or "0")
+            extra = _number(units["m"] or "0")
+            if units["h"] and extra >= 60:  # 1h70m: a slip of the hand, not 2h10m
+                raise InputError(
+                    f"{text!r} has {units['m']} minutes past the hours; minutes beside hours "
+                    f"are under 60 (write it like {EXAMPLES})"
+                )
+            minutes = _number(units["h"] or "0") * 60 + extra
     if minutes is None:
         raise InputError(f"cannot read the duration {text!r}; write it like {EXAMPLES}")
     whole = math.ceil(minutes)

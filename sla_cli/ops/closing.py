@@ -15,6 +15,8 @@ from sla_cli.domain.closing import (
     document_lines,
     with_vat,
 )
+from sla_cli.domain.kinds import Billing
+from sla_cli.domain.money import round_money
 from sla_cli.domain.month import Month
 from sla_cli.domain.requisites import Party, VatTerms, party_problems
 from sla_cli.domain.seal import Difference
@@ -179,13 +181,18 @@ def _next_document(
         seal=_seal(s, month),
     )
     if not lines or document.total <= 0:
-        why = (
-            "nothing is left to pay (the fee was paid in advance)"
-            if kind == DocKind.INVOICE
-            else "nothing was billed"
-        )
+        why = _nothing_billed(kind, [c.billing for c in contracts.values()])
         raise InputError(f"{client.key} {month}: {why}; no {KIND_NAMES[kind]} was issued")
     return document, previous
+
+
+def _nothing_billed(kind: DocKind, billing: list[Billing]) -> str:
+    """Why a document of the month would bill nothing."""
+    if Billing.MONTHLY not in billing:  # packages only: none bought, none overdrawn
+        return "nothing was billed for the month (no package bought, no hours beyond the balance)"
+    if kind == DocKind.INVOICE:
+        return "nothing is left to pay (the fee was paid in advance)"
+    return "nothing was billed"
 
 
 def _seal(s: Store, month: Month) -> str | None:
@@ -232,9 +239,14 @@ def record_payment(
     due = invoice.amount - invoice.paid
     if due <= 0:
         raise InputError(f"invoice {invoice.year}-{invoice.number} is paid in full already")
-    paying = due if amount is None else amount
+    if amount is not None and amount != round_money(amount):
+        raise InputError(
+            f"--amount {amount} is not roubles and kopecks (two decimals at most); "
+            "nothing was recorded"
+        )
+    paying = due if amount is None else round_money(amount)
     if paying <= 0:
-        raise InputError(f"--amount must be above zero, got {paying}")
+        raise InputError(f"--amount must be above zero, got {amount}")
     if paying > due:
         raise InputError(
             f"--amount {paying} is more than invoice {invoice.year}-{invoice.number} still "

@@ -249,7 +249,10 @@ def test_payments_and_what_is_due(sla: Sla) -> None:
     build(sla)
     issue(sla, "invoice", "ACME")
     issue(sla, "invoice", "GAMMA")
-    sla.ok("paid", "1", "--on", "2026-11-12", "--amount", "40000", env=NOW)
+    r = sla("paid", "1", "--on", "2026-11-12", "--amount", "0.004", env=NOW)
+    assert r.exit_code == 2 and "not roubles and kopecks" in r.stderr  # nothing recorded
+    paid = sla.ok("paid", "1", "--on", "2026-11-12", "--amount", "40000", "-f", "json", env=NOW)
+    assert (paid.json()["payment"], paid.json()["paid"]) == ("40000.00", "40000.00")
     listed = {x["client"]: x for x in sla.ok("invoices", "-f", "json", env=NOW).json()}
     assert (listed["ACME"]["paid"], listed["ACME"]["left_to_pay"], listed["ACME"]["status"]) == (
         "40000.00", "7400.00", "overdue")  # fmt: skip
@@ -351,3 +354,17 @@ def test_a_month_that_no_longer_matches_its_close_issues_no_document(sla: Sla) -
     assert r.exit_code == 1, r.stderr
     assert "2026-10 no longer matches its close" in r.stderr
     assert sla.ok("invoices", "-f", "json", env=NOW).json() == []
+
+
+def test_a_package_month_with_nothing_to_bill_says_so(sla: Sla) -> None:
+    """Variant 3 has no fee: a month of hours within the balance bills nothing, and the
+    invoice says why (not that a fee was paid in advance)."""
+    configure(sla)
+    sla.ok("contract", "add", "Gamma", "--key", "GAMMA", "--variant", "3", "--tier", "minimal",
+           "--start", "2026-09-01", env=NOW)  # fmt: skip
+    sla.ok("log", "1h", "GAMMA-1", "--on", "2026-10-05", env=NOW)
+    sla.ok("rollover", env=NOW)
+    r = sla("invoice", "GAMMA", "--month", "2026-10", env=NOW)
+    assert r.exit_code == 2
+    assert "nothing was billed for the month (no package bought, no hours beyond" in r.stderr
+    assert "paid in advance" not in r.stderr

@@ -62,3 +62,13 @@ def test_the_demo_needs_no_config_of_the_user(sla: Sla, tmp_path: Path) -> None:
     missing = tmp_path / "not-written-yet.toml"
     r = sla.ok("demo", "--dir", str(tmp_path / "demo"), env={"SLA_CONFIG": str(missing)})
     assert "Demo ledger:" in r.stdout and not missing.exists()
+
+
+def test_an_overdraft_of_a_month_not_closed_yet_reads_with_its_balance(sla: Sla) -> None:
+    """October's entry logged in November overdraws October; the balance shown is November's,
+    as October's close will leave it, and the line says so beside the overdraft's warning."""
+    sla.ok("contract", "add", "P", "--key", "P3", "--variant", "3", "--tier", "minimal",
+           "--start", "2026-10-01", env=NOV)  # fmt: skip
+    r = sla.ok("log", "12h", "P3-1", "--on", "2026-10-30", env=NOV)
+    assert "balance 0:00 h once 2026-10 closes, billing its overdraft" in r.stdout
+    assert "overdrawn by 2h" in r.stderr

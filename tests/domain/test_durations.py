@@ -29,6 +29,8 @@ from sla_cli.errors import InputError
         ("1.33h", 80),  # 79.8 minutes round up to a whole minute
         ("24h", 1440),
         ("  15m ", 15),
+        ("1h59m", 119),
+        ("75m", 75),  # minutes alone may run past the hour
     ],
 )
 def test_accepted_forms(text: str, minutes: int) -> None:
@@ -49,6 +51,8 @@ def test_accepted_forms(text: str, minutes: int) -> None:
         ("24h1m", "more than 24 hours"),
         ("1:75", "cannot read"),
         ("1h30", "cannot read"),
+        ("1h70m", "minutes beside hours are under 60"),
+        ("2ч60м", "minutes beside hours are under 60"),
         ("two hours", "cannot read"),
     ],
 )
