@@ -63,6 +63,9 @@ class IncidentRecord:
     first_work: datetime | None = None  # when the first hours logged on the ticket began
     opened_priority: str | None = None  # as opened; None: the contract's default
     mail_from: str | None = None  # the sender, when it was opened from the client's mail
+    # another of the client's contracts follows its contract from the day it ends: the SLA goes
+    # on, and the clocks do not stop at the end
+    renewed: bool = False
 
     @property
     def channel(self) -> str | None:

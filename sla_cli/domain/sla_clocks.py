@@ -40,10 +40,11 @@ def clocks(
     """The reaction and start-of-work clocks of an incident, evaluated at ``now``.
 
     Resolving an incident stops a clock that nothing stopped before, and so does the end of
-    its contract (an end moved earlier too): the SLA ends with it. A cancelled incident's
-    clocks are ``cancelled``. Events after ``now`` are not known yet, so a closed month's
-    statement, evaluated when it closed, never changes. The clocks named in ``pausing`` do not
-    count the business time the incident waited.
+    its contract (an end moved earlier too) when no other contract of the client follows it
+    from that day: the SLA ends with it (a renewal carries the SLA, and the clocks, on). A
+    cancelled incident's clocks are ``cancelled``. Events after ``now`` are not known yet, so a
+    closed month's statement, evaluated when it closed, never changes. The clocks named in
+    ``pausing`` do not count the business time the incident waited.
     """
     resolved = known(incident.resolved_at, now)
     reacted = earliest(known(incident.reacted_at, now), resolved)
@@ -94,8 +95,9 @@ def _clock(
 
 def contract_end(incident: IncidentRecord, calendar: BusinessCalendar) -> datetime | None:
     """The first moment after the incident's contract ended (its end as moved, or its
-    cancellation's day), in the calendar's zone; None: it has not ended."""
+    cancellation's day), in the calendar's zone; None: it has not ended, or another contract
+    of the client follows it from that day (``renewed``)."""
     end = incident.contract.end
-    if end is None:
+    if end is None or incident.renewed:
         return None
     return datetime.combine(end, time(0), tzinfo=calendar.tz)

@@ -155,10 +155,15 @@ def event_record(row: Any) -> IncidentEvent:
 
 
 def incident_record(
-    row: Any, c: ContractRecord, first_work: Any, events: tuple[IncidentEvent, ...]
+    row: Any,
+    c: ContractRecord,
+    first_work: Any,
+    events: tuple[IncidentEvent, ...],
+    renewed: bool = False,
 ) -> IncidentRecord:
     """An incident with the facts its clocks need: its contract with its changes (an end moved
-    stops the clocks), its events, and when the first work on its ticket began."""
+    stops the clocks, unless another contract follows it: ``renewed``), its events, and when
+    the first work on its ticket began."""
     from sla_cli.domain.incidents import IncidentRecord
 
     return IncidentRecord(
@@ -172,6 +177,7 @@ def incident_record(
         first_work=first_work,
         opened_priority=row.priority,
         mail_from=row.mail_from,
+        renewed=renewed,
     )
 
 

@@ -209,29 +209,24 @@ class Entries(Part):
     def sealed_rows(
         self, month: Month, contract_ids: Sequence[int] | None = None
     ) -> Iterator[list[tuple[Any, ...]]]:
-        """The month's entries (of ``contract_ids``, or all) as its seal hashes them, a batch
-        at a time: the columns of ``domain.seal``'s ``ENTRY_FIELDS`` (the amount in money;
-        dates and moments as the driver stores them), by id, straight from the driver (no
-        record is built: a closed month of 100,000 entries is verified in well under a
-        second)."""
+        """The month's entries (of ``contract_ids``, or all) as its seal hashes them, by id, a
+        batch at a time as ``sealed_batches`` gives them."""
         where, params = EntryFilter(month).sql()
         if contract_ids is not None:
-            where += " AND e.contract_id IN (:contracts)"
-            params["contracts"] = list(contract_ids)
-        query = f"{self._sealed_columns()} WHERE {where} ORDER BY e.id"
-        return self._sealed(query, params)
+            where, params["contracts"] = f"{where} AND e.contract_id IN (:contracts)", contract_ids
+        return self._sealed(f"{self._sealed_columns()} WHERE {where} ORDER BY e.id", params)
 
     def sealed_batches(self, months: Sequence[Month]) -> Iterator[list[tuple[Any, ...]]]:
-        """The entries dated from the first of ``months`` to the end of the last, each as
-        ``sealed_rows`` gives it, a batch at a time: by id, in one pass over the table
-        (``store.sealed.month_index`` tells which of ``months`` each is dated in)."""
+        """The entries dated from the first of ``months`` to the end of the last, by id, a
+        batch at a time in one pass over the table (``store.sealed.month_index`` tells which
+        month each is in): the columns of ``domain.seal``'s ``ENTRY_FIELDS`` (the amount in
+        money; dates and moments as the driver stores them), straight from the driver."""
         if not months:
             return iter(())
         params = {"first": months[0].first_day, "next": months[-1].bounds[1]}
+        whole = self._sealed_columns(self.db.whole("entries e"))
         return self._sealed(
-            f"{self._sealed_columns(self.db.whole('entries e'))} "
-            'WHERE e."on" >= :first AND e."on" < :next ORDER BY e.id',
-            params,
+            f'{whole} WHERE e."on" >= :first AND e."on" < :next ORDER BY e.id', params
         )
 
     def _sealed_columns(self, table: str = "entries e") -> str:

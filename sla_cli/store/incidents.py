@@ -112,18 +112,35 @@ class Incidents(Part):
             STREAM_BATCH,
         )
         contracts: dict[int, ContractRecord] = {}
+        renewed: set[int] = set()
         while batch := list(islice(rows, STREAM_BATCH)):
             events = self._events([r.id for r in batch])
-            self._load_contracts({r.contract_id for r in batch} - contracts.keys(), contracts)
+            new = {r.contract_id for r in batch} - contracts.keys()
+            renewed |= self._load_contracts(new, contracts)
             for r in batch:
                 logged, timer = moment(r.logged_at), moment(r.timer_at)
                 first = logged if timer is None else timer if logged is None else min(timer, logged)
-                yield incident_record(r, contracts[r.contract_id], first, events[r.id])
+                c = contracts[r.contract_id]
+                yield incident_record(r, c, first, events[r.id], c.id in renewed)
 
-    def _load_contracts(self, ids: set[int], into: dict[int, ContractRecord]) -> None:
-        if ids:
-            rows = self.db.rows(f"{CONTRACTS} WHERE c.id IN (:ids)", {"ids": sorted(ids)})
-            into.update((c.id, c) for c in with_changes(self.db, rows))
+    def _load_contracts(self, ids: set[int], into: dict[int, ContractRecord]) -> set[int]:
+        """Load the contracts ``ids`` into ``into``; the ids of those that another of their
+        client's contracts (not cancelled) follows from the day they end: renewed."""
+        if not ids:
+            return set()
+        rows = self.db.rows(f"{CONTRACTS} WHERE c.id IN (:ids)", {"ids": sorted(ids)})
+        loaded = with_changes(self.db, rows)
+        into.update((c.id, c) for c in loaded)
+        ending = [c for c in loaded if c.end is not None]
+        if not ending:
+            return set()
+        rows = self.db.rows(
+            f"{CONTRACTS} WHERE c.client_id IN (:clients) AND c.start IN (:days)",
+            {"clients": sorted({c.client.id for c in ending}),
+             "days": sorted({c.end for c in ending if c.end is not None})},
+        )  # fmt: skip
+        follow = {(n.client.id, n.start) for n in with_changes(self.db, rows) if not n.cancelled}
+        return {c.id for c in ending if (c.client.id, c.end) in follow}
 
     def _events(self, ids: list[int]) -> dict[int, tuple[IncidentEvent, ...]]:
         found: dict[int, list[IncidentEvent]] = {i: [] for i in ids}

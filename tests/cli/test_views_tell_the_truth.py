@@ -55,6 +55,30 @@ def test_an_incident_past_an_end_moved_earlier_leaves_breaches(ledger_sla: Sla) 
     assert ledger_sla("log", "1h", "ACME-4", env=dec).exit_code == 2
 
 
+def test_a_renewal_carries_the_sla_and_its_clocks_on(ledger_sla: Sla) -> None:
+    """ACME's contract ends with November and a new one starts on 1 December: ACME-4, opened
+    on 30 November at 18:30 and acknowledged on 1 December at 11:00, was due at 10:30 (30
+    business minutes on the 30th, 90 on the 1st): breached by 30 minutes, not stopped (and met)
+    at midnight. Cancelled, the renewal carries nothing, and the clocks stop at the end again."""
+    for start, months in (("2026-09-01", "3"), ("2026-12-01", "12")):
+        ledger_sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier",
+                      "basic", "--start", start, "--months", months, env=NOV)  # fmt: skip
+    evening = {"SLA_NOW": "2026-11-30T18:40:00+03:00"}
+    ledger_sla.ok("incident", "open", "ACME-4", "--at", "2026-11-30T18:30", env=evening)
+    dec = {"SLA_NOW": "2026-12-02T12:00:00+03:00"}
+    ledger_sla.ok("incident", "ack", "ACME-4", "--at", "2026-12-01T11:00", env=dec)
+    (i,) = ledger_sla.ok("incident", "list", "--all", "-f", "json", env=dec).json()
+    assert (i["reaction_due"], i["reaction_status"]) == ("2026-12-01T10:30:00+03:00", "breached")
+    breached = ledger_sla.ok("breaches", "--month", "2026-11", "-f", "json", env=dec).json()
+    assert [(b["clock"], b["at"], b["overdue_minutes"]) for b in breached] == [
+        ("reaction", "2026-12-01T11:00:00+03:00", 30),
+        ("start", None, 390 + 180),  # due on the 1st at 12:30, not started by the 2nd at 12:00
+    ]
+    ledger_sla.ok("contract", "cancel", "ACME", "--note", "signed by mistake", env=dec)
+    (i,) = ledger_sla.ok("incident", "list", "--all", "-f", "json", env=dec).json()
+    assert i["reaction_status"] == "met"  # 30 minutes of 2 h when the only contract ended
+
+
 def test_a_top_up_is_dated_today_or_earlier(ledger_sla: Sla) -> None:
     ledger_sla.ok("contract", "add", "Pkg", "--key", "PKG", "--variant", "3", "--tier",
                   "minimal", "--start", "2026-10-01", env=NOV)  # fmt: skip

@@ -371,3 +371,16 @@ def test_a_contract_s_end_stops_the_clocks_of_its_incidents() -> None:
     # while the contract runs, nothing changes
     reaction, _ = clocks(early, CAL, nov(30, 17), 75)
     assert reaction.status == ClockStatus.RUNNING
+
+
+def test_a_renewed_contract_s_end_stops_no_clock() -> None:
+    """The same incident of 30 November 18:00, its contract followed by another of the client's
+    from 1 December: the SLA goes on, so the 2 h reaction is due on 1 December at 10:00 (one
+    business hour on the 30th, one on the 1st) and, never acknowledged, is breached from then:
+    on 10 December at 12:00 by 7 working days × 10 h + 3 h = 73 h less the 1 h before 10:00."""
+    ends = contract()._replace(signed_end=date(2026, 12, 1))
+    renewed = IncidentRecord(2, ACME, ends, "ACME-8", None, nov(30, 18), renewed=True)
+    reaction, _ = clocks(renewed, CAL, datetime(2026, 12, 10, 12, tzinfo=MSK), 75)
+    assert reaction.due == datetime(2026, 12, 1, 10, tzinfo=MSK)
+    assert reaction.stopped is None
+    assert (reaction.status, reaction.overdue_minutes) == (ClockStatus.BREACHED, 72 * 60)

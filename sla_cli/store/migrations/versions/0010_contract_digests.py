@@ -5,7 +5,7 @@ each contract it closed: over the contract's terms, what the month's clocks are 
 and the contract's entries of the month (``domain.seal.SealPass``), so that a client's
 statement of a closed month checks its own contracts' entries against its close, reading that
 client's part of the month and not the whole month of every client. Like every close's row it
-is append-only, and ``sla verify`` recomputes it with the month's own digest (which the seal's
+is append-only, and verifying the ledger recomputes it with the month's own digest (which the seal's
 chain holds). Closes recorded before this revision have none (NULL): their statements are
 checked against the whole month, as before.
 
