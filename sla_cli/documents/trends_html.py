@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sla_cli.documents.chart import _num
@@ -18,7 +19,9 @@ from sla_cli.domain.compliance import Compliance, MonthTally
 from sla_cli.domain.durations import hours_text
 from sla_cli.domain.month import Month
 from sla_cli.domain.trends import WEEKDAYS, Hours, Scope
-from sla_cli.ops.trends import TrendReport
+
+if TYPE_CHECKING:
+    from sla_cli.ops.trends import TrendReport
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 680, 130, 46, 8, 24, 104
 _STEPS = (1, 2, 2.5, 5, 10)
