@@ -266,3 +266,13 @@ def test_bad_spans_are_refused(ledger: Sla) -> None:
     assert r.exit_code == 2 and "after" in r.stderr
     r = ledger("trends", "--since", "2010-01", env=NOW)
     assert r.exit_code == 2 and "at most 120 months" in r.stderr
+
+
+def test_status_shows_the_forecast_of_a_running_timer(ledger: Sla) -> None:
+    ledger.ok("start", "BETA-60", env=NOW)
+    out = ledger.ok("status", env={**NOW, "COLUMNS": "200"}).stdout
+    # as in trends: 60 min left at 24.5 a working day run out on the 18th
+    assert "BETA: forecast at 0:25 a working day (last 30 days: 9:00 over 22 working days): " \
+           "the package run out on 2026-12-18" in out  # fmt: skip
+    records = ledger.ok("status", "--format", "json", env=NOW).json()
+    assert "forecast" not in records[0]  # the JSON shape stays as it was
