@@ -276,3 +276,16 @@ def test_status_shows_the_forecast_of_a_running_timer(ledger: Sla) -> None:
            "the package run out on 2026-12-18" in out  # fmt: skip
     records = ledger.ok("status", "--format", "json", env=NOW).json()
     assert "forecast" not in records[0]  # the JSON shape stays as it was
+
+
+def test_the_same_figures_on_postgresql(ledger: Sla, tmp_path: Path) -> None:
+    from sla_cli.store.engine import open_ledger
+    from tests.conftest import pg_schema
+
+    with pg_schema() as url:
+        open_ledger(url, create=True).engine.dispose()
+        pg = Sla(tmp_path / "pg.toml", url)
+        pg.env["HOME"] = str(tmp_path / "home")
+        build(pg)
+        for args in ((), ("--since", "2025-10"), ("--client", "ACME")):
+            assert trends(pg, *args) == trends(ledger, *args), args
