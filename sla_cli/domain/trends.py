@@ -27,7 +27,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from fractions import Fraction
 from math import ceil
 from statistics import median
 from typing import NamedTuple
@@ -187,13 +186,15 @@ def sla_figures(incidents: Sequence[SeenIncident]) -> SlaFigures:
 
 def _cost(
     by_engineer: Iterable[tuple[str, int]], costs: Mapping[str, Decimal]
-) -> tuple[Fraction, int]:
-    cost, uncosted = Fraction(0), 0
+) -> tuple[Decimal, int]:
+    """Rate × minutes summed (to divide by 60 once), and the minutes without a rate."""
+    cost, uncosted = Decimal(0), 0
     for name, minutes in by_engineer:
-        if name in costs:
-            cost += Fraction(costs[name]) * minutes / 60
-        else:
+        rate = costs.get(name)
+        if rate is None:
             uncosted += minutes
+        else:
+            cost += rate * minutes
     return cost, uncosted
 
 
@@ -201,7 +202,7 @@ def hours_of(lines: Iterable[ContractMonth], costs: Mapping[str, Decimal] | None
     """``lines`` summed; costs (when given) from each engineer's minutes at their rate."""
     included = used = burned = overage = carried = metered = uncosted = 0
     billed = Decimal(0)
-    cost = Fraction(0)
+    cost = Decimal(0)
     for x in lines:
         f = x.figures
         used += f.used_minutes
@@ -214,7 +215,7 @@ def hours_of(lines: Iterable[ContractMonth], costs: Mapping[str, Decimal] | None
         if costs is not None:
             c, u = _cost(x.by_engineer, costs)
             cost, uncosted = cost + c, uncosted + u
-    money = None if costs is None else round_money(Decimal(cost.numerator) / cost.denominator)
+    money = None if costs is None else round_money(cost / 60)
     return Hours(included, used, burned, overage, carried, billed, money, metered, uncosted)
 
 
@@ -246,7 +247,7 @@ def engineers(
     """Each engineer's minutes, cost, and the revenue of the contract months they worked on
     in proportion to their minutes; most minutes first."""
     minutes: dict[str, int] = defaultdict(int)
-    revenue: dict[str, Fraction] = defaultdict(Fraction)
+    revenue: dict[str, Decimal] = defaultdict(Decimal)
     clients: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for x in lines:
         used = x.figures.used_minutes
@@ -254,7 +255,7 @@ def engineers(
             minutes[name] += m
             clients[name][x.client] += m
             if used > 0:
-                revenue[name] += Fraction(x.figures.amount_due) * m / used
+                revenue[name] += x.figures.amount_due * m / used
     out = []
     for name in sorted(minutes, key=lambda n: (-minutes[n], n)):
         cost = None
@@ -266,7 +267,7 @@ def engineers(
                 name,
                 minutes[name],
                 cost,
-                round_money(Decimal(r.numerator) / Decimal(r.denominator)),
+                round_money(r),
                 tuple(sorted(clients[name].items(), key=lambda kv: (-kv[1], kv[0]))),
             )
         )
@@ -281,19 +282,17 @@ def trends(
 ) -> Trends:
     """The company's trend and each client's (those with a contract or an incident in the
     months), over ``months`` (oldest first)."""
-    keys = sorted({x.client for x in lines} | {i.client for i in incidents})
+    own: dict[str, list[ContractMonth]] = defaultdict(list)
+    seen: dict[str, list[SeenIncident]] = defaultdict(list)
+    for x in lines:
+        own[x.client].append(x)
+    for i in incidents:
+        seen[i.client].append(i)
     return Trends(
         months=tuple(months),
         company=scope(None, months, lines, incidents, costs),
         clients=tuple(
-            scope(
-                k,
-                months,
-                [x for x in lines if x.client == k],
-                [i for i in incidents if i.client == k],
-                costs,
-            )
-            for k in keys
+            scope(k, months, own[k], seen[k], costs) for k in sorted(own.keys() | seen.keys())
         ),
         engineers=engineers(lines, costs),
         costed=costs is not None,

@@ -64,17 +64,27 @@ class TrendReport(NamedTuple):
     generated_at: datetime
 
 
+def _in_month(c: ContractRecord, m: Month) -> bool:
+    """As ``active_contracts`` finds a month's: started before its end, not ended by its
+    first day."""
+    first, nxt = m.bounds
+    return c.start < nxt and (c.end is None or c.end > first)
+
+
 def contract_months(
     s: Store, months: list[Month], cid: int | None, closed: set[Month]
 ) -> list[ContractMonth]:
     """Each contract's month, as its statement figures it (a closed month: as its close
     stored it)."""
-    active = {m: s.active_contracts(m, cid) for m in months}
+    every = s.contracts_over(months[0], months[-1], cid)
+    active = {m: [c for c in every if _in_month(c, m)] for m in months}
     ids = sorted({c.id for each in active.values() for c in each})
     first, nxt = months[0].first_day, months[-1].plus(1).first_day
     from sla_cli.store.trend_sums import span_usage
 
-    rows = s.span_sums(ids, first, nxt)
+    rows: dict[str, list[tuple[int, str, str, str | None, str, int, int | None]]] = {}
+    for r in s.span_sums(ids, first, nxt):
+        rows.setdefault(r[1], []).append(r)
     stored = {m: s.closings(m) for m in [months[0].previous(), *months] if m in closed}
     out = []
     for m in months:
@@ -85,7 +95,7 @@ def contract_months(
                 return before[1].closing_balance_minutes
             return s.package_balance(c, m).opening_of(m)
 
-        usage, engineers = span_usage(rows, active[m], str(m), opening)
+        usage, engineers = span_usage(rows.get(str(m), []), active[m], opening)
         for c in active[m]:
             figures = close_month(c.terms(m), usage[c.id])
             kept = stored.get(m, {}).get(c.id)
@@ -126,6 +136,30 @@ def seen_incidents(
     return out
 
 
+def today_forecasts(
+    s: Store, today: date, cid: int | None, working: Callable[[date], bool]
+) -> list[ContractLine]:
+    """Each contract in force today with its forecast, as `contract show` gives it, read for
+    all of them at once: the clients' days in one query, the month's usage in another."""
+    from sla_cli.domain.kinds import Billing
+    from sla_cli.ops.contracts import ContractLine, contract_forecast, forecast_window
+
+    month = Month.of(today)
+    live = [c for c in s.active_contracts(month, cid) if c.covers(today)]
+    daily = s.clients_daily(sorted({c.client.id for c in live}), *forecast_window(today))
+    usage = s.month_usage(live, month) if live else {}
+    out = []
+    for c in live:
+        balance = None
+        if c.billing == Billing.PACKAGE:
+            balance = s.package_balance(c).current(month)
+        used = usage[c.id].used_minutes
+        found = contract_forecast(s, c, balance, today, working, daily.get(c.client.id, []), used)
+        if found is not None:
+            out.append(ContractLine(c, balance, found))
+    return out
+
+
 def month_trends(
     s: Store,
     head: Letterhead,
@@ -144,16 +178,8 @@ def month_trends(
     lines = contract_months(s, months, cid, closed)
     current = Clocks(calendar, now, head.at_risk_percent, head.pausing_clocks)
     incidents = seen_incidents(s, current, head.timezone, months, cid)
-    forecasts: list[ContractLine] = []
-    if working is not None:
-        from sla_cli.ops.contracts import show_contract
-
-        today = now.astimezone(ZoneInfo(head.timezone)).date()
-        for c in s.active_contracts(Month.of(today), cid):
-            if c.covers(today):
-                found = show_contract(s, c.client.key, today, working)
-                if found.forecast is not None:
-                    forecasts.append(found)
+    today = now.astimezone(ZoneInfo(head.timezone)).date()
+    forecasts = [] if working is None else today_forecasts(s, today, cid, working)
     return TrendReport(
         trends(months, lines, incidents, costs),
         frozenset(m for m in months if m in closed),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sla_cli.store import convert
 from sla_cli.store.base import Part
@@ -26,32 +26,54 @@ class TrendSums(Part):
         if not contract_ids:
             return []
         month = self.db.month_of('"on"')
-        rows: list[Any] = self.db.rows(
+        out: list[tuple[int, str, str, str | None, str, int, int | None]] = []
+        for batch in self.db.batches(
             f"SELECT contract_id, {month} AS month, category, kind, e.by AS engineer, "
             "sum(minutes) AS minutes, sum(amount_kopecks) AS kopecks FROM entries e "
             "WHERE contract_id IN (:ids) "
             "AND \"on\" >= :first AND \"on\" < :next AND category IN ('work', 'topup') "
             "GROUP BY contract_id, 2, category, kind, e.by",
             {"ids": list(contract_ids), "first": first, "next": nxt},
-        )
-        return [
-            (r.contract_id, str(r.month), r.category, r.kind, r.engineer, int(r.minutes or 0),
-             None if r.kopecks is None else int(r.kopecks))
-            for r in rows
-        ]  # fmt: skip
+            10_000,
+        ):
+            out.extend(
+                (r[0], str(r[1]), r[2], r[3], r[4], int(r[5] or 0),
+                 None if r[6] is None else int(r[6]))
+                for r in batch
+            )  # fmt: skip
+        return out
+
+    def clients_daily(
+        self, client_ids: Sequence[int], first: date, last: date
+    ) -> dict[int, list[tuple[date, int]]]:
+        """Hours each client's contracts had logged each day of ``first``–``last`` (as
+        ``client_daily`` gives one client's), in one grouped query."""
+        out: dict[int, list[tuple[date, int]]] = defaultdict(list)
+        if not client_ids:
+            return out
+        for batch in self.db.batches(
+            'SELECT client_id, "on", sum(minutes) FROM entries WHERE client_id IN (:ids) '
+            'AND "on" >= :first AND "on" <= :last AND category = \'work\' '
+            'GROUP BY client_id, "on" ORDER BY client_id, "on"',
+            {"ids": list(client_ids), "first": first, "last": last},
+            10_000,
+        ):
+            for client_id, on, minutes in batch:
+                day = date.fromisoformat(on) if isinstance(on, str) else on
+                out[client_id].append((day, int(minutes or 0)))
+        return out
 
 
 def span_usage(
     rows: Sequence[tuple[int, str, str, str | None, str, int, int | None]],
     contracts: Sequence[ContractRecord],
-    month: str,
     opening: Callable[[ContractRecord], int],
 ) -> tuple[dict[int, MonthUsage], dict[int, dict[str, int]]]:
-    """One month of ``span_sums``: each contract's usage (as ``month_usage`` gives it) and the
-    minutes each engineer worked on it."""
+    """One month's rows of ``span_sums``: each contract's usage (as ``month_usage`` gives it)
+    and the minutes each engineer worked on it."""
     from sla_cli.domain.kinds import EntryType
 
-    mine = [r for r in rows if r[1] == month]
+    mine = rows
     usage = convert.month_usages(contracts, ((r[0], r[2], r[3], r[5], r[6]) for r in mine), opening)
     engineers: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in mine:
