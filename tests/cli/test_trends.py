@@ -289,3 +289,17 @@ def test_the_same_figures_on_postgresql(ledger: Sla, tmp_path: Path) -> None:
         build(pg)
         for args in ((), ("--since", "2025-10"), ("--client", "ACME")):
             assert trends(pg, *args) == trends(ledger, *args), args
+
+
+def test_html_and_pdf_go_to_files(ledger: Sla, tmp_path: Path) -> None:
+    page = ledger.ok("trends", "--format", "html", env=NOW).stdout
+    assert page.startswith("<!DOCTYPE html>") and page.count('<section class="sheet">') == 4
+    assert ledger("trends", "--format", "pdf", env=NOW).exit_code == 2  # a PDF needs -o
+    assert ledger("trends", "-o", str(tmp_path / "t.txt"), env=NOW).exit_code == 2
+    pytest.importorskip("weasyprint")
+    pdf = tmp_path / "trends.pdf"
+    r = ledger("trends", "--format", "pdf", "-o", str(pdf), env=NOW)
+    if r.exit_code == 2 and "Pango" in r.stderr:
+        pytest.skip(r.stderr)
+    assert r.exit_code == 0, r.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
