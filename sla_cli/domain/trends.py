@@ -32,11 +32,10 @@ from statistics import median
 from typing import NamedTuple
 
 from sla_cli.domain.billing import MonthClose
-from sla_cli.domain.clock import ClockStatus
+from sla_cli.domain.clock import Clock, ClockStatus
 from sla_cli.domain.compliance import ClockTally, combined, tally
 from sla_cli.domain.money import round_money
 from sla_cli.domain.month import Month
-from sla_cli.domain.statement import IncidentLine
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -51,12 +50,25 @@ class ContractMonth(NamedTuple):
     by_engineer: tuple[tuple[str, int], ...] = ()  # minutes worked, by engineer
 
 
+class Outcome(NamedTuple):
+    """What a statement shows of an incident's clocks: each clock (evaluated as the statement
+    evaluates it), and when what each waits for happened (None: it has not)."""
+
+    priority: str
+    clocks: tuple[Clock, ...]
+    reacted_at: datetime | None
+    started_at: datetime | None
+
+    def done(self, clock: str) -> datetime | None:
+        return {"reaction": self.reacted_at, "start": self.started_at}.get(clock)
+
+
 class SeenIncident(NamedTuple):
     """An incident as its statement shows it, with the client and the month it opened in."""
 
     client: str
     month: Month
-    line: IncidentLine
+    line: Outcome
     opened_local: datetime  # its opening in the company time zone
 
 
@@ -152,7 +164,7 @@ def nearest_rank(values: Sequence[int], percent: int) -> int | None:
     return ordered[max(1, ceil(len(ordered) * percent / 100)) - 1]
 
 
-def _times(incidents: Iterable[IncidentLine], name: str) -> list[int]:
+def _times(incidents: Iterable[Outcome], name: str) -> list[int]:
     """Business minutes ``name`` took where what it waits for happened (as the statement's
     median counts them)."""
     return [c.used_minutes for i in incidents if i.done(name) is not None for c in i.clocks
@@ -161,7 +173,7 @@ def _times(incidents: Iterable[IncidentLine], name: str) -> list[int]:
 
 
 def sla_figures(incidents: Sequence[SeenIncident]) -> SlaFigures:
-    priorities: dict[str, list[IncidentLine]] = defaultdict(list)
+    priorities: dict[str, list[Outcome]] = defaultdict(list)
     weekday, hour = [0] * 7, [0] * 24
     for i in incidents:
         priorities[i.line.priority].append(i.line)
@@ -229,7 +241,7 @@ def scope(
     by_month: dict[Month, list[ContractMonth]] = defaultdict(list)
     for x in lines:
         by_month[x.month].append(x)
-    opened: dict[Month, list[IncidentLine]] = defaultdict(list)
+    opened: dict[Month, list[Outcome]] = defaultdict(list)
     for i in incidents:
         opened[i.month].append(i.line)
     each = tuple(

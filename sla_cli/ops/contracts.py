@@ -208,6 +208,15 @@ def forecast_window(today: date) -> tuple[date, date]:
     return min(today - timedelta(days=WINDOW_DAYS), then.first_day), today
 
 
+def forecast_spans(today: date) -> list[tuple[date, date]]:
+    """Only the days a forecast on ``today`` counts: the last 30, and the same month last
+    year (first and last days)."""
+    from sla_cli.domain.forecast import WINDOW_DAYS
+
+    then = Month.of(today).plus(-12)
+    return [(today - timedelta(days=WINDOW_DAYS), today), (then.first_day, then.last_day)]
+
+
 def contract_forecast(
     s: Store, c: ContractRecord, balance: int | None, today: date, working: Callable[[date], bool],
     daily: list[tuple[date, int]] | None = None, used: int | None = None,

@@ -19,17 +19,19 @@ if TYPE_CHECKING:
 
 class TrendSums(Part):
     def span_sums(
-        self, contract_ids: Sequence[int], first: date, nxt: date
+        self, contract_ids: Sequence[int], first: date, nxt: date, whole: bool = False
     ) -> list[tuple[int, str, str, str | None, str, int, int | None]]:
         """Work and packages bought from ``first`` to before ``nxt``: (contract id, YYYY-MM,
-        category, kind, by, minutes, kopecks), summed as ``month_usage`` sums them."""
+        category, kind, by, minutes, kopecks), summed as ``month_usage`` sums them; with
+        ``whole``, the table read whole (most of its rows are in the span)."""
         if not contract_ids:
             return []
         month = self.db.month_of('"on"')
+        table = self.db.whole("entries e") if whole else "entries e"
         out: list[tuple[int, str, str, str | None, str, int, int | None]] = []
         for batch in self.db.batches(
             f"SELECT contract_id, {month} AS month, category, kind, e.by AS engineer, "
-            "sum(minutes) AS minutes, sum(amount_kopecks) AS kopecks FROM entries e "
+            f"sum(minutes) AS minutes, sum(amount_kopecks) AS kopecks FROM {table} "
             "WHERE contract_id IN (:ids) "
             "AND \"on\" >= :first AND \"on\" < :next AND category IN ('work', 'topup') "
             "GROUP BY contract_id, 2, category, kind, e.by",
@@ -44,18 +46,22 @@ class TrendSums(Part):
         return out
 
     def clients_daily(
-        self, client_ids: Sequence[int], first: date, last: date
+        self, client_ids: Sequence[int], spans: Sequence[tuple[date, date]]
     ) -> dict[int, list[tuple[date, int]]]:
-        """Hours each client's contracts had logged each day of ``first``–``last`` (as
-        ``client_daily`` gives one client's), in one grouped query."""
+        """Hours each client's contracts had logged each day of the ``spans`` (first and last
+        days), as ``client_daily`` gives one client's, in one grouped query."""
         out: dict[int, list[tuple[date, int]]] = defaultdict(list)
-        if not client_ids:
+        if not client_ids or not spans:
             return out
+        days = [f'("on" >= :first{n} AND "on" <= :last{n})' for n in range(len(spans))]
+        params: dict[str, date] = {}
+        for n, (a, b) in enumerate(spans):
+            params[f"first{n}"], params[f"last{n}"] = a, b
         for batch in self.db.batches(
             'SELECT client_id, "on", sum(minutes) FROM entries WHERE client_id IN (:ids) '
-            'AND "on" >= :first AND "on" <= :last AND category = \'work\' '
+            f"AND ({' OR '.join(days)}) AND category = 'work' "
             'GROUP BY client_id, "on" ORDER BY client_id, "on"',
-            {"ids": list(client_ids), "first": first, "last": last},
+            {"ids": list(client_ids), **params},
             10_000,
         ):
             for client_id, on, minutes in batch:
