@@ -303,3 +303,10 @@ def test_html_and_pdf_go_to_files(ledger: Sla, tmp_path: Path) -> None:
         pytest.skip(r.stderr)
     assert r.exit_code == 0, r.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_an_engineers_cost_is_checked(ledger: Sla) -> None:
+    text = ledger.config.read_text(encoding="utf-8")
+    ledger.config.write_text(text.replace('ivan = "1500"', 'ivan = "-5"'), encoding="utf-8")
+    r = ledger("trends", env=NOW)
+    assert r.exit_code == 2 and "engineers.ivan" in r.stderr
