@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -27,6 +28,8 @@ from sla_cli.domain.tariffs import (
     Tier,
     VariantTerms,
 )
+from sla_cli.engineers_config import SECTION as ENGINEERS
+from sla_cli.engineers_config import engineer_costs
 from sla_cli.errors import ConfigError
 from sla_cli.intake_config import intake_terms
 from sla_cli.notify_config import notify_terms
@@ -56,6 +59,7 @@ class Settings(NamedTuple):
     vat: VatTerms = VatTerms()
     payment_days: int = 10
     intake: IntakeTerms = IntakeTerms()  # `sla intake`
+    engineer_costs: tuple[tuple[str, Decimal], ...] | None = None  # [engineers], per hour
 
     @property
     def timezone(self) -> str:
@@ -120,6 +124,7 @@ def parse_settings(data: Mapping[str, Any], source: str = "built-in defaults") -
         vat=_vat(billing),
         payment_days=billing.positive("payment_days", most=365),
         intake=intake_terms(merged.table("intake")),
+        engineer_costs=engineer_costs(data, source),
     )
 
 
@@ -333,9 +338,9 @@ PRIORITY_KEYS = frozenset({"key", "reaction_hours", "start_hours", "resolve_hour
 def _refuse_unknown_keys(root: _Table) -> None:
     """A misspelt key would silently fall back to a default: name it instead."""
     for section, value in root.data.items():
-        if section not in DEFAULTS:
+        if section not in DEFAULTS and section != ENGINEERS:
             raise root.fail(section, f"unknown section; known: {', '.join(DEFAULTS)}")
-        if section == "variants" or not isinstance(value, Mapping):
+        if section in ("variants", ENGINEERS) or not isinstance(value, Mapping):
             continue
         for key in value:
             if key not in DEFAULTS[section]:

@@ -73,6 +73,12 @@ SHAPES = {
     "report": Case("- `report`: ", (("report", "--month", "2026-10"),)),
     "status": Case("- `status`: ", (("status", "--all"),)),
     "rollover": Case("- `rollover`: ", (("rollover", "--dry-run"),)),
+    "trends": Case(
+        "- `trends`: ",
+        (("trends",), ("trends", "--since", "2026-09", "--until", "2026-11")),
+        # the ledger holds no month a year back (as for `contract show`)
+        any_type=frozenset({"forecasts[].last_year"}),
+    ),
     "calendar": Case(
         "- `calendar`: ", (("calendar", "--year", "2024"), ("calendar", "--month", "2024-04"))
     ),
@@ -184,7 +190,7 @@ class Notation:
     def member(self, pos: int) -> tuple[Member, int]:
         names = []
         while True:
-            key = re.compile(r'\s*"([a-z_]+)"').match(self.text, pos)
+            key = re.compile(r'\s*"([a-z][a-z0-9_]*)"').match(self.text, pos)
             assert key, f"README: a key expected: {self.at(pos)}"
             names.append(key.group(1))
             pos = key.end()

@@ -159,6 +159,7 @@ MODULES = {
     "incident": ("incident", "breaches"),
     "calendar": ("calendar",),
     "periods": ("rollover", "report", "demo"),
+    "trends": ("trends",),
     "audit": ("verify", "upgrade", "backup"),
     "timers": ("start", "stop", "status"),
     "exports": ("export", "timesheet", "import"),

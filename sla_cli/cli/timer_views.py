@@ -8,12 +8,18 @@ from sla_cli.formatting import hours_text
 from sla_cli.render import Column, csv_out, status_cell, table
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sla_cli.domain.month import Month
     from sla_cli.domain.timesheet import Timesheet
+    from sla_cli.ops.contracts import ContractLine
 
 
-def status_table(records: list[dict[str, Any]], everyone: bool) -> None:
-    """The running timers; none: the table's header, wide enough for the line that says so."""
+def status_table(
+    records: list[dict[str, Any]], everyone: bool, forecasts: Sequence[ContractLine] = ()
+) -> None:
+    """The running timers; none: the table's header, wide enough for the line that says so.
+    Then each timer's contract's forecast, as `contract show` gives it."""
     rows = []
     for r in records:
         clocks = (
@@ -45,6 +51,14 @@ def status_table(records: list[dict[str, Any]], everyone: bool) -> None:
         rows,
         caption=_running(len(records), everyone),
     )
+    if forecasts:
+        from sla_cli.cli.ledger_views import forecast_lines
+        from sla_cli.render import paragraph
+
+        for line in forecasts:
+            found = forecast_lines(line)
+            if found:
+                paragraph(f"{line.contract.client.key}: " + "; ".join(found))
 
 
 def _running(n: int, everyone: bool) -> str:

@@ -10,6 +10,7 @@ from sla_cli.domain.kinds import WorkKind
 from sla_cli.errors import InputError
 
 if TYPE_CHECKING:
+    from sla_cli.ops.contracts import ContractLine
     from sla_cli.ops.timers import Desk, Stopped
 
 
@@ -114,7 +115,10 @@ def status(
     format: FormatOption = Format.table,
 ) -> None:
     """Your running timer: how long it has run, its ticket's incident clocks, and the client's
-    hours left (a package's balance, or the month's included hours)."""
+    hours left (a package's balance, or the month's included hours); in the table, the
+    forecast of its contract, as `contract show` gives it."""
+    from zoneinfo import ZoneInfo
+
     from sla_cli.cli.needs import clocks
     from sla_cli.cli.records import STATUS_FIELDS, timer_record
     from sla_cli.cli.timer_views import status_table
@@ -123,13 +127,19 @@ def status(
 
     st = state(ctx)
     desk = _desk(st)
+    now = clocks(st)
     with st.reading() as s:
         found = running(s, desk, all_)
-    now = clocks(st)
+        ahead: list[ContractLine] = []
+        if format == Format.table:
+            from sla_cli.ops.timers import timer_forecasts
+
+            today = now.now.astimezone(ZoneInfo(desk.zone)).date()
+            ahead = timer_forecasts(s, found, today, now.calendar.is_working_day)
     records = [timer_record(t, now, desk.zone) for t in found]
     if format == Format.json:
         json_out(records)
     elif format == Format.csv:
         records_csv(records, STATUS_FIELDS)
     else:
-        status_table(records, all_)
+        status_table(records, all_, ahead)

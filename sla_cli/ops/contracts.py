@@ -200,25 +200,44 @@ def show_contract(
     return ContractLine(contract, balance, forecast)
 
 
+def forecast_window(today: date) -> tuple[date, date]:
+    """The days a forecast on ``today`` reads: the last 30 and the same month last year."""
+    from sla_cli.domain.forecast import WINDOW_DAYS
+
+    then = Month.of(today).plus(-12)
+    return min(today - timedelta(days=WINDOW_DAYS), then.first_day), today
+
+
+def forecast_spans(today: date) -> list[tuple[date, date]]:
+    """Only the days a forecast on ``today`` counts: the last 30, and the same month last
+    year (first and last days)."""
+    from sla_cli.domain.forecast import WINDOW_DAYS
+
+    then = Month.of(today).plus(-12)
+    return [(today - timedelta(days=WINDOW_DAYS), today), (then.first_day, then.last_day)]
+
+
 def contract_forecast(
-    s: Store, c: ContractRecord, balance: int | None, today: date, working: Callable[[date], bool]
-) -> ContractForecast | None:
+    s: Store, c: ContractRecord, balance: int | None, today: date, working: Callable[[date], bool],
+    daily: list[tuple[date, int]] | None = None, used: int | None = None,
+) -> ContractForecast | None:  # fmt: skip
     """When a package's hours run out, or a variant 1 month's are used up, at the pace of the
     last 30 days and of the same month last year (`domain.forecast`); None for a contract
-    without either, or not in force today."""
+    without either, or not in force today. ``daily`` (the client's minutes each day of
+    ``forecast_window``) and ``used`` (the month's minutes so far) when read already."""
     from sla_cli.domain import forecast as f
 
     month = Month.of(today)
     monthly = c.variant == 1 and c.included_minutes is not None
     if not c.covers(today) or not (monthly or balance is not None):
         return None
-    then = month.plus(-12)
-    daily = s.client_daily(c.client.id, min(today - timedelta(days=f.WINDOW_DAYS), then.first_day),
-                           today)  # fmt: skip
+    if daily is None:
+        daily = s.client_daily(c.client.id, *forecast_window(today))
     paces = [f.recent_pace(daily, today, c.start, working), f.last_year_pace(daily, month, working)]
     if monthly:
         assert c.included_minutes is not None
-        used = s.month_usage([c], month)[c.id].used_minutes
+        if used is None:
+            used = s.month_usage([c], month)[c.id].used_minutes
         found = [f.month_forecast(c.included_minutes, used, p, today, working) if p else None
                  for p in paces]  # fmt: skip
         status = f.month_status(c.included_minutes, used, today, working)

@@ -19,6 +19,9 @@ from sla_cli.ops.work import Logged, log_work
 from sla_cli.store.base import AlreadyEnded, NewTimer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sla_cli.ops.contracts import ContractLine
     from sla_cli.store.store import Store
 
 
@@ -118,6 +121,26 @@ def status(s: Store, desk: Desk, everyone: bool) -> list[TimerStatus]:
         except NotFound:
             contract = None
         out.append(TimerStatus(timer, incident, contract, _left(s, contract, today)))
+    return out
+
+
+def timer_forecasts(
+    s: Store, found: list[TimerStatus], today: date, working: Callable[[date], bool]
+) -> list[ContractLine]:
+    """The forecast of each running timer's contract (once each), as `contract show` gives it:
+    for `sla status`."""
+    from sla_cli.ops.contracts import ContractLine, contract_forecast
+
+    out, seen = [], set()
+    for t in found:
+        c = t.contract
+        if c is None or c.id in seen:
+            continue
+        seen.add(c.id)
+        balance = t.hours_left if c.billing == Billing.PACKAGE else None
+        forecast = contract_forecast(s, c, balance, today, working)
+        if forecast is not None:
+            out.append(ContractLine(c, balance, forecast))
     return out
 
 

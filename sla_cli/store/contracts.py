@@ -113,6 +113,16 @@ class Contracts(Part):
         params = {"first": first, "next": nxt, "client": client_id}
         return self._contracts(where, params, "k.key, c.start")
 
+    def contracts_over(
+        self, first: Month, last: Month, client_id: int | None = None
+    ) -> list[ContractRecord]:
+        """Contracts in force that cover any day of ``first``–``last``, in one query."""
+        where = f"c.start < :next AND {sql.ends_after('first')} AND {sql.in_force()}"
+        if client_id is not None:
+            where += " AND c.client_id = :client"
+        params = {"first": first.first_day, "next": last.plus(1).first_day, "client": client_id}
+        return self._contracts(where, params, "k.key, c.start")
+
     def earliest_start(self) -> date | None:
         found = self.db.row(f"SELECT min(c.start) AS start FROM contracts c WHERE {sql.in_force()}")
         value = None if found is None else found.start

@@ -29,6 +29,7 @@ from sla_cli.store.revisions import SCHEMA_HEAD
 from sla_cli.store.seals import Seals
 from sla_cli.store.sqlite_url import SqliteTarget, file_kind, refuse_write, sqlite_target
 from sla_cli.store.timers import Timers
+from sla_cli.store.trend_sums import TrendSums
 
 CLIENT_LOCKS = 0x51A_C11  # the first key of pg_advisory_xact_lock(int, int): the client locks
 USER_LOCKS = 0x51A_05E  # and the engineers' (one running timer each)
@@ -46,6 +47,7 @@ class Store(
     Notices,
     Mail,
     GuardChecks,
+    TrendSums,
 ):
     """One transaction on the ledger: the facts the rules need, and the rows they decided on.
 

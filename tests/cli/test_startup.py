@@ -159,6 +159,9 @@ LEDGER_COMMANDS = (
     ["contract", "topup", "BETA"],
     ["incident", "open", "ACME-8", "--at", "2026-11-24T11:00"],
     ["incident", "resolve", "ACME-7"],
+    ["trends"],
+    ["trends", "--client", "ACME", "--format", "json"],
+    ["trends", "--since", "2026-10", "--until", "2026-11", "--format", "csv"],
 )  # fmt: skip
 
 
