@@ -290,7 +290,9 @@ def forecast_lines(line: ContractLine) -> list[str]:
         assert c.included_minutes is not None
         out.append(f"this month: {hours_text(found.used_minutes)} of "
                    f"{hours_text(c.included_minutes)} used: {found.status}")  # fmt: skip
-    what = "the month's hours" if found.kind == "month" else "the package"
+    month = found.kind == "month"
+    what = "the month's hours" if month else "the package"
+    are, last, run = ("are", "last", "run") if month else ("is", "lasts", "runs")
     for f in (found.recent, found.last_year):
         if f is None:
             continue
@@ -301,11 +303,11 @@ def forecast_lines(line: ContractLine) -> list[str]:
             f"({p.basis}: {hours_text(p.minutes)} over {days})"
         )
         if f.left_minutes <= 0:
-            out.append(f"forecast {pace}: {what} are used up already")
+            out.append(f"forecast {pace}: {what} {are} used up already")
         elif f.runs_out_on is None:
-            out.append(f"forecast {pace}: {what} last past {f.until.isoformat()}")
+            out.append(f"forecast {pace}: {what} {last} past {f.until.isoformat()}")
         else:
-            out.append(f"forecast {pace}: {what} run out on {f.runs_out_on.isoformat()}")
+            out.append(f"forecast {pace}: {what} {run} out on {f.runs_out_on.isoformat()}")
     if found.recent is None:
         out.append("forecast: fewer than 5 working days of data in the last 30 days")
     return out

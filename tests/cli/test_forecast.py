@@ -44,7 +44,7 @@ def test_a_package_runs_out_at_the_pace_of_the_last_30_days(sla: Sla) -> None:
     assert recent["minutes_per_working_day"] == 12.9
     assert data["balance_minutes"] == 330 and recent["runs_out_on"] == "2026-12-21"
     out = sla.ok("contract", "show", "BETA", env=NOW).stdout
-    assert "the package run out on 2026-12-21" in out
+    assert "the package runs out on 2026-12-21" in out
 
 
 def test_no_forecast_from_fewer_than_five_working_days(sla: Sla) -> None:

@@ -273,7 +273,7 @@ def test_status_shows_the_forecast_of_a_running_timer(ledger: Sla) -> None:
     out = ledger.ok("status", env={**NOW, "COLUMNS": "200"}).stdout
     # as in trends: 60 min left at 24.5 a working day run out on the 18th
     assert "BETA: forecast at 0:25 a working day (last 30 days: 9:00 over 22 working days): " \
-           "the package run out on 2026-12-18" in out  # fmt: skip
+           "the package runs out on 2026-12-18" in out  # fmt: skip
     records = ledger.ok("status", "--format", "json", env=NOW).json()
     assert "forecast" not in records[0]  # the JSON shape stays as it was
 
