@@ -133,17 +133,14 @@ def _issue(
     ctx: typer.Context, kind: str, key: str, month: str | None, format: DocFormat,
     output: str | None,
 ) -> None:  # fmt: skip
-    from sla_cli.cli.needs import business_calendar, letterhead
+    from sla_cli.cli.needs import business_calendar, document_target, letterhead
     from sla_cli.domain.closing import DocKind
     from sla_cli.domain.month import Month
-    from sla_cli.files import output_path
     from sla_cli.ops.closing import IssueTerms, issue
     from sla_cli.ops.statements import last_ended_month
 
     st = state(ctx)
-    target = None if output is None else output_path(output, st.own_files())
-    if format == DocFormat.pdf and target is None:
-        raise InputError(f"a PDF {kind} goes to a file: add -o FILE")
+    target = document_target(st, output, False, format == DocFormat.pdf, f"{kind} ", "")
     label = Month.parse(month) if month is not None else last_ended_month(st.today())
     settings = st.settings()
     terms = IssueTerms(settings.supplier, settings.vat, settings.payment_days,

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sla_cli.cli.options import State
     from sla_cli.config import Settings
     from sla_cli.domain.calendar import BusinessCalendar
@@ -57,3 +59,19 @@ def month_option(text: str | None) -> Month | None:
     from sla_cli.domain.month import Month
 
     return None if text is None else Month.parse(text)
+
+
+def document_target(
+    st: State, output: str | None, table: bool, pdf: bool, what: str, formats: str
+) -> Path | None:
+    """Where ``-o`` writes a document (None: standard output), refused with the table
+    (``formats``: those ``-o`` takes) and required with a PDF (of ``what``)."""
+    from sla_cli.errors import InputError
+    from sla_cli.files import output_path
+
+    target = None if output is None else output_path(output, st.own_files())
+    if table and target is not None:
+        raise InputError(f"-o writes documents: add --format {formats}")
+    if pdf and target is None:
+        raise InputError(f"a PDF {what}goes to a file: add -o FILE")
+    return target

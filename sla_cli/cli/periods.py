@@ -10,7 +10,6 @@ import typer
 
 from sla_cli.cli import complete
 from sla_cli.cli.options import Format, FormatOption, ReportFormat, state
-from sla_cli.errors import InputError
 
 if TYPE_CHECKING:
     from sla_cli.domain.statement import MonthReport
@@ -170,17 +169,14 @@ def report(
     ] = None,
 ) -> None:
     """Monthly statements: fee, hours used, burned and billed, balance, incidents and SLA clocks."""
-    from sla_cli.cli.needs import business_calendar, letterhead
+    from sla_cli.cli.needs import business_calendar, document_target, letterhead
     from sla_cli.domain.month import Month
-    from sla_cli.files import output_path
     from sla_cli.ops.statements import last_ended_month, month_report
 
     st = state(ctx)
-    target = None if output is None else output_path(output, st.own_files())
-    if format == ReportFormat.table and target is not None:
-        raise InputError("-o writes documents: add --format md, html, pdf, csv or json")
-    if format == ReportFormat.pdf and target is None:
-        raise InputError("a PDF statement goes to a file: add -o FILE")
+    target = document_target(st, output, format == ReportFormat.table,
+                             format == ReportFormat.pdf, "statement ",
+                             "md, html, pdf, csv or json")  # fmt: skip
     if month == CURRENT:
         label = Month.of(st.today())
     elif month is not None:

@@ -9,7 +9,6 @@ import typer
 
 from sla_cli.cli import complete
 from sla_cli.cli.options import state
-from sla_cli.errors import InputError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,16 +57,12 @@ def trends(
     revenue per hour used against the base rate, and with `[engineers]` costs per hour, cost
     and margin per client and engineer. A closed month's figures are its close's. Then each
     contract's forecast, as `contract show` gives it."""
-    from sla_cli.cli.needs import business_calendar, letterhead, month_option
-    from sla_cli.files import output_path
+    from sla_cli.cli.needs import business_calendar, document_target, letterhead, month_option
     from sla_cli.ops.trends import month_trends, trend_months
 
     st = state(ctx)
-    target = None if output is None else output_path(output, st.own_files())
-    if format == TrendsFormat.table and target is not None:
-        raise InputError("-o writes documents: add --format html, pdf, csv or json")
-    if format == TrendsFormat.pdf and target is None:
-        raise InputError("a PDF goes to a file: add -o FILE")
+    target = document_target(st, output, format == TrendsFormat.table,
+                             format == TrendsFormat.pdf, "", "html, pdf, csv or json")  # fmt: skip
     settings = st.settings()
     head, cal = letterhead(settings), business_calendar(settings)
     costs = None if settings.engineer_costs is None else dict(settings.engineer_costs)
