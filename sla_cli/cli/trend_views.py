@@ -20,17 +20,20 @@ MOST_CHARACTERS = 24  # more months than this: each character is the mean of a f
 
 
 def sparkline(values: Sequence[float | None], top: float | None = None) -> str:
-    """A character a value, scaled from 0 to ``top`` (default the highest)."""
+    """A character a value, scaled from 0 (or the lowest, when below it) to ``top`` (default
+    the highest)."""
     if len(values) > MOST_CHARACTERS:
         step = -(-len(values) // MOST_CHARACTERS)
         chunks = [values[i : i + step] for i in range(0, len(values), step)]
         values = [_mean([v for v in c if v is not None]) for c in chunks]
     known = [v for v in values if v is not None]
-    high = top if top is not None else max(known, default=0)
+    low = min(0, min(known, default=0))  # a negative figure (a margin) lifts the floor
+    high = (top if top is not None else max(known, default=0)) - low
     if high <= 0:
         return "".join(" " if v is None else BLOCKS[0] for v in values)
+    last = len(BLOCKS) - 1
     return "".join(
-        " " if v is None else BLOCKS[min(len(BLOCKS) - 1, round(v / high * (len(BLOCKS) - 1)))]
+        " " if v is None else BLOCKS[max(0, min(last, round((v - low) / high * last)))]
         for v in values
     )
 

@@ -54,7 +54,7 @@ def trends(
     12 closed months): clocks met and breached per clock and priority, median and 90th
     percentile business time to react and to start, breaches by weekday and hour of opening;
     hours included, used, burned, billed beyond and carried, utilisation; amount billed,
-    revenue per hour used against the base rate, and with `[engineers]` costs per hour, cost
+    revenue per hour used against the base rate, and with `\\[engineers]` costs per hour, cost
     and margin per client and engineer. A closed month's figures are its close's. Then each
     contract's forecast, as `contract show` gives it."""
     from sla_cli.cli.needs import business_calendar, document_target, letterhead, month_option

@@ -26,15 +26,17 @@ class TrendSums(Part):
         ``whole``, the table read whole (most of its rows are in the span)."""
         if not contract_ids:
             return []
-        month = self.db.month_of('"on"')
+        month = self.db.month_of('e."on"')
         table = self.db.whole("entries e") if whole else "entries e"
         out: list[tuple[int, str, str, str | None, str, int, int | None]] = []
+        # a reversal's minutes are its author's who logged what it reverses, not the voider's
+        engineer = 'coalesce(o."by", e."by")'
         for batch in self.db.batches(
-            f"SELECT contract_id, {month} AS month, category, kind, e.by AS engineer, "
-            f"sum(minutes) AS minutes, sum(amount_kopecks) AS kopecks FROM {table} "
-            "WHERE contract_id IN (:ids) "
-            "AND \"on\" >= :first AND \"on\" < :next AND category IN ('work', 'topup') "
-            "GROUP BY contract_id, 2, category, kind, e.by",
+            f"SELECT e.contract_id, {month} AS month, e.category, e.kind, {engineer} AS engineer, "
+            f"sum(e.minutes) AS minutes, sum(e.amount_kopecks) AS kopecks FROM {table} "
+            "LEFT JOIN entries o ON o.id = e.reverses WHERE e.contract_id IN (:ids) "
+            "AND e.\"on\" >= :first AND e.\"on\" < :next AND e.category IN ('work', 'topup') "
+            f"GROUP BY e.contract_id, 2, e.category, e.kind, {engineer}",
             {"ids": list(contract_ids), "first": first, "next": nxt},
             10_000,
         ):

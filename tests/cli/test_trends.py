@@ -185,6 +185,30 @@ def test_engineers_minutes_cost_revenue_and_margin(ledger: Sla) -> None:
     assert list(engineers) == ["ivan", "petr", "olga"]  # most minutes first
 
 
+def test_an_entry_voided_by_another_stays_its_authors(ledger: Sla) -> None:
+    """petr voids 2 h that ivan logged in a month still open: ivan's minutes drop by 120 and
+    petr's do not (he did not work them, nor lose them)."""
+    span = ("--since", "2026-12", "--until", "2026-12")
+    before = {e["name"]: e["minutes"] for e in trends(ledger, *span)["engineers"]}
+    logged = ledger.ok("log", "2h", "ACME-90", "--on", "2026-12-08", "--by", "ivan", env=NOW)
+    entry = logged.stdout.split(":")[0].removeprefix("entry ")
+    ledger.ok("void", entry, env={**NOW, "SLA_USER": "petr"})
+    after = {e["name"]: e["minutes"] for e in trends(ledger, *span)["engineers"]}
+    assert after == before
+
+
+def test_a_negative_margin_charts_below_the_rest(ledger: Sla) -> None:
+    """Costs above what a month billed: the margin row's sparkline starts from the lowest
+    month, and the table prints."""
+    text = ledger.config.read_text(encoding="utf-8")
+    ledger.config.write_text(text.replace('ivan = "1500"', 'ivan = "900000"'), encoding="utf-8")
+    data = trends(ledger)
+    margins = [m["margin"] for m in data["company"]["months"]]
+    assert any(m is not None and m.startswith("-") for m in margins)
+    out = ledger.ok("trends", env={**NOW, "COLUMNS": "80"}).stdout
+    assert "Margin" in out
+
+
 def test_without_engineers_costs_no_cost_nor_margin(ledger: Sla) -> None:
     text = ledger.config.read_text(encoding="utf-8")
     head, _, _ = text.partition("[engineers]")

@@ -32,6 +32,11 @@ def test_at_least_the_share_asked_is_at_or_below_the_percentile(
 def test_sparkline_scales_to_the_highest_and_leaves_gaps() -> None:
     assert sparkline([0, 450, 900, None]) == "▁▅█ "
     assert sparkline([50.0, 100.0], top=100) == "▅█"
+
+
+def test_a_sparkline_of_negative_figures_starts_from_the_lowest() -> None:
+    assert sparkline([-2000, 0, 2000]) == "▁▅█"
+    assert sparkline([-100.0, -50.0]) == "▁█"  # from the lowest to the highest
     assert sparkline([0, 0]) == "▁▁" and sparkline([None]) == " "
 
 
