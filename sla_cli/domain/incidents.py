@@ -7,7 +7,7 @@ these rules decide which events may be recorded and how the clocks stand at ``no
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from itertools import zip_longest
 from typing import NamedTuple
@@ -63,9 +63,9 @@ class IncidentRecord:
     first_work: datetime | None = None  # when the first hours logged on the ticket began
     opened_priority: str | None = None  # as opened; None: the contract's default
     mail_from: str | None = None  # the sender, when it was opened from the client's mail
-    # another of the client's contracts follows its contract from the day it ends: the SLA goes
-    # on, and the clocks do not stop at the end
-    renewed: bool = False
+    # the ends of the client's contracts that follow its contract without a gap, each from the
+    # day the one before ends (None: open-ended), signed before that month closed
+    renewals: tuple[date | None, ...] = ()
 
     @property
     def channel(self) -> str | None:

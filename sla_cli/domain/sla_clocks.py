@@ -94,10 +94,8 @@ def _clock(
 
 
 def contract_end(incident: IncidentRecord, calendar: BusinessCalendar) -> datetime | None:
-    """The first moment after the incident's contract ended (its end as moved, or its
-    cancellation's day), in the calendar's zone; None: it has not ended, or another contract
-    of the client follows it from that day (``renewed``)."""
-    end = incident.contract.end
-    if end is None or incident.renewed:
-        return None
-    return datetime.combine(end, time(0), tzinfo=calendar.tz)
+    """The first moment after the SLA of the incident's contract ended, in the calendar's
+    zone: its end as moved, or its cancellation's day, or, when other contracts of the client
+    follow it without a gap (``renewals``), the last one's end; None: it has not ended."""
+    end = incident.contract.end if not incident.renewals else incident.renewals[-1]
+    return None if end is None else datetime.combine(end, time(0), tzinfo=calendar.tz)

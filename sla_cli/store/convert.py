@@ -159,10 +159,10 @@ def incident_record(
     c: ContractRecord,
     first_work: Any,
     events: tuple[IncidentEvent, ...],
-    renewed: bool = False,
+    renewals: tuple[date | None, ...] = (),
 ) -> IncidentRecord:
     """An incident with the facts its clocks need: its contract with its changes (an end moved
-    stops the clocks, unless another contract follows it: ``renewed``), its events, and when
+    stops the clocks, unless another contract follows it: ``renewals``), its events, and when
     the first work on its ticket began."""
     from sla_cli.domain.incidents import IncidentRecord
 
@@ -177,7 +177,7 @@ def incident_record(
         first_work=first_work,
         opened_priority=row.priority,
         mail_from=row.mail_from,
-        renewed=renewed,
+        renewals=renewals,
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sla_cli.domain.month import Month
 from sla_cli.store import sql
 from sla_cli.store.base import Part
 from sla_cli.store.contracts import CONTRACTS, with_changes
@@ -97,6 +98,19 @@ class IncidentQuery(NamedTuple):
         return datetime.combine(day, datetime.min.time(), tzinfo=self.zone)
 
 
+_MOST_RENEWALS = 24  # contracts followed one after another from an incident's own
+_CLOSES = "SELECT month, closed_at FROM closed_months"
+Renewals = tuple[date | None, ...]
+
+
+def _known(follower: ContractRecord, before: ContractRecord, closes: dict[str, Any]) -> bool:
+    """A contract that follows ``before`` carries its SLA on unless it was signed after the
+    month ``before`` ended in had closed: what that close saw of the clocks stays so."""
+    assert before.end is not None
+    closed = closes.get(str(Month.of(before.end - timedelta(days=1))))
+    return closed is None or follower.created_at < closed
+
+
 class Incidents(Part):
     """Incidents and their append-only logs of events."""
 
@@ -112,35 +126,52 @@ class Incidents(Part):
             STREAM_BATCH,
         )
         contracts: dict[int, ContractRecord] = {}
-        renewed: set[int] = set()
+        renewals: dict[int, Renewals] = {}
         while batch := list(islice(rows, STREAM_BATCH)):
             events = self._events([r.id for r in batch])
-            new = {r.contract_id for r in batch} - contracts.keys()
-            renewed |= self._load_contracts(new, contracts)
+            renewals |= self._load_contracts({r.contract_id for r in batch} - contracts.keys(),
+                                             contracts)  # fmt: skip
             for r in batch:
                 logged, timer = moment(r.logged_at), moment(r.timer_at)
                 first = logged if timer is None else timer if logged is None else min(timer, logged)
                 c = contracts[r.contract_id]
-                yield incident_record(r, c, first, events[r.id], c.id in renewed)
+                yield incident_record(r, c, first, events[r.id], renewals.get(c.id, ()))
 
-    def _load_contracts(self, ids: set[int], into: dict[int, ContractRecord]) -> set[int]:
-        """Load the contracts ``ids`` into ``into``; the ids of those that another of their
-        client's contracts (not cancelled) follows from the day they end: renewed."""
+    def _load_contracts(
+        self, ids: set[int], into: dict[int, ContractRecord]
+    ) -> dict[int, Renewals]:
+        """Load the contracts ``ids`` into ``into``; for each that ends, the ends of the
+        client's contracts (not cancelled) that follow it without a gap, each from the day the
+        one before ends (``IncidentRecord.renewals``)."""
         if not ids:
-            return set()
+            return {}
         rows = self.db.rows(f"{CONTRACTS} WHERE c.id IN (:ids)", {"ids": sorted(ids)})
         loaded = with_changes(self.db, rows)
         into.update((c.id, c) for c in loaded)
-        ending = [c for c in loaded if c.end is not None]
-        if not ending:
-            return set()
-        rows = self.db.rows(
-            f"{CONTRACTS} WHERE c.client_id IN (:clients) AND c.start IN (:days)",
-            {"clients": sorted({c.client.id for c in ending}),
-             "days": sorted({c.end for c in ending if c.end is not None})},
-        )  # fmt: skip
-        follow = {(n.client.id, n.start) for n in with_changes(self.db, rows) if not n.cancelled}
-        return {c.id for c in ending if (c.client.id, c.end) in follow}
+        chains: dict[int, list[ContractRecord]] = {c.id: [c] for c in loaded if c.end is not None}
+        closes = {r.month: moment(r.closed_at) for r in self.db.rows(_CLOSES)} if chains else {}
+        for _ in range(_MOST_RENEWALS):
+            last = {first: chain[-1] for first, chain in chains.items()}
+            ending = [c for c in last.values() if c.end is not None]
+            if not ending:
+                break
+            rows = self.db.rows(
+                f"{CONTRACTS} WHERE c.client_id IN (:clients) AND c.start IN (:days)",
+                {"clients": sorted({c.client.id for c in ending}),
+                 "days": sorted({c.end for c in ending if c.end is not None})},
+            )  # fmt: skip
+            follow = {(n.client.id, n.start): n for n in with_changes(self.db, rows)
+                      if not n.cancelled}  # fmt: skip
+            grown = False
+            for first, tail in last.items():
+                found = None if tail.end is None else follow.get((tail.client.id, tail.end))
+                if found is not None and found.id != tail.id and _known(found, tail, closes):
+                    chains[first].append(found)
+                    grown = True
+            if not grown:
+                break
+        return {first: tuple(n.end for n in chain[1:]) for first, chain in chains.items()
+                if len(chain) > 1}  # fmt: skip
 
     def _events(self, ids: list[int]) -> dict[int, tuple[IncidentEvent, ...]]:
         found: dict[int, list[IncidentEvent]] = {i: [] for i in ids}

@@ -79,6 +79,25 @@ def test_a_renewal_carries_the_sla_and_its_clocks_on(ledger_sla: Sla) -> None:
     assert i["reaction_status"] == "met"  # 30 minutes of 2 h when the only contract ended
 
 
+def test_a_renewal_signed_after_its_month_closed_changes_no_closed_clock(
+    ledger_sla: Sla,
+) -> None:
+    """November closed with ACME-4's clocks stopped by the contract's end (met); a renewal
+    from 1 December signed after that close carries nothing back: November's statement stays."""
+    ledger_sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier",
+                  "basic", "--start", "2026-09-01", "--months", "3", env=NOV)  # fmt: skip
+    ledger_sla.ok("incident", "open", "ACME-4", "--at", "2026-11-30T18:30",
+                  env={"SLA_NOW": "2026-11-30T18:40:00+03:00"})  # fmt: skip
+    dec = {"SLA_NOW": "2026-12-02T12:00:00+03:00"}
+    ledger_sla.ok("rollover", env=dec)
+    before = ledger_sla.ok("report", "--month", "2026-11", "-f", "json", env=dec).json()
+    ledger_sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier",
+                  "basic", "--start", "2026-12-01", "--months", "12", env=dec)  # fmt: skip
+    after = ledger_sla.ok("report", "--month", "2026-11", "-f", "json", env=dec).json()
+    assert after["statements"] == before["statements"]
+    assert ledger_sla.ok("breaches", "--month", "2026-11", "-f", "json", env=dec).json() == []
+
+
 def test_a_top_up_is_dated_today_or_earlier(ledger_sla: Sla) -> None:
     ledger_sla.ok("contract", "add", "Pkg", "--key", "PKG", "--variant", "3", "--tier",
                   "minimal", "--start", "2026-10-01", env=NOV)  # fmt: skip

@@ -379,8 +379,14 @@ def test_a_renewed_contract_s_end_stops_no_clock() -> None:
     business hour on the 30th, one on the 1st) and, never acknowledged, is breached from then:
     on 10 December at 12:00 by 7 working days × 10 h + 3 h = 73 h less the 1 h before 10:00."""
     ends = contract()._replace(signed_end=date(2026, 12, 1))
-    renewed = IncidentRecord(2, ACME, ends, "ACME-8", None, nov(30, 18), renewed=True)
+    renewed = IncidentRecord(2, ACME, ends, "ACME-8", None, nov(30, 18), renewals=(None,))
     reaction, _ = clocks(renewed, CAL, datetime(2026, 12, 10, 12, tzinfo=MSK), 75)
     assert reaction.due == datetime(2026, 12, 1, 10, tzinfo=MSK)
     assert reaction.stopped is None
     assert (reaction.status, reaction.overdue_minutes) == (ClockStatus.BREACHED, 72 * 60)
+    # renewed twice, the last ending on 8 December: the clock stops there, late by 9 h on the
+    # 1st, 10 h on each of the 2nd–4th and on the 7th
+    twice = replace(renewed, renewals=(date(2026, 12, 3), date(2026, 12, 8)))
+    reaction, _ = clocks(twice, CAL, datetime(2026, 12, 10, 12, tzinfo=MSK), 75)
+    assert reaction.stopped == datetime(2026, 12, 8, tzinfo=MSK)
+    assert reaction.overdue_minutes == (9 + 30 + 10) * 60
