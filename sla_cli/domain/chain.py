@@ -90,16 +90,20 @@ def link_digest(
     clocks: str,
     window: tuple[datetime | str, datetime | str, int],
     late: bool,
+    digests: Mapping[int, str | None] | None = None,
 ) -> str:
     """The digest a link records: over the previous link, the close (its entries' digest, its
-    clock terms, who closed it), every contract's figures by id, the incidents' digest and the
-    window that chose them."""
+    clock terms, who closed it), every contract's figures by id (with its own seal, for the
+    closes that record one: ``digests``), the incidents' digest and the window that chose
+    them."""
     from sla_cli.domain.seal import moment_text
 
     digest, terms, closed_by = close
+    own = digests or {}
     rows = [
         [cid, key, f.burned_minutes, f.overage_minutes, str(f.overage_amount), f.carried_minutes,
-         f.closing_balance_minutes, str(f.amount_due)]
+         f.closing_balance_minutes, str(f.amount_due),
+         *([] if own.get(cid) is None else [own[cid]])]
         for cid, (key, f) in sorted(figures.items())
     ]  # fmt: skip
     body = [

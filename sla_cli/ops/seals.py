@@ -75,7 +75,8 @@ def link_for(
         clocks = clocks_digest(*s.window_rows(a, b, last))
     close = s.close_of(month)
     assert close is not None
-    chain = link_digest(month, previous, close, s.closings(month), clocks, window, late)
+    figures, digests = s.closings(month), s.closing_digests(month)
+    chain = link_digest(month, previous, close, figures, clocks, window, late, digests)
     return Link(month, previous, chain, clocks, a, b, last, late)
 
 

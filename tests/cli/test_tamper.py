@@ -445,6 +445,8 @@ def test_a_clients_statement_checks_its_own_part_of_the_month(two_clients: Ledge
 
 
 def test_a_contracts_seal_edited_is_found(two_clients: Ledger) -> None:
+    """The seal's chain holds each contract's own: one rewritten breaks the month's link, so
+    every statement of the month refuses, and verify names the contract too."""
     sla = two_clients.sla
     two_clients.behind(
         f"UPDATE closings SET entries_digest = '{'0' * 64}' WHERE contract_id = 1",
@@ -453,18 +455,52 @@ def test_a_contracts_seal_edited_is_found(two_clients: Ledger) -> None:
     r = sla("verify", env=NOW)
     assert r.exit_code == 1
     assert "2026-11 ACME (contract 1): its entries or terms changed after the close" in r.stdout
-    assert sla("report", "--month", "2026-11", "--client", "ACME", env=NOW).exit_code == 1
-    sla.ok("report", "--month", "2026-11", "--client", "BETA", env=NOW)
+    assert "2026-11: its seal no longer holds" in r.stdout
+    for client in ("ACME", "BETA"):
+        report = sla("report", "--month", "2026-11", "--client", client, env=NOW)
+        assert report.exit_code == 1 and "its seal no longer holds" in report.stderr
+
+
+def test_entries_and_their_contracts_seal_rewritten_together_are_found(
+    two_clients: Ledger,
+) -> None:
+    """A forger who edits ACME's entry and writes its contract's seal anew, with sla's own
+    code: the chain holds the seal as the close recorded it, so ACME's statement refuses."""
+    from sla_cli.domain.month import Month
+    from sla_cli.ops.seals import seal
+    from sla_cli.store.engine import open_ledger
+
+    two_clients.behind(
+        "UPDATE entries SET note = 'on-site visit' WHERE client_id = 1 AND type = 'work'",
+        tables=("entries",),
+    )
+    opened = open_ledger(two_clients.sla.db_url)
+    try:
+        with opened.store() as s:
+            nov = Month(2026, 11)
+            _, digests = seal(s, nov, s.active_contracts(nov), s.clock_terms_of(nov))
+    finally:
+        opened.engine.dispose()
+    two_clients.behind(
+        f"UPDATE closings SET entries_digest = '{digests[1]}' WHERE contract_id = 1",
+        tables=("closings",),
+    )
+    acme = two_clients.sla("report", "--month", "2026-11", "--client", "ACME", env=NOW)
+    assert acme.exit_code == 1 and "its seal no longer holds" in acme.stderr
 
 
 def test_closes_without_contract_seals_are_checked_by_the_whole_month(two_clients: Ledger) -> None:
-    """A ledger closed before revision 0010 (down to 0009 and back: its closes have no
-    contracts' seals) verifies; a client's statement then checks the whole month, as before."""
+    """A ledger closed before revision 0010 (down to 0007 and back: its closes have no
+    contracts' seals, and are sealed late) verifies; a client's statement then checks the
+    whole month, as before. A downgrade that keeps the chain is refused: it holds them."""
     from tests.store.test_migrations import migrate
 
     sla = two_clients.sla
     two_clients.engine.dispose()
-    migrate(sla.db_url, "0009", down=True)
+    with pytest.raises(RuntimeError, match="closes sealed contract by contract"):
+        migrate(sla.db_url, "0009", down=True)
+    migrate(sla.db_url, "0007", down=True)
+    two_clients.forget_what_was_seen()  # a version without the chain kept none
     sla.ok("upgrade", env=NOW)
     assert two_clients.value("SELECT count(entries_digest) FROM closings") == 0
     sla.ok("verify", env=NOW)
