@@ -124,7 +124,25 @@ def pg_schema() -> Iterator[str]:
     finally:
         with engine.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+            drop_ledger_roles(
+                conn, f"{conn.execute(sa.text('SELECT current_database()')).scalar()}_{name}"
+            )
         engine.dispose()
+
+
+LEDGER_ROLES = ("engineer", "manager", "auditor", "owner")
+
+
+def drop_ledger_roles(conn: Any, prefix: str) -> None:
+    """Drop the group roles a ledger's revision 0010 made (``<prefix>_engineer`` …), once its
+    schema is gone, with whatever privileges they still hold in the database."""
+    import sqlalchemy as sa
+
+    for kind in LEDGER_ROLES:
+        role = f"{prefix}_{kind}"
+        if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+            conn.execute(sa.text(f'DROP OWNED BY "{role}"'))
+            conn.execute(sa.text(f'DROP ROLE "{role}"'))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
