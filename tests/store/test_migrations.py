@@ -42,8 +42,8 @@ from sla_cli.store.engine import (
     schema_change,
     schema_version,
 )
-from sla_cli.store.models import SQLModel
 from sla_cli.store.guards import AUTHORS
+from sla_cli.store.models import SQLModel
 from tests.conftest import pg_schema, sqlite_url
 
 TABLES = ("clients", "contracts", "closed_months", "closings", "entries", "incidents")

@@ -130,7 +130,7 @@ def upgrade() -> None:
     for user in users:
         op.execute(f"GRANT {role['owner']} TO {_q(user)} WITH ADMIN OPTION")
 
-    for table, column in AUTHORS.items():
+    for table in AUTHORS:
         op.execute(f"ALTER TABLE {table} ADD COLUMN entered_by VARCHAR(100)")
     for column in sorted(set(AUTHORS.values())):
         op.execute(
