@@ -165,6 +165,7 @@ MODULES = {
     "closing": ("client", "invoice", "act", "invoices", "paid"),
     "alerts": ("notify", "notices"),
     "intake": ("intake",),
+    "roles": ("role",),
 }
 _MODULE_OF = {command: module for module, names in MODULES.items() for command in names}
 _GLOBAL_VALUES = {"--db", "--config"}  # the global options that take a value

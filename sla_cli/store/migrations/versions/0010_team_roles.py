@@ -71,7 +71,7 @@ PREFIX = (
 MANAGER = f"{PREFIX} || '_manager'"
 ENGINEER_CHECK = (
     f"pg_catalog.pg_has_role(session_user, {MANAGER}, 'MEMBER') OR type = 'work' OR "
-    "(type = 'reversal' AND EXISTS (SELECT 1 FROM entries o WHERE o.id = reverses "
+    "(type = 'reversal' AND EXISTS (SELECT 1 FROM entries o WHERE o.id = entries.reverses "
     'AND o."by" = session_user::text))'
 )
 
