@@ -18,6 +18,11 @@ NameArgument = Annotated[str, typer.Argument(help="A database role (a person's l
 RoleArgument = Annotated[str, typer.Argument(help="engineer, manager, auditor or owner.")]
 
 
+NO_MEMBERS = (
+    "No one holds a role (an SQLite ledger has none; on PostgreSQL: `sla role grant NAME ROLE`)."
+)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(role_app, name="role")
 
@@ -66,5 +71,5 @@ def list_(ctx: typer.Context, format: FormatOption = Format.table) -> None:
             [Column("Name"), Column("Role"), Column("May")],
             [[m.name, m.role, MAY_DO[m.role]] for m in members],
             title="Roles",
-            caption=None if members else "No one holds a role yet: `sla role grant NAME ROLE`.",
+            caption=None if members else NO_MEMBERS,
         )

@@ -154,7 +154,9 @@ class Roles(Part):
             raise PermissionRefused(self.db.where, kind, f"{what}, as {self.session_role()}")
 
     def members(self) -> list[Member]:
-        """Who holds which of the ledger's roles (granted directly)."""
+        """Who holds which of the ledger's roles (granted directly); none on SQLite."""
+        if self.db.dialect != "postgresql":
+            return []
         self.require("owner", "listing the roles")
         groups = {self.role_name(k): k for k in KINDS}
         rows = self.db.rows(_MEMBERS, {"groups": list(groups)})
