@@ -81,7 +81,10 @@ def needed_role(reason: str) -> Kind:
     if "must be owner" in text or "admin option" in text or "grant role" in text:
         return "owner"
     found = _TABLE.search(text)
-    if found and found.group(1).rsplit(".", 1)[-1] in ENGINEER_TABLES:
+    table = found.group(1).rsplit(".", 1)[-1] if found else ""
+    if table == "alembic_version":  # what every command reads first: any role reads it
+        return "auditor"
+    if table in ENGINEER_TABLES:
         return "engineer"
     if "sequence" in text:
         return "engineer"

@@ -14,7 +14,8 @@ On PostgreSQL (an SQLite ledger is one person's file: nothing changes there but 
 - row-level security on ``entries``: an engineer posts work, and reverses only entries by
   themselves; a manager posts anything;
 - whoever upgrades the ledger, the tables' owner and every role already granted anything on
-  them become ``owner``, so no current user loses a right they had.
+  them become ``owner``, so no current user loses a right they had (what was granted to them
+  by hand is revoked: ``owner`` holds it).
 
 Revision ID: 0010
 Revises: 0009
@@ -129,6 +130,16 @@ def upgrade() -> None:
         op.execute(f"GRANT {role[kind]} TO {role['owner']} WITH ADMIN OPTION")
     for user in users:
         op.execute(f"GRANT {role['owner']} TO {_q(user)} WITH ADMIN OPTION")
+    # their rights granted by hand are the owner's now: revoked, so that verify finds none
+    granted = bind.execute(
+        sa.text(
+            "SELECT DISTINCT c.oid::regclass::text, pg_get_userbyid(a.grantee) FROM pg_class c, "
+            "aclexplode(c.relacl) a WHERE c.relnamespace = current_schema()::regnamespace "
+            "AND a.grantee <> 0 AND a.grantee <> c.relowner ORDER BY 1, 2"
+        )
+    ).fetchall()
+    for relation, grantee in granted:
+        op.execute(f"REVOKE ALL ON {relation} FROM {_q(grantee)}")
 
     for table in AUTHORS:
         op.execute(f"ALTER TABLE {table} ADD COLUMN entered_by VARCHAR(100)")
@@ -157,7 +168,9 @@ def upgrade() -> None:
         ).scalars()
     ]
     everyone = ", ".join(role[k] for k in KINDS)
-    op.execute(f"GRANT USAGE ON SCHEMA {schema} TO {everyone}")
+    # anyone may see the tables' names (as pg_class shows them anyway), so that a role without
+    # a ledger role is refused as such rather than told there is no ledger
+    op.execute(f"GRANT USAGE ON SCHEMA {schema} TO {everyone}, PUBLIC")
     op.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {everyone}")
     op.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role['engineer']}")
     op.execute(f"GRANT INSERT ON {', '.join(ENGINEER_TABLES)} TO {role['engineer']}")
@@ -183,6 +196,9 @@ def downgrade() -> None:
     role = {k: _q(f"{prefix}_{k}") for k in KINDS}
     me = _q(str(bind.execute(sa.text("SELECT session_user")).scalar()))
     op.execute(f"REASSIGN OWNED BY {role['owner']} TO {me}")
+    schema = str(bind.execute(sa.text("SELECT current_schema()")).scalar())
+    if schema != "public":  # public's USAGE for everyone is PostgreSQL's own default
+        op.execute(f"REVOKE USAGE ON SCHEMA {_q(schema)} FROM PUBLIC")
     op.execute("DROP POLICY entries_add ON entries")
     op.execute("DROP POLICY entries_read ON entries")
     op.execute("ALTER TABLE entries DISABLE ROW LEVEL SECURITY")
