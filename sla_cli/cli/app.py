@@ -142,7 +142,7 @@ def root(
 ) -> None:
     """Support contracts under an SLA: log hours, watch SLA clocks, close months, quote.
 
-    SLA_USER names the engineer (default: the OS user).
+    SLA_USER names the engineer (default: the OS user; on PostgreSQL, the database role).
     """
     ctx.obj = State(config_option=config, db_option=db)
 

@@ -171,6 +171,7 @@ def upgrade() -> None:
     # anyone may see the tables' names (as pg_class shows them anyway), so that a role without
     # a ledger role is refused as such rather than told there is no ledger
     op.execute(f"GRANT USAGE ON SCHEMA {schema} TO {everyone}, PUBLIC")
+    op.execute(f"GRANT CREATE ON SCHEMA {schema} TO {role['owner']}")  # later revisions' tables
     op.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {everyone}")
     op.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role['engineer']}")
     op.execute(f"GRANT INSERT ON {', '.join(ENGINEER_TABLES)} TO {role['engineer']}")
