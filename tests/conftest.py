@@ -237,3 +237,13 @@ def team_logins(url: str, kinds: tuple[str, ...]) -> Iterator[dict[str, str]]:
                     conn.execute(sa.text(f'DROP OWNED BY "{name}"'))
                     conn.execute(sa.text(f'DROP ROLE "{name}"'))
         engine.dispose()
+
+
+def shown_author(sla: Sla, by: str) -> str:
+    """How `sla entries` shows an entry logged ``--by`` someone: on PostgreSQL with the role
+    that entered it (the superuser the tests connect as, a manager), as "by X, entered by Y"."""
+    from sla_cli.cli.options import database_user
+
+    if sla.db_url.startswith("sqlite"):
+        return by
+    return f"{by}, entered by {database_user(sla.db_url)}"

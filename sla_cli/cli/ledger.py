@@ -46,14 +46,7 @@ def log(
     ] = WorkKind.SUPPORT,
     note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
     by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            help=(
-                "Who did it (default SLA_USER or the OS user; on PostgreSQL the database "
-                "role, and another name from a manager only)."
-            ),
-        ),
+        str | None, typer.Option("--by", help="Who did it (default SLA_USER or the OS user).")
     ] = None,
     client: complete.TicketClientOption = None,
     undo: Annotated[

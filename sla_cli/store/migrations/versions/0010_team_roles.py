@@ -162,7 +162,8 @@ def upgrade() -> None:
         str(t)
         for t in bind.execute(
             sa.text(
-                "SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'v', 'S') "
+                # a table's sequences change owner with it
+                "SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'v') "
                 "AND c.relnamespace = current_schema()::regnamespace ORDER BY c.relname"
             )
         ).scalars()
