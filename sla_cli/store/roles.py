@@ -78,8 +78,8 @@ def needed_role(reason: str) -> Kind:
             return kind
     if "row-level security" in text:
         return "manager"  # an engineer posts work and reverses their own entries only
-    if "must be owner" in text or "admin option" in text or "grant role" in text:
-        return "owner"
+    if any(w in text for w in ("must be owner", "admin option", "grant role", "create role")):
+        return "owner"  # creating the ledger's roles also needs CREATEROLE (see A team ledger)
     found = _TABLE.search(text)
     table = found.group(1).rsplit(".", 1)[-1] if found else ""
     if table == "alembic_version":  # what every command reads first: any role reads it

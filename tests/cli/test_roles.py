@@ -436,3 +436,23 @@ def test_an_sqlite_ledger_has_no_roles(sla: Sla) -> None:
     r = sla("role", "grant", "alice", "engineer")
     assert r.exit_code == 2 and "SQLite ledger has no roles" in r.stderr
     assert sla.ok("role", "list", "--format", "json").json() == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "role"),
+    [
+        ('new row violates row-level security policy for table "entries"', "manager"),
+        ("permission denied for table contracts", "manager"),
+        ("permission denied for table timers", "engineer"),
+        ("permission denied for sequence entries_id_seq", "engineer"),
+        ("permission denied for table alembic_version", "auditor"),
+        ("must be owner of table entries", "owner"),
+        ('must have admin option on role "x_manager"', "owner"),
+        ("permission denied to create role", "owner"),
+        ("recording a row by bob needs the manager role (x_manager)", "manager"),
+    ],
+)
+def test_a_refusal_names_the_role_it_needs(reason: str, role: str) -> None:
+    from sla_cli.store.roles import needed_role
+
+    assert needed_role(reason) == role
