@@ -110,8 +110,8 @@ def expected_grants(prefix: str, table: str, kind: str) -> set[tuple[str, str]]:
     """The (role, privilege) pairs the ledger's roles hold on ``table`` (of ``pg_class``
     kind ``kind``: r a table, v a view, S a sequence)."""
     name = {k: f"{prefix}_{k}" for k in KINDS}
-    if kind == "S":
-        return {(name["engineer"], "USAGE")}
+    if kind == "S":  # an auditor's pg_dump reads where each sequence stands
+        return {(name["engineer"], "USAGE"), (name["auditor"], "SELECT")}
     out = {(name[k], "SELECT") for k in KINDS}
     if table in ENGINEER_TABLES:
         out.add((name["engineer"], "INSERT"))

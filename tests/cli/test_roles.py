@@ -456,3 +456,21 @@ def test_a_refusal_names_the_role_it_needs(reason: str, role: str) -> None:
     from sla_cli.store.roles import needed_role
 
     assert needed_role(reason) == role
+
+
+def test_an_auditor_backs_the_ledger_up_with_pg_dump(team: Team, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("pg_dump") is None:
+        pytest.skip("no pg_dump")
+    schema = team.value("SELECT current_schema()")
+    database = team.value("SELECT current_database()")
+    dump = tmp_path / "ledger.sql"
+    done = subprocess.run(
+        ["pg_dump", "-h", "127.0.0.1", "-U", team.logins["auditor"], "-d", database, "-n", schema,
+         "--enable-row-security", "-f", str(dump)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "COPY" in dump.read_text() and "entered_by" in dump.read_text()

@@ -175,6 +175,7 @@ def upgrade() -> None:
     op.execute(f"GRANT CREATE ON SCHEMA {schema} TO {role['owner']}")  # later revisions' tables
     op.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {everyone}")
     op.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role['engineer']}")
+    op.execute(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role['auditor']}")  # dumps
     op.execute(f"GRANT INSERT ON {', '.join(ENGINEER_TABLES)} TO {role['engineer']}")
     others = [t for t in AUTHORS if t not in ENGINEER_TABLES] + ["closings"]
     op.execute(f"GRANT INSERT ON {', '.join(others)} TO {role['manager']}")
