@@ -9,7 +9,7 @@ schema, unique to the run) and drops them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,6 @@ class Team:
     admin: Sla
     people: dict[str, Sla]
     logins: dict[str, str]
-    made: list[int] = field(default_factory=list)
 
     def sql(self, *statements: str) -> list[Any]:
         engine = sa.create_engine(self.url)
