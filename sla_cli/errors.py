@@ -82,6 +82,21 @@ class CommitUnknown(LedgerUnavailable):
         )
 
 
+class PermissionRefused(LedgerError):
+    """The database refused the command to the role that ran it (on a team's PostgreSQL
+    ledger): nothing was written. Exit 77 (``EX_NOPERM`` of sysexits.h), with the role it
+    needs."""
+
+    exit_code = 77
+
+    def __init__(self, where: str, role: str, reason: str) -> None:
+        super().__init__(
+            f"the ledger {where} refused: this needs the {role} role ({reason}); "
+            "nothing was written"
+        )
+        self.role = role
+
+
 class CheckFailed(SlaError):
     """A check asked for by the user failed (``breaches --fail``): exit 1."""
 

@@ -94,3 +94,9 @@ def short_time(moment: datetime | None, tz: str) -> str:
 def last_day(end: date | None) -> str | None:
     """A contract's exclusive ``end`` as the last day it covers, the way people read a term."""
     return None if end is None else date.fromordinal(end.toordinal() - 1).isoformat()
+
+
+def author(by: str, entered_by: str | None) -> str:
+    """Who a row is by, and who entered it when someone else did (a manager's ``--by`` on a
+    team's ledger): ``alice, entered by bob``."""
+    return by if entered_by is None or entered_by == by else f"{by}, entered by {entered_by}"

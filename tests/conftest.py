@@ -124,7 +124,25 @@ def pg_schema() -> Iterator[str]:
     finally:
         with engine.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+            drop_ledger_roles(
+                conn, f"{conn.execute(sa.text('SELECT current_database()')).scalar()}_{name}"
+            )
         engine.dispose()
+
+
+LEDGER_ROLES = ("engineer", "manager", "auditor", "owner")
+
+
+def drop_ledger_roles(conn: Any, prefix: str) -> None:
+    """Drop the group roles a ledger's revision 0011 made (``<prefix>_engineer`` …), once its
+    schema is gone, with whatever privileges they still hold in the database."""
+    import sqlalchemy as sa
+
+    for kind in LEDGER_ROLES:
+        role = f"{prefix}_{kind}"
+        if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+            conn.execute(sa.text(f'DROP OWNED BY "{role}"'))
+            conn.execute(sa.text(f'DROP ROLE "{role}"'))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -171,3 +189,61 @@ def demo_env(sla: Sla, tmp_path: Path) -> dict[str, str]:
         "SLA_CONFIG": str(folder / "config.toml"),
         "SLA_DATABASE_URL": f"sqlite:///{folder / 'ledger.db'}",
     }
+
+
+def as_login(url: str, name: str) -> str:
+    """``url`` connecting as the database role ``name`` (the server trusts loopback)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{name}@{host}"))
+
+
+@contextmanager
+def team_logins(url: str, kinds: tuple[str, ...]) -> Iterator[dict[str, str]]:
+    """A login role for each of ``kinds`` (a ledger role, ``engineer2`` for a second one, or
+    ``none``) on the PostgreSQL ledger at ``url``, granted it, named after the ledger's schema
+    (unique to the run): each one's URL. The roles are dropped afterwards."""
+    import sqlalchemy as sa
+
+    from sla_cli.store.engine import open_ledger
+    from sla_cli.store.roles import kind_of
+
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        schema = conn.execute(sa.text("SELECT current_schema()")).scalar_one()
+    names = {label: f"{schema}_{label}" for label in kinds}
+    try:
+        with engine.begin() as conn:
+            for name in names.values():
+                conn.execute(sa.text(f'CREATE ROLE "{name}" LOGIN'))
+        ledger = open_ledger(url)
+        try:
+            with ledger.store() as s:
+                for label, name in names.items():
+                    if label != "none":
+                        s.grant(name, kind_of(label.rstrip("0123456789")))
+        finally:
+            ledger.engine.dispose()
+        yield {kind: as_login(url, name) for kind, name in names.items()}
+    finally:
+        with engine.begin() as conn:
+            for name in names.values():
+                found = conn.execute(
+                    sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": name}
+                ).first()
+                if found:
+                    conn.execute(sa.text(f'DROP OWNED BY "{name}"'))
+                    conn.execute(sa.text(f'DROP ROLE "{name}"'))
+        engine.dispose()
+
+
+def shown_author(sla: Sla, by: str) -> str:
+    """How `sla entries` shows an entry logged ``--by`` someone: on PostgreSQL with the role
+    that entered it (the superuser the tests connect as, a manager), as "by X, entered by Y"."""
+    from sla_cli.cli.options import database_user
+
+    if sla.db_url.startswith("sqlite"):
+        return by
+    return f"{by}, entered by {database_user(sla.db_url)}"

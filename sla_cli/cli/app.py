@@ -142,7 +142,7 @@ def root(
 ) -> None:
     """Support contracts under an SLA: log hours, watch SLA clocks, close months, quote.
 
-    SLA_USER names the engineer (default: the OS user).
+    SLA_USER names the engineer (default: the OS user; on PostgreSQL, the database role).
     """
     ctx.obj = State(config_option=config, db_option=db)
 
@@ -166,6 +166,7 @@ MODULES = {
     "closing": ("client", "invoice", "act", "invoices", "paid"),
     "alerts": ("notify", "notices"),
     "intake": ("intake",),
+    "roles": ("role",),
 }
 _MODULE_OF = {command: module for module, names in MODULES.items() for command in names}
 _GLOBAL_VALUES = {"--db", "--config"}  # the global options that take a value

@@ -128,8 +128,9 @@ def verify(
     enabled and defined as the schema's revisions created them. A difference means the
     database was changed behind sla's back: restore it from a backup. With --expect, a
     fingerprint kept outside the ledger finds a rollback to an older copy and a chain forged
-    anew. On PostgreSQL it also notes the roles that may get past the guards (superusers other
-    than the tables' owner, members of the owner, roles allowed to set
+    anew. On PostgreSQL it also fails on rows entered by a role that holds none of the ledger's
+    roles and on GRANTs the roles do not give, and notes the roles that may get past the guards
+    (superusers other than the tables' owner, members of the owner, roles allowed to set
     session_replication_role); they fail nothing.
     """
     from sla_cli.cli.records import verification_record
@@ -152,8 +153,7 @@ def verify(
     else:
         lines("\n".join([f"ledger {st.ledger_name()}", *_verification_lines(found)]))
     if not found.ok:
-        problems = len(found.differences) + len(found.missing_guards) + len(found.changed_guards)
-        raise CheckFailed(f"the ledger does not match its closes: {problems} difference(s)")
+        raise CheckFailed(f"the ledger does not match its closes: {found.problems} difference(s)")
 
 
 def _verification_lines(found: Verification) -> list[str]:
@@ -195,6 +195,16 @@ def guard_lines(found: Verification) -> list[str]:
             f"the database guard {p.name} is not what the schema's revisions created (its "
             f"definition was changed): {p.detail}"
             for p in found.changed_guards
+        ),
+        *(
+            f"{a.rows} row(s) of {a.table} entered by {a.author}, which holds none of the "
+            "ledger's roles (a role granted rights by hand, or its role revoked or dropped)"
+            for a in found.unknown_authors
+        ),
+        *(
+            f"{g.role} holds {g.privilege} on {g.table}, which the ledger's roles do not give "
+            f"(a GRANT added by hand): REVOKE {g.privilege} ON {g.table} FROM {g.role}"
+            for g in found.extra_grants
         ),
         *(
             f"note: role {r.role} may get past the database guards: {r.why}"

@@ -96,7 +96,7 @@ def _undo(st: State, user: str) -> None:
 
 
 def _logged(work: "WorkLog", done: "Logged") -> None:
-    from sla_cli.formatting import format_duration, hours_h
+    from sla_cli.formatting import author, format_duration, hours_h
     from sla_cli.render import lines
 
     e = done.entry
@@ -107,7 +107,7 @@ def _logged(work: "WorkLog", done: "Logged") -> None:
         left += f" once {e.on:%Y-%m} closes, billing its overdraft"
     lines(
         f"entry {e.id}: {format_duration(e.minutes)}{rounded} on {e.ticket} for "
-        f"{e.client_key} ({e.kind}, {e.on.isoformat()}, by {e.by}){left}"
+        f"{e.client_key} ({e.kind}, {e.on.isoformat()}, by {author(e.by, e.entered_by)}){left}"
     )
     warn_logged(done)
 

@@ -19,7 +19,7 @@ from sla_cli.cli.records import (
     zone_of,
 )
 from sla_cli.cli.views import plural
-from sla_cli.formatting import hours_text, money_short, short_time
+from sla_cli.formatting import author, hours_text, money_short, short_time
 from sla_cli.render import (
     STATUS_STYLES,
     Cell,
@@ -99,7 +99,7 @@ def entries_table(
                 e.ticket or f"({e.client_key})",
                 hours_text(e.minutes),
                 entry_type(e),
-                e.by,
+                author(e.by, e.entered_by),
                 e.note or "",
             ]
             for e in found

@@ -225,7 +225,27 @@ class State:
         return datetime.now(ZoneInfo(self.settings().timezone)).date()
 
     def user(self) -> str:
+        """Who runs the command: ``SLA_USER``, else on PostgreSQL the database role (the
+        author the database records), else the operating-system user."""
+        if not os.environ.get("SLA_USER") and self.ledger_file() is None:
+            return database_user(self.db_url())
         return current_user()
+
+
+def database_user(url: str) -> str:
+    """The role a PostgreSQL URL connects as: its user, else ``PGUSER``, else (as libpq does)
+    the operating-system user."""
+    from urllib.parse import unquote, urlsplit
+
+    name = urlsplit(url).username
+    return unquote(name) if name else os.environ.get("PGUSER") or current_user_os()
+
+
+def current_user_os() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def current_user() -> str:
@@ -233,10 +253,7 @@ def current_user() -> str:
     name = os.environ.get("SLA_USER")
     if name:
         return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    return current_user_os()
 
 
 def state(ctx: typer.Context) -> State:

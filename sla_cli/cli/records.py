@@ -293,6 +293,12 @@ def verification_record(found: Verification) -> Record:
         "expected_found": found.expected_found,
         "changed_guards": sorted({p.name for p in found.changed_guards}),
         "bypass_roles": [{"role": r.role, "why": r.why} for r in found.bypass_roles],
+        "unknown_authors": [
+            {"table": a.table, "author": a.author, "rows": a.rows} for a in found.unknown_authors
+        ],
+        "extra_grants": [
+            {"role": g.role, "privilege": g.privilege, "table": g.table} for g in found.extra_grants
+        ],
     }
 
 

@@ -177,3 +177,4 @@ class EntryRecord(NamedTuple):
     note: str | None
     reverses: int | None
     created_at: datetime
+    entered_by: str | None = None  # on PostgreSQL, the database role that wrote it

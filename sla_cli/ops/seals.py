@@ -28,6 +28,7 @@ from sla_cli.ops.incidents import clocks_of, month_incidents
 
 if TYPE_CHECKING:
     from sla_cli.store.guard_checks import BypassRole, GuardProblem
+    from sla_cli.store.roles import AuthorProblem, ExtraGrant
     from sla_cli.store.store import Store
 
 DEFAULT_ZONE = "Europe/Moscow"  # a close sealed before its clock terms were: the offer's zone
@@ -296,12 +297,32 @@ class Verification:
 
     changed_guards: list[GuardProblem] = field(default_factory=list)  # not as created
     bypass_roles: list[BypassRole] = field(default_factory=list)  # may get past the guards
+    unknown_authors: list[AuthorProblem] = field(default_factory=list)  # rows by no known role
+    extra_grants: list[ExtraGrant] = field(default_factory=list)  # GRANTs the roles do not give
 
     @property
     def ok(self) -> bool:
-        """Every close matches and every guard is as created (the roles that may get past the
-        guards are noted, and fail nothing)."""
-        return not self.differences and not self.missing_guards and not self.changed_guards
+        """Every close matches, every guard is as created, every row's author holds a role of
+        the ledger and no GRANT was added by hand (the roles that may get past the guards are
+        noted, and fail nothing)."""
+        return not (
+            self.differences
+            or self.missing_guards
+            or self.changed_guards
+            or self.unknown_authors
+            or self.extra_grants
+        )
+
+    @property
+    def problems(self) -> int:
+        """How many differences and problems fail the check."""
+        return (
+            len(self.differences)
+            + len(self.missing_guards)
+            + len(self.changed_guards)
+            + len(self.unknown_authors)
+            + len(self.extra_grants)
+        )
 
 
 def verify(
@@ -334,7 +355,7 @@ def verify(
     guards = s.guard_problems()
     return Verification(
         [m for m, _ in closed], unsealed, differences, missing(guards), no_terms, links, found,
-        changed(guards), s.bypass_roles(),
+        changed(guards), s.bypass_roles(), s.author_problems(), s.extra_grants(),
     )  # fmt: skip
 
 

@@ -134,6 +134,7 @@ def entry_record(row: Any, client_key: str) -> EntryRecord:
         note=row.note,
         reverses=row.reverses,
         created_at=row.created_at,
+        entered_by=getattr(row, "entered_by", None),
     )
 
 

@@ -131,6 +131,11 @@ class Db:
         SQLite keeps (``YYYY-MM-DD HH:MM:SS.ffffff``, UTC), PostgreSQL's own value."""
         return column
 
+    def session_user(self) -> str | None:
+        """The database role the rows are entered by (PostgreSQL's ``session_user``, which
+        its triggers record); None on SQLite, which has no roles."""
+        return None
+
     def clock(self) -> datetime:
         """The real clock rows are stamped with: never the moment a command is about
         (``SLA_NOW`` pins that one)."""
@@ -153,6 +158,10 @@ class Db:
         self._execute("RELEASE SAVEPOINT sla_part", {})
 
     # the shared forms
+    def run(self, sql: str, params: Params | None = None) -> None:
+        """A statement that returns no rows (a GRANT)."""
+        self._execute(*expand(sql, params or {}))
+
     def rows(self, sql: str, params: Params | None = None) -> list[Any]:
         return list(self._execute(*expand(sql, params or {})))
 

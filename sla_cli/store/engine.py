@@ -277,7 +277,8 @@ def schema_version(engine: Engine) -> str | None:
         with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except DBAPIError as e:
-        if "alembic_version" in str(e.orig) or "no such table" in str(e.orig):
+        refused = getattr(e.orig, "sqlstate", None) == "42501"  # a role that may not read it
+        if not refused and ("alembic_version" in str(e.orig) or "no such table" in str(e.orig)):
             return None
         raise
 

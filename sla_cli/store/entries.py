@@ -113,9 +113,8 @@ class Entries(Part):
         self, values: dict[str, Any], client_key: str, conflict: Exception | None = None
     ) -> EntryRecord:
         entry_id = self.db.insert("entries", values, conflict)
-        return entry_record(
-            SimpleNamespace(**{"reverses": None, **values, "id": entry_id}), client_key
-        )
+        row = {"reverses": None, **values, "entered_by": self.db.session_user(), "id": entry_id}
+        return entry_record(SimpleNamespace(**row), client_key)
 
     def add_entry(self, new: NewEntry) -> EntryRecord:
         """Append an entry, stamped by the real clock."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from sla_cli.errors import LedgerError, ledger_failure
+from sla_cli.errors import LedgerError, PermissionRefused, ledger_failure
+from sla_cli.store.roles import needed_role
 
 
 def reason(orig: BaseException) -> str:
@@ -67,5 +68,9 @@ def busy(e: sqlite3.Error) -> bool:
 def database_error(
     where: str, orig: BaseException, verb: str, invalidated: bool = False
 ) -> LedgerError:
-    """The database's error as one line: unavailable (worth retrying) or refused."""
+    """The database's error as one line: unavailable (worth retrying), refused to the role
+    that ran it (SQLSTATE 42501, exit 77), or refused."""
+    if getattr(orig, "sqlstate", None) == "42501":
+        text = reason(orig)
+        return PermissionRefused(where, needed_role(text), text)
     return ledger_failure(where, reason(orig), unavailable(orig, invalidated), verb)

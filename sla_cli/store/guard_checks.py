@@ -83,6 +83,7 @@ SELECT r.rolname AS role, r.rolsuper AS superuser, pg_get_userbyid(o.oid) AS own
 FROM pg_roles r, owner o WHERE r.oid <> o.oid ORDER BY r.rolname
 """
 REPLICATION_ROLE = "session_replication_role"
+POLICIES = {"entries_read": "SELECT", "entries_add": "INSERT"}  # on entries (0011)
 
 
 class GuardChecks(Part):
@@ -95,9 +96,36 @@ class GuardChecks(Part):
             triggers = [FoundTrigger(*r) for r in self.db.rows(_PG_TRIGGERS)]
             names = list(guards.pg_functions())
             rows = self.db.rows(_PG_FUNCTIONS, {"names": names})
-            return pg_problems(triggers, {r.name: FoundFunction(*r) for r in rows})
+            problems = pg_problems(triggers, {r.name: FoundFunction(*r) for r in rows})
+            return problems + self._policy_problems()
         found = self.db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
         return sqlite_problems({name: sql for name, sql in found})
+
+    def _policy_problems(self) -> list[GuardProblem]:
+        """Row-level security on ``entries`` (revision 0011): on, not bypassed by FORCE off
+        for its owner alone, with its two policies for everyone."""
+        security = self.db.value(
+            "SELECT relrowsecurity FROM pg_class WHERE relname = 'entries' "
+            "AND relnamespace = current_schema()::regnamespace"
+        )
+        out = []
+        if not security:
+            out.append(GuardProblem("entries_row_security", "disabled", "row-level security off"))
+        found = {
+            r.name: r
+            for r in self.db.rows(
+                "SELECT policyname AS name, cmd, permissive, roles::text[] AS roles "
+                "FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'entries'"
+            )
+        }
+        for name, cmd in POLICIES.items():
+            p = found.pop(name, None)
+            if p is None:
+                out.append(GuardProblem(name, "missing", "dropped"))
+            elif p.cmd != cmd or p.permissive != "PERMISSIVE" or list(p.roles) != ["public"]:
+                out.append(GuardProblem(name, "changed", f"for {p.cmd} to {', '.join(p.roles)}"))
+        out.extend(GuardProblem(n, "changed", "a policy added by hand") for n in sorted(found))
+        return out
 
     def missing_guards(self) -> list[str]:
         """The guards dropped or disabled, by name."""

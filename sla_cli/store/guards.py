@@ -108,6 +108,34 @@ INSERT_GUARDS = (
 )
 OPEN_MONTH = INSERT_GUARDS[0].name  # refuses an entry dated in a closed month
 
+# 0011, PostgreSQL only: each table with an author, and its author's column; a trigger sets
+# ``entered_by`` to ``session_user`` and refuses another author from anyone but a manager
+AUTHORS: dict[str, str] = {
+    "clients": "created_by",
+    "contracts": "created_by",
+    "contract_changes": "by",
+    "entries": "by",
+    "closed_months": "closed_by",
+    "month_seals": "sealed_by",
+    "incidents": "created_by",
+    "incident_events": "by",
+    "timers": "by",
+    "timer_ends": "by",
+    "client_details": "by",
+    "documents": "by",
+    "payments": "by",
+    "notices": "by",
+    "notice_attempts": "by",
+    "mail_messages": "by",
+    "mail_decisions": "by",
+}
+# the ledger's name, which its roles' names start with: the database, and the schema
+PREFIX = (
+    "current_database() || CASE current_schema() WHEN 'public' THEN '' "
+    "ELSE '_' || current_schema() END"
+)
+MANAGER = f"{PREFIX} || '_manager'"
+
 # -- The definitions they make ------------------------------------------------------------------
 
 # pg_trigger.tgtype: the trigger's level, timing and events, as bits
@@ -172,6 +200,18 @@ def _raises_if(condition: str, message: str) -> str:
     return f"BEGIN IF {condition} THEN RAISE EXCEPTION '{message}'; END IF; RETURN NEW; END"
 
 
+def author_body(column: str) -> str:
+    """The body of the function that sets and checks the author in ``column`` (0011)."""
+    return (
+        "BEGIN NEW.entered_by := session_user; "
+        f'IF NEW."{column}" IS NULL THEN NEW."{column}" := session_user; '
+        f'ELSIF NEW."{column}" <> session_user::text AND NOT '
+        f"pg_catalog.pg_has_role(session_user, {MANAGER}, 'MEMBER') THEN "
+        f"RAISE EXCEPTION 'recording a row by % needs the manager role (%)', NEW.\"{column}\", "
+        f"{MANAGER} USING ERRCODE = '42501'; END IF; RETURN NEW; END"
+    )
+
+
 def sqlite_triggers() -> dict[str, str]:
     """Each guard trigger of an SQLite ledger, by name: the text ``sqlite_master`` holds."""
     out = {
@@ -195,6 +235,10 @@ def pg_triggers() -> dict[str, PgTrigger]:
         )
     for g in INSERT_GUARDS:
         out[g.name] = PgTrigger(g.table, tgtype(("INSERT",), row=True), g.function)
+    for table, column in AUTHORS.items():
+        out[f"{table}_author"] = PgTrigger(
+            table, tgtype(("INSERT",), row=True), f"sla_author_{column}"
+        )
     return out
 
 
@@ -207,6 +251,10 @@ def pg_functions() -> dict[str, PgFunction]:
     out.update(
         (g.function, PgFunction("plpgsql", _raises_if(g.pg_condition, g.message)))
         for g in INSERT_GUARDS
+    )
+    out.update(
+        (f"sla_author_{c}", PgFunction("plpgsql", collapsed(author_body(c))))
+        for c in sorted(set(AUTHORS.values()))
     )
     return out
 

@@ -165,6 +165,7 @@ class PgDb(Db):
         self.conn = conn
         self._stamp: datetime | None = None
         self._streams = 0
+        self._session_user: str | None = None
 
     def _execute(self, sql: str, params: dict[str, Any]) -> Any:
         cur = self.conn.cursor(row_factory=_pg_row)
@@ -217,6 +218,11 @@ class PgDb(Db):
 
     def month_of(self, column: str) -> str:
         return f"to_char({column}, 'YYYY-MM')"
+
+    def session_user(self) -> str:
+        if self._session_user is None:
+            self._session_user = str(self.value("SELECT session_user"))
+        return self._session_user
 
     def clock(self) -> datetime:
         """PostgreSQL's clock (the transaction's start), so a team's ledger stamps rows by one

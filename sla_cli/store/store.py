@@ -26,6 +26,7 @@ from sla_cli.store.mail import Mail
 from sla_cli.store.months import Months
 from sla_cli.store.notices import Notices
 from sla_cli.store.revisions import SCHEMA_HEAD
+from sla_cli.store.roles import Roles
 from sla_cli.store.seals import Seals
 from sla_cli.store.sqlite_url import SqliteTarget, file_kind, refuse_write, sqlite_target
 from sla_cli.store.timers import Timers
@@ -48,6 +49,7 @@ class Store(
     Mail,
     GuardChecks,
     TrendSums,
+    Roles,
 ):
     """One transaction on the ledger: the facts the rules need, and the rows they decided on.
 

@@ -103,7 +103,8 @@ def test_text_is_never_read_as_rich_markup(ledger_sla: Sla) -> None:
     ledger_sla.ok("incident", "open", "ACME-7", "--title", title, "--at", "2026-11-24 10:00",
                   env=NOV)  # fmt: skip
     ledger_sla.ok("log", "1h", "ACME-7", "--note", note, "--by", by, env=NOV)
-    listing = ledger_sla.ok("entries", env=NOV).stdout
+    # wide enough for the note on one line beside "by X, entered by Y" (PostgreSQL)
+    listing = ledger_sla.ok("entries", env={**NOV, "COLUMNS": "200"}).stdout
     assert note in listing and by in listing
     for columns in ("120", "80"):  # one summary table, or a table per client with its name
         report = ledger_sla.ok("report", "--month", "current", env={**NOV, "COLUMNS": columns})

@@ -29,6 +29,13 @@ def close_october(sla: Sla) -> None:
     sla.ok("rollover", env=NOV)
 
 
+# since revision 0011 the ledger's tables belong to its owner role, not to who created them
+TABLE_OWNER = (
+    "SELECT pg_get_userbyid(relowner) FROM pg_class "
+    "WHERE relname = 'entries' AND relnamespace = current_schema()::regnamespace"
+)
+
+
 def sql(url: str, *statements: str) -> None:
     engine = sa.create_engine(url)
     try:
@@ -59,7 +66,7 @@ def test_a_new_ledgers_guards_are_all_as_created(ledger_sla: Sla) -> None:
     try:
         with ledger.store(write=False) as s:
             assert s.guard_problems() == [] and s.missing_guards() == []
-            owner = s.db.value("SELECT current_user") if s.db.dialect == "postgresql" else None
+            owner = s.db.value(TABLE_OWNER) if s.db.dialect == "postgresql" else None
     finally:
         ledger.engine.dispose()
     if owner is None:
@@ -249,7 +256,7 @@ def test_roles_that_may_get_past_the_guards_are_noted(pg_closed: tuple[Sla, str]
     superuser, setter, member = (f"sla_test_{kind}_{tag}" for kind in ("su", "set", "member"))
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        owner = conn.execute(sa.text("SELECT current_user")).scalar_one()
+        owner = conn.execute(sa.text(TABLE_OWNER)).scalar_one()  # the ledger's owner role
         granted = int(conn.execute(sa.text("SHOW server_version_num")).scalar_one()) >= 150000
     try:
         sql(

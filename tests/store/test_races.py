@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -26,6 +28,7 @@ from sla_cli.ops.periods import rollover
 from sla_cli.ops.work import log_work
 from sla_cli.store.engine import Ledger, open_ledger
 from sla_cli.store.store import Store
+from tests.conftest import pg_schema, sqlite_url, team_logins
 from tests.receivers import Hook
 
 SETTINGS = parse_settings({})
@@ -34,13 +37,60 @@ NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 T = TypeVar("T")
 
 
-@pytest.fixture
-def ledger(backend_url: str) -> Iterator[Ledger]:
-    opened = open_ledger(backend_url, create=True)
+# On a team's PostgreSQL ledger ("team"), the commands race as an engineer (and those only a
+# manager may run, as a manager), each set up by the owner: the database's roles, row-level
+# security and author triggers hold every rule as they do for its owner.
+ADMIN: dict[int, Ledger] = {}  # a ledger's owner's (the same ledger off a team's)
+MANAGER: dict[int, Ledger] = {}
+ME: dict[int, str] = {}  # the engineer a team ledger's engineer runs as
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "team"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
+    if request.param == "sqlite":
+        with _opened(sqlite_url(tmp_path / "ledger.db"), create=True) as opened:
+            yield opened
+        return
+    with pg_schema() as url, _opened(url, create=True) as admin:
+        if request.param == "postgresql":
+            yield admin
+            return
+        with (
+            team_logins(url, ("engineer", "manager")) as urls,
+            _opened(urls["engineer"]) as mine,
+            _opened(urls["manager"]) as manager,
+        ):
+            ADMIN[id(mine)], MANAGER[id(mine)] = admin, manager
+            ME[id(mine)] = urls["engineer"].partition("//")[2].partition("@")[0]
+            try:
+                yield mine
+            finally:
+                for held in (ADMIN, MANAGER, ME):
+                    held.pop(id(mine), None)
+
+
+@contextmanager
+def _opened(url: str, create: bool = False) -> Iterator[Ledger]:
+    opened = open_ledger(url, create=create)
     try:
         yield opened
     finally:
         opened.engine.dispose()
+
+
+def admin(ledger: Ledger) -> Ledger:
+    """The ledger as its owner opens it (to set up what the test races on)."""
+    return ADMIN.get(id(ledger), ledger)
+
+
+def manager(ledger: Ledger) -> Ledger:
+    """The ledger as a manager opens it (for the commands only a manager may run)."""
+    return MANAGER.get(id(ledger), ledger)
+
+
+def me(ledger: Ledger, name: str) -> str:
+    """The author an engineer's command records: on a team's ledger, the engineer's role."""
+    return ME.get(id(ledger), name)
 
 
 def together(ledger: Ledger, n: int, op: Callable[[Store, int], T]) -> list[T | SlaError]:
@@ -75,7 +125,7 @@ def ok(results: list[T | SlaError]) -> list[T]:
 
 
 def sign(ledger: Ledger, key: str, variant: int, tier: str, months: int | None = 12) -> None:
-    with ledger.store() as s:
+    with admin(ledger).store() as s:
         new = NewContract(key, key, variant, tier, date(2026, 10, 1), months)
         add_contract(s, SETTINGS.catalog, new, "setup", NOW)
 
@@ -86,7 +136,7 @@ def test_ten_logs_at_once_never_overdraw_a_package_that_refuses_it(ledger: Ledge
     work = WorkLog(ticket="PKG-1", minutes=120, on=date(2026, 11, 2))
 
     def log(s: Store, i: int) -> object:
-        return log_work(s, policy, ZONE, work, f"e{i}", NOW)
+        return log_work(s, policy, ZONE, work, me(ledger, f"e{i}"), NOW)
 
     results = together(ledger, 10, log)
     assert len(ok(results)) == 7  # 7 × 2 h fit in 15 h; the other three are refused
@@ -96,6 +146,8 @@ def test_ten_logs_at_once_never_overdraw_a_package_that_refuses_it(ledger: Ledge
 
 
 def test_identical_contracts_signed_at_once_make_one_contract(ledger: Ledger) -> None:
+    ledger = manager(ledger)
+
     def add(s: Store, _: int) -> object:
         new = NewContract("Acme", "ACME", 1, "basic", date(2026, 10, 1), 12)
         return add_contract(s, SETTINGS.catalog, new, "sales", NOW)
@@ -110,7 +162,7 @@ def test_one_incident_opens_when_six_open_it_at_once(ledger: Ledger) -> None:
 
     def open_(s: Store, i: int) -> object:
         at = datetime(2026, 11, 23, 10, i, tzinfo=UTC)
-        return open_incident(s, "ACME-5", at, None, None, ZONE, f"e{i}", NOW)
+        return open_incident(s, "ACME-5", at, None, None, ZONE, me(ledger, f"e{i}"), NOW)
 
     results = together(ledger, 6, open_)
     assert len(ok(results)) == 1
@@ -120,13 +172,13 @@ def test_one_incident_opens_when_six_open_it_at_once(ledger: Ledger) -> None:
 
 def test_two_acknowledgements_at_once_record_one(ledger: Ledger) -> None:
     sign(ledger, "ACME", 1, "basic")
-    with ledger.store() as s:
+    with admin(ledger).store() as s:
         opened = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         open_incident(s, "ACME-5", opened, None, None, ZONE, "desk", NOW)
 
     def ack(s: Store, i: int) -> object:
         at = datetime(2026, 11, 23, 9, 10 + 20 * i, tzinfo=UTC)
-        return record_event(s, "ACME-5", Event.ACK, at, NOW, ZONE, user=f"e{i}")
+        return record_event(s, "ACME-5", Event.ACK, at, NOW, ZONE, user=me(ledger, f"e{i}"))
 
     results = together(ledger, 2, ack)
     assert len(ok(results)) == 1
@@ -137,13 +189,15 @@ def test_two_acknowledgements_at_once_record_one(ledger: Ledger) -> None:
 
 def test_two_undos_at_once_undo_one_event(ledger: Ledger) -> None:
     sign(ledger, "ACME", 1, "basic")
-    with ledger.store() as s:
+    with admin(ledger).store() as s:
         opened = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         open_incident(s, "ACME-5", opened, None, None, ZONE, "desk", NOW)
         record_event(s, "ACME-5", Event.ACK, opened.replace(minute=5), NOW, ZONE, user="desk")
         record_event(s, "ACME-5", Event.START, opened.replace(minute=9), NOW, ZONE, user="desk")
 
-    results = together(ledger, 2, lambda s, i: undo_event(s, "ACME-5", None, ZONE, f"e{i}", NOW))
+    results = together(
+        ledger, 2, lambda s, i: undo_event(s, "ACME-5", None, ZONE, me(ledger, f"e{i}"), NOW)
+    )
     assert len(ok(results)) == 2  # the start undone, then the acknowledgement: one each
     with ledger.store() as s:
         (incident,) = iter_incidents(s, ZONE, "ACME")
@@ -155,6 +209,7 @@ def test_a_contract_signed_while_its_month_closes_is_closed_with_it_or_refused(
     ledger: Ledger,
 ) -> None:
     sign(ledger, "ACME", 1, "basic")
+    ledger = manager(ledger)
 
     barrier = threading.Barrier(2)
     results: list[object] = [None, None]
@@ -201,6 +256,7 @@ def test_documents_issued_at_once_take_every_number_once_without_a_gap(ledger: L
     keys = [f"C{i}" for i in range(7)]
     for key in keys:
         sign(ledger, key, 1, "basic")
+    ledger = manager(ledger)
     rollover(ledger.store, Month(2026, 10), date(2026, 11, 5), "cron")
     terms = IssueTerms(Party("КИТ", inn="7701234560", address="Москва"), VatTerms(), 10, "RUB")
     head = Letterhead("КИТ", "RUB", ZONE, SETTINGS.at_risk_percent)
@@ -228,7 +284,7 @@ def test_four_notify_runs_at_once_deliver_each_level_once(ledger: Ledger, hook: 
     from sla_cli.ops.incidents import Clocks
 
     sign(ledger, "ACME", 1, "basic")
-    with ledger.store() as s:  # Monday 23 November, 10:00 in Moscow
+    with admin(ledger).store() as s:  # Monday 23 November, 10:00 in Moscow
         open_incident(s, "ACME-5", datetime(2026, 11, 23, 7, 0, tzinfo=UTC), "Касса", None,
                       ZONE, "desk", NOW)  # fmt: skip
     terms = parse_settings({}).notify._replace(routes=(Route("hook", hook.url),))
@@ -237,7 +293,7 @@ def test_four_notify_runs_at_once_deliver_each_level_once(ledger: Ledger, hook: 
                     tzinfo=UTC), SETTINGS.at_risk_percent, SETTINGS.pausing_clocks)  # fmt: skip
 
     def run(s: Store, i: int) -> object:
-        decided = decide(s, terms, clocks, ZONE, f"cron{i}")
+        decided = decide(s, terms, clocks, ZONE, me(ledger, f"cron{i}"))
         return len(decided)
 
     decided = ok(together(ledger, 4, run))
@@ -248,7 +304,7 @@ def test_four_notify_runs_at_once_deliver_each_level_once(ledger: Ledger, hook: 
 
     def send_all() -> None:
         barrier.wait()
-        out = deliver(ledger.store, terms, datetime.now(UTC), "cron",
+        out = deliver(ledger.store, terms, datetime.now(UTC), me(ledger, "cron"),
                       lambda route, payload: send(hook.url, payload))  # fmt: skip
         counts.append(len(out))
 

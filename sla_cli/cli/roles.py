@@ -1,0 +1,75 @@
+"""`sla role grant NAME ROLE`, `sla role revoke NAME ROLE`, `sla role list`: who may do what on
+a team's PostgreSQL ledger (owner only; the database enforces the roles)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sla_cli.cli.options import Format, FormatOption, state
+
+role_app = typer.Typer(
+    help="Who may do what on a PostgreSQL ledger: grant, revoke, list (owner only).",
+    no_args_is_help=True,
+)
+
+NameArgument = Annotated[str, typer.Argument(help="A database role (a person's login).")]
+RoleArgument = Annotated[str, typer.Argument(help="engineer, manager, auditor or owner.")]
+
+
+NO_MEMBERS = (
+    "No one holds a role (an SQLite ledger has none; on PostgreSQL: `sla role grant NAME ROLE`)."
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(role_app, name="role")
+
+
+@role_app.command("grant")
+def grant(ctx: typer.Context, name: NameArgument, role: RoleArgument) -> None:
+    """Grant one of the ledger's roles to a database role."""
+    from sla_cli.render import lines
+    from sla_cli.store.roles import kind_of
+
+    kind = kind_of(role)
+    with state(ctx).store() as s:
+        done = s.grant(name, kind)
+        group = s.role_name(kind)
+    lines(f"{name} is {'now' if done else 'already'} {kind} ({group})")
+
+
+@role_app.command("revoke")
+def revoke(ctx: typer.Context, name: NameArgument, role: RoleArgument) -> None:
+    """Revoke one of the ledger's roles from a database role."""
+    from sla_cli.render import lines
+    from sla_cli.store.roles import kind_of
+
+    kind = kind_of(role)
+    with state(ctx).store() as s:
+        done = s.revoke(name, kind)
+        group = s.role_name(kind)
+    lines(f"{name} {'is no longer' if done else 'was not'} {kind} ({group})")
+
+
+@role_app.command("list")
+def list_(ctx: typer.Context, format: FormatOption = Format.table) -> None:
+    """Who holds which of the ledger's roles, and what each role may do."""
+    from sla_cli.render import Column, json_out, records_csv, table
+    from sla_cli.store.roles import MAY_DO
+
+    with state(ctx).reading() as s:
+        members = s.members()
+    records = [{"name": m.name, "role": m.role} for m in members]
+    if format == Format.json:
+        json_out(records)
+    elif format == Format.csv:
+        records_csv(records, ("name", "role"))
+    else:
+        table(
+            [Column("Name"), Column("Role"), Column("May")],
+            [[m.name, m.role, MAY_DO[m.role]] for m in members],
+            title="Roles",
+            caption=None if members else NO_MEMBERS,
+        )

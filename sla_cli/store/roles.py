@@ -1,0 +1,259 @@
+"""Who may do what on a team's PostgreSQL ledger: its four group roles (revision 0011), the
+people granted them, and what ``verify`` finds that the roles do not account for.
+
+The database enforces the roles (GRANTs, row-level security on ``entries``, the author
+triggers of ``store.guards``); this module names them, grants and revokes them, and reads
+them back. An SQLite ledger has no roles: it is one person's file. Nothing here imports a
+database library.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, NamedTuple
+
+from sla_cli.errors import InputError, NotFound, PermissionRefused
+from sla_cli.store.base import Part
+from sla_cli.store.guards import AUTHORS, PREFIX
+
+Kind = Literal["engineer", "manager", "auditor", "owner"]
+KINDS: tuple[Kind, ...] = ("engineer", "manager", "auditor", "owner")
+
+# What each role may add rows to (revision 0011); every role reads every table. A manager is
+# also an engineer, an owner also a manager and an auditor, and owns the tables.
+ENGINEER_TABLES = frozenset(
+    {
+        "entries",
+        "incidents",
+        "incident_events",
+        "timers",
+        "timer_ends",
+        "notices",
+        "notice_attempts",
+        "mail_messages",
+        "mail_decisions",
+    }
+)
+MANAGER_TABLES = frozenset(AUTHORS) - ENGINEER_TABLES | {"closings"}
+MAY_DO: dict[Kind, str] = {
+    "engineer": "log hours, timers, incidents and their events, mail intake, alerts; read all",
+    "manager": "what an engineer may, and contracts, clients, voids of others' entries, "
+    "month close, documents, payments",
+    "auditor": "read everything: listings, reports, verify, backup",
+    "owner": "everything, schema upgrades, and granting roles",
+}
+
+
+class Member(NamedTuple):
+    """A database role granted one of the ledger's roles."""
+
+    name: str
+    role: Kind
+
+
+class AuthorProblem(NamedTuple):
+    """Rows of ``table`` entered by a database role that holds none of the ledger's roles."""
+
+    table: str
+    author: str
+    rows: int
+
+
+class ExtraGrant(NamedTuple):
+    """A privilege on a table that the ledger's roles do not give (a GRANT added by hand)."""
+
+    role: str
+    privilege: str
+    table: str
+
+
+_TABLE = re.compile(r'(?:table|relation|sequence) "?([\w.]+)"?')
+
+
+def needed_role(reason: str) -> Kind:
+    """The role a refusal of the database (SQLSTATE 42501) asks for, from its words."""
+    text = reason.lower()
+    for kind in KINDS:
+        if f"needs the {kind} role" in text:
+            return kind
+    if "row-level security" in text:
+        return "manager"  # an engineer posts work and reverses their own entries only
+    if any(w in text for w in ("must be owner", "admin option", "grant role", "create role")):
+        return "owner"  # creating the ledger's roles also needs CREATEROLE (see A team ledger)
+    found = _TABLE.search(text)
+    table = found.group(1).rsplit(".", 1)[-1] if found else ""
+    if table == "alembic_version":  # what every command reads first: any role reads it
+        return "auditor"
+    if table in ENGINEER_TABLES:
+        return "engineer"
+    if "sequence" in text:
+        return "engineer"
+    return "manager"
+
+
+_MEMBERS = """
+SELECT m.rolname AS name, g.rolname AS role FROM pg_auth_members a
+JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member
+WHERE g.rolname IN (:groups) AND m.rolname NOT IN (:groups) ORDER BY m.rolname, g.rolname
+"""
+_GRANTS = """
+SELECT c.relname AS "table", c.relkind AS kind, c.relowner = a.grantee AS own,
+  CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS role,
+  a.privilege_type AS privilege
+FROM pg_class c, aclexplode(c.relacl) a
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'v', 'S')
+ORDER BY 4, 1, 5
+"""
+
+
+def expected_grants(prefix: str, table: str, kind: str) -> set[tuple[str, str]]:
+    """The (role, privilege) pairs the ledger's roles hold on ``table`` (of ``pg_class``
+    kind ``kind``: r a table, v a view, S a sequence)."""
+    name = {k: f"{prefix}_{k}" for k in KINDS}
+    if kind == "S":  # an auditor's pg_dump reads where each sequence stands
+        return {(name["engineer"], "USAGE"), (name["auditor"], "SELECT")}
+    out = {(name[k], "SELECT") for k in KINDS}
+    if table in ENGINEER_TABLES:
+        out.add((name["engineer"], "INSERT"))
+    if table in MANAGER_TABLES:
+        out.add((name["manager"], "INSERT"))
+    return out
+
+
+class Roles(Part):
+    """The ledger's roles on PostgreSQL (none on SQLite)."""
+
+    def _postgresql(self) -> None:
+        if self.db.dialect != "postgresql":
+            raise InputError(
+                "an SQLite ledger has no roles: it is one person's file (a team shares a "
+                "PostgreSQL ledger, whose roles the database enforces)"
+            )
+
+    def role_prefix(self) -> str:
+        return str(self.db.value(f"SELECT {PREFIX}"))
+
+    def role_name(self, kind: Kind) -> str:
+        """The database's name of the ledger's role ``kind``."""
+        return f"{self.role_prefix()}_{kind}"
+
+    def session_role(self) -> str:
+        """The database role the command runs as (the author of what it writes)."""
+        return str(self.db.value("SELECT session_user"))
+
+    def holds(self, kind: Kind) -> bool:
+        """Whether the session's role holds the ledger's role ``kind`` (a superuser holds
+        every one)."""
+        return bool(
+            self.db.value(
+                "SELECT pg_has_role(session_user, :r, 'MEMBER')", {"r": self.role_name(kind)}
+            )
+        )
+
+    def require(self, kind: Kind, what: str) -> None:
+        """Refuse (exit 77) unless the session's role holds ``kind``."""
+        self._postgresql()
+        if not self.holds(kind):
+            raise PermissionRefused(self.db.where, kind, f"{what}, as {self.session_role()}")
+
+    def members(self) -> list[Member]:
+        """Who holds which of the ledger's roles (granted directly); none on SQLite."""
+        if self.db.dialect != "postgresql":
+            return []
+        self.require("owner", "listing the roles")
+        groups = {self.role_name(k): k for k in KINDS}
+        rows = self.db.rows(_MEMBERS, {"groups": list(groups)})
+        return [Member(r.name, groups[r.role]) for r in rows]
+
+    def _existing(self, name: str) -> str:
+        found = self.db.value("SELECT rolname FROM pg_roles WHERE rolname = :n", {"n": name})
+        if found is None:
+            raise NotFound(
+                f"no database role {name!r}: create it first (CREATE ROLE {name} LOGIN, "
+                "as a role that may create roles)"
+            )
+        if found in {self.role_name(k) for k in KINDS}:
+            raise InputError(f"{name} is one of the ledger's own roles; name a person's role")
+        return str(found)
+
+    def grant(self, name: str, kind: Kind) -> bool:
+        """Grant ``kind`` to the database role ``name``; False when it held it already."""
+        self.require("owner", f"granting {kind}")
+        name = self._existing(name)
+        if self._direct(name, kind):
+            return False
+        admin = " WITH ADMIN OPTION" if kind == "owner" else ""
+        self.db.run(f"GRANT {_q(self.role_name(kind))} TO {_q(name)}{admin}")
+        return True
+
+    def revoke(self, name: str, kind: Kind) -> bool:
+        """Revoke ``kind`` from ``name``; False when it did not hold it."""
+        self.require("owner", f"revoking {kind}")
+        name = self._existing(name)
+        if not self._direct(name, kind):
+            return False
+        self.db.run(f"REVOKE {_q(self.role_name(kind))} FROM {_q(name)}")
+        return True
+
+    def _direct(self, name: str, kind: Kind) -> bool:
+        return bool(
+            self.db.value(
+                "SELECT count(*) FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+                "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = :g AND m.rolname = :m",
+                {"g": self.role_name(kind), "m": name},
+            )
+        )
+
+    # -- what verify reports --------------------------------------------------------------
+
+    def author_problems(self) -> list[AuthorProblem]:
+        """Rows entered (``entered_by``) by a role that is gone or holds none of the ledger's
+        roles (none on SQLite, where the column does not exist)."""
+        if self.db.dialect != "postgresql":
+            return []
+        known = self._known()
+        out: list[AuthorProblem] = []
+        for table in AUTHORS:
+            rows = self.db.rows(
+                f"SELECT entered_by AS author, count(*) AS n FROM {table} "
+                "WHERE entered_by IS NOT NULL GROUP BY entered_by ORDER BY entered_by"
+            )
+            out.extend(
+                AuthorProblem(table, r.author, int(r.n)) for r in rows if r.author not in known
+            )
+        return out
+
+    def _known(self) -> set[str]:
+        """The roles that hold one of the ledger's roles, and the superusers."""
+        names = {f"g{i}": self.role_name(k) for i, k in enumerate(KINDS)}
+        held = " OR ".join(f"pg_has_role(r.oid, :{n}, 'MEMBER')" for n in names)
+        return set(
+            self.db.column(f"SELECT r.rolname FROM pg_roles r WHERE r.rolsuper OR {held}", names)
+        )
+
+    def extra_grants(self) -> list[ExtraGrant]:
+        """Privileges on the ledger's tables, views and sequences that its roles do not give:
+        to another role directly, to PUBLIC, or to a ledger role beyond its own."""
+        if self.db.dialect != "postgresql":
+            return []
+        prefix = self.role_prefix()
+        out = []
+        for r in self.db.rows(_GRANTS):
+            if r.own:
+                continue
+            if (r.role, r.privilege) not in expected_grants(prefix, r.table, r.kind):
+                out.append(ExtraGrant(r.role, r.privilege, r.table))
+        return out
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def kind_of(text: str) -> Kind:
+    """A role's kind as typed (``Manager``, ``owner``)."""
+    wanted = text.strip().lower()
+    for kind in KINDS:
+        if kind == wanted:
+            return kind
+    raise InputError(f"no role {text!r}: the roles are {', '.join(KINDS)}")
