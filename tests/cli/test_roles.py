@@ -38,6 +38,7 @@ class Team:
     admin: Sla
     people: dict[str, Sla]
     logins: dict[str, str]
+    october: bool = False  # closed, for its documents (``closed_october``)
 
     def sql(self, *statements: str) -> list[Any]:
         engine = sa.create_engine(self.url)
@@ -89,6 +90,32 @@ class Team:
         path = self.admin.config.with_name(f"history-{n}.csv")
         path.write_text(f"date,duration,ticket,by\n2026-11-0{n + 2},1h,ACME-{n + 50},tester\n")
         return str(path)
+
+    def closed_october(self, invoiced: bool = False) -> str:
+        """October closed by the owner, 3 h beyond ACME's tariff, with the company's and ACME's
+        details for its documents (and its invoice issued): the month."""
+        from sla_cli.defaults import default_document, write_config
+        from tests.cli.test_closing_documents import ACME_INN, COMPANY
+
+        if self.october:
+            return "2026-10"
+        self.october = True
+        doc = default_document()
+        doc["company"].update(COMPANY)
+        write_config(self.admin.config, doc, force=True)
+        self.admin.ok("client", "set", "ACME", "--full-name", "ООО «Акме»", "--inn", ACME_INN,
+                      "--kpp", "772301001", "--address", "г. Москва", env=NOW)  # fmt: skip
+        for day in ("2026-10-06", "2026-10-07"):  # past the 15 h the fee paid in advance covers
+            self.admin.ok("log", "8h", "ACME-1", "--on", day, env=NOW)
+        self.admin.ok("rollover", "--month", "2026-10", env=NOW)
+        if invoiced:
+            self.admin.ok("invoice", "ACME", "--month", "2026-10", env=NOW)
+        return "2026-10"
+
+    def invoiced(self) -> str:
+        """October's invoice, issued by the owner: its number."""
+        self.closed_october(invoiced=True)
+        return "1"
 
     def run(self, who: str, *args: str) -> Result:
         return self.people[who](*args, env={**NOW, "SLA_USER": ""})
@@ -174,6 +201,12 @@ CASES: dict[str, tuple[Args, frozenset[str]]] = {
     "report": (lambda t, who, n: ("report", "--month", "2026-10"), EVERYONE),
     "timesheet": (lambda t, who, n: ("timesheet", "--month", "2026-10"), EVERYONE),
     "verify": (lambda t, who, n: ("verify",), EVERYONE),
+    "invoice": (lambda t, who, n: ("invoice", "ACME", "--month", t.closed_october()), MANAGERS),
+    "act": (lambda t, who, n: ("act", "ACME", "--month", t.closed_october()), MANAGERS),
+    "paid": (
+        lambda t, who, n: ("paid", t.invoiced(), "--on", "2026-11-09", "--amount", "100"),
+        MANAGERS,
+    ),
 }
 
 
