@@ -40,10 +40,19 @@ def seal(
 ) -> tuple[str, dict[int, str]]:
     """The digest of ``month`` as its rows stand (its entries, the terms of ``active`` and
     what its clocks are computed with), and each contract's own (``SealPass``)."""
-    found = SealPass(active, clock_terms)
-    for batch in s.sealed_rows(month):
-        found.add(batch)
+    found = _sealed(s, month, active, clock_terms)
     return found.month.hexdigest(), found.contract_digests()
+
+
+def _sealed(
+    s: Store, month: Month, active: list[ContractRecord], clock_terms: str | None,
+    only: bool = False,
+) -> SealPass:  # fmt: skip
+    """``month``'s entries (with ``only``, those of ``active`` alone) through a ``SealPass``."""
+    found = SealPass(active, clock_terms)
+    for batch in s.sealed_rows(month, [c.id for c in active] if only else None):
+        found.add(batch)
+    return found
 
 
 def month_window(month: Month, zone: str) -> tuple[datetime, datetime]:
@@ -247,9 +256,7 @@ def check_contracts(
     sealed = s.closing_digests(month)
     if any(sealed.get(cid) is None for cid in stored):
         return None
-    found = SealPass(active, s.clock_terms_of(month))
-    for batch in s.sealed_rows(month, [c.id for c in active]):
-        found.add(batch)
+    found = _sealed(s, month, active, s.clock_terms_of(month), only=True)
     figures = _figures(month, active, s.month_usage(active, month))
     return compare(month, None, None, stored, figures, (sealed, found.contract_digests()))
 
@@ -305,13 +312,7 @@ class Verification:
         """Every close matches, every guard is as created, every row's author holds a role of
         the ledger and no GRANT was added by hand (the roles that may get past the guards are
         noted, and fail nothing)."""
-        return not (
-            self.differences
-            or self.missing_guards
-            or self.changed_guards
-            or self.unknown_authors
-            or self.extra_grants
-        )
+        return self.problems == 0
 
     @property
     def problems(self) -> int:
