@@ -57,11 +57,10 @@ def log(
     from sla_cli.domain.durations import parse_duration
 
     st = state(ctx)
-    user = st.user() if by is None else by
     if undo:
         if duration or ticket:
             raise InputError("`sla log --undo` takes no duration or ticket")
-        _undo(st, user)
+        _undo(st, by)
         return
     if not duration or not ticket:
         raise InputError("usage: sla log DURATION TICKET, e.g. sla log 2h ACME-12")
@@ -81,17 +80,18 @@ def log(
     )
     settings = st.settings()
     with st.store() as s:
+        user = st.user() if by is None else by  # on PostgreSQL, asked in this transaction
         done = log_work(s, work_policy(settings), settings.timezone, work, user, st.now())
     _logged(work, done)
 
 
-def _undo(st: State, user: str) -> None:
+def _undo(st: State, by: str | None) -> None:
     from sla_cli.formatting import format_duration
     from sla_cli.ops.work import undo_last
     from sla_cli.render import lines
 
     with st.store() as s:
-        rev = undo_last(s, user)
+        rev = undo_last(s, st.user() if by is None else by)
     lines(f"entry {rev.id}: reversed entry {rev.reverses} ({format_duration(-rev.minutes)})")
 
 

@@ -56,6 +56,8 @@ class State:
         self._now: datetime | None = None
         self.lost: str | None = None  # what the ledger lost of what was seen committed
         self.quiet_loss = False  # `sla verify` reports the loss itself
+        self._author: str | None = None  # on PostgreSQL: the session role's name (``user``)
+        self._open: Store | None = None  # the store of the transaction open now, if one is
 
     def settings(self) -> Settings:
         """The config, read once; a file named with --config or SLA_CONFIG must exist."""
@@ -170,7 +172,11 @@ class State:
             with transaction(url, timeouts, write) as found:
                 if found is not None:
                     self._check_seen(found, seen, anchor, write)
-                    yield found
+                    self._open = found
+                    try:
+                        yield found
+                    finally:
+                        self._open = None
                     if write and anchor is not None and not found.db.discarded:
                         wrote = seen_in(found.db)
             if found is not None:
@@ -225,11 +231,22 @@ class State:
         return datetime.now(ZoneInfo(self.settings().timezone)).date()
 
     def user(self) -> str:
-        """Who runs the command: ``SLA_USER``, else on PostgreSQL the database role (the
-        author the database records), else the operating-system user."""
-        if not os.environ.get("SLA_USER") and self.ledger_file() is None:
-            return database_user(self.db_url())
-        return current_user()
+        """Who runs the command: ``SLA_USER``, else on PostgreSQL the name the database
+        records the session role's rows under (its name in the ledger, else its login), else
+        the operating-system user."""
+        if os.environ.get("SLA_USER") or self.ledger_file() is not None:
+            return current_user()
+        if self._author is None and self._open is not None:
+            self._author = self._open.author_name()  # in the transaction the command has open
+        elif self._author is None:
+            from sla_cli.errors import LedgerError
+
+            try:
+                with self.reading() as s:
+                    self._author = s.author_name()
+            except LedgerError:  # not at this revision yet: the command upgrades it, if it may
+                return database_user(self.db_url())
+        return self._author
 
 
 def database_user(url: str) -> str:

@@ -3,11 +3,14 @@ a team's PostgreSQL ledger (owner only; the database enforces the roles)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sla_cli.cli.options import Format, FormatOption, state
+
+if TYPE_CHECKING:
+    from sla_cli.store.roles import Member
 
 role_app = typer.Typer(
     help="Who may do what on a PostgreSQL ledger: grant, revoke, list (owner only).",
@@ -27,17 +30,34 @@ def register(app: typer.Typer) -> None:
     app.add_typer(role_app, name="role")
 
 
+PersonOption = Annotated[
+    str | None,
+    typer.Option(
+        "--name",
+        help="The name their rows carry as author (default: the login); given again, renames.",
+    ),
+]
+
+
 @role_app.command("grant")
-def grant(ctx: typer.Context, name: NameArgument, role: RoleArgument) -> None:
-    """Grant one of the ledger's roles to a database role."""
+def grant(
+    ctx: typer.Context, name: NameArgument, role: RoleArgument, person: PersonOption = None
+) -> None:
+    """Grant one of the ledger's roles to a database role (and name the person)."""
+    from sla_cli.domain.text import check_author
     from sla_cli.render import lines
     from sla_cli.store.roles import kind_of
 
     kind = kind_of(role)
+    shown = None if person is None else check_author(person)
     with state(ctx).store() as s:
         done = s.grant(name, kind)
         group = s.role_name(kind)
-    lines(f"{name} is {'now' if done else 'already'} {kind} ({group})")
+        named = shown is not None and s.name_person(name, shown)
+    said = [f"{name} is {'now' if done else 'already'} {kind} ({group})"]
+    if shown is not None:
+        said.append(f"{name}'s rows {'now carry' if named else 'already carry'} the name {shown}")
+    lines("\n".join(said))
 
 
 @role_app.command("revoke")
@@ -61,15 +81,20 @@ def list_(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 
     with state(ctx).reading() as s:
         members = s.members()
-    records = [{"name": m.name, "role": m.role} for m in members]
+    records = [{"name": m.name, "role": m.role, "author": m.author} for m in members]
     if format == Format.json:
         json_out(records)
     elif format == Format.csv:
-        records_csv(records, ("name", "role"))
+        records_csv(records, ("name", "role", "author"))
     else:
         table(
-            [Column("Name"), Column("Role"), Column("May")],
-            [[m.name, m.role, MAY_DO[m.role]] for m in members],
+            [Column("Name"), Column("Role"), Column("Author"), Column("May")],
+            [[m.name, m.role, _named(m), MAY_DO[m.role]] for m in members],
             title="Roles",
             caption=None if members else NO_MEMBERS,
         )
+
+
+def _named(m: Member) -> str:
+    """The name a member's rows carry, when it is not their login."""
+    return "" if m.author == m.name else m.author

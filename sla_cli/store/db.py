@@ -136,6 +136,12 @@ class Db:
         its triggers record); None on SQLite, which has no roles."""
         return None
 
+    def authors(self, table: str, row_id: int) -> dict[str, Any]:
+        """The author and enterer of a row just added, as the database recorded them, where
+        it sets them (PostgreSQL's triggers: a person's name, the role that entered it); on
+        SQLite nothing (the author as given)."""
+        return {}
+
     def clock(self) -> datetime:
         """The real clock rows are stamped with: never the moment a command is about
         (``SLA_NOW`` pins that one)."""

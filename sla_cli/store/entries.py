@@ -113,7 +113,7 @@ class Entries(Part):
         self, values: dict[str, Any], client_key: str, conflict: Exception | None = None
     ) -> EntryRecord:
         entry_id = self.db.insert("entries", values, conflict)
-        row = {"reverses": None, **values, "entered_by": self.db.session_user(), "id": entry_id}
+        row = {"reverses": None, **values, "id": entry_id, **self.db.authors("entries", entry_id)}
         return entry_record(SimpleNamespace(**row), client_key)
 
     def add_entry(self, new: NewEntry) -> EntryRecord:

@@ -69,8 +69,8 @@ WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace
 _PG_FUNCTIONS = """
 SELECT p.proname AS name, l.lanname AS language, p.prosrc AS body, p.proconfig AS settings
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-WHERE p.pronamespace = current_schema()::regnamespace AND p.pronargs = 0
-  AND p.proname IN (:names)
+WHERE p.pronamespace = current_schema()::regnamespace AND p.proname IN (:names)
+  AND p.pronargs = CASE p.proname WHEN :allowed THEN 2 ELSE 0 END
 """
 # every role but the owner of the ledger's tables, and what it may do to get past the guards
 _PG_ROLES = """
@@ -83,7 +83,18 @@ SELECT r.rolname AS role, r.rolsuper AS superuser, pg_get_userbyid(o.oid) AS own
 FROM pg_roles r, owner o WHERE r.oid <> o.oid ORDER BY r.rolname
 """
 REPLICATION_ROLE = "session_replication_role"
-POLICIES = {"entries_read": "SELECT", "entries_add": "INSERT"}  # on entries (0011)
+# on entries (0011; 0012 checks through sla_entry_allowed): each one's command, and its USING
+# and WITH CHECK expressions as PostgreSQL prints them back
+POLICIES = {
+    "entries_read": ("SELECT", "true", None),
+    "entries_add": ("INSERT", None, f"{guards.ENTRY_ALLOWED}(type, reverses)"),
+}
+
+
+def search_path(schema: str) -> str:
+    """The one setting every guard function runs with (0012), for the ledger's schema as
+    ``quote_ident`` writes it: its own tables, temporary ones last, so none stands in."""
+    return f"search_path={schema}, pg_temp"
 
 
 class GuardChecks(Part):
@@ -95,8 +106,10 @@ class GuardChecks(Part):
         if self.db.dialect == "postgresql":
             triggers = [FoundTrigger(*r) for r in self.db.rows(_PG_TRIGGERS)]
             names = list(guards.pg_functions())
-            rows = self.db.rows(_PG_FUNCTIONS, {"names": names})
-            problems = pg_problems(triggers, {r.name: FoundFunction(*r) for r in rows})
+            rows = self.db.rows(_PG_FUNCTIONS, {"names": names, "allowed": guards.ENTRY_ALLOWED})
+            schema = str(self.db.value("SELECT quote_ident(current_schema())"))
+            functions = {r.name: FoundFunction(*r) for r in rows}
+            problems = pg_problems(triggers, functions, search_path(schema))
             return problems + self._policy_problems()
         found = self.db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
         return sqlite_problems({name: sql for name, sql in found})
@@ -114,16 +127,25 @@ class GuardChecks(Part):
         found = {
             r.name: r
             for r in self.db.rows(
-                "SELECT policyname AS name, cmd, permissive, roles::text[] AS roles "
-                "FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'entries'"
+                "SELECT policyname AS name, cmd, permissive, roles::text[] AS roles, qual, "
+                "with_check FROM pg_policies "
+                "WHERE schemaname = current_schema() AND tablename = 'entries'"
             )
         }
-        for name, cmd in POLICIES.items():
+        for name, (cmd, using, check) in POLICIES.items():
             p = found.pop(name, None)
             if p is None:
                 out.append(GuardProblem(name, "missing", "dropped"))
-            elif p.cmd != cmd or p.permissive != "PERMISSIVE" or list(p.roles) != ["public"]:
-                out.append(GuardProblem(name, "changed", f"for {p.cmd} to {', '.join(p.roles)}"))
+                continue
+            changes = []
+            if p.cmd != cmd or p.permissive != "PERMISSIVE" or list(p.roles) != ["public"]:
+                changes.append(f"for {p.cmd} to {', '.join(p.roles)}")
+            if p.qual != using:
+                changes.append(f"USING {_quoted(p.qual or 'nothing')}")
+            if p.with_check != check:
+                changes.append(f"WITH CHECK {_quoted(p.with_check or 'nothing')}")
+            if changes:
+                out.append(GuardProblem(name, "changed", "; ".join(changes)))
         out.extend(GuardProblem(n, "changed", "a policy added by hand") for n in sorted(found))
         return out
 
@@ -208,11 +230,11 @@ def sqlite_problems(found: Mapping[str, str | None]) -> list[GuardProblem]:
 
 
 def pg_problems(
-    triggers: Iterable[FoundTrigger], functions: Mapping[str, FoundFunction]
+    triggers: Iterable[FoundTrigger], functions: Mapping[str, FoundFunction], path: str
 ) -> list[GuardProblem]:
     """The guard triggers and functions of a PostgreSQL ledger missing, disabled or changed;
     ``triggers``: every trigger of the ledger's schema, ``functions``: the guards' functions
-    found there, by name."""
+    found there, by name; ``path``: the setting each function runs with (``search_path``)."""
     by_name: dict[str, list[FoundTrigger]] = {}
     for t in triggers:
         by_name.setdefault(t.name, []).append(t)
@@ -235,11 +257,15 @@ def pg_problems(
     for name, want_function in sorted(guards.pg_functions().items()):
         function = functions.get(name)
         n = callers[name]
-        called = f"the function {n} guard trigger{'s call' if n != 1 else ' calls'}"
+        called = (
+            f"the function {n} guard trigger{'s call' if n != 1 else ' calls'}"
+            if n
+            else "the function the row-level security of entries calls"
+        )
         if function is None:
             out.append(GuardProblem(name, "missing", f"{called}, dropped"))
             continue
-        changes = _function_changes(want_function, function)
+        changes = _function_changes(want_function, function, path)
         if changes:
             out.append(GuardProblem(name, "changed", "; ".join([called, *changes])))
     return out
@@ -266,12 +292,14 @@ def _trigger_changes(want: guards.PgTrigger, t: FoundTrigger) -> list[str]:
     return out
 
 
-def _function_changes(want: guards.PgFunction, f: FoundFunction) -> list[str]:
+def _function_changes(want: guards.PgFunction, f: FoundFunction, path: str) -> list[str]:
     out = []
     if f.language != want.language:
         out.append(f"it is written in {f.language}, not {want.language}")
     if guards.collapsed(f.body) != want.body:
         out.append(f"its body now reads {_quoted(f.body)}")
-    if f.settings:
-        out.append(f"it runs with {', '.join(f.settings)}")
+    if list(f.settings or []) != [path]:
+        out.append(
+            f"it runs with {', '.join(f.settings)}" if f.settings else f"it runs without {path}"
+        )
     return out

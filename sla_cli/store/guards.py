@@ -68,6 +68,7 @@ LEDGER_TABLES: dict[str, Refusal] = {
     "month_seals": UNCHANGEABLE,  # 0008
     "mail_messages": UNCHANGEABLE,  # 0009
     "mail_decisions": UNCHANGEABLE,  # 0009
+    "people": UNCHANGEABLE,  # 0012
 }
 
 CLOSED = "the month of this entry is closed: date the adjustment in an open month"
@@ -135,6 +136,17 @@ PREFIX = (
     "ELSE '_' || current_schema() END"
 )
 MANAGER = f"{PREFIX} || '_manager'"
+IS_MANAGER = f"pg_catalog.pg_has_role(session_user, {MANAGER}, 'MEMBER')"
+# 0012: the session role's name in the ledger (its latest row of ``people``)
+NAME = "(SELECT p.name FROM people p WHERE p.login = session_user ORDER BY p.id DESC LIMIT 1)"
+# 0012: what row-level security lets a role add to ``entries`` (its policy ``entries_add``
+# calls it): a manager anything, anyone else work, and reversals of entries by themselves
+ENTRY_ALLOWED = "sla_entry_allowed"
+ENTRY_ALLOWED_BODY = (
+    f"BEGIN RETURN {IS_MANAGER} OR entry_type = 'work' OR (entry_type = 'reversal' AND EXISTS "
+    '(SELECT 1 FROM entries o WHERE o.id = reversed_id AND o."by" IN (session_user::text, '
+    f"{NAME}))); END"
+)
 
 # -- The definitions they make ------------------------------------------------------------------
 
@@ -201,14 +213,19 @@ def _raises_if(condition: str, message: str) -> str:
 
 
 def author_body(column: str) -> str:
-    """The body of the function that sets and checks the author in ``column`` (0011)."""
+    """The body of the function that sets and checks the author in ``column`` (0012): the
+    session role's name (``people``), or its login when it has none."""
     return (
+        "DECLARE me text := coalesce(" + NAME + ", session_user); "
         "BEGIN NEW.entered_by := session_user; "
-        f'IF NEW."{column}" IS NULL THEN NEW."{column}" := session_user; '
-        f'ELSIF NEW."{column}" <> session_user::text AND NOT '
-        f"pg_catalog.pg_has_role(session_user, {MANAGER}, 'MEMBER') THEN "
+        f'IF NEW."{column}" IS NULL OR NEW."{column}" IN (session_user::text, me) THEN '
+        f'NEW."{column}" := me; '
+        f"ELSIF NOT {IS_MANAGER} THEN "
         f"RAISE EXCEPTION 'recording a row by % needs the manager role (%)', NEW.\"{column}\", "
-        f"{MANAGER} USING ERRCODE = '42501'; END IF; RETURN NEW; END"
+        f"{MANAGER} USING ERRCODE = '42501'; "
+        f'ELSE NEW."{column}" := coalesce((SELECT p.name FROM people p WHERE p.login = '
+        f'NEW."{column}" ORDER BY p.id DESC LIMIT 1), NEW."{column}"); '
+        "END IF; RETURN NEW; END"
     )
 
 
@@ -256,6 +273,7 @@ def pg_functions() -> dict[str, PgFunction]:
         (f"sla_author_{c}", PgFunction("plpgsql", collapsed(author_body(c))))
         for c in sorted(set(AUTHORS.values()))
     )
+    out[ENTRY_ALLOWED] = PgFunction("plpgsql", collapsed(ENTRY_ALLOWED_BODY))
     return out
 
 

@@ -27,11 +27,12 @@ from sla_cli.store.checks import (
 )
 from sla_cli.store.columns import kopecks, utc_column
 from sla_cli.store.mail_models import MailDecision, MailMessage
+from sla_cli.store.team_models import Person
 
 __all__ = [
     "Client", "ClientDetails", "ClosedMonth", "Closing", "Contract", "ContractChange", "Document",
     "Entry", "Incident", "IncidentEvent", "MailDecision", "MailMessage", "MonthSeal", "Payment",
-    "SQLModel", "Timer", "TimerEnd",
+    "Person", "SQLModel", "Timer", "TimerEnd",
 ]  # fmt: skip
 
 ENTRY_TYPES = tuple(t.value for t in EntryType)

@@ -224,6 +224,10 @@ class PgDb(Db):
             self._session_user = str(self.value("SELECT session_user"))
         return self._session_user
 
+    def authors(self, table: str, row_id: int) -> dict[str, Any]:
+        row = self.row(f'SELECT "by", entered_by FROM {table} WHERE id = :id', {"id": row_id})
+        return {"by": row.by, "entered_by": row.entered_by}
+
     def clock(self) -> datetime:
         """PostgreSQL's clock (the transaction's start), so a team's ledger stamps rows by one
         clock."""

@@ -45,10 +45,11 @@ MAY_DO: dict[Kind, str] = {
 
 
 class Member(NamedTuple):
-    """A database role granted one of the ledger's roles."""
+    """A database role granted one of the ledger's roles, and the name its rows carry."""
 
     name: str
     role: Kind
+    author: str  # its name in the ledger (``people``), else the login itself
 
 
 class AuthorProblem(NamedTuple):
@@ -91,9 +92,12 @@ def needed_role(reason: str) -> Kind:
     return "manager"
 
 
-_MEMBERS = """
-SELECT m.rolname AS name, g.rolname AS role FROM pg_auth_members a
-JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member
+# a login's name in the ledger: its latest row of ``people`` (revision 0012)
+NAME_OF = "(SELECT p.name FROM people p WHERE p.login = {login} ORDER BY p.id DESC LIMIT 1)"
+_MEMBERS = f"""
+SELECT m.rolname AS name, g.rolname AS role,
+  coalesce({NAME_OF.format(login="m.rolname")}, m.rolname) AS author
+FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member
 WHERE g.rolname IN (:groups) AND m.rolname NOT IN (:groups) ORDER BY m.rolname, g.rolname
 """
 _GRANTS = """
@@ -113,6 +117,8 @@ def expected_grants(prefix: str, table: str, kind: str) -> set[tuple[str, str]]:
     if kind == "S":  # an auditor's pg_dump reads where each sequence stands
         return {(name["engineer"], "USAGE"), (name["auditor"], "SELECT")}
     out = {(name[k], "SELECT") for k in KINDS}
+    if table == "people":  # every author trigger reads it, whoever inserts (revision 0012)
+        out.add(("PUBLIC", "SELECT"))
     if table in ENGINEER_TABLES:
         out.add((name["engineer"], "INSERT"))
     if table in MANAGER_TABLES:
@@ -163,7 +169,37 @@ class Roles(Part):
         self.require("owner", "listing the roles")
         groups = {self.role_name(k): k for k in KINDS}
         rows = self.db.rows(_MEMBERS, {"groups": list(groups)})
-        return [Member(r.name, groups[r.role]) for r in rows]
+        return [Member(r.name, groups[r.role], r.author) for r in rows]
+
+    def author_name(self) -> str:
+        """The name the session role's rows are recorded under: its name in the ledger, else
+        its login (what the author triggers write when a command names no one else)."""
+        login = NAME_OF.format(login="session_user")
+        return str(self.db.value(f"SELECT coalesce({login}, session_user)"))
+
+    def name_person(self, login: str, name: str) -> bool:
+        """Record ``name`` as what the rows of the database role ``login`` carry as their
+        author; False when it was already. Refused for a name another login or person has,
+        so that no one's rows can pass for someone else's."""
+        self.require("owner", "naming people")
+        login = self._existing(login)
+        now = self.db.value(NAME_OF.format(login=":login"), {"login": login})
+        if now == name:
+            return False
+        taken = self.db.value(
+            "SELECT r.rolname FROM pg_roles r WHERE r.rolname = :name AND r.rolname <> :login "
+            f"UNION ALL SELECT l.login FROM (SELECT DISTINCT p.login FROM people p) l "
+            f"WHERE l.login <> :login AND {NAME_OF.format(login='l.login')} = :name LIMIT 1",
+            {"name": name, "login": login},
+        )
+        if taken is not None:
+            whose = "a database role's login" if taken == name else f"the name of {taken}"
+            raise InputError(f"{name!r} is {whose}: give {login} a name of their own")
+        self.db.insert(
+            "people",
+            {"login": login, "name": name, "by": self.author_name(), "created_at": self.db.clock()},
+        )
+        return True
 
     def _existing(self, name: str) -> str:
         found = self.db.value("SELECT rolname FROM pg_roles WHERE rolname = :n", {"n": name})

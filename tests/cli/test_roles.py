@@ -388,8 +388,9 @@ def test_the_owner_grants_lists_and_revokes_roles(team: Team) -> None:
         f"{nobody} is already"
     )
     listed = owner("role", "list", "--format", "json", env=NOW).json()
-    assert {"name": nobody, "role": "manager"} in listed
-    assert {"name": team.logins["engineer"], "role": "engineer"} in listed
+    assert {"name": nobody, "role": "manager", "author": nobody} in listed
+    engineer = team.logins["engineer"]
+    assert {"name": engineer, "role": "engineer", "author": engineer} in listed
     assert team.run("none", "contract", "list").exit_code == 0
     r = owner("role", "revoke", nobody, "manager", env=NOW)
     assert r.exit_code == 0 and "is no longer manager" in r.stdout
@@ -419,7 +420,7 @@ def test_an_upgrade_makes_every_current_user_an_owner(sla: Sla) -> None:
             old = Sla(sla.config, as_login(url, login))
             listed = old("role", "list", "--format", "json", env={"SLA_USER": ""})
             assert listed.exit_code == 0, listed.stderr
-            assert {"name": login, "role": "owner"} in listed.json()
+            assert {"name": login, "role": "owner", "author": login} in listed.json()
             checked = old("verify", env={"SLA_USER": ""})
             assert checked.exit_code == 0, checked.stdout
         finally:

@@ -229,7 +229,7 @@ def test_a_function_that_lets_changes_through_is_found_with_them(
     r = sla("verify", env=NOV)
     assert r.exit_code == 1
     assert (
-        f"the database guard sla_unchangeable {CHANGED}: the function 31 guard triggers call; "
+        f"the database guard sla_unchangeable {CHANGED}: the function 33 guard triggers call; "
         "its body now reads «BEGIN IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END»"
     ) in r.stdout
     assert "2026-10 ACME (contract 1): amount due" in r.stdout

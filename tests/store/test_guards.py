@@ -78,6 +78,9 @@ def test_every_table_of_the_models_is_a_guarded_ledger_table() -> None:
     assert guards.OPEN_MONTH in guards.expected("sqlite") & guards.expected("postgresql")
 
 
+PATH = "search_path=ledger, pg_temp"
+
+
 def as_created() -> list[FoundTrigger]:
     return [
         FoundTrigger(name, t.table, t.type, "O", t.function, "ledger", True, False, False, 0)
@@ -87,7 +90,7 @@ def as_created() -> list[FoundTrigger]:
 
 def functions_as_created() -> dict[str, FoundFunction]:
     return {
-        name: FoundFunction(name, f.language, f" {f.body} ", None)
+        name: FoundFunction(name, f.language, f" {f.body} ", [PATH])
         for name, f in guards.pg_functions().items()
     }
 
@@ -97,7 +100,7 @@ def with_trigger(name: str, **changes: Any) -> list[FoundTrigger]:
 
 
 def test_postgresql_guards_as_created_have_no_problem() -> None:
-    assert pg_problems(as_created(), functions_as_created()) == []
+    assert pg_problems(as_created(), functions_as_created(), PATH) == []
 
 
 @pytest.mark.parametrize(
@@ -128,21 +131,23 @@ def test_postgresql_guards_as_created_have_no_problem() -> None:
 def test_a_postgresql_trigger_not_as_created_is_told(
     changes: dict[str, Any], problem: Problem, detail: str
 ) -> None:
-    found = pg_problems(with_trigger("entries_append_only", **changes), functions_as_created())
+    found = pg_problems(
+        with_trigger("entries_append_only", **changes), functions_as_created(), PATH
+    )
     assert found == [GuardProblem("entries_append_only", problem, detail)]
 
 
 def test_a_trigger_of_the_name_on_another_table_is_not_the_guard() -> None:
     """Trigger names are unique per table: the one on the guard's own table is compared."""
     other = as_created()[0]._replace(name="entries_append_only", table="clients")
-    assert pg_problems([*as_created(), other], functions_as_created()) == []
+    assert pg_problems([*as_created(), other], functions_as_created(), PATH) == []
 
 
 def test_a_dropped_postgresql_guard_and_function_are_missing() -> None:
     triggers = [t for t in as_created() if t.function != "sla_open_month"]
     functions = functions_as_created()
     del functions["sla_open_month"]
-    assert pg_problems(triggers, functions) == [
+    assert pg_problems(triggers, functions, PATH) == [
         GuardProblem("entries_open_month", "missing", "dropped"),
         GuardProblem("sla_open_month", "missing", "the function 1 guard trigger calls, dropped"),
     ]
@@ -153,7 +158,7 @@ def test_a_postgresql_function_not_as_created_is_told() -> None:
     functions["sla_append_only"] = FoundFunction(
         "sla_append_only", "sql", "SELECT NULL", ["search_path=public"]
     )
-    assert pg_problems(as_created(), functions) == [
+    assert pg_problems(as_created(), functions, PATH) == [
         GuardProblem(
             "sla_append_only",
             "changed",
