@@ -145,6 +145,7 @@ def verify(
         return
     st.quiet_loss = True
     with st.reading() as s:
+        s.require_rates("verifying the closes' figures")
         found = check(s, st.settings().clock_terms, st.now(), kept)
     if st.lost is not None:
         found = found.with_loss(st.lost)

@@ -98,6 +98,7 @@ def list_(
 
     st = state(ctx)
     with st.reading() as s:
+        s.require_rates("the contracts' fees")
         found = list_contracts(s, st.today(), with_cancelled=all_)
     contracts_view(found, format.value, st.settings().timezone)
 
@@ -123,6 +124,7 @@ def show(
         raise InputError("contract show prints a table or JSON, not CSV")
     working = business_calendar(st.settings()).is_working_day
     with st.reading() as s:
+        s.require_rates("the contract's fee")
         line = show_contract(s, key, st.today(), working)
     contract_view(line, format.value, st.settings().timezone)
 

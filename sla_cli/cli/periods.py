@@ -187,6 +187,7 @@ def report(
     head, cal = letterhead(settings), business_calendar(settings)
     summary = format == ReportFormat.table and (detail or Detail.summary) == Detail.summary
     with st.reading() as s:
+        s.require_rates("a statement")
         data = month_report(s, head, cal, label, client, st.now(), trend_where_incidents=summary)
     if format == ReportFormat.table:
         from sla_cli.documents.table import print_report_table

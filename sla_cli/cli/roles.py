@@ -73,6 +73,34 @@ def revoke(ctx: typer.Context, name: NameArgument, role: RoleArgument) -> None:
     lines(f"{name} {'is no longer' if done else 'was not'} {kind} ({group})")
 
 
+WhatArgument = Annotated[
+    str, typer.Argument(help="rates (the money of contracts, entries and closes) or documents.")
+]
+
+
+@role_app.command("hide")
+def hide(ctx: typer.Context, what: WhatArgument) -> None:
+    """Hide rates or documents from the ledger's engineers (managers and auditors see them)."""
+    _hide(ctx, what, True)
+
+
+@role_app.command("unhide")
+def unhide(ctx: typer.Context, what: WhatArgument) -> None:
+    """Let the ledger's engineers read rates or documents again."""
+    _hide(ctx, what, False)
+
+
+def _hide(ctx: typer.Context, what: str, hide: bool) -> None:
+    from sla_cli.render import lines
+    from sla_cli.store.roles import hidden_of
+
+    which = hidden_of(what)
+    with state(ctx).store() as s:
+        done = s.hide(which, hide)
+    state_now = "hidden from" if hide else "readable by"
+    lines(f"{which} {'are now' if done else 'were already'} {state_now} engineers")
+
+
 @role_app.command("list")
 def list_(ctx: typer.Context, format: FormatOption = Format.table) -> None:
     """Who holds which of the ledger's roles, and what each role may do."""
@@ -81,6 +109,7 @@ def list_(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 
     with state(ctx).reading() as s:
         members = s.members()
+        hidden = s.hidden()
     records = [{"name": m.name, "role": m.role, "author": m.author} for m in members]
     if format == Format.json:
         json_out(records)
@@ -91,7 +120,13 @@ def list_(ctx: typer.Context, format: FormatOption = Format.table) -> None:
             [Column("Name"), Column("Role"), Column("Author"), Column("May")],
             [[m.name, m.role, _named(m), MAY_DO[m.role]] for m in members],
             title="Roles",
-            caption=None if members else NO_MEMBERS,
+            caption=(
+                NO_MEMBERS
+                if not members
+                else f"Hidden from engineers: {', '.join(hidden)}."
+                if hidden
+                else None
+            ),
         )
 
 

@@ -67,6 +67,7 @@ def trends(
     head, cal = letterhead(settings), business_calendar(settings)
     costs = None if settings.engineer_costs is None else dict(settings.engineer_costs)
     with st.reading() as s:
+        s.require_rates("the trends' money")
         months = trend_months(s, st.today(), month_option(since), month_option(until))
         found = month_trends(s, head, cal, months, client, st.now(), costs,
                              settings.catalog.hour_rate, cal.is_working_day)  # fmt: skip

@@ -19,16 +19,13 @@ from sla_cli.store.convert import (
     to_bp,
     to_kopecks,
 )
+from sla_cli.store.selects import contracts_sql
 
 if TYPE_CHECKING:
     from sla_cli.domain.contracts import ContractDraft
     from sla_cli.store.db import Db
 
-# A contract with its client's key and name
-CONTRACTS = (
-    "SELECT c.*, k.key AS client_key, k.name AS client_name "
-    "FROM contracts c JOIN clients k ON k.id = c.client_id"
-)
+
 _CHUNK = 500  # ids a query looks up at once
 
 
@@ -46,7 +43,7 @@ def contract_changes(db: Db, ids: Sequence[int]) -> dict[int, tuple[ContractChan
 
 
 def with_changes(db: Db, rows: Sequence[Any]) -> list[ContractRecord]:
-    """Contracts from their rows (``CONTRACTS``), each with its changes."""
+    """Contracts from their rows (``contracts_sql``), each with its changes."""
     found = [contract_record(r) for r in rows]
     changes = contract_changes(db, sorted({c.id for c in found}))
     return [c._replace(changes=changes[c.id]) if changes[c.id] else c for c in found]
@@ -70,7 +67,8 @@ class Contracts(Part):
 
     def _contracts(self, where: str, params: dict[str, Any], order: str) -> list[ContractRecord]:
         return with_changes(
-            self.db, self.db.rows(f"{CONTRACTS} WHERE {where} ORDER BY {order}", params)
+            self.db,
+            self.db.rows(f"{contracts_sql(self.db)} WHERE {where} ORDER BY {order}", params),
         )
 
     def contract_on(self, client_id: int, on: date) -> ContractRecord | None:

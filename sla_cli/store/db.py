@@ -136,6 +136,21 @@ class Db:
         its triggers record); None on SQLite, which has no roles."""
         return None
 
+    def star(self, table: str, alias: str) -> str:
+        """SQL for every column of ``table`` (as ``alias``) the session may read, the others
+        as NULL or 0 (on PostgreSQL, the money of a ledger that hides rates from engineers;
+        SQLite reads all)."""
+        return f"{alias}.*"
+
+    def columns(self, table: str) -> list[str]:
+        """The names of ``table``'s columns, in order."""
+        raise NotImplementedError
+
+    def readable(self, table: str, column: str) -> str:
+        """SQL for ``column`` of ``table``, or what stands for it where the session may not
+        read it (as ``star``)."""
+        return column
+
     def authors(self, table: str, row_id: int) -> dict[str, Any]:
         """The author and enterer of a row just added, as the database recorded them, where
         it sets them (PostgreSQL's triggers: a person's name, the role that entered it); on
@@ -277,6 +292,9 @@ class SqliteDb(Db):
 
     def month_of(self, column: str) -> str:
         return f"strftime('%Y-%m', {column})"
+
+    def columns(self, table: str) -> list[str]:
+        return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
 
     def whole(self, table: str) -> str:
         return f"{table} NOT INDEXED"

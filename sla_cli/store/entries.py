@@ -16,14 +16,13 @@ from sla_cli.domain.records import ContractRecord, EntryRecord
 from sla_cli.store import convert, sql
 from sla_cli.store.base import AlreadyReversed, NewEntry, Part
 from sla_cli.store.convert import entry_record, from_kopecks, to_kopecks
+from sla_cli.store.selects import entries_sql
 
 if TYPE_CHECKING:
     from sla_cli.store.sealed import MonthSums
 
-ENTRIES = "SELECT e.*, k.key AS client_key FROM entries e JOIN clients k ON k.id = e.client_id"
 STREAM_BATCH = 1000  # rows fetched at a time by the listings that stream
-# Up to this many, the latest entries are read newest first and turned around in memory.
-_TURNED_IN_MEMORY = 10_000
+_TURNED_IN_MEMORY = 10_000  # up to this many, the latest are read newest first, then turned
 
 
 class EntryRow(NamedTuple):
@@ -133,7 +132,7 @@ class Entries(Part):
     def entry(self, entry_id: int) -> EntryRecord | None:
         if not 0 < entry_id < 2**63:
             return None
-        row = self.db.row(f"{ENTRIES} WHERE e.id = :id", {"id": entry_id})
+        row = self.db.row(f"{entries_sql(self.db)} WHERE e.id = :id", {"id": entry_id})
         return None if row is None else entry_record(row, row.client_key)
 
     def reversed_by(self, entry_id: int) -> int | None:
@@ -146,7 +145,8 @@ class Entries(Part):
     def last_unreversed_work(self, user: str) -> EntryRecord | None:
         """The user's most recent work entry that is not reversed yet."""
         row = self.db.row(
-            f'{ENTRIES} WHERE e."by" = :by AND {sql.work_counts()} ORDER BY e.id DESC LIMIT 1',
+            f'{entries_sql(self.db)} WHERE e."by" = :by AND {sql.work_counts()} '
+            "ORDER BY e.id DESC LIMIT 1",
             {"by": user},
         )
         return None if row is None else entry_record(row, row.client_key)
@@ -184,7 +184,8 @@ class Entries(Part):
     def unreversed(self, contract_id: int) -> list[EntryRecord]:
         """The contract's entries that count (not reversals, not reversed), oldest first."""
         rows = self.db.rows(
-            f"{ENTRIES} WHERE e.contract_id = :contract AND {sql.counts()} ORDER BY e.id",
+            f"{entries_sql(self.db)} WHERE e.contract_id = :contract AND {sql.counts()} "
+            "ORDER BY e.id",
             {"contract": contract_id},
         )
         return [entry_record(r, r.client_key) for r in rows]
@@ -197,19 +198,17 @@ class Entries(Part):
         return found
 
     def iter_entries(self, f: EntryFilter) -> Iterator[EntryRecord]:
-        """Entries, oldest first, fetched a thousand at a time (a server-side cursor on
-        PostgreSQL): memory stays flat however many there are."""
+        """Entries, oldest first, a thousand at a time (memory stays flat however many)."""
         where, params = f.sql()
         rows = self.db.stream(
-            f'{ENTRIES} WHERE {where} ORDER BY e."on", e.id', params, STREAM_BATCH
+            f'{entries_sql(self.db)} WHERE {where} ORDER BY e."on", e.id', params, STREAM_BATCH
         )
         return (entry_record(r, r.client_key) for r in rows)
 
     def sealed_rows(
         self, month: Month, contract_ids: Sequence[int] | None = None
     ) -> Iterator[list[tuple[Any, ...]]]:
-        """The month's entries (of ``contract_ids``, or all) as its seal hashes them, by id, a
-        batch at a time as ``sealed_batches`` gives them."""
+        """The month's entries (of ``contract_ids``, or all) as ``sealed_batches`` gives them."""
         where, params = EntryFilter(month).sql()
         if contract_ids is not None:
             where, params["contracts"] = f"{where} AND e.contract_id IN (:contracts)", contract_ids
@@ -264,7 +263,8 @@ class Entries(Part):
         where, params = f.sql()
         if limit <= _TURNED_IN_MEMORY:
             rows = self.db.rows(
-                f'{ENTRIES} WHERE {where} ORDER BY e."on" DESC, e.id DESC LIMIT :limit',
+                f'{entries_sql(self.db)} WHERE {where} ORDER BY e."on" DESC, e.id DESC '
+                "LIMIT :limit",
                 {**params, "limit": limit},
             )
             found = [entry_record(r, r.client_key) for r in rows]
@@ -272,7 +272,7 @@ class Entries(Part):
             return iter(found[::-1]), total
         total = self._count(where, params)
         streamed = self.db.stream(
-            f'{ENTRIES} WHERE {where} ORDER BY e."on", e.id LIMIT :all OFFSET :skip',
+            f'{entries_sql(self.db)} WHERE {where} ORDER BY e."on", e.id LIMIT :all OFFSET :skip',
             {**params, "all": 2**62, "skip": max(0, total - limit)},
             STREAM_BATCH,
         )
@@ -325,9 +325,10 @@ class Entries(Part):
             rows: list[Any] = [(*key, *sums) for key, sums in read.totals.items() if key[0] in ids]
         else:
             first, nxt = month.bounds
+            kopecks = self.db.readable("entries", "amount_kopecks")
             rows = self.db.rows(
                 "SELECT contract_id, category, kind, sum(minutes) AS minutes, "
-                "sum(amount_kopecks) AS kopecks FROM entries WHERE contract_id IN (:ids) "
+                f"sum({kopecks}) AS kopecks FROM entries WHERE contract_id IN (:ids) "
                 "AND \"on\" >= :first AND \"on\" < :next AND category IN ('work', 'topup') "
                 "GROUP BY contract_id, category, kind",
                 {"ids": ids, "first": first, "next": nxt},
@@ -355,8 +356,8 @@ class Entries(Part):
         first, nxt = month.bounds
         out: dict[int, list[EntryRecord]] = defaultdict(list)
         rows = self.db.rows(
-            f'{ENTRIES} WHERE e.contract_id IN (:ids) AND e."on" >= :first AND e."on" < :next '
-            f'AND {condition} ORDER BY e."on", e.id',
+            f"{entries_sql(self.db)} WHERE e.contract_id IN (:ids) "
+            f'AND e."on" >= :first AND e."on" < :next AND {condition} ORDER BY e."on", e.id',
             {"ids": [c.id for c in contracts], "first": first, "next": nxt},
         )
         for r in rows:

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sla_cli.domain.month import Month
 from sla_cli.store import sql
 from sla_cli.store.base import Part
-from sla_cli.store.contracts import CONTRACTS, with_changes
+from sla_cli.store.contracts import with_changes
 from sla_cli.store.convert import event_record, incident_record
 from sla_cli.store.db import moment
+from sla_cli.store.selects import contracts_sql
 
 if TYPE_CHECKING:  # loaded by the conversions that need them: logging hours loads no incidents
     from sla_cli.domain.incident_events import IncidentEvent
@@ -145,7 +146,7 @@ class Incidents(Part):
         one before ends (``IncidentRecord.renewals``)."""
         if not ids:
             return {}
-        rows = self.db.rows(f"{CONTRACTS} WHERE c.id IN (:ids)", {"ids": sorted(ids)})
+        rows = self.db.rows(f"{contracts_sql(self.db)} WHERE c.id IN (:ids)", {"ids": sorted(ids)})
         loaded = with_changes(self.db, rows)
         into.update((c.id, c) for c in loaded)
         chains: dict[int, list[ContractRecord]] = {c.id: [c] for c in loaded if c.end is not None}
@@ -156,7 +157,7 @@ class Incidents(Part):
             if not ending:
                 break
             rows = self.db.rows(
-                f"{CONTRACTS} WHERE c.client_id IN (:clients) AND c.start IN (:days)",
+                f"{contracts_sql(self.db)} WHERE c.client_id IN (:clients) AND c.start IN (:days)",
                 {"clients": sorted({c.client.id for c in ending}),
                  "days": sorted({c.end for c in ending if c.end is not None})},
             )  # fmt: skip

@@ -166,6 +166,7 @@ class PgDb(Db):
         self._stamp: datetime | None = None
         self._streams = 0
         self._session_user: str | None = None
+        self._stars: dict[str, dict[str, str]] = {}
 
     def _execute(self, sql: str, params: dict[str, Any]) -> Any:
         cur = self.conn.cursor(row_factory=_pg_row)
@@ -223,6 +224,50 @@ class PgDb(Db):
         if self._session_user is None:
             self._session_user = str(self.value("SELECT session_user"))
         return self._session_user
+
+    def readable(self, table: str, column: str) -> str:
+        hidden = self._hidden(table)
+        if column not in hidden:
+            return column
+        return hidden[column]
+
+    def star(self, table: str, alias: str) -> str:
+        hidden = self._hidden(table)
+        if not hidden:
+            return f"{alias}.*"
+        return ", ".join(
+            f'{alias}."{n}"' if n not in hidden else f'{hidden[n]} AS "{n}"'
+            for n in self.columns(table)
+        )
+
+    def columns(self, table: str) -> list[str]:
+        return self.column(
+            "SELECT attname FROM pg_attribute WHERE attrelid = CAST(:t AS regclass) "
+            "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+            {"t": table},
+        )
+
+    def _hidden(self, table: str) -> dict[str, str]:
+        """The rates of ``table`` the session may not read (a ledger that hides them from
+        engineers), each with what stands for it: 0, or NULL where the column allows it.
+        Any other column it may not read is read as it is, and the database refuses."""
+        from sla_cli.store.roles import RATES
+
+        if table in self._stars:
+            return self._stars[table]
+        self._stars[table] = {}
+        if table not in RATES or self.value(
+            "SELECT has_table_privilege(:t, 'SELECT')", {"t": table}
+        ):
+            return {}
+        rows = self.rows(
+            "SELECT attname AS name, attnotnull AS not_null FROM pg_attribute "
+            "WHERE attrelid = CAST(:t AS regclass) AND attname IN (:names) "
+            "AND NOT has_column_privilege(attrelid, attnum, 'SELECT')",
+            {"t": table, "names": sorted(RATES[table])},
+        )
+        self._stars[table] = {r.name: "0" if r.not_null else "CAST(NULL AS integer)" for r in rows}
+        return self._stars[table]
 
     def authors(self, table: str, row_id: int) -> dict[str, Any]:
         row = self.row(f'SELECT "by", entered_by FROM {table} WHERE id = :id', {"id": row_id})

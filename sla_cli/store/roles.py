@@ -35,6 +35,16 @@ ENGINEER_TABLES = frozenset(
     }
 )
 MANAGER_TABLES = frozenset(AUTHORS) - ENGINEER_TABLES | {"closings"}
+# What a ledger may hide from its engineers (its owner decides): the money columns of the tables
+# an engineer's own commands read (rates), and the documents' tables (documents)
+RATES: dict[str, frozenset[str]] = {
+    "contracts": frozenset({"price_kopecks", "hour_rate_kopecks"}),
+    "entries": frozenset({"amount_kopecks"}),
+    "closings": frozenset({"overage_kopecks", "amount_due_kopecks"}),
+}
+DOCUMENTS = ("documents", "payments", "client_details")
+Hidden = Literal["rates", "documents"]
+HIDDEN: tuple[Hidden, ...] = ("rates", "documents")
 MAY_DO: dict[Kind, str] = {
     "engineer": "log hours, timers, incidents and their events, mail intake, alerts; read all",
     "manager": "what an engineer may, and contracts, clients, voids of others' entries, "
@@ -240,6 +250,55 @@ class Roles(Part):
             )
         )
 
+    # -- what the ledger hides from its engineers ---------------------------------------
+
+    def hidden(self) -> list[Hidden]:
+        """What the ledger hides from its engineers (by what its engineer role may read);
+        nothing on SQLite."""
+        if self.db.dialect != "postgresql":
+            return []
+        engineer = self.role_name("engineer")
+        sample = {"rates": "contracts", "documents": DOCUMENTS[0]}
+        return [
+            what
+            for what in HIDDEN
+            if not self.db.value(
+                "SELECT has_table_privilege(:r, :t, 'SELECT')", {"r": engineer, "t": sample[what]}
+            )
+        ]
+
+    def hide(self, what: Hidden, hide: bool) -> bool:
+        """Hide ``what`` from the ledger's engineers (``hide``), or show it again; False when
+        it was already so. Rates: the money columns of ``RATES`` (every other column stays
+        readable); documents: the tables of ``DOCUMENTS``. Managers and auditors read both."""
+        self.require("owner", f"{'hiding' if hide else 'showing'} {what}")
+        if (what in self.hidden()) == hide:
+            return False
+        engineer = _q(self.role_name("engineer"))
+        if what == "documents":
+            verb = "REVOKE SELECT ON {} FROM {}" if hide else "GRANT SELECT ON {} TO {}"
+            self.db.run(verb.format(", ".join(DOCUMENTS), engineer))
+            return True
+        for table, money in sorted(RATES.items()):
+            rest = ", ".join(_q(c) for c in self.db.columns(table) if c not in money)
+            if hide:
+                self.db.run(f"REVOKE SELECT ON {table} FROM {engineer}")
+                self.db.run(f"GRANT SELECT ({rest}) ON {table} TO {engineer}")
+            else:
+                self.db.run(f"GRANT SELECT ON {table} TO {engineer}")
+                self.db.run(f"REVOKE SELECT ({rest}) ON {table} FROM {engineer}")
+        return True
+
+    def require_rates(self, what: str) -> None:
+        """Refuse (exit 77) ``what``, which shows money, to a session the ledger hides rates
+        from (an engineer's), rather than show its rates as zero."""
+        if self.db.dialect == "postgresql" and not self.db.value(
+            "SELECT has_column_privilege('contracts', 'price_kopecks', 'SELECT')"
+        ):
+            raise PermissionRefused(
+                self.db.where, "manager", f"{what}: the ledger hides rates from engineers"
+            )
+
     # -- what verify reports --------------------------------------------------------------
 
     def author_problems(self) -> list[AuthorProblem]:
@@ -293,3 +352,12 @@ def kind_of(text: str) -> Kind:
         if kind == wanted:
             return kind
     raise InputError(f"no role {text!r}: the roles are {', '.join(KINDS)}")
+
+
+def hidden_of(text: str) -> Hidden:
+    """What may be hidden from engineers, as typed (``Rates``, ``documents``)."""
+    wanted = text.strip().lower()
+    for what in HIDDEN:
+        if what == wanted:
+            return what
+    raise InputError(f"no {text!r} to hide: engineers may be kept from {' or '.join(HIDDEN)}")

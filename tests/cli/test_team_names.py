@@ -134,3 +134,71 @@ def test_verify_finds_a_loosened_policy_and_a_guard_without_its_search_path(team
     assert r.exit_code == 1
     assert "entries_add" in r.stdout and "WITH CHECK «true»" in r.stdout
     assert "it runs without search_path=" in r.stdout
+
+
+# -- what a ledger hides from its engineers ---------------------------------------------------
+
+
+def test_a_ledger_hides_rates_and_documents_from_its_engineers(team: Team) -> None:
+    team.invoiced()  # October closed, its invoice issued
+    r = team.run("engineer", "role", "hide", "rates")
+    assert r.exit_code == 77 and "needs the owner role" in r.stderr
+    for what in ("rates", "documents"):
+        r = team.admin.ok("role", "hide", what, env=NOW)
+        assert f"{what} are now hidden from engineers" in r.stdout
+    again = team.admin.ok("role", "hide", "Rates", env=NOW)
+    assert "rates were already hidden from engineers" in again.stdout
+    shown = team.admin("role", "list", env={**NOW, "COLUMNS": "200"})
+    assert "Hidden from engineers: rates, documents." in shown.stdout
+
+    # an engineer's own work goes on as before
+    for args in (
+        ("log", "1h", "ACME-1"),
+        ("log", "--undo"),
+        ("entries", "--format", "json"),
+        ("status",),
+        ("incident", "open", "ACME-7", "--at", "2026-11-10 10:00"),
+        ("incident", "list"),
+        ("breaches",),
+        ("timesheet",),
+    ):
+        r = team.run("engineer", *args)
+        assert r.exit_code == 0, (args, r.stderr)
+    # what shows money, or documents, is refused, naming why
+    for args in (("contract", "list"), ("contract", "show", "ACME"), ("report", "--month",
+                 "2026-11"), ("trends",), ("verify",)):  # fmt: skip
+        r = team.run("engineer", *args)
+        assert r.exit_code == 77, (args, r.stdout)
+        assert "needs the manager role" in r.stderr and "hides rates" in r.stderr, r.stderr
+    r = team.run("engineer", "invoices")
+    assert r.exit_code == 77 and "needs the manager role" in r.stderr
+    # and so is the same in raw SQL; the rest of each table stays readable
+    for statement in (
+        "SELECT price_kopecks FROM contracts",
+        "SELECT * FROM entries",
+        "SELECT amount_due_kopecks FROM closings",
+        "SELECT * FROM payments",
+        "SELECT * FROM documents",
+    ):
+        e = refused(team, "engineer", statement)
+        assert getattr(e, "sqlstate", None) == "42501", f"{statement}: {e}"
+    run_as(team, "engineer", 'SELECT ticket, minutes, "by" FROM entries')
+
+    # managers and auditors read it all; verify finds no grant the roles do not give
+    for who, args in (("manager", ("contract", "list")), ("manager", ("invoices",)),
+                      ("auditor", ("report", "--month", "2026-10"))):  # fmt: skip
+        r = team.run(who, *args)
+        assert r.exit_code == 0, (who, args, r.stderr)
+    data = team.run("auditor", "verify", "--format", "json").json()
+    assert data["extra_grants"] == [] and data["changed_guards"] == []
+
+    for what in ("rates", "documents"):
+        r = team.admin.ok("role", "unhide", what, env=NOW)
+        assert f"{what} are now readable by engineers" in r.stdout
+    for args in (("contract", "list"), ("invoices",)):
+        assert team.run("engineer", *args).exit_code == 0
+    run_as(team, "engineer", "SELECT price_kopecks FROM contracts")
+    data = team.run("auditor", "verify", "--format", "json").json()
+    assert data["extra_grants"] == []
+    r = team.admin("role", "hide", "salaries", env=NOW)
+    assert r.exit_code == 2 and "rates or documents" in r.stderr
