@@ -36,7 +36,9 @@ ENGINEER_TABLES = frozenset(
 )
 MANAGER_TABLES = frozenset(AUTHORS) - ENGINEER_TABLES | {"closings"}
 # What a ledger may hide from its engineers (its owner decides): the money columns of the tables
-# an engineer's own commands read (rates), and the documents' tables (documents)
+# an engineer's own commands read (rates), and the documents' tables (documents). A revision that
+# adds a column to one of these tables grants its SELECT to the engineer role where it has none
+# of the table (rates hidden)
 RATES: dict[str, frozenset[str]] = {
     "contracts": frozenset({"price_kopecks", "hour_rate_kopecks"}),
     "entries": frozenset({"amount_kopecks"}),
@@ -117,6 +119,16 @@ SELECT c.relname AS "table", c.relkind AS kind, c.relowner = a.grantee AS own,
 FROM pg_class c, aclexplode(c.relacl) a
 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'v', 'S')
 ORDER BY 4, 1, 5
+"""
+
+_COLUMN_GRANTS = """
+SELECT c.relname AS "table", t.attname AS "column",
+  CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS role,
+  a.privilege_type AS privilege
+FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+WHERE c.relnamespace = current_schema()::regnamespace AND t.attnum > 0 AND t.attacl IS NOT NULL
+  AND a.grantee <> c.relowner
+ORDER BY 3, 1, 2, 4
 """
 
 
@@ -338,6 +350,12 @@ class Roles(Part):
                 continue
             if (r.role, r.privilege) not in expected_grants(prefix, r.table, r.kind):
                 out.append(ExtraGrant(r.role, r.privilege, r.table))
+        # column privileges: only the engineer role's SELECT of what hiding rates leaves it
+        engineer = f"{prefix}_engineer"
+        for r in self.db.rows(_COLUMN_GRANTS):
+            left = r.role == engineer and r.privilege == "SELECT" and r.table in RATES
+            if not left or r.column in RATES[r.table]:
+                out.append(ExtraGrant(r.role, r.privilege, f"{r.table}.{r.column}"))
         return out
 
 

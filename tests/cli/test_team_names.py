@@ -191,6 +191,13 @@ def test_a_ledger_hides_rates_and_documents_from_its_engineers(team: Team) -> No
         assert r.exit_code == 0, (who, args, r.stderr)
     data = team.run("auditor", "verify", "--format", "json").json()
     assert data["extra_grants"] == [] and data["changed_guards"] == []
+    stranger = team.logins["none"]
+    team.sql(f'GRANT SELECT (price_kopecks) ON contracts TO "{stranger}"')
+    data = team.run("auditor", "verify", "--format", "json").json()
+    assert data["extra_grants"] == [
+        {"role": stranger, "privilege": "SELECT", "table": "contracts.price_kopecks"}
+    ]
+    team.sql(f'REVOKE SELECT (price_kopecks) ON contracts FROM "{stranger}"')
 
     for what in ("rates", "documents"):
         r = team.admin.ok("role", "unhide", what, env=NOW)
