@@ -204,7 +204,7 @@ def guard_lines(found: Verification) -> list[str]:
         ),
         *(
             f"{g.role} holds {g.privilege} on {g.table}, which the ledger's roles do not give "
-            f"(a GRANT added by hand): REVOKE {g.privilege} ON {g.table} FROM {g.role}"
+            f"(a GRANT added by hand): {revoke(g.privilege, g.table, g.role)}"
             for g in found.extra_grants
         ),
         *(
@@ -251,3 +251,13 @@ def _print_head(st: State, format: VerifyFormat) -> None:
     if head is None:
         raise InputError("no month is closed yet: the chain has no head")
     lines(head.fingerprint)
+
+
+def revoke(privilege: str, on: str, role: str) -> str:
+    """The REVOKE that undoes a privilege on a table, or on one column (``table.column``)."""
+    table, _, column = on.partition(".")
+    return (
+        f"REVOKE {privilege} ({column}) ON {table} FROM {role}"
+        if column
+        else (f"REVOKE {privilege} ON {table} FROM {role}")
+    )

@@ -197,6 +197,8 @@ def test_a_ledger_hides_rates_and_documents_from_its_engineers(team: Team) -> No
     assert data["extra_grants"] == [
         {"role": stranger, "privilege": "SELECT", "table": "contracts.price_kopecks"}
     ]
+    r = team.run("auditor", "verify")
+    assert f"REVOKE SELECT (price_kopecks) ON contracts FROM {stranger}" in r.stdout
     team.sql(f'REVOKE SELECT (price_kopecks) ON contracts FROM "{stranger}"')
 
     for what in ("rates", "documents"):
