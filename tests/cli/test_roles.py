@@ -38,31 +38,37 @@ class Team:
     admin: Sla
     people: dict[str, Sla]
     logins: dict[str, str]
+    engine: sa.Engine  # the owner's, a new connection each time (no pool)
     october: bool = False  # closed, for its documents (``closed_october``)
 
     def sql(self, *statements: str) -> list[Any]:
-        engine = sa.create_engine(self.url)
-        try:
-            with engine.begin() as conn:
-                done = [conn.execute(sa.text(s)) for s in statements]
-                return [r.fetchall() if r.returns_rows else [] for r in done]
-        finally:
-            engine.dispose()
+        with self.engine.begin() as conn:
+            done = [conn.execute(sa.text(s)) for s in statements]
+            return [r.fetchall() if r.returns_rows else [] for r in done]
 
     def value(self, statement: str) -> Any:
         return self.sql(statement)[0][0][0]
 
     def snapshot(self) -> dict[str, int]:
         """Every table's rows, and the grants of roles: what a refused command must not change."""
-        tables = self.sql(
-            "SELECT relname FROM pg_class WHERE relkind = 'r' "
-            "AND relnamespace = current_schema()::regnamespace ORDER BY relname"
-        )[0]
-        counts = {t: self.value(f'SELECT count(*) FROM "{t}"') for (t,) in tables}
-        counts["pg_auth_members"] = self.value(
-            "SELECT count(*) FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
-            "WHERE g.rolname LIKE current_database() || '\\_' || current_schema() || '\\_%'"
-        )
+        with self.engine.begin() as conn:
+            tables = conn.execute(
+                sa.text(
+                    "SELECT relname FROM pg_class WHERE relkind = 'r' "
+                    "AND relnamespace = current_schema()::regnamespace ORDER BY relname"
+                )
+            ).scalars()
+            counts = {
+                t: conn.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar_one()
+                for t in tables.all()
+            }
+            counts["pg_auth_members"] = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+                    "WHERE g.rolname LIKE current_database() || '\\_' || current_schema() "
+                    "|| '\\_%'"
+                )
+            ).scalar_one()
         return counts
 
     def entry_by_tester(self) -> str:
@@ -134,7 +140,11 @@ def team(sla: Sla) -> Iterator[Team]:
         with team_logins(url, (*LABELS, "engineer2", "none")) as urls:
             people = {label: Sla(sla.config, u) for label, u in urls.items()}
             logins = {label: u.partition("//")[2].partition("@")[0] for label, u in urls.items()}
-            yield Team(url, admin, people, logins)
+            engine = sa.create_engine(url, poolclass=sa.NullPool)
+            try:
+                yield Team(url, admin, people, logins, engine)
+            finally:
+                engine.dispose()
 
 
 # -- each role runs the commands ----------------------------------------------------------------
