@@ -107,8 +107,9 @@ def pg_url() -> str | None:
 
 
 @contextmanager
-def pg_schema() -> Iterator[str]:
-    """A fresh PostgreSQL schema for one test; its URL puts it first on the search path."""
+def pg_schema(copy_of: LedgerTemplate | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test (a copy of the ledger ``copy_of`` dumped, with
+    group roles of its own, or empty); its URL puts it first on the search path."""
     base = pg_url()
     if not base:
         pytest.skip("SLA_TEST_DATABASE_URL is not set")
@@ -117,7 +118,10 @@ def pg_schema() -> Iterator[str]:
     name = f"sla_test_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(base)
     with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+        if copy_of is None:
+            conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+        else:
+            copy_of.restore(conn, name)
     sep = "&" if "?" in base else "?"
     try:
         yield f"{base}{sep}options=-csearch_path%3D{name}"
@@ -143,6 +147,93 @@ def drop_ledger_roles(conn: Any, prefix: str) -> None:
         if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
             conn.execute(sa.text(f'DROP OWNED BY "{role}"'))
             conn.execute(sa.text(f'DROP ROLE "{role}"'))
+
+
+@dataclass(frozen=True)
+class LedgerTemplate:
+    """A PostgreSQL ledger as ``pg_dump`` writes it (its tables, rows, functions, triggers,
+    policies, owners and GRANTs), with what the dump leaves out: its group roles and their
+    memberships. ``pg_schema(copy_of=...)`` restores it into a new schema, under that schema's
+    names, much faster than the migrations make a ledger."""
+
+    schema: str  # the schema it was dumped from: every name in it that is the ledger's
+    script: str  # the dump, without psql's meta-commands (``\restrict``)
+    roles: tuple[tuple[str, str], ...]  # each group role, and its attributes for CREATE ROLE
+    members: tuple[tuple[str, str, bool], ...]  # (group role, member, admin option)
+
+    def named(self, text: str, schema: str) -> str:
+        return text.replace(self.schema, schema)
+
+    def restore(self, conn: Any, schema: str) -> None:
+        """Make the ledger in the new ``schema`` (and its group roles), in ``conn``'s
+        transaction."""
+        import sqlalchemy as sa
+
+        for role, attributes in self.roles:
+            conn.execute(sa.text(f'CREATE ROLE "{self.named(role, schema)}" {attributes}'))
+        for role, member, admin in self.members:
+            conn.execute(
+                sa.text(
+                    f'GRANT "{self.named(role, schema)}" TO "{self.named(member, schema)}"'
+                    + (" WITH ADMIN OPTION" if admin else "")
+                )
+            )
+        # many statements and no parameters: psycopg sends the dump's text as it is; then the
+        # session's settings it made (an empty search_path, …) are undone
+        driver = conn.connection.driver_connection
+        driver.execute(self.named(self.script, schema))
+        driver.execute("RESET ALL")
+
+
+def ledger_template(url: str) -> LedgerTemplate | None:
+    """The PostgreSQL ledger at ``url``, dumped to be copied (None without ``pg_dump``)."""
+    import shutil
+    import subprocess
+
+    import sqlalchemy as sa
+
+    from sla_cli.store.pg import conninfo
+
+    if shutil.which("pg_dump") is None:
+        return None
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            schema, database = conn.execute(
+                sa.text("SELECT current_schema(), current_database()")
+            ).one()
+            roles = tuple(f"{database}_{schema}_{kind}" for kind in LEDGER_ROLES)
+            flags = conn.execute(
+                sa.text(
+                    "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, "
+                    "rolcanlogin, rolreplication, rolbypassrls FROM pg_roles "
+                    "WHERE rolname IN :roles ORDER BY rolname"
+                ).bindparams(sa.bindparam("roles", expanding=True)),
+                {"roles": roles},
+            ).all()
+            members = conn.execute(
+                sa.text(
+                    "SELECT g.rolname, m.rolname, a.admin_option FROM pg_auth_members a "
+                    "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
+                    "WHERE g.rolname IN :roles ORDER BY 1, 2"
+                ).bindparams(sa.bindparam("roles", expanding=True)),
+                {"roles": roles},
+            ).all()
+    finally:
+        engine.dispose()
+    names = ("SUPERUSER", "INHERIT", "CREATEROLE", "CREATEDB", "LOGIN", "REPLICATION", "BYPASSRLS")
+    attributes = tuple(
+        (role, " ".join(n if on else f"NO{n}" for n, on in zip(names, rest, strict=True)))
+        for role, *rest in flags
+    )
+    done = subprocess.run(
+        ["pg_dump", "-d", conninfo(url)[0], "-n", schema, "--inserts"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    if done.returncode != 0 or len(attributes) != len(LEDGER_ROLES):
+        return None
+    script = "\n".join(line for line in done.stdout.splitlines() if not line.startswith("\\"))
+    return LedgerTemplate(schema, script, attributes, tuple(tuple(m) for m in members))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,11 +3,13 @@ work, the others exit 77 with nothing written), the same attempts in raw SQL are
 author is the database role, and verify finds rows and GRANTs the roles do not account for.
 
 Real roles on the real server: each test makes its ledger's login roles (named after its
-schema, unique to the run) and drops them.
+schema, unique to the run) and drops them. Its ledger is a copy of one migrated and seeded once
+per module (and xdist worker), with group roles of its own (``LedgerTemplate``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +19,17 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
+from sla_cli.defaults import default_document, write_config
 from sla_cli.store.pg import conninfo
-from tests.conftest import Result, Sla, as_login, pg_schema, team_logins
+from tests.conftest import (
+    LedgerTemplate,
+    Result,
+    Sla,
+    as_login,
+    ledger_template,
+    pg_schema,
+    team_logins,
+)
 
 MAILDIR = Path(__file__).parents[1] / "intake" / "maildir"  # a message from an unknown sender
 NOW = {"SLA_NOW": "2026-11-10T12:00:00+03:00"}
@@ -38,31 +49,37 @@ class Team:
     admin: Sla
     people: dict[str, Sla]
     logins: dict[str, str]
+    engine: sa.Engine  # the owner's, a new connection each time (no pool)
     october: bool = False  # closed, for its documents (``closed_october``)
 
     def sql(self, *statements: str) -> list[Any]:
-        engine = sa.create_engine(self.url)
-        try:
-            with engine.begin() as conn:
-                done = [conn.execute(sa.text(s)) for s in statements]
-                return [r.fetchall() if r.returns_rows else [] for r in done]
-        finally:
-            engine.dispose()
+        with self.engine.begin() as conn:
+            done = [conn.execute(sa.text(s)) for s in statements]
+            return [r.fetchall() if r.returns_rows else [] for r in done]
 
     def value(self, statement: str) -> Any:
         return self.sql(statement)[0][0][0]
 
     def snapshot(self) -> dict[str, int]:
         """Every table's rows, and the grants of roles: what a refused command must not change."""
-        tables = self.sql(
-            "SELECT relname FROM pg_class WHERE relkind = 'r' "
-            "AND relnamespace = current_schema()::regnamespace ORDER BY relname"
-        )[0]
-        counts = {t: self.value(f'SELECT count(*) FROM "{t}"') for (t,) in tables}
-        counts["pg_auth_members"] = self.value(
-            "SELECT count(*) FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
-            "WHERE g.rolname LIKE current_database() || '\\_' || current_schema() || '\\_%'"
-        )
+        with self.engine.begin() as conn:
+            tables = conn.execute(
+                sa.text(
+                    "SELECT relname FROM pg_class WHERE relkind = 'r' "
+                    "AND relnamespace = current_schema()::regnamespace ORDER BY relname"
+                )
+            ).scalars()
+            counts = {
+                t: conn.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar_one()
+                for t in tables.all()
+            }
+            counts["pg_auth_members"] = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+                    "WHERE g.rolname LIKE current_database() || '\\_' || current_schema() "
+                    "|| '\\_%'"
+                )
+            ).scalar_one()
         return counts
 
     def entry_by_tester(self) -> str:
@@ -121,20 +138,93 @@ class Team:
         return self.people[who](*args, env={**NOW, "SLA_USER": ""})
 
 
-@pytest.fixture
-def team(sla: Sla) -> Iterator[Team]:
-    with pg_schema() as url:
-        from sla_cli.store.engine import open_ledger
+@pytest.fixture(autouse=True, scope="module")
+def one_command() -> Iterator[None]:
+    """`sla` as Click's command, built once for the module's hundreds of runs: Typer's
+    CliRunner builds it anew from the app for each (a tenth of a second), the same each time."""
+    import typer.main
+    import typer.testing
 
-        open_ledger(url, create=True).engine.dispose()
+    from sla_cli.cli.app import app
+
+    built = typer.main.get_command(app)
+
+    def command(typer_app: Any) -> Any:
+        return built if typer_app is app else typer.main.get_command(typer_app)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(typer.testing, "_get_command", command)
+        yield
+
+
+def seed(url: str, admin: Sla) -> None:
+    """A new ledger at ``url`` as each test begins with it: ACME's contract from October, and
+    2 h of its work logged by the owner."""
+    from sla_cli.store.engine import open_ledger
+
+    open_ledger(url, create=True).engine.dispose()
+    admin.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+             "--start", "2026-10-01", "--months", "12", env=NOW)  # fmt: skip
+    admin.ok("log", "2h", "ACME-1", "--on", "2026-10-05", env=NOW)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> LedgerTemplate | None:
+    """The ledger ``seed`` makes, made once (per xdist worker) and dumped, for each test to
+    start from a copy of it; None without pg_dump (each test then seeds a ledger of its own).
+    The schema it was made in is gone (and its roles) by the time a test runs."""
+    folder = tmp_path_factory.mktemp("seeded")
+    with pytest.MonkeyPatch.context() as env:  # as the ``sla`` fixture runs a command
+        env.setenv("HOME", str(folder / "home"))
+        for key in ("SLA_NOW", "SLA_DEBUG"):
+            env.delenv(key, raising=False)
+        config = folder / "config.toml"
+        write_config(config, default_document())
+        with pg_schema() as url:
+            seed(url, Sla(config, url))
+            return ledger_template(url)
+
+
+@pytest.fixture
+def team(sla: Sla, seeded: LedgerTemplate | None) -> Iterator[Team]:
+    with pg_schema(copy_of=seeded) as url:
         admin = Sla(sla.config, url)
-        admin.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
-                 "--start", "2026-10-01", "--months", "12", env=NOW)  # fmt: skip
-        admin.ok("log", "2h", "ACME-1", "--on", "2026-10-05", env=NOW)
+        if seeded is None:
+            seed(url, admin)
         with team_logins(url, (*LABELS, "engineer2", "none")) as urls:
             people = {label: Sla(sla.config, u) for label, u in urls.items()}
             logins = {label: u.partition("//")[2].partition("@")[0] for label, u in urls.items()}
-            yield Team(url, admin, people, logins)
+            engine = sa.create_engine(url, poolclass=sa.NullPool)
+            try:
+                yield Team(url, admin, people, logins, engine)
+            finally:
+                engine.dispose()
+
+
+def test_a_tests_ledger_is_a_copy_of_the_seeded_one(
+    team: Team, seeded: LedgerTemplate | None
+) -> None:
+    """What the tests here run on: a copy dumps as the ledger the migrations made did (under
+    its own names), and its group roles are as they made theirs (besides the team's logins).
+    Only its CHECK constraints read differently: PostgreSQL parses the text a dump gives them
+    anew (``x IN ('a', 'b')`` on a VARCHAR comes back with its casts elsewhere), the same test;
+    nothing in sla reads them."""
+    if seeded is None:
+        pytest.skip("no pg_dump: each test's ledger is made by the migrations")
+
+    def checks_aside(script: str) -> str:
+        return re.sub(r"(CONSTRAINT \w+ CHECK ).*?(,?)$", r"\1…\2", script, flags=re.M)
+
+    schema = team.value("SELECT current_schema()")
+    copy = ledger_template(team.url)
+    assert copy is not None
+    assert checks_aside(copy.script) == checks_aside(seeded.named(seeded.script, schema))
+    assert copy.roles == tuple((seeded.named(r, schema), a) for r, a in seeded.roles)
+    logins = set(team.logins.values())
+    assert [m for m in copy.members if m[1] not in logins] == [
+        (seeded.named(group, schema), seeded.named(member, schema), admin)
+        for group, member, admin in seeded.members
+    ]
 
 
 # -- each role runs the commands ----------------------------------------------------------------
