@@ -249,6 +249,12 @@ CASES: dict[str, tuple[Args, frozenset[str]]] = {
     "rollover": (lambda t, who, n: ("rollover", "--month", "2026-10"), MANAGERS),
     "role grant": (lambda t, who, n: ("role", "grant", t.logins["none"], "auditor"), OWNER),
     "role list": (lambda t, who, n: ("role", "list"), OWNER),
+    "role grant --name": (
+        lambda t, who, n: ("role", "grant", t.logins["engineer2"], "engineer", "--name", who),
+        OWNER,
+    ),
+    "role hide": (lambda t, who, n: ("role", "hide", "documents"), OWNER),
+    "role unhide": (lambda t, who, n: ("role", "unhide", "rates"), OWNER),
     "contract end": (
         lambda t, who, n: ("contract", "end", t.contract(n), "--on", "2027-01-31"),
         MANAGERS,
