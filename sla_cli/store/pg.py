@@ -226,10 +226,7 @@ class PgDb(Db):
         return self._session_user
 
     def readable(self, table: str, column: str) -> str:
-        hidden = self._hidden(table)
-        if column not in hidden:
-            return column
-        return hidden[column]
+        return self._hidden(table).get(column, column)
 
     def star(self, table: str, alias: str) -> str:
         hidden = self._hidden(table)
