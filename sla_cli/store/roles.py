@@ -365,17 +365,19 @@ def _q(name: str) -> str:
 
 def kind_of(text: str) -> Kind:
     """A role's kind as typed (``Manager``, ``owner``)."""
-    wanted = text.strip().lower()
     for kind in KINDS:
-        if kind == wanted:
+        if kind == _typed(text):
             return kind
     raise InputError(f"no role {text!r}: the roles are {', '.join(KINDS)}")
 
 
 def hidden_of(text: str) -> Hidden:
     """What may be hidden from engineers, as typed (``Rates``, ``documents``)."""
-    wanted = text.strip().lower()
     for what in HIDDEN:
-        if what == wanted:
+        if what == _typed(text):
             return what
     raise InputError(f"no {text!r} to hide: engineers may be kept from {' or '.join(HIDDEN)}")
+
+
+def _typed(text: str) -> str:
+    return text.strip().lower()
