@@ -236,26 +236,6 @@ def ledger_template(url: str) -> LedgerTemplate | None:
     return LedgerTemplate(schema, script, attributes, tuple(tuple(m) for m in members))
 
 
-@pytest.fixture(autouse=True, scope="session")
-def one_command() -> Iterator[None]:
-    """`sla` as Click's command, built once per test process for its thousands of runs:
-    Typer's CliRunner builds it anew from the app for each (a tenth of a second of CPU), the
-    same command each time; any other Typer app is built as before."""
-    import typer.main
-    import typer.testing
-
-    from sla_cli.cli.app import app
-
-    built = typer.main.get_command(app)
-
-    def command(typer_app: Any) -> Any:
-        return built if typer_app is app else typer.main.get_command(typer_app)
-
-    with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(typer.testing, "_get_command", command)
-        yield
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh ledger URL on each backend; PostgreSQL only when SLA_TEST_DATABASE_URL is set."""

@@ -138,6 +138,25 @@ class Team:
         return self.people[who](*args, env={**NOW, "SLA_USER": ""})
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_command() -> Iterator[None]:
+    """`sla` as Click's command, built once for the module's hundreds of runs: Typer's
+    CliRunner builds it anew from the app for each (a tenth of a second), the same each time."""
+    import typer.main
+    import typer.testing
+
+    from sla_cli.cli.app import app
+
+    built = typer.main.get_command(app)
+
+    def command(typer_app: Any) -> Any:
+        return built if typer_app is app else typer.main.get_command(typer_app)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(typer.testing, "_get_command", command)
+        yield
+
+
 def seed(url: str, admin: Sla) -> None:
     """A new ledger at ``url`` as each test begins with it: ACME's contract from October, and
     2 h of its work logged by the owner."""

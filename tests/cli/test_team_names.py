@@ -7,9 +7,9 @@ Real roles on the real server, as in ``test_roles``.
 
 from __future__ import annotations
 
-from tests.cli.test_roles import NOW, Team, copy_of, refused, run_as, seeded, team
+from tests.cli.test_roles import NOW, Team, copy_of, one_command, refused, run_as, seeded, team
 
-__all__ = ["seeded", "team"]  # the fixtures, shared with test_roles
+__all__ = ["one_command", "seeded", "team"]  # the fixtures, shared with test_roles
 
 ANNA = "Anna Petrova"
 
