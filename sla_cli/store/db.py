@@ -293,9 +293,6 @@ class SqliteDb(Db):
     def month_of(self, column: str) -> str:
         return f"strftime('%Y-%m', {column})"
 
-    def columns(self, table: str) -> list[str]:
-        return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
-
     def whole(self, table: str) -> str:
         return f"{table} NOT INDEXED"
 

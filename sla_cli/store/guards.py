@@ -137,8 +137,9 @@ PREFIX = (
 )
 MANAGER = f"{PREFIX} || '_manager'"
 IS_MANAGER = f"pg_catalog.pg_has_role(session_user, {MANAGER}, 'MEMBER')"
-# 0012: the session role's name in the ledger (its latest row of ``people``)
-NAME = "(SELECT p.name FROM people p WHERE p.login = session_user ORDER BY p.id DESC LIMIT 1)"
+# 0012: a login's name in the ledger (its latest row of ``people``), and the session role's
+NAME_OF = "(SELECT p.name FROM people p WHERE p.login = {login} ORDER BY p.id DESC LIMIT 1)"
+NAME = NAME_OF.format(login="session_user")
 # 0012: what row-level security lets a role add to ``entries`` (its policy ``entries_add``
 # calls it): a manager anything, anyone else work, and reversals of entries by themselves
 ENTRY_ALLOWED = "sla_entry_allowed"

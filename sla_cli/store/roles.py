@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 
 from sla_cli.errors import InputError, NotFound, PermissionRefused
 from sla_cli.store.base import Part
-from sla_cli.store.guards import AUTHORS, PREFIX
+from sla_cli.store.guards import AUTHORS, NAME, NAME_OF, PREFIX
 
 Kind = Literal["engineer", "manager", "auditor", "owner"]
 KINDS: tuple[Kind, ...] = ("engineer", "manager", "auditor", "owner")
@@ -104,8 +104,6 @@ def needed_role(reason: str) -> Kind:
     return "manager"
 
 
-# a login's name in the ledger: its latest row of ``people`` (revision 0012)
-NAME_OF = "(SELECT p.name FROM people p WHERE p.login = {login} ORDER BY p.id DESC LIMIT 1)"
 _MEMBERS = f"""
 SELECT m.rolname AS name, g.rolname AS role,
   coalesce({NAME_OF.format(login="m.rolname")}, m.rolname) AS author
@@ -196,8 +194,7 @@ class Roles(Part):
     def author_name(self) -> str:
         """The name the session role's rows are recorded under: its name in the ledger, else
         its login (what the author triggers write when a command names no one else)."""
-        login = NAME_OF.format(login="session_user")
-        return str(self.db.value(f"SELECT coalesce({login}, session_user)"))
+        return str(self.db.value(f"SELECT coalesce({NAME}, session_user)"))
 
     def name_person(self, login: str, name: str) -> bool:
         """Record ``name`` as what the rows of the database role ``login`` carry as their
@@ -210,7 +207,7 @@ class Roles(Part):
             return False
         taken = self.db.value(
             "SELECT r.rolname FROM pg_roles r WHERE r.rolname = :name AND r.rolname <> :login "
-            f"UNION ALL SELECT l.login FROM (SELECT DISTINCT p.login FROM people p) l "
+            "UNION ALL SELECT l.login FROM (SELECT DISTINCT p.login FROM people p) l "
             f"WHERE l.login <> :login AND {NAME_OF.format(login='l.login')} = :name LIMIT 1",
             {"name": name, "login": login},
         )
