@@ -1,7 +1,9 @@
 """The only module that imports Rich: tables for people, JSON and CSV for scripts.
 
 Rich is imported inside the functions that draw, so JSON and CSV output never pay for it; the
-JSON and CSV writers likewise, so a command that prints a line pays for neither.
+JSON and CSV writers likewise, so a command that prints a line pays for neither. Output that is
+not a terminal (a file, a pipe) gets its tables from ``plain_tables``, which draws what Rich
+would without importing it, whenever every cell fits unwrapped.
 Text is never read as Rich markup: every header, cell, title and caption is a ``Text``, so
 ``ACME [/b]`` or ``[link=…]`` prints as typed. A control character in text (from a ledger
 written before input was checked) is shown as U+FFFD rather than obeyed by the terminal.
@@ -17,6 +19,7 @@ from contextlib import contextmanager, redirect_stdout
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from sla_cli import plain_tables
 from sla_cli.domain.text import visible
 
 if TYPE_CHECKING:
@@ -59,6 +62,9 @@ def console(stderr: bool = False) -> Console:
 
 def width() -> int:
     """The terminal's width in columns (COLUMNS when set; 80 when not a terminal)."""
+    if plain_tables.plain_output():  # what Rich's console would measure, without Rich
+        found = plain_tables.width()
+        return FALLBACK_WIDTH if found < MIN_WIDTH else found
     return console().width
 
 
@@ -76,7 +82,21 @@ def table(
     if not rows and caption is not None:
         lines(caption)
         return
+    if plain_tables.plain_output():
+        drawn = plain_tables.draw(
+            [c._replace(header=visible(c.header)) for c in columns],
+            [[visible(_plain(c)) for c in row] for row in rows],
+            title=None if title is None else visible(title),
+            caption=None if caption is None else visible(caption), room=width(),
+        )  # fmt: skip
+        if drawn is not None:
+            sys.stdout.write(drawn)
+            return
     console().print(_draw(columns, rows, [], header=True, caption=caption, title=title))
+
+
+def _plain(cell: Cell) -> str:
+    return cell[0] if isinstance(cell, tuple) else cell
 
 
 def fits(columns: Sequence[Column], rows: Iterable[Sequence[Cell]]) -> bool:
