@@ -33,6 +33,8 @@ class Column(Protocol):
     @property
     def justify(self) -> str: ...
     @property
+    def no_wrap(self) -> bool: ...
+    @property
     def min_width(self) -> int | None: ...
 
 
@@ -79,7 +81,8 @@ def draw(
     room: int,
 ) -> str | None:
     """The table Rich would print ``room`` columns wide (its default box, a header, a space
-    either side of each cell), or None when Rich must draw it."""
+    either side of each cell, the widest columns narrowed and their text wrapped when the
+    table is wider than the room), or None when Rich must draw it."""
     headers = [c.header for c in columns]
     texts = [*headers, *(cell for row in rows for cell in row), title or "", caption or ""]
     if not rows or any(c.justify not in ("left", "right") for c in columns):
@@ -91,9 +94,20 @@ def draw(
         for n, cell in enumerate(row):
             widths[n] = max(widths[n], *(len(line) for line in cell.split("\n")))
     widths = [max(w, c.min_width or 0) for w, c in zip(widths, columns, strict=True)]
-    total = sum(w + 2 for w in widths) + len(widths) + 1
-    if total > room or 0 in widths:  # Rich drops a cell's last line when it is empty
+    inside = room - len(columns) - 1  # the room between the borders
+    if sum(w + 2 for w in widths) > inside:
+        if any(c.min_width is not None for c in columns):
+            return None
+        wrapable = [not c.no_wrap for c in columns]
+        narrowed = _narrowed([min(w + 2, inside) for w in widths], wrapable, inside)
+        if narrowed is None or any(  # a column that may not wrap would be cut
+            n < w + 2 for n, w, ok in zip(narrowed, widths, wrapable, strict=True) if not ok
+        ):
+            return None
+        widths = [w - 2 for w in narrowed]
+    if min(widths) < 1:  # Rich drops a cell's last line when it is empty
         return None
+    total = sum(w + 2 for w in widths) + len(widths) + 1
     right = [c.justify == "right" for c in columns]
     out = _annotation(title, total)
     out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
@@ -106,39 +120,64 @@ def draw(
     return "".join(line + "\n" for line in out)
 
 
+def _narrowed(widths: list[int], wrapable: list[bool], room: int) -> list[int] | None:
+    """The columns' widths (padding included) after Rich takes the excess off the widest
+    columns that may wrap, evenly, down to the next widest, and again; None when that is not
+    enough (Rich then narrows every column, cutting text a column may not wrap)."""
+    excess = sum(widths) - room
+    while any(wrapable) and excess > 0:
+        widest = max(w for w, ok in zip(widths, wrapable, strict=True) if ok)
+        second = max(w if ok and w != widest else 0 for w, ok in zip(widths, wrapable, strict=True))
+        ratios = [int(w == widest and ok) for w, ok in zip(widths, wrapable, strict=True)]
+        if widest == second:
+            break
+        left, shares = excess, sum(ratios)
+        for n, ratio in enumerate(ratios):  # rich._ratio.ratio_reduce
+            if ratio:
+                taken = min(min(excess, widest - second), round(left / shares))
+                widths[n] -= taken
+                left -= taken
+                shares -= 1
+        excess = sum(widths) - room
+    return widths if excess <= 0 else None
+
+
 def _row(
     cells: Sequence[str], widths: list[int], right: list[bool], bar: str, bottom: bool = False
 ) -> list[str]:
-    """A row's lines: each cell's lines justified in its column, a short cell padded below
-    (above, in the header)."""
-    split = [cell.split("\n") for cell in cells]
+    """A row's lines: each cell's text wrapped and justified in its column, a short cell
+    padded below (above, in the header)."""
+    split = [
+        [piece for line in cell.split("\n") for piece in _set(line, w, r)]
+        for cell, w, r in zip(cells, widths, right, strict=True)
+    ]
     height = max(len(lines) for lines in split)
+    blank = [" " * w for w in widths]
     if bottom:
-        split = [[""] * (height - len(lines)) + lines for lines in split]
+        split = [[b] * (height - len(lines)) + lines for lines, b in zip(split, blank, strict=True)]
+    else:
+        split = [lines + [b] * (height - len(lines)) for lines, b in zip(split, blank, strict=True)]
+    return [f"{bar} " + f" {bar} ".join(parts) + f" {bar}" for parts in zip(*split, strict=True)]
+
+
+def _set(line: str, room: int, right: bool = False) -> list[str]:
+    """One line of text as Rich sets it ``room`` wide: word-wrapped, a long word folded, each
+    piece justified and padded to the room."""
     out = []
-    for k in range(height):
-        parts = []
-        for lines, w, r in zip(split, widths, right, strict=True):
-            line = lines[k] if k < len(lines) else ""
-            parts.append(line.rstrip().rjust(w) if r else line.ljust(w))
-        out.append(f"{bar} " + f" {bar} ".join(parts) + f" {bar}")
+    for piece in _wrapped(line, room):
+        if len(piece) > room:  # spaces past the edge go; the text itself never passes it
+            spaces = _TRAILING_SPACE.search(piece)
+            if spaces is not None:
+                piece = piece[: len(piece) - min(len(spaces.group(0)), len(piece) - room)]
+        out.append(piece.rstrip()[:room].rjust(room) if right else piece[:room].ljust(room))
     return out
 
 
 def _annotation(text: str | None, room: int) -> list[str]:
-    """A title or caption as Rich sets it over a table ``room`` wide: word-wrapped, a long word
-    folded, each line padded to the table's width."""
+    """A title or caption as Rich sets it over a table ``room`` wide, left-justified."""
     if not text:
         return []
-    out = []
-    for line in text.split("\n"):
-        for piece in _wrapped(line, room):
-            if len(piece) > room:  # spaces past the edge go; the text itself never passes it
-                spaces = _TRAILING_SPACE.search(piece)
-                if spaces is not None:
-                    piece = piece[: len(piece) - min(len(spaces.group(0)), len(piece) - room)]
-            out.append(piece[:room].ljust(room))
-    return out
+    return [piece for line in text.split("\n") for piece in _set(line, room)]
 
 
 def _wrapped(line: str, room: int) -> list[str]:

@@ -62,8 +62,12 @@ def test_a_report_sized_table_is_drawn_without_rich() -> None:
     drawn = plain_tables.draw(columns, rows, title="Отчёт за ноябрь 2026", caption=None, room=80)
     assert drawn is not None
     assert drawn == rich_draws(columns, rows, "Отчёт за ноябрь 2026", None, 80)
-    # a table wider than the room, or a character Rich measures itself, is Rich's to draw
-    assert plain_tables.draw(columns, rows, title=None, caption=None, room=20) is None
+    # too wide for the room: the widest column that may wrap is narrowed, its text wrapped
+    narrow = plain_tables.draw(columns, rows, title=None, caption=None, room=30)
+    assert narrow is not None and "│ «Ромашка │" in narrow
+    assert narrow == rich_draws(columns, rows, None, None, 30)
+    # a column that may not wrap would be cut, or a character Rich measures itself: Rich draws
+    assert plain_tables.draw(columns, rows, title=None, caption=None, room=10) is None
     wide = [["中文", "1", "2"]]
     assert plain_tables.draw(columns, wide, title=None, caption=None, room=80) is None
 
