@@ -163,6 +163,8 @@ def _row(
 def _set(line: str, room: int, right: bool = False) -> list[str]:
     """One line of text as Rich sets it ``room`` wide: word-wrapped, a long word folded, each
     piece justified and padded to the room."""
+    if len(line) <= room:  # nothing to wrap
+        return [line.rstrip().rjust(room) if right else line.ljust(room)]
     out = []
     for piece in _wrapped(line, room):
         if len(piece) > room:  # spaces past the edge go; the text itself never passes it
