@@ -31,7 +31,7 @@ from _timing import interleaved, sla_command
 from ledger_scale import NOW, OPEN_MONTH, build
 from vs_watson import watson_command, watson_store
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 
 CLIENT = "ACME"
 COMMANDS: tuple[tuple[str, ...], ...] = (

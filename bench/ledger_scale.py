@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _timing import side_by_side, sla_command
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from sla_cli.store.engine import open_ledger
 
 CLIENTS = 100

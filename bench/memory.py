@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _timing import sla_command
 from ledger_scale import NOW, build
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 
 COMMANDS = [
     ("--version",),

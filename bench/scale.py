@@ -41,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _timing import interleaved, sla_command
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.schedule import Schedule
 from sla_cli.store.engine import open_ledger

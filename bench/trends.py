@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _timing import interleaved, sla_command
 from scale import NOW, build, timed
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 
 COMMANDS: tuple[tuple[str, ...], ...] = (
     ("trends",),

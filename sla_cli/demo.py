@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sla_cli.config import Settings, load_settings
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from sla_cli.domain.calendar import BusinessCalendar
 from sla_cli.domain.contracts import NewContract
 from sla_cli.domain.kinds import Event, WorkKind

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sla_cli.cli.app import app
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 
 pytest_plugins = ["tests.receivers"]  # an SMTP server and a webhook on loopback
 FIXED_ENV = {"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "SLA_USER": "tester"}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sla_cli.config import load_settings, parse_settings
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from sla_cli.domain.calendar import Schedule
 from sla_cli.errors import ConfigError
 

@@ -25,7 +25,7 @@ import pytest
 from typer.main import get_command
 
 from sla_cli.cli.app import app
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from tests.conftest import Sla, sqlite_url
 from tests.receivers import Hook
 

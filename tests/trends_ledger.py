@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from tests.conftest import Sla
 
 NOW = {"SLA_NOW": "2026-12-15T12:00:00+03:00"}  # a Tuesday

@@ -55,7 +55,7 @@ def demo(
 
     target = folder or Path(tempfile.mkdtemp(prefix="sla-demo-"))
     # The demo writes and reads its own config: the user's (even one not written yet) has no say.
-    from sla_cli.defaults import DEFAULTS
+    from sla_cli.config.defaults import DEFAULTS
     from sla_cli.timeparse import now_from_env
 
     now = now_from_env(DEFAULTS["company"]["timezone"])

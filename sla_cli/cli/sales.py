@@ -41,7 +41,7 @@ def init(
     from pathlib import Path
 
     from sla_cli.config import MAX_CONFIG_BYTES, config_path
-    from sla_cli.defaults import default_document, write_config
+    from sla_cli.config.defaults import default_document, write_config
     from sla_cli.errors import ConfigError
     from sla_cli.files import copy_aside, refuse_own
     from sla_cli.render import lines, warning

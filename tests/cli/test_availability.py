@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from tests.conftest import Sla, pg_schema
 
 NOV = {"SLA_NOW": "2026-11-05T12:00:00+03:00"}

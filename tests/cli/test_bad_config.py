@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from tests.conftest import Sla
 
 JAN12_11 = {"SLA_NOW": "2026-01-12T11:00:00+03:00"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from tests.conftest import Sla
 
 NOV = {"SLA_NOW": "2026-11-05T12:00:00+03:00"}

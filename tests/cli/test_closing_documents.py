@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from tests.conftest import Sla
 
 NOW = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sla_cli.defaults import write_config
+from sla_cli.config.defaults import write_config
 from tests.conftest import Sla
 
 NOV = {"SLA_NOW": "2026-11-24T12:00:00+03:00"}

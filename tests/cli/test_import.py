@@ -119,7 +119,7 @@ def test_watsons_frames_by_project_or_tag(sla: Sla, tmp_path: Path) -> None:
 def test_a_package_is_never_overdrawn_past_its_balance_by_an_import(
     sla: Sla, tmp_path: Path
 ) -> None:
-    from sla_cli.defaults import default_document, write_config
+    from sla_cli.config.defaults import default_document, write_config
 
     doc = default_document()
     doc["billing"]["refuse_overdraft"] = True

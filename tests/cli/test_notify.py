@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from tests.conftest import Sla
 from tests.receivers import Hook, Mailbox
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from sla_cli.formatting import NBSP
 from tests.cli.test_waiting import listed
 from tests.conftest import Sla

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from sla_cli.store.pg import conninfo
 from tests.conftest import (
     LedgerTemplate,
@@ -111,7 +111,7 @@ class Team:
     def closed_october(self, invoiced: bool = False) -> str:
         """October closed by the owner, 3 h beyond ACME's tariff, with the company's and ACME's
         details for its documents (and its invoice issued): the month."""
-        from sla_cli.defaults import default_document, write_config
+        from sla_cli.config.defaults import default_document, write_config
         from tests.cli.test_closing_documents import ACME_INN, COMPANY
 
         if self.october:

@@ -178,7 +178,7 @@ def test_a_timer_outlives_its_process_and_is_logged_once(ledger_sla: Sla, tmp_pa
 
 @pytest.mark.parametrize("kind", ["support", "dev"])
 def test_a_timer_entry_is_rounded_like_any_entry(sla: Sla, kind: str) -> None:
-    from sla_cli.defaults import default_document, write_config
+    from sla_cli.config.defaults import default_document, write_config
 
     doc = default_document()
     doc["billing"]["increment_minutes"] = 15
@@ -190,7 +190,7 @@ def test_a_timer_entry_is_rounded_like_any_entry(sla: Sla, kind: str) -> None:
 
 
 def test_a_timer_stopped_at_once_logs_the_increment_and_says_so(ledger_sla: Sla) -> None:
-    from sla_cli.defaults import default_document, write_config
+    from sla_cli.config.defaults import default_document, write_config
 
     doc = default_document()
     doc["billing"]["increment_minutes"] = 15
@@ -204,7 +204,7 @@ def test_a_timer_stopped_at_once_logs_the_increment_and_says_so(ledger_sla: Sla)
 
 
 def test_a_timer_is_rounded_up_to_the_increment_like_any_entry(ledger_sla: Sla) -> None:
-    from sla_cli.defaults import default_document, write_config
+    from sla_cli.config.defaults import default_document, write_config
 
     doc = default_document()
     doc["billing"]["increment_minutes"] = 15

@@ -107,7 +107,7 @@ def test_a_wait_across_a_month_close_is_resumed_and_resolved(ledger_sla: Sla) ->
 def test_the_config_names_the_clocks_a_wait_pauses(ledger_sla: Sla) -> None:
     """With the reaction clock in `sla.pausing_clocks` its due moves on too (1 h on Friday, the
     other hour from the resumption); with none, nothing moves."""
-    from sla_cli.defaults import default_document, write_config
+    from sla_cli.config.defaults import default_document, write_config
 
     setup(ledger_sla)
     ledger_sla.ok("incident", "wait", "ACME-7", "--at", "2026-11-20T18:00", env=NOW)

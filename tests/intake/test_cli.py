@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from tests.conftest import Sla
 
 CORPUS = Path(__file__).parent / "mail"

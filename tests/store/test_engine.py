@@ -16,7 +16,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlmodel import Session
 
-from sla_cli.defaults import default_document, write_config
+from sla_cli.config.defaults import default_document, write_config
 from sla_cli.store.engine import (
     MIGRATIONS,
     SCHEMA_HEAD,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from sla_cli.config.toml_table import TomlTable
 from sla_cli.domain.intake import ImapTerms, IntakeTerms
 from sla_cli.domain.text import valid_key
 from sla_cli.errors import InputError
-from sla_cli.toml_table import TomlTable
 
 INTAKE_KEYS = frozenset({"senders", "priorities", "resume_waiting", "reopen_days",
                          "max_message_mb", "imap"})  # fmt: skip

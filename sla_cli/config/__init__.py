@@ -1,6 +1,6 @@
 """The TOML config: reading (tomllib) and checking it, writing (tomli-w), platform paths.
 
-The built-in values live in ``sla_cli.defaults``; a key the file leaves out takes them.
+The built-in values live in ``sla_cli.config.defaults``; a key the file leaves out takes them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sla_cli.defaults import APP_NAME, DEFAULTS, HEADER
+from sla_cli.config.defaults import APP_NAME, DEFAULTS, HEADER
+from sla_cli.config.engineers import SECTION as ENGINEERS
+from sla_cli.config.engineers import engineer_costs
+from sla_cli.config.intake import intake_terms
+from sla_cli.config.notify import notify_terms
+from sla_cli.config.toml_table import TomlTable as _Table
 from sla_cli.domain.alerts import NotifyTerms
 from sla_cli.domain.clock_terms import ClockTerms
 from sla_cli.domain.intake import IntakeTerms
@@ -28,13 +33,8 @@ from sla_cli.domain.tariffs import (
     Tier,
     VariantTerms,
 )
-from sla_cli.engineers_config import SECTION as ENGINEERS
-from sla_cli.engineers_config import engineer_costs
 from sla_cli.errors import ConfigError
-from sla_cli.intake_config import intake_terms
-from sla_cli.notify_config import notify_terms
 from sla_cli.timeparse import zone_exists
-from sla_cli.toml_table import TomlTable as _Table
 
 __all__ = ["DEFAULTS", "HEADER", "Settings", "config_path", "default_config_path",
            "default_data_dir", "load_settings", "parse_settings"]  # fmt: skip

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sla_cli.toml_table import TomlTable
+from sla_cli.config.toml_table import TomlTable
 
 SECTION = "engineers"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from sla_cli.config.toml_table import TomlTable
 from sla_cli.domain.alerts import HoursTerms, Level, NotifyTerms, Route
-from sla_cli.toml_table import TomlTable
 
 LEVEL_KEYS = frozenset({"name", "at_percent", "before_minutes", "after_breach_minutes", "clocks",
                         "to"})  # fmt: skip
