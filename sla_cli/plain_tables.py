@@ -72,6 +72,11 @@ def width() -> int:
     return found or 80
 
 
+def one_cell(text: str) -> bool:
+    """Whether Rich counts every character of ``text`` (but newlines) one cell wide."""
+    return _ONE_CELL.fullmatch(text) is not None
+
+
 def draw(
     columns: Sequence[Column],
     rows: Sequence[Sequence[str]],
@@ -87,7 +92,7 @@ def draw(
     texts = [*headers, *(cell for row in rows for cell in row), title or "", caption or ""]
     if not rows or any(c.justify not in ("left", "right") for c in columns):
         return None
-    if not all(_ONE_CELL.fullmatch(text) for text in texts):
+    if not all(one_cell(text) for text in texts):
         return None
     widths = [max(len(line) for line in h.split("\n")) for h in headers]
     for row in rows:

@@ -108,15 +108,16 @@ def natural_width(columns: Sequence[Column], rows: Iterable[Sequence[Cell]]) -> 
     """The width the table takes with no cell wrapped, as Rich measures it (its widest line a
     column, header included, at least its ``min_width``; a space either side of each; a border
     between columns and at both edges), without laying it out."""
-    from rich.cells import cell_len
+    texts = [[visible(_plain(c)) for c in row] for row in rows]
+    headers = [visible(c.header) for c in columns]
+    measure: Callable[[str], int] = len  # every character one cell: Rich's widths not needed
+    if not all(plain_tables.one_cell(t) for t in [*headers, *(t for row in texts for t in row)]):
+        from rich.cells import cell_len as measure
 
-    widest = [
-        max(cell_len(line) for line in visible(c.header).splitlines() or [""]) for c in columns
-    ]
-    for row in rows:
-        for n, cell in enumerate(row):
-            text = visible(cell[0] if isinstance(cell, tuple) else cell)
-            widest[n] = max(widest[n], max((cell_len(x) for x in text.splitlines()), default=0))
+    widest = [max(measure(line) for line in h.splitlines() or [""]) for h in headers]
+    for row in texts:
+        for n, text in enumerate(row):
+            widest[n] = max(widest[n], max((measure(x) for x in text.splitlines()), default=0))
     return sum(max(w, c.min_width or 0) + 2 for w, c in zip(widest, columns, strict=True)) + (
         len(columns) + 1
     )
