@@ -251,15 +251,11 @@ class BusinessCalendar:
         i = bisect_right(idx.ends, us)
         return i < len(idx.starts) and idx.starts[i] <= us
 
-    def next_business_moment(self, t: datetime) -> datetime:
-        """``t`` itself (in ``tz``) if inside business hours, else the next opening."""
-        return self.add(t, 0)
-
     def add(self, start: datetime, minutes: int) -> datetime:
         """Earliest moment at which business time elapsed since ``start`` reaches ``minutes``.
 
-        The result may be exactly a day's closing time (19:00). ``add(t, 0)`` equals
-        ``next_business_moment(t)``.
+        The result may be exactly a day's closing time (19:00). ``add(t, 0)`` is ``t``
+        itself inside business hours, else the next opening.
         """
         if minutes < 0:
             raise InputError(f"business minutes to add must not be negative, got {minutes}")

@@ -18,13 +18,6 @@ class QuoteOption:
     hour_price: Decimal | None  # effective price of an included hour; None when unlimited
     package_price: Decimal | None = None  # a package's price; None for monthly billing
 
-    @property
-    def fee_after_discount(self) -> Decimal:
-        """What one month (or one package) is billed, as the statement bills it."""
-        if self.monthly_fee is None:
-            return self.package_price or Decimal(0)
-        return discounted_fee(self.monthly_fee, self.discount_percent)
-
 
 @dataclass(frozen=True)
 class Quote:

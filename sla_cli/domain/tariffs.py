@@ -69,10 +69,6 @@ class VariantTerms(NamedTuple):
             Priority(DEFAULT_PRIORITY, self.reaction_minutes, self.start_minutes),
         )
 
-    @property
-    def unlimited(self) -> bool:
-        return all(t.hours is None for t in self.tiers)
-
     def tier(self, ref: str) -> Tier:
         """Find a tier by key, Russian or English name, or 1-based position."""
         wanted = ref.strip().casefold()

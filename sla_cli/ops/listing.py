@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from sla_cli.store.store import Store
 
 
-def list_entries(s: Store, month: Month | None, client_key: str | None) -> list[EntryRecord]:
-    return s.entries(month, client_id(s, client_key))
-
-
 @dataclass(frozen=True)
 class EntryQuery:
     """What `sla entries` asks for; days inclusive, every condition at once."""

@@ -27,10 +27,6 @@ Params = Mapping[str, Any]
 _NAME = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
-class Conflict(Exception):
-    """A unique column refused the row: another writer was first."""
-
-
 class Unreadable(ValueError):
     """A value stored in the ledger is not what its column's type allows (a damaged file)."""
 
@@ -130,11 +126,6 @@ class Db:
         """SQL for a date or moment column as the driver hands it over cheapest: the text
         SQLite keeps (``YYYY-MM-DD HH:MM:SS.ffffff``, UTC), PostgreSQL's own value."""
         return column
-
-    def session_user(self) -> str | None:
-        """The database role the rows are entered by (PostgreSQL's ``session_user``, which
-        its triggers record); None on SQLite, which has no roles."""
-        return None
 
     def star(self, table: str, alias: str) -> str:
         """SQL for every column of ``table`` (as ``alias``) the session may read, the others

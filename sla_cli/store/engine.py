@@ -84,10 +84,6 @@ def _opened(url: str, write: bool) -> Iterator[Store]:
         yield s
 
 
-def _lost(e: DBAPIError) -> bool:
-    return failures.lost(e.orig or e, e.connection_invalidated)
-
-
 def database_error(where: str, e: DBAPIError, verb: str) -> LedgerError:
     """SQLAlchemy's wrapping of the driver's error, in the ledger's words."""
     return failures.database_error(where, e.orig or e, verb, e.connection_invalidated)

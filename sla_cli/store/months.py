@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sla_cli.domain.month import Month
+from sla_cli.store import sql
 from sla_cli.store.base import Part
 from sla_cli.store.convert import from_kopecks, to_kopecks
 
@@ -22,8 +23,7 @@ class Months(Part):
     """Month closes: what each sealed, and the figures it stored."""
 
     def is_closed(self, month: Month) -> bool:
-        found = self.db.value("SELECT 1 FROM closed_months WHERE month = :m", {"m": str(month)})
-        return found is not None
+        return bool(self.db.value(f"SELECT {sql.month_closed(':m')}", {"m": str(month)}))
 
     def latest_closed(self) -> Month | None:
         label = self.db.value("SELECT max(month) FROM closed_months")

@@ -165,7 +165,6 @@ class PgDb(Db):
         self.conn = conn
         self._stamp: datetime | None = None
         self._streams = 0
-        self._session_user: str | None = None
         self._stars: dict[str, dict[str, str]] = {}
 
     def _execute(self, sql: str, params: dict[str, Any]) -> Any:
@@ -219,11 +218,6 @@ class PgDb(Db):
 
     def month_of(self, column: str) -> str:
         return f"to_char({column}, 'YYYY-MM')"
-
-    def session_user(self) -> str:
-        if self._session_user is None:
-            self._session_user = str(self.value("SELECT session_user"))
-        return self._session_user
 
     def readable(self, table: str, column: str) -> str:
         return self._hidden(table).get(column, column)

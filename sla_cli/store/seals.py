@@ -13,6 +13,7 @@ from typing import Any
 
 from sla_cli.domain.chain import EVENT_FIELDS, INCIDENT_FIELDS, Link
 from sla_cli.domain.month import Month
+from sla_cli.store import sql
 from sla_cli.store.base import Part
 from sla_cli.store.db import moment
 
@@ -98,8 +99,8 @@ class Seals(Part):
         month = self.db.month_of('e."on"')
         return self.db.column(
             f"SELECT DISTINCT {month} AS m FROM entries e "
-            "WHERE e.type IN ('burn', 'overage', 'carry') AND NOT EXISTS "
-            f"(SELECT 1 FROM closed_months c WHERE c.month = {month}) ORDER BY m"
+            "WHERE e.type IN ('burn', 'overage', 'carry') "
+            f"AND NOT {sql.month_closed(month)} ORDER BY m"
         )
 
 

@@ -85,5 +85,6 @@ def is_open(i: str = "i") -> str:
 
 
 def month_closed(month: str) -> str:
-    """The month the parameter ``month`` (``YYYY-MM``) names is closed."""
-    return f"EXISTS (SELECT 1 FROM closed_months WHERE month = :{month})"
+    """The month the SQL expression ``month`` (``YYYY-MM``: a parameter, a column) names is
+    closed."""
+    return f"EXISTS (SELECT 1 FROM closed_months WHERE closed_months.month = {month})"

@@ -157,10 +157,10 @@ def test_is_business_moment(moment: datetime, inside: bool) -> None:
     assert RU.is_business_moment(moment) is inside
 
 
-def test_next_business_moment() -> None:
-    assert RU.next_business_moment(msk(2025, 3, 12, 10, 15)) == msk(2025, 3, 12, 10, 15)
-    assert RU.next_business_moment(msk(2025, 3, 12, 19, 0)) == msk(2025, 3, 13, 9, 0)
-    assert RU.next_business_moment(msk(2025, 12, 30, 19, 0)) == msk(2026, 1, 12, 9, 0)
+def test_adding_nothing_is_the_moment_itself_or_the_next_opening() -> None:
+    assert RU.add(msk(2025, 3, 12, 10, 15), 0) == msk(2025, 3, 12, 10, 15)
+    assert RU.add(msk(2025, 3, 12, 19, 0), 0) == msk(2025, 3, 13, 9, 0)
+    assert RU.add(msk(2025, 12, 30, 19, 0), 0) == msk(2026, 1, 12, 9, 0)
     assert RU.add(msk(2025, 3, 15, 12, 0), 0) == msk(2025, 3, 17, 9, 0)
 
 
@@ -360,7 +360,7 @@ _LO = datetime(2024, 1, 1, tzinfo=UTC)
 _SPAN_S = 3 * 366 * 86400
 
 instants = st.integers(0, _SPAN_S * 1000).map(lambda ms: _LO + timedelta(milliseconds=ms))
-business_moments = instants.map(RU.next_business_moment)
+business_moments = instants.map(lambda t: RU.add(t, 0))  # the moment, or the next opening
 minutes = st.integers(0, 6000)
 FAST = settings(max_examples=150, deadline=None)
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from sla_cli.config import parse_settings
 from sla_cli.domain.billing import MonthUsage, close_month
-from sla_cli.domain.money import round_money
+from sla_cli.domain.money import discounted_fee, round_money
 from sla_cli.domain.month import Month
 from sla_cli.domain.quote import make_quote
 from sla_cli.domain.tariffs import Catalog
@@ -116,7 +116,8 @@ def test_quote_total_is_what_the_statements_bill(price: Decimal, months: int) ->
 def test_quote_rounds_each_month_as_the_statement_does(price: str, months: int, total: str) -> None:
     (o,) = make_quote(_catalog_with_price(Decimal(price)), 1, "minimal", months).options
     assert o.total == Decimal(total)
-    assert o.fee_after_discount * months == o.total
+    assert o.monthly_fee is not None
+    assert discounted_fee(o.monthly_fee, o.discount_percent) * months == o.total
 
 
 def test_package_quote_carries_the_package_price() -> None:

@@ -16,7 +16,6 @@ from sla_cli.domain.kinds import EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog
 from sla_cli.ops.contracts import topup
-from sla_cli.ops.listing import list_entries
 from sla_cli.ops.periods import rollover
 from sla_cli.ops.statements import month_report
 from sla_cli.ops.work import log_work, void
@@ -62,7 +61,7 @@ def _posted(ledger: Ledger, month: Month) -> dict[tuple[str, EntryType], int]:
     """What the close of ``month`` posted, by client and type, read back from the ledger."""
     sums: Counter[tuple[str, EntryType]] = Counter()
     with ledger.store() as s:
-        for e in list_entries(s, month, None):
+        for e in s.entries(month, None):
             if e.type in (EntryType.BURN, EntryType.OVERAGE, EntryType.CARRY):
                 assert e.on == month.last_day
                 sums[(e.client_key, e.type)] += e.minutes

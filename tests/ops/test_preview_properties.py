@@ -18,7 +18,6 @@ from sla_cli.domain.kinds import EntryType, WorkKind
 from sla_cli.domain.month import Month
 from sla_cli.domain.work import WorkLog
 from sla_cli.ops.contracts import list_contracts, topup
-from sla_cli.ops.listing import list_entries
 from sla_cli.ops.periods import rollover
 from sla_cli.ops.statements import month_report
 from sla_cli.ops.work import log_work, void
@@ -80,7 +79,7 @@ def _apply(ledger: Ledger, o: tuple[Any, ...]) -> None:
 def _posted(ledger: Ledger, month: Month) -> Counter[tuple[str, EntryType]]:
     sums: Counter[tuple[str, EntryType]] = Counter()
     with ledger.store() as s:
-        for e in list_entries(s, month, None):
+        for e in s.entries(month, None):
             if e.type in (EntryType.BURN, EntryType.OVERAGE, EntryType.CARRY):
                 sums[(e.client_key, e.type)] += e.minutes
     return sums

@@ -23,7 +23,7 @@ from sla_cli.domain.work import WorkLog, WorkPolicy
 from sla_cli.errors import SlaError
 from sla_cli.ops.contracts import add_contract
 from sla_cli.ops.incidents import iter_incidents, open_incident, record_event, undo_event
-from sla_cli.ops.listing import list_entries
+from sla_cli.ops.lookup import client_id
 from sla_cli.ops.periods import rollover
 from sla_cli.ops.work import log_work
 from sla_cli.store.engine import Ledger, open_ledger
@@ -141,7 +141,7 @@ def test_ten_logs_at_once_never_overdraw_a_package_that_refuses_it(ledger: Ledge
     results = together(ledger, 10, log)
     assert len(ok(results)) == 7  # 7 × 2 h fit in 15 h; the other three are refused
     with ledger.store() as s:
-        logged = [e for e in list_entries(s, None, "PKG") if e.type == "work"]
+        logged = [e for e in s.entries(None, client_id(s, "PKG")) if e.type == "work"]
     assert sum(e.minutes for e in logged) == 14 * 60
 
 
@@ -239,7 +239,7 @@ def test_a_contract_signed_while_its_month_closes_is_closed_with_it_or_refused(
     assert not isinstance(closed, SlaError)
     signed = not isinstance(results[1], SlaError)
     with ledger.store() as s:
-        burns = {e.client_key for e in list_entries(s, Month(2026, 10), None) if e.type == "burn"}
+        burns = {e.client_key for e in s.entries(Month(2026, 10), None) if e.type == "burn"}
     # signed before the close: October closes with it; after: the signing is refused
     assert burns == ({"ACME", "LATE"} if signed else {"ACME"})
 
