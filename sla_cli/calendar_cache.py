@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def cache_folder() -> Path:
     """The user's cache folder for the tool (XDG_CACHE_HOME, else ~/.cache, on Linux and
     the BSDs: what ``platformdirs`` says, without importing it; its answer elsewhere)."""
-    from sla_cli.config.defaults import APP_NAME
+    from sla_cli import APP_NAME
 
     if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
         base = os.environ.get("XDG_CACHE_HOME", "").strip()

@@ -8,7 +8,6 @@ nothing. (A PostgreSQL ledger completes from the config only.)
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,16 +20,10 @@ def _root(ctx: typer.Context) -> dict[str, Any]:
 
 def _ledger_file(ctx: typer.Context) -> Path | None:
     """The SQLite ledger the command would open, if it is one."""
-    url = _root(ctx).get("db") or os.environ.get("SLA_DATABASE_URL")
-    if not url:
-        from platformdirs import user_data_path
+    from sla_cli.cli.options import ledger_url
+    from sla_cli.store.sqlite_url import normalise_url, sqlite_file
 
-        return user_data_path("sla") / "ledger.db"
-    if "://" not in url:
-        return Path(url).expanduser()
-    from sla_cli.store.sqlite_url import sqlite_file
-
-    return sqlite_file(url)
+    return sqlite_file(normalise_url(ledger_url(_root(ctx).get("db"))))
 
 
 def _like(incomplete: str) -> str:

@@ -45,6 +45,19 @@ class ReportFormat(StrEnum):
     pdf = "pdf"
 
 
+def ledger_url(option: str | None) -> str:
+    """The ledger's URL: ``--db``, else ``SLA_DATABASE_URL``, else SQLite in the user data
+    folder; a path names an SQLite file."""
+    url = option or os.environ.get("SLA_DATABASE_URL")
+    if url:
+        return url if "://" in url else f"sqlite:///{os.path.abspath(os.path.expanduser(url))}"
+    from platformdirs import user_data_path
+
+    from sla_cli import APP_NAME
+
+    return f"sqlite:///{user_data_path(APP_NAME) / 'ledger.db'}"
+
+
 class State:
     """What the global options said; the config is read on first use."""
 
@@ -85,12 +98,7 @@ class State:
             from sla_cli.errors import InputError
 
             raise InputError("--db is empty; give a SQLite file path or a database URL")
-        url = self.db_option or os.environ.get("SLA_DATABASE_URL")
-        if url:
-            return url if "://" in url else f"sqlite:///{os.path.abspath(os.path.expanduser(url))}"
-        from sla_cli.config import default_data_dir
-
-        return f"sqlite:///{default_data_dir() / 'ledger.db'}"
+        return ledger_url(self.db_option)
 
     def ledger_name(self) -> str:
         """The ledger as messages name it: its URL, any password hidden."""

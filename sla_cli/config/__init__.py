@@ -11,7 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sla_cli.config.defaults import APP_NAME, DEFAULTS, HEADER
+from sla_cli import APP_NAME
+from sla_cli.config.defaults import DEFAULTS, HEADER
 from sla_cli.config.engineers import SECTION as ENGINEERS
 from sla_cli.config.engineers import engineer_costs
 from sla_cli.config.intake import intake_terms
@@ -37,7 +38,7 @@ from sla_cli.errors import ConfigError
 from sla_cli.timeparse import zone_exists
 
 __all__ = ["DEFAULTS", "HEADER", "Settings", "config_path", "default_config_path",
-           "default_data_dir", "load_settings", "parse_settings"]  # fmt: skip
+           "load_settings", "parse_settings"]  # fmt: skip
 
 
 class Settings(NamedTuple):
@@ -79,12 +80,6 @@ def default_config_path() -> Path:
     from platformdirs import user_config_path
 
     return user_config_path(APP_NAME) / "config.toml"
-
-
-def default_data_dir() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME)
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
