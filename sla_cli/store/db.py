@@ -117,6 +117,11 @@ class Db:
         """SQL for ``YYYY-MM`` of a date column."""
         raise NotImplementedError
 
+    def still_going(self, start: str, minutes: str, moment: str) -> str:
+        """SQL: work begun at ``start`` that lasted ``minutes`` minutes ends after ``moment``
+        (to the millisecond)."""
+        raise NotImplementedError
+
     def whole(self, table: str) -> str:
         """SQL for ``table`` read whole, in the order it is stored (SQLite: past its indexes,
         which a range over most of it would otherwise be read through)."""
@@ -283,6 +288,10 @@ class SqliteDb(Db):
 
     def month_of(self, column: str) -> str:
         return f"strftime('%Y-%m', {column})"
+
+    def still_going(self, start: str, minutes: str, moment: str) -> str:
+        gap = f"round((julianday({start}) - julianday({moment})) * 86400000)"  # milliseconds
+        return f"{gap} + 60000 * {minutes} > 0"
 
     def whole(self, table: str) -> str:
         return f"{table} NOT INDEXED"

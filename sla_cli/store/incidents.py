@@ -19,23 +19,33 @@ if TYPE_CHECKING:  # loaded by the conversions that need them: logging hours loa
     from sla_cli.domain.incident_events import IncidentEvent
     from sla_cli.domain.incidents import IncidentRecord, NewEvent
     from sla_cli.domain.records import ContractRecord
+    from sla_cli.store.db import Db
 
-# When work on the incident's ticket began. Hours logged after the incident was opened count,
-# from their start time (or when they were recorded); a reversed entry does not count, so
-# undoing a log puts the clock back. "After" is either order: the entry's row was written
-# after the incident's (both stamped by the real clock), or its work began at or after the
-# opening (both moments the commands were about, which ``SLA_NOW`` may pin). A timer still
-# running counts from its start (a stopped one through the entry it logged, a discarded one
-# not at all). Whether the work began before the resolution is the domain's to judge.
-_FIRST_WORK = f"""
+
+def _first_work(db: Db) -> str:
+    """When work on the incident's ticket began. Hours logged after the incident was opened
+    count, from their start time (or when they were recorded); a reversed entry does not count,
+    so undoing a log puts the clock back. "After" is any of: the entry's row was written in a
+    later second than the incident's (both stamped by the real clock, to the second: rows of the
+    same second are told apart by what follows), its work began at or after the opening (both
+    moments the commands were about, which ``SLA_NOW`` may pin), or its work was still going at
+    the opening (begun ``--from`` before it, for longer than the time between), so that which
+    was recorded first changes nothing. A timer still running is work still going, whenever it
+    began (a stopped one counts through the entry it logged, a discarded one not at all). Work
+    begun before the opening counts from the opening, and whether it began before the
+    resolution is the domain's to judge."""
+    going = db.still_going("e.started_at", "e.minutes", "i.opened_at")
+    return f"""
  (SELECT min(coalesce(e.started_at, e.created_at)) FROM entries e
   WHERE e.ticket = i.ticket AND e.client_id = i.client_id AND {sql.work_counts()}
-    AND (e.created_at >= i.created_at OR coalesce(e.started_at, e.created_at) >= i.opened_at)
+    AND (e.created_at > i.created_at OR coalesce(e.started_at, e.created_at) >= i.opened_at
+         OR (e.started_at IS NOT NULL AND {going}))
  ) AS logged_at,
  (SELECT min(t.started_at) FROM timers t
   WHERE t.ticket = i.ticket AND t.client_id = i.client_id
-    AND (t.created_at >= i.created_at OR t.started_at >= i.opened_at)
     AND NOT EXISTS (SELECT 1 FROM timer_ends x WHERE x.timer_id = t.id)) AS timer_at"""
+
+
 # Who wrote the mail the incident was opened from (by the intake, or by a decision on a pending
 # message); NULL: it was opened by hand.
 _MAIL_FROM = """
@@ -119,7 +129,7 @@ class Incidents(Part):
         """Incidents, oldest first, read a batch at a time with their events and contracts (a
         server-side cursor on PostgreSQL), so that listing every one keeps memory flat."""
         where, params = q.sql()
-        work = _FIRST_WORK if q.first_work else "NULL AS logged_at, NULL AS timer_at"
+        work = _first_work(self.db) if q.first_work else "NULL AS logged_at, NULL AS timer_at"
         rows = self.db.stream(
             f"SELECT i.*, {work}, {_MAIL_FROM} FROM incidents i WHERE {where} "
             "ORDER BY i.opened_at, i.id",

@@ -219,6 +219,9 @@ class PgDb(Db):
     def month_of(self, column: str) -> str:
         return f"to_char({column}, 'YYYY-MM')"
 
+    def still_going(self, start: str, minutes: str, moment: str) -> str:
+        return f"{start} + {minutes} * interval '1 minute' > {moment}"
+
     def readable(self, table: str, column: str) -> str:
         return self._hidden(table).get(column, column)
 

@@ -159,6 +159,40 @@ def test_work_begun_before_the_incident_was_opened_stops_the_clock_at_opening(
     assert i["started_at"] == "2026-01-12T09:05:00+03:00" and i["start_status"] == "met"
 
 
+def test_work_still_going_at_the_opening_counts_whichever_was_recorded_first(
+    ledger_sla: Sla,
+) -> None:
+    """Hours from 09:00 for 55 m were still going when the incident opened at 09:05: the start
+    clock stops at the opening, as it does when the incident is recorded first (the test
+    above). Hours that ended by the opening, recorded before it, were other work."""
+    contract(ledger_sla)
+    ledger_sla.ok("log", "55m", "ACME-33", "--from", "09:00", env=JAN12_11)
+    ledger_sla.ok("log", "1h", "ACME-34", "--from", "08:05", env=JAN12_11)  # ends 09:05
+    for ticket in ("ACME-33", "ACME-34"):
+        ledger_sla.ok("incident", "open", ticket, "--at", "2026-01-12 09:05", env=JAN12_11)
+    going, ended = sorted(listing(ledger_sla), key=lambda i: i["ticket"])
+    assert going["started_at"] == "2026-01-12T09:05:00+03:00" and going["start_status"] == "met"
+    assert ended["started_at"] is None and ended["start_status"] == "running"
+    breaches = ledger_sla.ok(
+        "breaches", "--format", "json", env={"SLA_NOW": "2026-01-12T15:00:00+03:00"}
+    ).json()
+    started_late = [b["ticket"] for b in breaches if b["clock"] == "start"]
+    assert started_late == ["ACME-34"]  # 4 h to start, due 13:05
+
+
+def test_a_timer_running_when_the_incident_opens_starts_its_work_at_the_opening(
+    ledger_sla: Sla,
+) -> None:
+    contract(ledger_sla)
+    ledger_sla.ok("start", "ACME-35", env={"SLA_NOW": "2026-01-12T09:00:00+03:00"})
+    ledger_sla.ok("incident", "open", "ACME-35", "--at", "2026-01-12 09:05", env=JAN12_11)
+    (i,) = listing(ledger_sla)
+    assert i["started_at"] == "2026-01-12T09:05:00+03:00" and i["start_status"] == "met"
+    ledger_sla.ok("stop", "--discard", env=JAN12_11)  # a discarded timer was no work
+    (i,) = listing(ledger_sla)
+    assert i["started_at"] is None and i["start_status"] == "running"
+
+
 def test_hours_after_resolution_do_not_rewrite_the_incident(ledger_sla: Sla) -> None:
     contract(ledger_sla)
     ledger_sla.ok("incident", "open", "ACME-32", "--at", "2026-01-12 09:00", env=JAN12_11)
