@@ -103,7 +103,9 @@ def contract_show_record(c: ContractRecord, balance: int | None, tz: str) -> Rec
     return {
         **record,
         "signed_end": last_day(c.signed_end),
-        "paid_until": None if c.billing == "package" else str(c.paid_until.previous()),
+        "paid_until": None
+        if c.billing == "package" or all(a == b for a, b in c.paid_spans())  # nothing paid
+        else str(c.paid_until.previous()),
         "created_by": c.created_by,
         "created_at": iso(c.created_at, tz),
         "cancelled": None

@@ -47,7 +47,7 @@ class NewContract:
     tier: str
     start: date
     months: int | None = None  # default: the variant's minimum; packages: open-ended
-    prepaid_months: int | None = None  # default 1
+    prepaid_months: int | None = None  # months paid ahead at signing; default none
     hour_discount: Decimal = Decimal(0)
     timezone: str | None = None
     same_name: bool = False  # a new client may have the name of another (`--force`)
@@ -103,9 +103,12 @@ def sign(catalog: Catalog, new: NewContract, facts: Signing) -> ContractDraft:
         raise InputError(
             "--prepaid-months is for monthly contracts: a package is paid when it is bought"
         )
-    prepaid = new.prepaid_months if new.prepaid_months is not None else 1
-    if prepaid < 1 or (months is not None and prepaid > months):
-        raise InputError(f"--prepaid-months must be between 1 and the term, not {prepaid}")
+    if variant.billing == Billing.PACKAGE:
+        prepaid = 1  # a package is paid when it is bought
+    else:
+        prepaid = new.prepaid_months if new.prepaid_months is not None else 0
+    if prepaid < 0 or (months is not None and prepaid > months):
+        raise InputError(f"--prepaid-months must be between 0 and the term, not {prepaid}")
     variant.check_hour_discount(new.hour_discount)
     _check_start(variant, new.start, facts)
     if facts.client_name is not None:
@@ -290,8 +293,9 @@ def plan_prepay(
     contract: ContractRecord, months: int, latest_closed: Month | None
 ) -> tuple[Month, Month]:
     """A payment in advance of ``months`` monthly fees after signing: the first and the last
-    month it pays, the months after those paid already. The discount agreed at signing stays;
-    the months must be the contract's, and open (a closed month's statement is final)."""
+    month it pays, the months after those paid already, and after the closed ones (a closed
+    month's statement is final: one closed unpaid stays billed). The discount agreed at signing
+    stays; the months must be the contract's."""
     key = contract.client.key
     if contract.billing != Billing.MONTHLY:
         raise InputError(f"{key} is on packages: a package is paid when it is bought")
@@ -300,17 +304,13 @@ def plan_prepay(
     if not 1 <= months <= 120:
         raise InputError(f"--months is 1 to 120 months paid in advance, not {months}")
     first = contract.paid_until
+    if latest_closed is not None and first <= latest_closed:
+        first = latest_closed.next()
     last = first.plus(months - 1)
     end = contract.end
     if end is not None and last >= Month.of(end):
         raise InputError(
-            f"{key}'s contract runs through {Month.of(end).previous()}, paid through "
-            f"{first.previous()}: {months} more months would pay beyond its end; move the end "
-            "first (`sla contract end`)"
-        )
-    if latest_closed is not None and first <= latest_closed:
-        raise ClosedPeriod(
-            f"a payment of {months} months from {first} would reach {latest_closed}, which is "
-            "closed and its statement final"
+            f"{key}'s contract runs through {Month.of(end).previous()}: {months} months paid "
+            f"from {first} would pay beyond its end; move the end first (`sla contract end`)"
         )
     return first, last

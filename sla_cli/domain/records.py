@@ -43,6 +43,7 @@ class ContractChange(NamedTuple):
     by: str
     created_at: datetime
     months: int | None = None  # a payment in advance: the months it pays
+    pays_from: date | None = None  # and the first of them, when unpaid months lie before it
 
 
 class ContractRecord(NamedTuple):
@@ -110,16 +111,27 @@ class ContractRecord(NamedTuple):
             return self.signed_months
         return Month.of(end).months_since(Month.of(self.start))
 
+    def paid_spans(self) -> list[tuple[Month, Month]]:
+        """The months paid in advance, as spans (the first month, the month after the last):
+        those prepaid at signing, then those of each payment in advance recorded since, in
+        order, each from the month after the ones paid before it, or from its own first month
+        when months closed unpaid lie between."""
+        start = Month.of(self.start)
+        spans = [(start, start.plus(self.prepaid_months))]
+        for c in self.changes:
+            if c.kind == ChangeKind.PREPAY:
+                first = spans[-1][1] if c.pays_from is None else Month.of(c.pays_from)
+                spans.append((first, first.plus(c.months or 0)))
+        return spans
+
     @property
     def paid_until(self) -> Month:
-        """The first month not paid in advance: the months prepaid at signing, then those of
-        each payment in advance recorded since, in order."""
-        more = sum(c.months or 0 for c in self.changes if c.kind == ChangeKind.PREPAY)
-        return Month.of(self.start).plus(self.prepaid_months + more)
+        """The month after the last one paid in advance (the start: none is)."""
+        return self.paid_spans()[-1][1]
 
     def prepaid(self, month: Month) -> bool:
         """Whether ``month``'s fee was paid in advance."""
-        return Month.of(self.start) <= month < self.paid_until
+        return any(first <= month < after for first, after in self.paid_spans())
 
     @property
     def cancelled(self) -> Cancellation | None:

@@ -292,5 +292,6 @@ def prepay(
         raise NotFound(f"{client.key} has no contract to pay in advance")
     contract = max(live, key=lambda c: (c.start, c.id))
     first, last = plan_prepay(contract, months_paid, s.latest_closed())
-    saved = s.add_change(contract.id, ChangeKind.PREPAY, None, note, user, months_paid)
+    skips = None if first == contract.paid_until else first.first_day  # unpaid months between
+    saved = s.add_change(contract.id, ChangeKind.PREPAY, None, note, user, months_paid, skips)
     return saved, first, last

@@ -19,7 +19,7 @@ def one_of(column: str, values: Iterable[str]) -> str:
 CONTRACT_CHECKS = {
     "ck_contracts_billing": one_of("billing", Billing),
     "ck_contracts_end_after_start": '"end" IS NULL OR "end" > start',
-    "ck_contracts_prepaid_months": "prepaid_months >= 1",
+    "ck_contracts_prepaid_months": "prepaid_months >= 0",  # 0013; was >= 1
     "ck_contracts_discounts": (
         "prepay_discount_bp BETWEEN 0 AND 10000 AND hour_discount_bp BETWEEN 0 AND 10000"
     ),

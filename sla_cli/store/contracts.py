@@ -172,12 +172,14 @@ class Contracts(Part):
         note: str | None,
         user: str,
         months: int | None = None,
+        pays_from: date | None = None,
     ) -> ContractRecord:
         """Append a change to the contract's log: its end moved, it was cancelled, or months
-        were paid in advance; stamped by the real clock."""
+        were paid in advance (from ``pays_from`` when unpaid months lie before them); stamped
+        by the real clock."""
         self.db.insert(
             "contract_changes",
             {"contract_id": contract_id, "kind": kind.value, "end": end, "months": months,
-             "note": note, "by": user, "created_at": self.db.clock()},
+             "pays_from": pays_from, "note": note, "by": user, "created_at": self.db.clock()},
         )  # fmt: skip
         return self.contract(contract_id)

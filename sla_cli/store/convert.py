@@ -98,7 +98,7 @@ def contract_record(row: Any, client: ClientRecord | None = None) -> ContractRec
 def change_record(row: Any) -> ContractChange:
     return ContractChange(
         pk(row), ChangeKind(row.kind), row.end, row.note, row.by, row.created_at,
-        getattr(row, "months", None),
+        getattr(row, "months", None), getattr(row, "pays_from", None),
     )  # fmt: skip
 
 

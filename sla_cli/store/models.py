@@ -248,6 +248,7 @@ class ContractChange(SQLModel, table=True):
     kind: str = Field(max_length=16)
     end: date | None = None  # an end change: the new exclusive end
     months: int | None = None  # a payment in advance: how many months it pays
+    pays_from: date | None = None  # and the first, when unpaid months lie before it (0013)
     note: str | None = Field(default=None, max_length=1000)
     by: str = Field(max_length=100)
     created_at: datetime = utc_column()

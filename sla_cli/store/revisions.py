@@ -15,5 +15,6 @@ REVISIONS = (
     "0010",
     "0011",
     "0012",
+    "0013",
 )
 SCHEMA_HEAD = REVISIONS[-1]

@@ -57,7 +57,7 @@ def build(sla: Sla) -> None:
         ("Acme", "--key", "ACME", "--variant", "1", "--tier", "basic", "--start", "2026-09-01",
          "--months", "12", "--hour-discount", "10"),
         ("Beta", "--key", "BETA", "--variant", "2", "--tier", "standard", "--start",
-         "2026-10-01", "--months", "12", "--hour-discount", "30"),
+         "2026-10-01", "--months", "12", "--hour-discount", "30", "--prepaid-months", "1"),
         ("Gamma", "--key", "GAMMA", "--variant", "3", "--tier", "minimal", "--start",
          "2026-10-01"),
     ):  # fmt: skip

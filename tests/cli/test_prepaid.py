@@ -58,21 +58,70 @@ def test_prepaid_months_are_offset_and_the_rest_is_left_to_pay(ledger_sla: Sla) 
     ]
 
 
-def test_a_payment_in_advance_is_refused_past_the_end_or_into_a_closed_month(
-    ledger_sla: Sla,
-) -> None:
+def test_a_contract_signed_without_paying_ahead_owes_its_first_month(ledger_sla: Sla) -> None:
+    """Basic (42 000 a month) from October, nothing paid at signing: October's statement owes
+    its whole fee, like every month after it, and `contract show` has nothing paid ahead."""
     ledger_sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier",
                   "basic", "--start", "2026-10-01", "--months", "3", env=NOW)  # fmt: skip
-    r = ledger_sla("contract", "prepay", "ACME", "--months", "3", env=NOW)
+    october = statement(ledger_sla, "2026-10")
+    assert (october["amount_due"], october["prepaid_offset"], october["left_to_pay"]) == (
+        "42000.00",
+        "0.00",
+        "42000.00",
+    )
+    shown = ledger_sla.ok("contract", "show", "ACME", "-f", "json", env=NOW).json()
+    assert (shown["prepaid_months"], shown["paid_until"]) == (0, None)
+    ledger_sla.ok("contract", "add", "Beta", "--key", "BETA", "--variant", "1", "--tier",
+                  "basic", "--start", "2026-10-01", "--months", "3", "--prepaid-months", "0",
+                  env=NOW)  # fmt: skip
+    r = ledger_sla("contract", "add", "Gamma", "--key", "GAM", "--variant", "1", "--tier",
+                   "basic", "--start", "2026-10-01", "--months", "3", "--prepaid-months", "4",
+                   env=NOW)  # fmt: skip
+    assert r.exit_code == 2 and "between 0 and the term" in r.stderr
+
+
+def test_a_payment_in_advance_skips_the_closed_months_and_stops_at_the_end(
+    ledger_sla: Sla,
+) -> None:
+    """October to December, nothing paid ahead. Four months would pay beyond the end. Once
+    October is closed unpaid (its statement final, its fee owed), two months pay November and
+    December, and a third would pass the end."""
+    ledger_sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier",
+                  "basic", "--start", "2026-10-01", "--months", "3", env=NOW)  # fmt: skip
+    r = ledger_sla("contract", "prepay", "ACME", "--months", "4", env=NOW)
     assert r.exit_code == 2 and "beyond its end" in r.stderr
     ledger_sla.ok("rollover", env=NOW)  # October closed; November is the next month unpaid
-    ledger_sla.ok("contract", "prepay", "ACME", "--months", "2", env=NOW)
+    r = ledger_sla.ok("contract", "prepay", "ACME", "--months", "2", env=NOW)
+    assert "paid 2026-11 to 2026-12 in advance" in r.stdout
+    assert statement(ledger_sla, "2026-10")["left_to_pay"] == "42000.00"  # closed, still owed
+    assert statement(ledger_sla, "2026-11")["left_to_pay"] == "0.00"
     r = ledger_sla("contract", "prepay", "ACME", "--months", "1", env=NOW)
     assert r.exit_code == 2 and "beyond its end" in r.stderr
     ledger_sla.ok("contract", "add", "Pkg", "--key", "PKG", "--variant", "3", "--tier",
                   "minimal", "--start", "2026-11-01", env=NOW)  # fmt: skip
     r = ledger_sla("contract", "prepay", "PKG", "--months", "1", env=NOW)
     assert r.exit_code == 2 and "paid when it is bought" in r.stderr
+
+
+def test_a_payment_after_months_closed_unpaid_pays_the_next_open_ones(ledger_sla: Sla) -> None:
+    """January to March paid at signing; April closed unpaid; in May three months pay May to
+    July (3 × 42 000), and April stays owed."""
+    jan = {"SLA_NOW": "2026-01-10T10:00:00+03:00"}
+    may = {"SLA_NOW": "2026-05-10T10:00:00+03:00"}
+    ledger_sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier",
+                  "basic", "--start", "2026-01-01", "--months", "12", "--prepaid-months", "3",
+                  env=jan)  # fmt: skip
+    ledger_sla.ok("rollover", env=may)
+    r = ledger_sla.ok("contract", "prepay", "ACME", "--months", "3", "--note", "May-Jul", env=may)
+    assert "paid 2026-05 to 2026-07 in advance" in r.stdout
+    owed = {m: statement(ledger_sla, m)["left_to_pay"] for m in ("2026-03", "2026-04", "2026-05",
+                                                                 "2026-07", "2026-08")}  # fmt: skip
+    assert owed == {"2026-03": "0.00", "2026-04": "42000.00", "2026-05": "0.00",
+                    "2026-07": "0.00", "2026-08": "42000.00"}  # fmt: skip
+    shown = ledger_sla.ok("contract", "show", "ACME", "-f", "json", env=may).json()
+    assert shown["paid_until"] == "2026-07"
+    r = ledger_sla.ok("contract", "prepay", "ACME", "--months", "1", env=may)  # follows on
+    assert "paid 2026-08 in advance; paid through 2026-08" in r.stdout
 
 
 def test_an_end_moved_before_months_paid_in_advance_says_so(ledger_sla: Sla) -> None:

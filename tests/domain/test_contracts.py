@@ -62,7 +62,7 @@ def test_terms(
     [
         ({"months": 2}, {}, InputError, "minimum term of 3 months"),
         ({"start": date(2026, 10, 5)}, {}, InputError, "--start 2026-10-01?"),
-        ({"prepaid_months": 4}, {}, InputError, "between 1 and the term"),
+        ({"prepaid_months": 4}, {}, InputError, "between 0 and the term"),
         ({"hour_discount": Decimal(16)}, {}, InputError, "at most 15 %"),
         ({"key": "1ACME"}, {}, InputError, "client key"),
         ({"client_name": "  "}, {}, InputError, "name is empty"),

@@ -484,7 +484,7 @@ BAD_ROWS = [
      "ck_entries_minutes"),
     ("contracts", {"billing": "weekly"}, "ck_contracts_billing"),
     ("contracts", {"end": date(2026, 10, 1)}, "ck_contracts_end_after_start"),
-    ("contracts", {"prepaid_months": 0}, "ck_contracts_prepaid_months"),
+    ("contracts", {"prepaid_months": -1}, "ck_contracts_prepaid_months"),
     ("contracts", {"hour_discount_bp": 10_001}, "ck_contracts_discounts"),
     ("contracts", {"prepay_discount_bp": -1}, "ck_contracts_discounts"),
 ]  # fmt: skip
@@ -688,7 +688,9 @@ def test_migration_0002_froze_the_sets_and_names_the_code_has_today() -> None:
     assert tuple(WorkKind) == m.WORK_KINDS
     assert tuple(Billing) == m.BILLINGS
     assert m.ENTRY_CHECKS == ENTRY_CHECKS  # holds until a later revision changes the checks
-    assert m.CONTRACT_CHECKS == CONTRACT_CHECKS
+    changed = {"ck_contracts_prepaid_months": "prepaid_months >= 0"}  # by 0013
+    assert m.CONTRACT_CHECKS | changed == CONTRACT_CHECKS
+    assert _migration("0013").PREPAID_CHECK in changed
     for number, (name, name_en) in m.VARIANT_NAMES.items():
         variant = DEFAULTS["variants"][str(number)]
         assert (name, name_en) == (variant["name"], variant["name_en"])
