@@ -71,6 +71,7 @@ def open_(
     """
     from sla_cli.cli.ledger_views import clock_line
     from sla_cli.cli.needs import clocks
+    from sla_cli.cli.records import zone_of
     from sla_cli.formatting import short_time
     from sla_cli.ops.incidents import open_incident
     from sla_cli.render import lines
@@ -83,11 +84,11 @@ def open_(
             s, ticket, moment, title, client, settings.timezone, st.user(), st.now(), priority
         )
     shown = clocks(st).every(inc)
+    tz = zone_of(inc, settings.timezone)  # as `incident list` shows the client's incidents
     lines(
         f"opened {inc.ticket} for {inc.client.key} (variant {inc.contract.variant}, "
-        f"{inc.priority}) at "
-        f"{short_time(moment, settings.timezone)}: "
-        + "; ".join(clock_line(c, settings.timezone) for c in shown)
+        f"{inc.priority}) at {short_time(moment, tz)}: "
+        + "; ".join(clock_line(c, tz) for c in shown)
     )
 
 
@@ -96,6 +97,7 @@ def _event(
 ) -> None:
     from sla_cli.cli.ledger_views import clock_line
     from sla_cli.cli.needs import clocks
+    from sla_cli.cli.records import zone_of
     from sla_cli.formatting import short_time
     from sla_cli.ops.incidents import record_event
     from sla_cli.render import lines
@@ -107,14 +109,15 @@ def _event(
         inc = record_event(s, ticket, event, moment, st.now(), settings.timezone, client, st.user())
     reaction, start, *resolve = clocks(st).every(inc)
     shown = {Event.ACK: [reaction], Event.START: [start]}.get(event, [reaction, start, *resolve])
-    said = f"{inc.ticket} {event.past} at {short_time(moment, settings.timezone)}"
+    tz = zone_of(inc, settings.timezone)
+    said = f"{inc.ticket} {event.past} at {short_time(moment, tz)}"
     logged = inc.logged_work()
     if event == Event.START and logged is not None and logged <= moment:
         said += (
             f", but hours logged already stopped the start-of-work clock at "
-            f"{short_time(logged, settings.timezone)}; this changes no clock"
+            f"{short_time(logged, tz)}; this changes no clock"
         )
-    lines(f"{said}: " + "; ".join(clock_line(c, settings.timezone) for c in shown))
+    lines(f"{said}: " + "; ".join(clock_line(c, tz) for c in shown))
 
 
 @incident_app.command("ack")
@@ -157,10 +160,11 @@ def _said(st: State, done: "Recorded") -> str:
     """What an undo, cancellation or reopening did, and the clocks after it."""
     from sla_cli.cli.ledger_views import clock_line
     from sla_cli.cli.needs import clocks
+    from sla_cli.cli.records import zone_of
     from sla_cli.formatting import short_time
 
-    tz = st.settings().timezone
     inc, new = done.incident, done.event
+    tz = zone_of(inc, st.settings().timezone)
     if new.undoes is not None:
         u = new.undoes
         what = f"undid {u.kind} at {short_time(u.at, tz)} (recorded by {u.by})"

@@ -205,8 +205,10 @@ def test_a_client_s_statement_is_in_the_client_s_zone(ledger_sla: Sla) -> None:
     ledger_sla.ok("contract", "add", "Ural", "--key", "URAL", "--variant", "1", "--tier",
                   "basic", "--start", "2026-10-01", "--months", "12", "--tz",
                   "Asia/Yekaterinburg", env=NOV)  # fmt: skip
-    ledger_sla.ok("incident", "open", "URAL-1", "--at", "2026-11-23T10:00", env=NOV)
-    ledger_sla.ok("incident", "ack", "URAL-1", "--at", "2026-11-23T10:30", env=NOV)
+    opened = ledger_sla.ok("incident", "open", "URAL-1", "--at", "2026-11-23T10:00", env=NOV)
+    acked = ledger_sla.ok("incident", "ack", "URAL-1", "--at", "2026-11-23T10:30", env=NOV)
+    assert "at 2026-11-23 12:00+05:00: reaction due 2026-11-23 14:00+05:00" in opened.stdout
+    assert "acknowledged at 2026-11-23 12:30+05:00" in acked.stdout  # as `incident list`
     report = ledger_sla.ok("report", "--month", "2026-11", "-f", "json", env=NOV).json()
     (i,) = report["statements"][0]["incidents"]
     assert (i["opened_at"], i["reacted_at"]) == (
