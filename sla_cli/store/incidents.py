@@ -29,10 +29,10 @@ def _first_work(db: Db) -> str:
     later second than the incident's (both stamped by the real clock, to the second: rows of the
     same second are told apart by what follows), its work began at or after the opening (both
     moments the commands were about, which ``SLA_NOW`` may pin), or its work was still going at
-    the opening (begun ``--from`` before it, for longer than the time between), so that which
-    was recorded first changes nothing. A timer still running is work still going, whenever it
-    began (a stopped one counts through the entry it logged, a discarded one not at all). Work
-    begun before the opening counts from the opening, and whether it began before the
+    the opening (begun at a start time given before it, for longer than the time between), so
+    that which was recorded first changes nothing. A timer still running is work still going,
+    whenever it began (a stopped one counts through the entry it logged, a discarded one not at
+    all). Work begun before the opening counts from the opening, and whether it began before the
     resolution is the domain's to judge."""
     going = db.still_going("e.started_at", "e.minutes", "i.opened_at")
     return f"""

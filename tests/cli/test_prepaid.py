@@ -130,3 +130,17 @@ def test_an_end_moved_before_months_paid_in_advance_says_so(ledger_sla: Sla) -> 
                   env=NOW)  # fmt: skip
     r = ledger_sla.ok("contract", "end", "ACME", "--on", "2026-12-31", env=NOW)
     assert "paid in advance through 2027-04, after the new end" in r.stderr
+
+
+def test_a_downgrade_below_0013_refuses_what_0012_cannot_hold(ledger_sla: Sla) -> None:
+    """Revision 0012 has no contract signed with nothing paid ahead: the downgrade changes
+    nothing and says why; with every contract paid at signing, it goes through."""
+    import pytest
+
+    from tests.store.test_migrations import migrate
+
+    ledger_sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier",
+                  "basic", "--start", "2026-10-01", "--months", "3", env=NOW)  # fmt: skip
+    with pytest.raises(RuntimeError, match="revision 0012 cannot hold; nothing was changed"):
+        migrate(ledger_sla.db_url, "0012", down=True)
+    assert statement(ledger_sla, "2026-10")["left_to_pay"] == "42000.00"  # still at 0013
