@@ -21,7 +21,7 @@ from typing import Protocol
 # arrows and currency signs the ledger's text uses; "\n" separates a cell's lines.
 _ONE_CELL = re.compile(
     "[\n\x20-\x7e\xa0-\u02ff\u0400-\u0482\u048a-\u04ff\u2010-\u2027\u2030-\u205e\u20ac\u20bd\u2116"
-    "\u2190-\u21ff\u2212\u2264\u2265]*"
+    "\u2190-\u21ff\u2212\u221e\u2264\u2265]*"
 )
 _WORD = re.compile(r"\s*\S+\s*")  # a word and the spaces round it, as Rich wraps text
 _TRAILING_SPACE = re.compile(r"\s+$")

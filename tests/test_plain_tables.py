@@ -12,7 +12,7 @@ from rich.console import Console
 from sla_cli import plain_tables
 from sla_cli.render import Column, _draw
 
-_ONE_CELL = [*"ab ABя Ж—№₽.,:-\n\u00a0", "  ", "x" * 12, "word "]
+_ONE_CELL = [*"ab ABя Ж—№₽∞.,:-\n\u00a0", "  ", "x" * 12, "word "]
 _OTHERS = ["中", "\u0301", "\t", "😀"]  # characters only Rich may draw
 
 
@@ -75,7 +75,7 @@ def test_a_report_sized_table_is_drawn_without_rich() -> None:
 def test_every_character_counted_one_cell_is_one_cell_to_rich() -> None:
     ranges = [(0x20, 0x7E), (0xA0, 0x2FF), (0x400, 0x482), (0x48A, 0x4FF), (0x2010, 0x2027),
               (0x2030, 0x205E), (0x2190, 0x21FF)]  # fmt: skip
-    chars = [chr(c) for a, b in ranges for c in range(a, b + 1)] + list("€₽№−≤≥")
+    chars = [chr(c) for a, b in ranges for c in range(a, b + 1)] + list("€₽№−∞≤≥")
     assert not plain_tables._ONE_CELL.fullmatch("\u0483")  # a combining mark: Rich counts 0
     assert all(plain_tables._ONE_CELL.fullmatch(ch) for ch in chars)
     assert [ch for ch in chars if cell_len(ch) != 1] == []
