@@ -41,7 +41,11 @@ def add(
     ] = None,
     prepaid_months: Annotated[
         int | None,
-        typer.Option("--prepaid-months", help="Months paid ahead (sets the prepayment discount)."),
+        typer.Option(
+            "--prepaid-months",
+            help="Months paid at signing, from the first (sets the prepayment discount). "
+            "Default: none.",
+        ),
     ] = None,
     hour_discount: Annotated[
         str,
