@@ -236,6 +236,11 @@ def record_payment(
     invoice = invoice_by_number(s, number)
     s.lock_numbers(str(DocKind.INVOICE), invoice.year)
     invoice = invoice_by_number(s, f"{invoice.year}-{invoice.number}")  # as it stands now
+    if on < invoice.on:
+        raise InputError(
+            f"--on {on} is before invoice {invoice.year}-{invoice.number} was issued "
+            f"({invoice.on}); a payment in advance is `sla contract prepay`; nothing was recorded"
+        )
     due = invoice.amount - invoice.paid
     if due <= 0:
         raise InputError(f"invoice {invoice.year}-{invoice.number} is paid in full already")

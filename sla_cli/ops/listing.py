@@ -38,6 +38,9 @@ class EntryQuery:
 
 
 def _filter(s: Store, q: EntryQuery) -> EntryFilter:
+    for flag, given in (("--ticket", q.ticket), ("--by", q.by)):
+        if given is not None and not given.strip():  # would match nothing, and say nothing
+            raise InputError(f"{flag} is empty; give a value, or leave {flag} out")
     if q.since is not None and q.until is not None and q.since > q.until:
         raise InputError(f"--since {q.since.isoformat()} is after --until {q.until.isoformat()}")
     ticket = None if q.ticket is None else normalise_ticket(q.ticket)

@@ -275,6 +275,9 @@ def test_payments_and_what_is_due(sla: Sla) -> None:
     assert "no invoice 3" in r.stderr
     r = sla("paid", "1", "--on", "2026-12-20", env=NOW)
     assert r.exit_code == 2 and "in the future" in r.stderr
+    r = sla("paid", "1", "--on", "2026-10-15", "--amount", "100", env=NOW)  # issued 2026-10-31
+    assert r.exit_code == 2 and "before invoice 2026-1 was issued (2026-10-31)" in r.stderr
+    assert sla.ok("invoices", "-f", "json", env=NOW).json()[0]["paid"] == unpaid[0]["paid"]
     csv_text = sla.ok("invoices", "-f", "csv", env=NOW).text
     assert csv_text.splitlines()[0] == (
         "number,year,client,month,on,due_on,amount,paid,left_to_pay,days_overdue,status"

@@ -158,3 +158,13 @@ def test_filters_combine(ledger_sla: Sla) -> None:
     assert "latest" not in table and len(ids_in_table(table)) == 2  # a filter shows them all
     r = sla("entries", "--since", "2026-11-05", "--until", "2026-11-01", env=NOV)
     assert r.exit_code == 2 and "is after --until" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("entries", "--by", ""), ("entries", "--ticket", ""), ("timesheet", "--by", "  "),
+     ("entries", "--ticket", " ", "-f", "csv")],
+)  # fmt: skip
+def test_a_blank_filter_is_refused_not_an_empty_listing(sla: Sla, args: tuple[str, ...]) -> None:
+    r = sla(*args)
+    assert r.exit_code == 2 and f"{args[1]} is empty" in r.stderr and r.stdout == ""
