@@ -37,13 +37,17 @@ MOST_MONTHS = 120
 
 
 def trend_months(s: Store, today: date, since: Month | None, until: Month | None) -> list[Month]:
-    """``since``–``until``; by default the last 12 closed months (ended months, when none is
-    closed yet), up to ``until`` when given."""
+    """``since``–``until``; by default the last 12 closed months (as many as there are, when
+    fewer are closed; the 12 ended months, when none is closed yet), up to ``until`` when
+    given."""
+    latest = None
     if until is None:
         latest = s.latest_closed()
         until = latest if latest is not None else Month.of(today).previous()
     if since is None:
         since = until.plus(1 - DEFAULT_MONTHS)
+        if latest is not None:  # no month before the first close
+            since = max(since, s.closed_months()[0][0])
     if since > until:
         raise InputError(f"--since {since} is after --until {until}")
     months = []

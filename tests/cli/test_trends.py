@@ -334,3 +334,17 @@ def test_an_engineers_cost_is_checked(ledger: Sla) -> None:
     ledger.config.write_text(text.replace('ivan = "1500"', 'ivan = "-5"'), encoding="utf-8")
     r = ledger("trends", env=NOW)
     assert r.exit_code == 2 and "engineers.ivan" in r.stderr
+
+
+def test_with_fewer_closed_months_than_twelve_the_span_is_those_there_are(sla: Sla) -> None:
+    """September to November closed, nothing before: the default span is those three months,
+    not nine empty ones before them."""
+    dec2 = {"SLA_NOW": "2026-12-02T10:00:00+03:00"}
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+           "--start", "2026-09-01", "--months", "12", env=dec2)  # fmt: skip
+    sla.ok("rollover", env=dec2)
+    data = sla.ok("trends", "--format", "json", env=dec2).json()
+    assert (data["from"], data["to"]) == ("2026-09", "2026-11")
+    assert [m["month"] for m in data["company"]["months"]] == ["2026-09", "2026-10", "2026-11"]
+    asked = sla.ok("trends", "--format", "json", "--since", "2026-06", env=dec2).json()
+    assert asked["from"] == "2026-06"  # what is asked for is given
