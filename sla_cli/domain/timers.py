@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 
-from sla_cli.domain.durations import format_duration
+from sla_cli.domain.durations import format_duration, round_up
 from sla_cli.domain.kinds import WorkKind
 from sla_cli.domain.work import WorkLog
 from sla_cli.errors import InputError
@@ -37,12 +37,14 @@ def elapsed_minutes(timer: TimerRecord, now: datetime) -> int:
 
 
 def plan_stop(
-    timer: TimerRecord, now: datetime, zone: tzinfo, note: str | None
+    timer: TimerRecord, now: datetime, zone: tzinfo, note: str | None, increment: int = 1
 ) -> tuple[WorkLog, ...]:
     """The entries a stopped timer logs, one for each date it ran on (split at midnight, so
     each sits on its own day): from its real start (`--from`), with the stop's note if one is
-    given. Each part's time is rounded up to whole minutes (a timer stopped within its first
-    minute logs one), then to the billing increment as any entry is."""
+    given. The run is rounded once, up to whole minutes (a timer stopped within its first
+    minute logs one) and then to the billing ``increment``: each day's part takes its own
+    minutes rounded up, as long as the run's rounded total lasts, and the last day what is left
+    of it (none when nothing is), so that splitting a run never bills more than the run."""
     ran = now - timer.started_at
     since = timer.started_at.astimezone(zone)
     if ran > timedelta(minutes=MAX_TIMER_MINUTES):
@@ -51,14 +53,25 @@ def plan_stop(
             f"{since:%Y-%m-%d %H:%M}, more than one entry may hold (24h): log the hours by hand "
             "with `sla log`, then drop the timer with `sla stop --discard`"
         )
-    parts, start, end = [], since, now.astimezone(zone)
+    days, start, end = [], since, now.astimezone(zone)
     while True:
         midnight = datetime.combine(start.date() + timedelta(days=1), time(0), tzinfo=zone)
         stop = min(end, midnight)
+        days.append((start, max(_up(stop - start), 1)))
+        if end <= midnight:
+            break
+        start = midnight
+    left = round_up(max(_up(ran), 1), increment)
+    parts = []
+    for n, (start, minutes) in enumerate(days):
+        last = n == len(days) - 1
+        taken = left if last else min(round_up(minutes, increment), left)
+        if taken <= 0:
+            continue
         parts.append(
             WorkLog(
                 ticket=timer.ticket,
-                minutes=max(_up(stop - start), 1),
+                minutes=min(taken, minutes),  # which `sla log` rounds up to ``taken``
                 on=start.date(),
                 start=start.time().replace(microsecond=0, tzinfo=None),
                 kind=timer.kind,
@@ -66,9 +79,8 @@ def plan_stop(
                 client_key=timer.client_key,
             )
         )
-        if end <= midnight:
-            return tuple(parts)
-        start = midnight
+        left -= taken
+    return tuple(parts)
 
 
 def _up(span: timedelta) -> int:

@@ -197,7 +197,7 @@ def _split_timers(s: Store, month: Month, user: str, rules: CloseRules, result: 
             continue
         logged = [
             log_work(s, rules.stop_timers, zone, work, t.by, end)
-            for work in plan_stop(t, end, ZoneInfo(zone), None)
+            for work in plan_stop(t, end, ZoneInfo(zone), None, rules.stop_timers.increment_minutes)
         ]
         s.end_timer(t.id, logged[0].entry.id, user)
         client = ticket_client(s, t.ticket, t.client_key)

@@ -85,7 +85,8 @@ def _end(s: Store, desk: Desk, timer: TimerRecord, note: str | None, discard: bo
     parts: list[Logged] = []
     if not discard:
         try:
-            for work in plan_stop(timer, desk.now, ZoneInfo(desk.zone), note):
+            increment = desk.policy.increment_minutes
+            for work in plan_stop(timer, desk.now, ZoneInfo(desk.zone), note, increment):
                 parts.append(log_work(s, desk.policy, desk.zone, work, timer.by, desk.now))
         except ClosedPeriod as e:
             raise ClosedPeriod(

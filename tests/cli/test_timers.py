@@ -217,6 +217,20 @@ def test_a_timer_is_rounded_up_to_the_increment_like_any_entry(ledger_sla: Sla) 
     assert [e["minutes"] for e in entries(ledger_sla)] == [30, 15]
 
 
+def test_a_timer_past_midnight_is_rounded_once_not_each_day(ledger_sla: Sla) -> None:
+    """23:55 to 00:05 with 15-minute increments: 10 minutes of work, one increment billed (on
+    the day it began), not one on each day."""
+    from sla_cli.config.defaults import default_document, write_config
+
+    doc = default_document()
+    doc["billing"]["increment_minutes"] = 15
+    write_config(ledger_sla.config, doc, force=True)
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-1", env=at("23:55"))
+    ledger_sla.ok("stop", env={"SLA_NOW": "2026-11-25T00:05+03:00"})
+    assert [(e["on"], e["minutes"]) for e in entries(ledger_sla)] == [("2026-11-24", 15)]
+
+
 def test_a_timer_across_a_month_the_close_catches_up_on_closes_nothing(ledger_sla: Sla) -> None:
     """Started on 31 October at 22:00 and still running when a late cron closes October and
     November: logged up to October's end, it would run all of November, more than an entry
