@@ -190,9 +190,16 @@ def export(
 
 
 def _export_record(e: EntryRecord, tz: str) -> dict[str, object]:
-    """An entry as `sla export` writes it in JSON and CSV."""
+    """An entry as `sla export` writes it in JSON and CSV. Its start is known when it falls on
+    the entry's own date (a `--from`, or the day it was logged); one logged later for an earlier
+    date has none (null), as the timeclock export places it in its day."""
+    from zoneinfo import ZoneInfo
+
     from sla_cli.cli.records import iso
 
+    started = e.started_at
+    if started is not None and started.astimezone(ZoneInfo(tz)).date() != e.on:
+        started = None
     return {
         "entry": e.id,
         "on": e.on.isoformat(),
@@ -201,7 +208,7 @@ def _export_record(e: EntryRecord, tz: str) -> dict[str, object]:
         "kind": None if e.kind is None else e.kind.value,
         "by": e.by,
         "minutes": e.minutes,
-        "started_at": iso(e.started_at, tz),
+        "started_at": iso(started, tz),
         "note": e.note,
     }
 

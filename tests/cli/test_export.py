@@ -47,6 +47,8 @@ def test_voids_are_left_out_and_each_format_carries_the_same_hours(sla: Sla) -> 
     sla.ok("log", "--undo", env=NOW)  # the 5 h are voided: neither they nor the void show
     data = sla.ok("export", "-f", "json", env=NOW).json()
     assert [(e["ticket"], e["minutes"]) for e in data] == [("ACME-1", 120), ("ACME 7: odd", 60)]
+    # logged on the 24th for the 2nd, without --from: no start is known on the 2nd
+    assert [e["started_at"] for e in data] == [None, None]
     rows = list(csv.DictReader(io.StringIO(sla.ok("export", "-f", "csv", env=NOW).stdout)))
     assert [int(r["minutes"]) for r in rows] == [120, 60]
     clock = sla.ok("export", env=NOW).stdout.splitlines()
@@ -96,3 +98,15 @@ def test_each_entry_stays_on_its_date_whatever_the_team_logs(sla: Sla, tmp_path:
     lines = path.read_text(encoding="utf-8").splitlines()
     assert all(line.split()[1] in ("2026-11-30", "2026-12-01") for line in lines)
     assert sum(line.split()[1] == "2026-12-01" for line in lines) == 2  # the December entry
+
+
+def test_a_start_on_the_entrys_own_date_is_exported(sla: Sla) -> None:
+    sla.ok("contract", "add", "Acme", "--key", "ACME", "--variant", "1", "--tier", "basic",
+           "--start", "2026-10-01", "--months", "12", env=NOW)  # fmt: skip
+    sla.ok("log", "1h", "ACME-1", "--on", "2026-11-02", "--from", "10:00", env=NOW)
+    sla.ok("log", "30m", "ACME-2", env=NOW)  # today, recorded at 12:00
+    data = sla.ok("export", "-f", "json", env=NOW).json()
+    assert [e["started_at"] for e in data] == [
+        "2026-11-02T10:00:00+03:00",
+        "2026-11-24T12:00:00+03:00",
+    ]
