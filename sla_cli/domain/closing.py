@@ -18,6 +18,7 @@ from enum import StrEnum
 from hashlib import sha256
 from typing import Any, NamedTuple
 
+from sla_cli.domain.durations import hours_text
 from sla_cli.domain.kinds import Billing
 from sla_cli.domain.money import round_money
 from sla_cli.domain.month import Month
@@ -93,10 +94,24 @@ def _statement_lines(st: Statement, kind: DocKind) -> list[DocumentLine]:
             what = "Заказная разработка"
         else:
             what = "Часы сверх тарифа"
-        hours = round_money(Decimal(fig.overage_minutes) / _HOUR)
         rate = round_money(terms.hour_rate * (100 - terms.hour_discount) / 100)
-        lines.append(DocumentLine(f"{what} ({contract})", hours, "ч", rate, fig.overage_amount))
+        lines.append(_hours_line(what, contract, fig.overage_minutes, rate, fig.overage_amount))
     return lines
+
+
+def _hours_line(
+    what: str, contract: str, minutes: int, rate: Decimal, amount: Decimal
+) -> DocumentLine:
+    """Hours at ``rate`` as a line whose quantity times price is its amount: in hours when they
+    come to whole hundredths that do (4.00 ч × 2 100,00 = 8 400,00), else one service with the
+    hours and the rate in its name (70 minutes are 1.1666… h: 1.17 × 2 700,00 would be
+    3 159,00, not the 3 150,00 the close posted)."""
+    hours = round_money(Decimal(minutes) / _HOUR)
+    if hours * rate == amount:
+        return DocumentLine(f"{what} ({contract})", hours, "ч", rate, amount)
+    shown = f"{rate:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    named = f"{what}, {hours_text(minutes)} ч по {shown} ₽/ч ({contract})"
+    return DocumentLine(named, Decimal(1), "усл.", amount, amount)
 
 
 def _number(value: Decimal) -> str:

@@ -6,12 +6,14 @@ from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sla_cli.domain.closing import (
     ClosingDocument,
     DocKind,
+    _hours_line,
     amount_in_words,
     document_digest,
     document_lines,
@@ -80,3 +82,23 @@ def test_a_documents_digest_chains_it_to_its_month_and_the_one_before() -> None:
     assert a != document_digest("{}", "other month", None)
     assert a != document_digest("{}", "month", "previous")
     assert a == document_digest("{}", "month", None)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "rate", "amount", "line"),
+    [
+        (240, "2100.00", "8400.00", ("4.00", "ч", "2100.00")),  # whole hundredths of an hour
+        (70, "2700.00", "3150.00", ("1", "усл.", "3150.00")),  # 1.1666… h
+        (1, "2550.00", "42.50", ("1", "усл.", "42.50")),
+    ],
+)
+def test_an_hours_line_adds_up_to_its_amount(
+    minutes: int, rate: str, amount: str, line: tuple[str, str, str]
+) -> None:
+    """Quantity × price is the amount the close posted on every line: hours that do not come
+    to whole hundredths are one service, the hours and the rate in its name."""
+    found = _hours_line("Часы сверх тарифа", "«Базовый»", minutes, Decimal(rate), Decimal(amount))
+    assert (str(found.quantity), found.unit, str(found.price)) == line
+    assert found.quantity * found.price == found.amount == Decimal(amount)
+    if found.unit == "усл.":
+        assert found.title.startswith("Часы сверх тарифа, ") and " ч по " in found.title
