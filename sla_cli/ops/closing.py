@@ -108,7 +108,9 @@ def issue(
     now: datetime,
 ) -> IssueResult:
     """The client's ``kind`` document of the closed ``month``: the one issued before, printed
-    as it was, or a new one numbered next in its kind and year."""
+    as it was, or a new one numbered next in its kind and year. A month's invoice and act
+    charge VAT alike: the second takes the terms the first was issued with, whatever the
+    config says since."""
     from sla_cli.ops.statements import month_report
 
     user = check_author(user)
@@ -129,6 +131,10 @@ def issue(
         raise InputError(f"an {KIND_NAMES[kind]} needs {keys} in the config; nothing was issued")
     if not report.statements:
         raise NotFound(f"{client.key} had no contract in force in {month}; nothing was issued")
+    other = DocKind.ACT if kind == DocKind.INVOICE else DocKind.INVOICE
+    companion = s.issued(str(other), client.id, month)
+    if companion is not None:  # the pair states one total
+        terms = terms._replace(vat=ClosingDocument.from_json(companion.content).vat)
     document, previous = _next_document(s, kind, client, month, report.statements, terms)
     content = document.to_json()
     values = {

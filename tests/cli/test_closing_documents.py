@@ -197,6 +197,18 @@ def test_a_document_is_numbered_once_and_printed_the_same_ever_after(sla: Sla) -
     assert sla.ok("verify", env=NOW).exit_code == 0
 
 
+def test_a_months_invoice_and_act_charge_vat_alike(sla: Sla) -> None:
+    """The invoice was issued without VAT; the config then adds 20 % on top. GAMMA's act of
+    the same month states the invoice's total, 35 000,00, not 42 000,00; another client's
+    first document of the month follows the config."""
+    build(sla)
+    invoice = issue(sla, "invoice", "GAMMA")
+    configure(sla, vat="20", included=False)
+    act = issue(sla, "act", "GAMMA")
+    assert (invoice["total"], act["total"], act["vat"]) == ("35000.00", "35000.00", "0.00")
+    assert issue(sla, "act", "ACME")["total"] == "56880.00"  # 47 400,00 and 20 % on top
+
+
 def test_no_document_of_an_open_month_nor_without_the_companys_details(sla: Sla) -> None:
     build(sla)
     r = sla("act", "ACME", "--month", "2026-11", env=NOW)
