@@ -83,6 +83,14 @@ def stop_timer(s: Store, desk: Desk, note: str | None, discard: bool) -> Stopped
 
 def _end(s: Store, desk: Desk, timer: TimerRecord, note: str | None, discard: bool) -> Stopped:
     parts: list[Logged] = []
+    if not discard and desk.now < timer.started_at:  # a clock set back, or SLA_NOW
+        zone = ZoneInfo(desk.zone)
+        raise InputError(
+            f"the timer on {timer.ticket} started at "
+            f"{timer.started_at.astimezone(zone):%Y-%m-%d %H:%M}, after now "
+            f"({desk.now.astimezone(zone):%Y-%m-%d %H:%M}): it can be stopped once that time "
+            "has passed, or dropped with `sla stop --discard`"
+        )
     if not discard:
         try:
             increment = desk.policy.increment_minutes

@@ -217,6 +217,17 @@ def test_a_timer_is_rounded_up_to_the_increment_like_any_entry(ledger_sla: Sla) 
     assert [e["minutes"] for e in entries(ledger_sla)] == [30, 15]
 
 
+def test_a_timer_that_started_after_now_says_so(ledger_sla: Sla) -> None:
+    signed(ledger_sla)
+    ledger_sla.ok("start", "ACME-4", env=at("12:00"))
+    for args in (("start", "ACME-5"), ("stop",)):
+        r = ledger_sla(*args, env=at("11:00"))
+        assert r.exit_code == 2 and "started at 2026-11-24 12:00, after now" in r.stderr
+        assert "--from" not in r.stderr
+    assert entries(ledger_sla) == []
+    ledger_sla.ok("stop", "--discard", env=at("11:00"))
+
+
 def test_a_timer_past_midnight_is_rounded_once_not_each_day(ledger_sla: Sla) -> None:
     """23:55 to 00:05 with 15-minute increments: 10 minutes of work, one increment billed (on
     the day it began), not one on each day."""
