@@ -15,6 +15,11 @@ contract_app = typer.Typer(
 )
 
 
+PREPAID_HELP = (
+    "Months paid at signing, from the first (sets the prepayment discount). Default: none."
+)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(contract_app, name="contract")
 
@@ -41,11 +46,7 @@ def add(
     ] = None,
     prepaid_months: Annotated[
         int | None,
-        typer.Option(
-            "--prepaid-months",
-            help="Months paid at signing, from the first (sets the prepayment discount). "
-            "Default: none.",
-        ),
+        typer.Option("--prepaid-months", help=PREPAID_HELP),
     ] = None,
     hour_discount: Annotated[
         str,
