@@ -13,7 +13,7 @@ from sla_cli.cli import complete
 from sla_cli.cli.options import state
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, tzinfo
     from pathlib import Path
 
     from sla_cli.domain.records import EntryRecord
@@ -176,11 +176,12 @@ def export(
         if target is not None:  # written to the file as it is read, never held in memory
             into.enter_context(contextlib.redirect_stdout(into.enter_context(atomic_file(target))))
         found = worked_entries(s, wanted, client)
+        zone = ZoneInfo(tz)
         if format == ExportFormat.timeclock:
-            for line in timeclock_lines(found, ZoneInfo(tz)):
+            for line in timeclock_lines(found, zone):
                 lines(line)
         else:
-            records = (_export_record(e, tz) for e in found)
+            records = (_export_record(e, tz, zone) for e in found)
             if format == ExportFormat.json:
                 json_lines_out(records)
             else:
@@ -189,16 +190,14 @@ def export(
         lines(f"{format.value} export written to {target}")
 
 
-def _export_record(e: EntryRecord, tz: str) -> dict[str, object]:
+def _export_record(e: EntryRecord, tz: str, zone: tzinfo) -> dict[str, object]:
     """An entry as `sla export` writes it in JSON and CSV. Its start is known when it falls on
     the entry's own date (a `--from`, or the day it was logged); one logged later for an earlier
     date has none (null), as the timeclock export places it in its day."""
-    from zoneinfo import ZoneInfo
-
     from sla_cli.cli.records import iso
 
     started = e.started_at
-    if started is not None and started.astimezone(ZoneInfo(tz)).date() != e.on:
+    if started is not None and started.astimezone(zone).date() != e.on:
         started = None
     return {
         "entry": e.id,

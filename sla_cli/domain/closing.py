@@ -24,6 +24,7 @@ from sla_cli.domain.money import round_money
 from sla_cli.domain.month import Month
 from sla_cli.domain.requisites import Party, VatTerms
 from sla_cli.domain.statement import Statement
+from sla_cli.formatting import money_text
 
 __all__ = [
     "ClosingDocument",
@@ -109,7 +110,7 @@ def _hours_line(
     hours = round_money(Decimal(minutes) / _HOUR)
     if hours * rate == amount:
         return DocumentLine(f"{what} ({contract})", hours, "ч", rate, amount)
-    shown = f"{rate:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    shown = money_text(rate).replace(".", ",")
     named = f"{what}, {hours_text(minutes)} ч по {shown} ₽/ч ({contract})"
     return DocumentLine(named, Decimal(1), "усл.", amount, amount)
 
